@@ -1,0 +1,245 @@
+"""The `srkb` command line: thin click commands over the kb functions.
+
+Every command accepts ``--data DIR`` (or the SRKB_DATA variable) to choose the store.
+Errors srkb expects (bad input, busy store, malformed query) print one line on stderr
+and exit with status 1; usage errors exit with status 2, as click does.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .config import Settings
+from .errors import SRKBError
+
+F = TypeVar("F", bound=Callable[..., Any])
+PROGRESS_THRESHOLD = 5
+
+
+def _fail(message: str) -> None:
+    click.echo(f"srkb: error: {message}", err=True)
+    sys.exit(1)
+
+
+def handle_errors(func: F) -> F:
+    """Turn srkb's own errors into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SRKBError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted")
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def data_option(func: F) -> F:
+    """The --data option every command takes; it overrides SRKB_DATA and the group's --data."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+        if value is not None:
+            ctx.ensure_object(dict)["data"] = value
+        return value
+
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=remember,
+        is_eager=True,
+        help="Data directory of the store (default: $SRKB_DATA or ./srkb-data).",
+    )(func)
+
+
+def settings_from(ctx: click.Context) -> Settings:
+    obj = ctx.ensure_object(dict)
+    return Settings.from_env(data_dir=obj.get("data"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="srkb")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@data_option
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """srkb: a source-reliability knowledge base for conflict news and reader comments."""
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    ctx.ensure_object(dict)
+
+
+# --------------------------------------------------------------------------- ingest
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@data_option
+@click.pass_context
+@handle_errors
+def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
+    """Extract facts from texts and store them (files, folders, or - for stdin).
+
+    Every input is read and checked first: if one is missing, empty, binary or not
+    UTF-8, nothing is written. Ingesting a text again changes nothing.
+    """
+    from .corpus import read_inputs
+    from .ingest import ingest_texts
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    texts = read_inputs(paths)
+    with KnowledgeBase.open(settings.data_dir) as kb:
+        if len(texts) >= PROGRESS_THRESHOLD:
+            with click.progressbar(length=len(texts), label="ingesting", file=sys.stderr) as bar:
+                report = ingest_texts(
+                    kb, texts, base_iri=settings.base_iri, progress=lambda _t: bar.update(1)
+                )
+        else:
+            report = ingest_texts(kb, texts, base_iri=settings.base_iri)
+    click.echo(f"{report.summary()} in {settings.data_dir}")
+
+
+# --------------------------------------------------------------------------- extract
+@main.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print the extraction JSON (scorer format).")
+@data_option
+@handle_errors
+def extract(file: str, as_json: bool) -> None:
+    """Show what srkb reads out of FILE, without touching the store."""
+    from .corpus import read_input
+    from .extract import extract as run_extract
+    from .extract import to_score_json
+
+    item = read_input(file)
+    result = run_extract(item.text)
+    if as_json:
+        click.echo(json.dumps(to_score_json(result), ensure_ascii=False, indent=1))
+        return
+    names = {e.key: e.name for e in result.entities}
+    comments = sum(1 for s in result.segments if s.kind == "comment")
+    click.echo(f"{item.name}: article + {comments} comment(s)")
+    click.echo(f"actors/sources: {', '.join(e.name for e in result.entities if not e.unnamed)}")
+    for c in result.claims:
+        who = names.get(c.speaker or "", "-")
+        via = names.get(c.via or "", "-")
+        click.echo(
+            f"claim [{c.span.start}:{c.span.end}] {who} via {via} ({c.cue.text}): {c.content.text}"
+        )
+    for j in result.judgements:
+        click.echo(
+            f"judgement [{j.span.start}:{j.span.end}] {names[j.source]} {j.polarity}: {j.cue.text}"
+        )
+
+
+# --------------------------------------------------------------------------- query
+_QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld")
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL endpoint (via SPARQLWrapper).")
+@click.option(
+    "--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True
+)
+@data_option
+@click.pass_context
+@handle_errors
+def query(ctx: click.Context, sparql: str, endpoint: str | None, fmt: str) -> None:
+    """Run a SPARQL query on the local store, or on --endpoint URL.
+
+    SPARQL may be the query text, @FILE to read it from a file, or - for stdin.
+    """
+    from .query import query_endpoint, query_local
+
+    text = _read_query_arg(sparql)
+    if endpoint:
+        out = query_endpoint(endpoint, text, fmt)
+    else:
+        out = query_local(settings_from(ctx), text, fmt)
+    click.echo(out, nl=not out.endswith("\n"))
+
+
+def _read_query_arg(arg: str) -> str:
+    from .errors import InputError
+
+    if arg == "-":
+        return sys.stdin.read()
+    if arg.startswith("@"):
+        path = Path(arg[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{path}: cannot read the query file ({exc})") from exc
+    return arg
+
+
+# --------------------------------------------------------------------------- dump
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+    default="trig",
+    show_default=True,
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@data_option
+@click.pass_context
+@handle_errors
+def dump(ctx: click.Context, fmt: str, output: Path | None) -> None:
+    """Write the whole knowledge base as RDF (deterministic: same content, same bytes)."""
+    from .dump import dump_bytes
+    from .errors import InputError
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        data = dump_bytes(kb, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    tmp = output.with_name(output.name + ".part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(output)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the dump ({exc.strerror})") from exc
+    click.echo(f"wrote {len(data)} bytes of {fmt} to {output}", err=True)
+
+
+# --------------------------------------------------------------------------- serve
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@data_option
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the SPARQL endpoint and the web pages (gunicorn, production WSGI server)."""
+    from server.run import serve as run_server
+
+    run_server(settings_from(ctx), host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,73 @@
+"""Settings: every knob srkb has, with its default and help, read from SRKB_* variables.
+
+One frozen dataclass instead of module globals, so that the CLI, the server and the
+tests each build the settings they need and pass them down.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path("srkb-data")
+DEFAULT_BASE_IRI = "http://127.0.0.1:8000/"
+
+
+def _setting(default: Any, help: str) -> Any:  # noqa: A002 - "help" mirrors click
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration shared by the CLI, the store and the server."""
+
+    data_dir: Path = _setting(DEFAULT_DATA_DIR, "Directory of the embedded store (SRKB_DATA).")
+    base_iri: str = _setting(
+        DEFAULT_BASE_IRI,
+        "Base of every minted IRI; set it to where srkb is served so IRIs dereference.",
+    )
+    query_timeout_s: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
+    max_rows: int = _setting(10_000, "Most result rows (or triples) one SPARQL response carries.")
+    max_request_bytes: int = _setting(1_000_000, "Largest SPARQL request body accepted.")
+    service_allowlist: str = _setting(
+        "", "Comma-separated SERVICE targets (IRI prefixes or host names) queries may reach."
+    )
+
+    @property
+    def service_targets(self) -> tuple[str, ...]:
+        return tuple(t.strip() for t in self.service_allowlist.split(",") if t.strip())
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Build settings from SRKB_* environment variables, then explicit overrides.
+
+        SRKB_DATA names the data directory (the short form the README uses); every other
+        field is SRKB_<FIELD NAME IN CAPITALS>.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = "SRKB_DATA" if f.name == "data_dir" else f"SRKB_{f.name.upper()}"
+            if key in env and env[key] != "":
+                values[f.name] = _coerce(f.type, env[key])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        return settings.normalised()
+
+    def normalised(self) -> Settings:
+        """Return a copy with a Path data_dir and a base IRI ending in '/'."""
+        base = self.base_iri if self.base_iri.endswith(("/", "#")) else self.base_iri + "/"
+        return replace(self, data_dir=Path(self.data_dir), base_iri=base)
+
+
+def _coerce(type_name: Any, raw: str) -> Any:
+    name = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", "str")
+    if name == "Path":
+        return Path(raw)
+    if name == "float":
+        return float(raw)
+    if name == "int":
+        return int(raw)
+    return raw

@@ -1,0 +1,76 @@
+"""The error hierarchy: one base class, one subclass per layer, each with a stable code.
+
+Messages are meant for users: one line, saying what is wrong and what to do. The CLI
+prints them without a traceback; the server maps them to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+
+class SRKBError(Exception):
+    """Base of every error srkb raises on purpose."""
+
+    code = "E000"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class InputError(SRKBError):
+    """A text given to srkb cannot be read: missing, empty, binary, not UTF-8."""
+
+    code = "E100"
+    status = 400
+
+
+class ExtractionError(SRKBError):
+    """The extraction pipeline could not process a document."""
+
+    code = "E200"
+    status = 500
+
+
+class StoreError(SRKBError):
+    """The knowledge base store cannot be opened or written."""
+
+    code = "E300"
+    status = 503
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store's write lock."""
+
+    code = "E301"
+
+
+class QueryError(SRKBError):
+    """A SPARQL query is malformed or not allowed."""
+
+    code = "E400"
+    status = 400
+
+
+class QueryForbiddenError(QueryError):
+    """A query asks for something the endpoint refuses (update, SERVICE, LOAD)."""
+
+    code = "E403"
+    status = 403
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "E408"
+    status = 503
+
+
+class OntologyError(SRKBError):
+    """The ontology or gazetteer cannot be loaded or is inconsistent."""
+
+    code = "E500"
+    status = 500

@@ -1,0 +1,105 @@
+"""RDF vocabularies: the srkb ontology terms and the reused namespaces.
+
+Code never builds ontology IRIs by concatenating strings; it uses ``SRKB.Claim`` and
+friends. ``_fail = True`` turns a typo into an AttributeError, and a test checks that
+this list and ontology/srkb.ttl declare the same terms.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from ontology import NAMESPACE
+
+
+class SRKB(DefinedNamespace):
+    """Terms of the srkb ontology (https://w3id.org/srkb/ontology#)."""
+
+    _NS = Namespace(NAMESPACE)
+    _fail = True
+
+    # classes
+    Actor: URIRef
+    ArmedGroup: URIRef
+    Article: URIRef
+    Claim: URIRef
+    Collective: URIRef
+    Commenter: URIRef
+    Document: URIRef
+    ExtractedFact: URIRef
+    ExtractionActivity: URIRef
+    ExtractorSoftware: URIRef
+    Map: URIRef
+    Mention: URIRef
+    MilitaryForce: URIRef
+    Modality: URIRef
+    ModalityScheme: URIRef
+    NewsAgency: URIRef
+    NewsOutlet: URIRef
+    OfficialBody: URIRef
+    Person: URIRef
+    Polarity: URIRef
+    PolarityScheme: URIRef
+    PoliticalOrganisation: URIRef
+    ReaderComment: URIRef
+    Source: URIRef
+    SourceJudgement: URIRef
+    SourceText: URIRef
+    State: URIRef
+    TextSpan: URIRef
+    UnnamedSource: URIRef
+    Website: URIRef
+    # concepts
+    asserted: URIRef
+    possible: URIRef
+    planned: URIRef
+    doubted: URIRef
+    positive: URIRef
+    negative: URIRef
+    mixed: URIRef
+    # properties
+    assessor: URIRef
+    content: URIRef
+    contentHash: URIRef  # noqa: N815 - RDF term
+    cue: URIRef
+    dateText: URIRef  # noqa: N815 - RDF term
+    domainName: URIRef  # noqa: N815 - RDF term
+    evidence: URIRef
+    inDocument: URIRef  # noqa: N815 - RDF term
+    inSourceText: URIRef  # noqa: N815 - RDF term
+    judgedSource: URIRef  # noqa: N815 - RDF term
+    mentionsActor: URIRef  # noqa: N815 - RDF term
+    modality: URIRef
+    polarity: URIRef
+    refersTo: URIRef  # noqa: N815 - RDF term
+    relayedBy: URIRef  # noqa: N815 - RDF term
+    speaker: URIRef
+    statementDate: URIRef  # noqa: N815 - RDF term
+    typeEvidence: URIRef  # noqa: N815 - RDF term
+
+
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+SCHEMA = Namespace("https://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+PREFIXES: dict[str, str] = {
+    "srkb": NAMESPACE,
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "nif": str(NIF),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "void": str(VOID),
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX lines every named query and the web editor start from."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

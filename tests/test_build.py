@@ -1,0 +1,146 @@
+"""Records -> RDF: the triples kb/build.py writes, and that they satisfy the SHACL shapes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, XSD
+
+from kb.build import build_text_graph
+from kb.extract.model import Claim, Entity, Extraction, Judgement, Mention, Segment, Span
+from kb.gazetteer import gazetteer_turtle_for_base
+from kb.validate import validate_graph
+from kb.vocab import NIF, SCHEMA, SRKB
+from ontology import ONTOLOGY_PATH
+
+from .helpers import span_of
+
+BASE = "http://kb.example.org/"
+TEXT = (
+    "On 3 May, Kurdish commander Rojhat Amed told Reuters that the dam may reopen.\n"
+    "Reuters is a reliable source, unlike the rumours on Telegram.\n"
+)
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def sample_extraction() -> Extraction:
+    line1_end = TEXT.index("\n")
+    article = Segment("article", 0, Span(0, line1_end, TEXT[:line1_end]))
+    c_start = line1_end + 1
+    comment = Segment("comment", 1, Span(c_start, len(TEXT) - 1, TEXT[c_start:-1]))
+    entities = (
+        Entity("rojhat-amed", "Rojhat Amed", frozenset({"Person"}), frozenset({"actor"}),
+               ("Rojhat Amed",), False, "title 'commander'"),
+        Entity("reuters", "Reuters", frozenset({"NewsAgency"}), frozenset({"source"}),
+               ("Reuters",), True),
+    )
+    sentence = Span(0, line1_end, TEXT[:line1_end])
+    claim = Claim(
+        span=sentence,
+        content=span_of(TEXT, "the dam may reopen"),
+        cue=span_of(TEXT, "told Reuters"),
+        segment=0,
+        speaker="rojhat-amed",
+        via="reuters",
+        date=span_of(TEXT, "On 3 May"),
+        date_value="--05-03",
+        modality="possible",
+    )
+    judgement = Judgement(
+        span=comment.span,
+        cue=span_of(TEXT, "a reliable source"),
+        source="reuters",
+        polarity="positive",
+        segment=1,
+    )
+    mentions = (
+        Mention("rojhat-amed", span_of(TEXT, "Rojhat Amed"), 0),
+        Mention("reuters", span_of(TEXT, "Reuters"), 0),
+        Mention("reuters", span_of(TEXT, "Reuters", c_start), 1),
+    )
+    return Extraction(TEXT, (article, comment), entities, mentions, (claim,), (judgement,))
+
+
+def build() -> Graph:
+    return build_text_graph(
+        sample_extraction(), base_iri=BASE, source_name="sample.txt", version="9.9.9", when=WHEN
+    ).graph
+
+
+def full_graph(g: Graph) -> Graph:
+    """The text graph plus the reference graphs a store holds beside it."""
+    out = Graph()
+    out += g
+    out.parse(ONTOLOGY_PATH, format="turtle")
+    out += gazetteer_turtle_for_base(BASE)
+    return out
+
+
+def test_claim_triples_carry_speaker_relay_date_modality_and_span() -> None:
+    g = build()
+    claims = list(g.subjects(RDF.type, SRKB.Claim))
+    assert len(claims) == 1
+    c = claims[0]
+    assert g.value(c, SRKB.speaker) == URIRef(BASE + "entity/rojhat-amed")
+    assert g.value(c, SRKB.relayedBy) == URIRef(BASE + "entity/reuters")
+    assert g.value(c, SRKB.statementDate) == Literal("--05-03", datatype=XSD.gMonthDay)
+    assert g.value(c, SRKB.dateText) == Literal("On 3 May")
+    assert g.value(c, SRKB.modality) == SRKB.possible
+    span = g.value(c, SRKB.evidence)
+    assert str(span).endswith(f"#char=0,{TEXT.index(chr(10))}")
+    begin, end = int(g.value(span, NIF.beginIndex)), int(g.value(span, NIF.endIndex))
+    assert str(g.value(span, NIF.anchorOf)) == TEXT[begin:end]
+    assert g.value(c, SRKB.inDocument) == URIRef(str(g.value(span, NIF.referenceContext)) + "/article")
+    activity = g.value(c, PROV.wasGeneratedBy)
+    assert (activity, RDF.type, SRKB.ExtractionActivity) in g
+    software = g.value(activity, PROV.wasAssociatedWith)
+    assert str(g.value(software, SCHEMA.softwareVersion)) == "9.9.9"
+
+
+def test_new_entity_gets_label_and_type_evidence_gazetteer_entity_does_not_repeat() -> None:
+    g = build()
+    amed = URIRef(BASE + "entity/rojhat-amed")
+    assert (amed, RDF.type, SRKB.Person) in g
+    assert str(g.value(amed, SRKB.typeEvidence)) == "title 'commander'"
+    reuters = URIRef(BASE + "entity/reuters")
+    assert (reuters, RDF.type, SRKB.NewsAgency) not in g  # said once, by the gazetteer graph
+
+
+def test_judgement_links_commenter_source_and_polarity() -> None:
+    g = build()
+    (j,) = list(g.subjects(RDF.type, SRKB.SourceJudgement))
+    assert g.value(j, SRKB.polarity) == SRKB.positive
+    assert g.value(j, SRKB.judgedSource) == URIRef(BASE + "entity/reuters")
+    assessor = g.value(j, SRKB.assessor)
+    assert (assessor, RDF.type, SRKB.Commenter) in g
+    comment = g.value(j, SRKB.inDocument)
+    assert g.value(comment, SCHEMA.author) == assessor
+
+
+def test_build_is_deterministic() -> None:
+    assert isomorphic(build(), build())
+    assert sorted(build()) == sorted(build())  # no blank nodes: identical triples
+
+
+def test_built_graph_conforms_to_shapes() -> None:
+    result = validate_graph(full_graph(build()))
+    assert result.conforms, result.text
+
+
+@pytest.mark.parametrize(
+    "tamper, message",
+    [
+        (lambda g, s: g.set((s, NIF.anchorOf, Literal("not the text"))), "anchorOf"),
+        (lambda g, s: g.remove((None, SRKB.evidence, None)), "character span"),
+    ],
+)
+def test_shapes_catch_broken_provenance(tamper, message) -> None:
+    g = build()
+    (c,) = list(g.subjects(RDF.type, SRKB.Claim))
+    tamper(g, g.value(c, SRKB.evidence))
+    result = validate_graph(full_graph(g))
+    assert not result.conforms
+    assert message in result.text
