@@ -84,8 +84,8 @@ class _Builder:
         iri = self.mint.span(self.text_id, span.start, span.end)
         self.add(iri, RDF.type, SRKB.TextSpan)
         self.add(iri, NIF.referenceContext, self.text_iri)
-        self.add(iri, NIF.beginIndex, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(iri, NIF.endIndex, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(iri, NIF.beginIndex, Literal(span.start, datatype=XSD.integer))
+        self.add(iri, NIF.endIndex, Literal(span.end, datatype=XSD.integer))
         self.add(iri, NIF.anchorOf, Literal(span.text))
         return iri
 
@@ -130,8 +130,8 @@ class _Builder:
         self.add(t, DCTERMS.source, Literal(self.source_name))
         self.add(t, SRKB.contentHash, Literal(self.text_hash))
         self.add(t, NIF.isString, Literal(self.ex.text))
-        self.add(t, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger))
-        self.add(t, NIF.endIndex, Literal(len(self.ex.text), datatype=XSD.nonNegativeInteger))
+        self.add(t, NIF.beginIndex, Literal(0, datatype=XSD.integer))
+        self.add(t, NIF.endIndex, Literal(len(self.ex.text), datatype=XSD.integer))
 
     def documents(self) -> None:
         for seg in self.ex.segments:
@@ -139,8 +139,8 @@ class _Builder:
             self.add(d, RDF.type, SRKB.Article if seg.kind == "article" else SRKB.ReaderComment)
             self.add(d, SRKB.inSourceText, self.text_iri)
             self.add(d, NIF.referenceContext, self.text_iri)
-            self.add(d, NIF.beginIndex, Literal(seg.span.start, datatype=XSD.nonNegativeInteger))
-            self.add(d, NIF.endIndex, Literal(seg.span.end, datatype=XSD.nonNegativeInteger))
+            self.add(d, NIF.beginIndex, Literal(seg.span.start, datatype=XSD.integer))
+            self.add(d, NIF.endIndex, Literal(seg.span.end, datatype=XSD.integer))
             self.add(d, PROV.wasGeneratedBy, self.activity)
             if seg.kind == "article":
                 self.add(d, RDFS.label, Literal(f"article of {self.source_name}"))

@@ -1,0 +1,88 @@
+"""Dates as written in reporting frames ("On April 4", "last Tuesday", "2 April 2018").
+
+A date keeps its surface form (a Span) and gets a normalised value: an ISO date when the
+year is known (written, or taken from the document date), else an xsd:gMonthDay such as
+"--04-04". Weekdays and "yesterday" need the document date; without one they have no value.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+_MONTHS = {
+    **{m.lower(): i for i, m in enumerate(calendar.month_name) if m},
+    **{m.lower(): i for i, m in enumerate(calendar.month_abbr) if m},
+    "sept": 9,
+}
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_ON = r"(?:(?P<on>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arlier on|[Ee]arly|[Ll]ate)\s+)?"
+
+DATE_RX = re.compile(
+    r"(?<![\w-])(?:"
+    # On Tuesday, April 3, 2018 / On April 4 / April 4th, 2018
+    rf"{_ON}(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<year>\d{{4}}))?"
+    # on 2 April 2018 / on the 4th of April
+    rf"|(?:(?P<on2>[Oo]n)\s+)?(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?:,?\s+(?P<year2>\d{{4}}))?"
+    # 2018-04-04
+    r"|(?P<iso>\d{4}-\d{2}-\d{2})"
+    # on Tuesday / last Tuesday (morning)
+    rf"|(?:(?P<on3>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arly|[Ll]ate)\s+)?(?P<weekday3>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?P<rel>[Yy]esterday|[Tt]oday|[Tt]his morning|[Ll]ast night|[Ee]arlier today)"
+    r")(?![\w-])"
+)
+
+
+def _month_day(month: int, day: int, year: int | None, ref: date | None) -> str | None:
+    if year is None and ref is not None:
+        year = ref.year
+        try:
+            if date(year, month, day) > ref + timedelta(days=31):
+                year -= 1  # "on December 30" in a January article
+        except ValueError:
+            return None
+    if year is not None:
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        return None
+    return f"--{month:02d}-{day:02d}"
+
+
+def date_value(m: re.Match[str], ref: date | None) -> str | None:
+    """The normalised value of one DATE_RX match."""
+    g = m.groupdict()
+    if g["month"] or g["month2"]:
+        month = _MONTHS[(g["month"] or g["month2"]).lower().rstrip(".")]
+        day = int(g["day"] or g["day2"])
+        year_s = g["year"] or g["year2"]
+        return _month_day(month, day, int(year_s) if year_s else None, ref)
+    if g["iso"]:
+        try:
+            return date.fromisoformat(g["iso"]).isoformat()
+        except ValueError:
+            return None
+    if ref is None:
+        return None
+    if g["weekday3"]:
+        wd = _WEEKDAYS[g["weekday3"].lower()]
+        delta = (ref.weekday() - wd) % 7
+        if delta == 0 and (g["on3"] or "").lower() == "last":
+            delta = 7
+        return (ref - timedelta(days=delta)).isoformat()
+    rel = (g["rel"] or "").lower()
+    if rel in {"yesterday", "last night"}:
+        return (ref - timedelta(days=1)).isoformat()
+    if rel:
+        return ref.isoformat()
+    return None
+
+
+def find_dates(text: str, start: int, end: int, ref: date | None) -> list[tuple[int, int, str | None]]:
+    """Date expressions in ``text[start:end]``: (start, end, value)."""
+    return [(m.start(), m.end(), date_value(m, ref)) for m in DATE_RX.finditer(text, start, end)]

@@ -1,0 +1,212 @@
+"""The working state that the pipeline stages read and write for one text.
+
+Stages fill one mutable ``Doc``; ``extract()`` freezes it into the public
+``model.Extraction`` at the end. Keeping the mutable state here lets each stage stay a
+small function ``(Doc) -> Doc`` (spaCy style) while the records handed to callers stay
+frozen.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .lexicon import lower_same_length, normalise
+from .model import (
+    ACTOR_TYPES,
+    SOURCE_TYPES,
+    Claim,
+    Entity,
+    Judgement,
+    Mention,
+    Segment,
+    Span,
+)
+
+PERSON = "Person"
+MEDIA_TYPES = frozenset({"NewsAgency", "NewsOutlet", "Website", "Map"})
+
+
+@dataclass
+class Sentence:
+    """A sentence (or a quote plus its frame) inside one segment."""
+
+    start: int
+    end: int
+    segment: int
+
+
+@dataclass
+class EntityState:
+    """An entity while the document is being read; frozen into ``model.Entity`` at the end."""
+
+    key: str
+    name: str
+    types: set[str]
+    roles: set[str]
+    in_gazetteer: bool = False
+    type_evidence: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)  # surface forms never displayed (slurs)
+    intro: set[str] = field(default_factory=set)  # title words and adjectives seen before the name
+
+    @property
+    def is_person(self) -> bool:
+        return PERSON in self.types
+
+    @property
+    def is_media(self) -> bool:
+        return bool(self.types & MEDIA_TYPES)
+
+    @property
+    def is_unnamed(self) -> bool:
+        return self.key.startswith("unnamed/")
+
+    @property
+    def is_source_typed(self) -> bool:
+        return bool(self.types & SOURCE_TYPES)
+
+    def freeze(self) -> Entity:
+        return Entity(
+            key=self.key,
+            name=self.name,
+            types=frozenset(self.types),
+            roles=frozenset(self.roles),  # type: ignore[arg-type]  # roles are "actor"/"source"
+            aliases=tuple(a for a in self.aliases if a not in self.hidden),
+            in_gazetteer=self.in_gazetteer,
+            type_evidence=self.type_evidence,
+        )
+
+
+def slugify(name: str) -> str:
+    """A readable key for an entity found in the text ("Aldar Xelil" -> "aldar-xelil")."""
+    ascii_name = unicodedata.normalize("NFKD", name)
+    ascii_name = "".join(c for c in ascii_name if not unicodedata.combining(c))
+    slug = re.sub(r"[^\w]+", "-", ascii_name.casefold()).strip("-_")
+    return slug[:80] or "x"
+
+
+class Doc:
+    """Text, its normalised twins, and everything the stages found so far."""
+
+    def __init__(
+        self, text: str, document_date: date | None = None, article_end: int | None = None
+    ) -> None:
+        self.text = text
+        self.norm = normalise(text)
+        self.low = lower_same_length(self.norm)
+        self.document_date = document_date
+        self.article_end = article_end
+        self.segments: list[Segment] = []
+        self.sentences: list[Sentence] = []
+        self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
+        self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
+        self.entities: dict[str, EntityState] = {}
+        self.mentions: list[Mention] = []
+        self.claims: list[Claim] = []
+        self.judgements: list[Judgement] = []
+        self.publisher: str | None = None
+        self.context: Any = None  # references.SourceContext, shared by claims and judgements
+        self.metadata: dict[str, str] = {}
+        self._seg_starts: list[int] = []
+        self._by_end: dict[int, Mention] = {}
+        self._by_start: dict[int, Mention] = {}
+        self._taken: list[tuple[int, int]] = []  # sorted mention spans
+        self._occupied = bytearray(len(text))  # 1 where a mention already is
+
+    # ----------------------------------------------------------------- spans
+    def span(self, start: int, end: int) -> Span:
+        start = max(0, min(start, len(self.text)))
+        end = max(start, min(end, len(self.text)))
+        return Span(start, end, self.text[start:end])
+
+    def index_segments(self) -> None:
+        self._seg_starts = [s.span.start for s in self.segments]
+
+    def segment_at(self, pos: int) -> int:
+        """Index of the segment holding ``pos`` (the article when before any comment)."""
+        i = bisect.bisect_right(self._seg_starts, pos) - 1
+        return self.segments[i].index if i >= 0 else 0
+
+    # ----------------------------------------------------------------- entities
+    def add_entity(
+        self,
+        key: str,
+        name: str,
+        types: set[str],
+        *,
+        in_gazetteer: bool = False,
+        evidence: str | None = None,
+    ) -> EntityState:
+        """Get or create the entity ``key``; roles follow from its types until a stage adds more."""
+        ent = self.entities.get(key)
+        if ent is None:
+            roles = {"actor"} if types & ACTOR_TYPES else {"source"}
+            ent = EntityState(key, name, set(types), roles, in_gazetteer, evidence)
+            self.entities[key] = ent
+        return ent
+
+    def new_key(self, name: str, prefix: str = "") -> str:
+        """A fresh slug key for an entity from the text, never a gazetteer key of another."""
+        base = prefix + slugify(name)
+        key, n = base, 2
+        while key in self.entities and self.entities[key].name.casefold() != name.casefold():
+            key, n = f"{base}-{n}", n + 1
+        return key
+
+    def overlaps_mention(self, start: int, end: int) -> bool:
+        return any(self._occupied[start:end])
+
+    def is_masked(self, start: int, end: int) -> bool:
+        return any(s < end and e > start for s, e in self.masked)
+
+    def add_mention(self, key: str, start: int, end: int, *, hidden: bool = False) -> Mention | None:
+        """Record one occurrence of ``key``; refuses spans that overlap an earlier mention."""
+        if start >= end or self.overlaps_mention(start, end):
+            return None
+        m = Mention(entity=key, span=self.span(start, end), segment=self.segment_at(start))
+        self.mentions.append(m)
+        bisect.insort(self._taken, (start, end))
+        self._occupied[start:end] = b"\x01" * (end - start)
+        self._by_end[end] = m
+        self._by_start[start] = m
+        ent = self.entities[key]
+        surface = self.text[start:end]
+        if surface not in ent.aliases:
+            ent.aliases.append(surface)
+        if hidden:
+            ent.hidden.add(surface)
+        return m
+
+    def mention_ending_at(self, end: int) -> Mention | None:
+        return self._by_end.get(end)
+
+    def mention_starting_at(self, start: int) -> Mention | None:
+        return self._by_start.get(start)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        """Mentions wholly inside [start, end), in text order."""
+        i = bisect.bisect_left(self._taken, (start, -1))
+        out = []
+        while i < len(self._taken) and self._taken[i][0] < end:
+            s, e = self._taken[i]
+            if e <= end:
+                m = self._by_start.get(s)
+                if m is not None:
+                    out.append(m)
+            i += 1
+        return out
+
+    def unnamed(self, phrase_start: int, phrase_end: int, *, channel: bool) -> EntityState:
+        """The document-local entity for an unnamed speaker or channel, named as written."""
+        phrase = self.text[phrase_start:phrase_end].strip()
+        key = "unnamed/" + slugify(phrase)
+        ent = self.add_entity(key, phrase, {"UnnamedSource"})
+        ent.roles.add("source")
+        if phrase not in ent.aliases:
+            ent.aliases.append(phrase)
+        return ent

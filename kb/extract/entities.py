@@ -1,0 +1,528 @@
+"""Stage 2: actors and sources, from the gazetteer, from web addresses, and from the text.
+
+Order matters and is the design: web addresses first (their letters must not match names),
+then gazetteer labels longest first, then names the text itself introduces (a title before
+a capitalised name, an acronym defined in parentheses, a name in a reporting frame, a
+known given name), then within-document merging (a surname alone, a role noun such as
+"Kurdish representative" that can only mean one person named before).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kb.gazetteer import GazetteerEntry, load_gazetteer
+
+from .doc import Doc, EntityState
+from .lexicon import UPPER, Lexicon, alternation, load_lexicon, normalise, trie_regex
+
+# ---------------------------------------------------------------------- gazetteer
+
+
+@dataclass(frozen=True)
+class _Label:
+    key: str
+    text: str
+    rx: re.Pattern[str]
+    guarded: bool  # a short acronym: refused inside SHOUTED text
+    hidden: bool
+    second: str  # the second word, lower case ("" for one-word labels)
+
+
+def _is_acronym(token: str) -> bool:
+    letters = [c for c in token if c.isalpha()]
+    return sum(c.isupper() for c in letters) >= 2 and not any(c.islower() for c in letters)
+
+
+def _label_regex(label: str) -> str:
+    """Acronyms match exactly, other words case-insensitively but keep an initial capital."""
+    parts = re.split(r"(\s+|-)", label)
+    short = len(label) <= 3
+    out = []
+    for p in parts:
+        if not p:
+            continue
+        if p.isspace():
+            out.append(r"[ ]+")
+        elif p == "-":
+            out.append(r"[- ]?")
+        elif short or _is_acronym(p):
+            out.append(re.escape(p))
+        elif p[0].isupper():
+            out.append(re.escape(p[0]) + (f"(?i:{re.escape(p[1:])})" if len(p) > 1 else ""))
+        else:
+            out.append(f"(?i:{re.escape(p)})")
+    return "".join(out)
+
+
+_FIRST_WORD = re.compile(r"\w+")
+_NEXT_WORD = re.compile(r"\W{1,3}(\w+)")
+
+
+class GazetteerMatcher:
+    """Gazetteer labels indexed by their first word, and registered domains."""
+
+    def __init__(self, entries: tuple[GazetteerEntry, ...]) -> None:
+        self.entries = {e.key: e for e in entries}
+        self.by_first: dict[str, dict[str, list[_Label]]] = {}
+        self.domains: dict[str, str] = {}
+        self.acronyms: set[str] = set()
+        for e in entries:
+            hidden = set(e.hidden_labels)
+            for lab in dict.fromkeys(e.all_labels):
+                text = normalise(lab).strip()
+                m = _FIRST_WORD.search(text)
+                if not m or m.start() != 0:
+                    continue
+                guarded = _is_acronym(text) and sum(c.isalpha() for c in text) <= 3
+                if _is_acronym(text):
+                    self.acronyms.add(text)
+                rx = re.compile(_label_regex(text))
+                words = _FIRST_WORD.findall(text.lower())
+                second = words[1] if len(words) > 1 else ""
+                self.by_first.setdefault(words[0], {}).setdefault(second, []).append(
+                    _Label(e.key, text, rx, guarded, lab in hidden, second)
+                )
+            for d in e.domains:
+                self.domains[d.lower()] = e.key
+        for groups in self.by_first.values():
+            for labels in groups.values():
+                labels.sort(key=lambda lab: (-len(lab.text), lab.text))
+        # finds only the words that start some label (run on the lower-cased text)
+        self.first_rx = re.compile(r"(?<!\w)" + trie_regex(set(self.by_first)) + r"(?!\w)")
+
+    def domain_key(self, host: str) -> str | None:
+        host = host.lower().rstrip(".")
+        parts = host.split(".")
+        for i in range(len(parts) - 1):
+            key = self.domains.get(".".join(parts[i:]))
+            if key:
+                return key
+        return None
+
+
+@lru_cache(maxsize=1)
+def load_matcher() -> GazetteerMatcher:
+    """The compiled gazetteer (once per process)."""
+    return GazetteerMatcher(load_gazetteer())
+
+
+# ---------------------------------------------------------------------- compiled text rules
+
+
+@dataclass(frozen=True)
+class _Rules:
+    url: re.Pattern[str]
+    bare_domain: re.Pattern[str]
+    token: re.Pattern[str]
+    run: re.Pattern[str]
+    title: re.Pattern[str]
+    title_gap: re.Pattern[str]
+    titles: frozenset[str]
+    frame_after: re.Pattern[str]
+    frame_before: re.Pattern[str]
+    acronym_def: re.Pattern[str]
+    role_word: re.Pattern[str]
+    role_left: re.Pattern[str]
+    nationality: re.Pattern[str]
+    candidates: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    lex = load_lexicon()
+    tok = rf"(?:(?:al|el|ad|as|ash|at|az|an|ar)-)?{UPPER}\w*(?:['-]\w+)*"
+    connect = r"(?:of the|for the|for a|of|for|on|de|del|la|du|des|da|di|al|el|bin|ibn|bint|abu|van|von|der|den|le|ul)"
+    run = rf"{tok}(?:(?:[ ]+{connect}[ ]+|[ ]+|[ ]*-[ ]*){tok})*"
+    titles = alternation(lex.titles)
+    says = alternation([v for v, k in lex.report_verbs.items() if k in {"say", "tell", "deny"}])
+    aux = alternation(lex.auxiliaries)
+    return _Rules(
+        url=re.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d]+", re.IGNORECASE),
+        bare_domain=re.compile(
+            r"(?<![\w@./-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+            + alternation(lex.tlds)
+            + r")(?![\w-])(?:/[^\s<>\"\u201c\u201d]*)?"
+        ),
+        token=re.compile(tok),
+        run=re.compile(run),
+        title=re.compile(rf"(?<![\w-]){trie_regex(set(lex.titles))}(?![\w-])"),
+        title_gap=re.compile(
+            r"(?P<prep>\s+(?:of|for|at|in|to|with|from)\s+(?:the\s+)?(?P<org>[^,.;:!?()\n]{1,90}?\s+)?)?"
+            r"\s*,?\s*"
+        ),
+        titles=frozenset(lex.titles),
+        frame_after=re.compile(rf"\s*(?:,[^,.;\n]{{1,80}},\s*)?(?:{aux}\s+){{0,2}}{says}(?![\w'-])"),
+        frame_before=re.compile(
+            r"(?:\b(?:said|says|told|according to|quoted|quoting|citing)\s+|[\u201d\"],?\s+said\s+)$"
+        ),
+        acronym_def=re.compile(r"\s*\(\s*(?P<acr>[A-Z][A-Za-z0-9.&'-]{1,11})\s*\)"),
+        role_word=re.compile(
+            rf"(?<![\w-])(?i:{trie_regex(lex.role_nouns)})(?![\w-])(?![ ]+{UPPER})"
+        ),
+        role_left=re.compile(
+            rf"(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\s+)?(?P<adj>{alternation(lex.nationalities)})\s+$"
+        ),
+        nationality=re.compile(rf"(?<![\w-]){alternation(lex.nationalities)}(?![\w-])"),
+        candidates=re.compile(r"[a-z0-9]\.[a-z]{2}"),
+    )
+
+
+# ---------------------------------------------------------------------- stage
+
+
+def _registered_domain(host: str) -> str:
+    parts = [p for p in host.lower().split(".") if p]
+    if parts and parts[0] == "www":
+        parts = parts[1:]
+    if len(parts) >= 3 and parts[-2] in {"co", "com", "org", "net", "gov", "ac", "edu", "mil"}:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def _match_domains(doc: Doc) -> None:
+    rules, gaz = _rules(), load_matcher()
+    found: list[tuple[int, int, int, int]] = []  # url span, host span
+    for m in rules.url.finditer(doc.norm):
+        s, e = m.start(), m.end()
+        while e > s and doc.norm[e - 1] in ".,;:!?)]'\u2026\u2019":
+            e -= 1
+        hm = re.match(r"(?:https?://)?(?:www\.)?([^/\s:?#]+)", doc.norm[s:e], re.IGNORECASE)
+        if hm:
+            found.append((s, e, s + hm.start(1), s + hm.end(1)))
+    seen: set[int] = set()
+    for c in rules.candidates.finditer(doc.norm):
+        ts = max(doc.norm.rfind(" ", 0, c.start()), doc.norm.rfind("\n", 0, c.start())) + 1
+        if ts in seen:
+            continue
+        seen.add(ts)
+        te = len(doc.norm)
+        for sep in (" ", "\n"):
+            k = doc.norm.find(sep, c.end())
+            if k >= 0:
+                te = min(te, k)
+        m = rules.bare_domain.search(doc.norm, ts, te)
+        if not m:
+            continue
+        s, e = m.start(), m.end()
+        if any(a <= s < b for a, b, _, _ in found):
+            continue
+        while e > s and doc.norm[e - 1] in ".,;:!?)]'\u2026":
+            e -= 1
+        hs, he = m.start(1), m.end(1)
+        if doc.norm.startswith("www.", hs):
+            hs += 4
+        found.append((s, e, hs, he))
+    for s, e, hs, he in sorted(found):
+        doc.masked.append((s, e))
+        host = doc.norm[hs:he].rstrip(".")
+        he = hs + len(host)
+        if "." not in host:
+            continue
+        key = gaz.domain_key(host)
+        if key:
+            entry = gaz.entries[key]
+            doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
+        else:
+            name = _registered_domain(host)
+            key = doc.new_key(name)
+            doc.add_entity(key, name, {"Website"}, evidence="an internet domain in the text")
+        doc.add_mention(key, hs, he)
+
+
+def _shouted(norm: str, s: int, e: int, acronyms: set[str]) -> bool:
+    """True when a short acronym sits among all-capital words ("THIS IS BAD")."""
+    before = re.search(r"(\w+)[ ]+$", norm[max(0, s - 30) : s])
+    after = re.match(r"[ ]+(\w+)", norm[e : e + 30])
+    for m in (before, after):
+        if m:
+            w = m.group(1)
+            if len(w) >= 2 and w.isalpha() and w.isupper() and w not in acronyms:
+                return True
+    return False
+
+
+def _match_gazetteer(doc: Doc) -> None:
+    gaz = load_matcher()
+    norm, low = doc.norm, doc.low
+    n = len(norm)
+    skip_to = 0
+    for m in gaz.first_rx.finditer(low):
+        pos = m.start()
+        if pos < skip_to:
+            continue
+        groups = gaz.by_first.get(m.group(0))
+        if not groups:
+            continue
+        nm = _NEXT_WORD.match(low, m.end())
+        labels = (groups.get(nm.group(1), []) if nm else []) + groups.get("", [])
+        for lab in labels:
+            mm = lab.rx.match(norm, pos)
+            if not mm:
+                continue
+            end = mm.end()
+            if end < n and (norm[end].isalnum() or norm[end] == "_"):
+                continue
+            if lab.text[-1] != "." and end < n and norm[end] == "." and end + 1 < n and norm[end + 1].isalpha():
+                continue  # "US" inside "US.gov"
+            if doc.is_masked(pos, end):
+                continue
+            if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
+                continue
+            entry = gaz.entries[lab.key]
+            doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
+            if doc.add_mention(lab.key, pos, end, hidden=lab.hidden):
+                skip_to = end
+            break
+
+
+def _masked_text(doc: Doc) -> str:
+    """The normalised text with mentions and URLs blanked, so name runs stop at them."""
+    pieces, last = [], 0
+    spans = sorted([(m.span.start, m.span.end) for m in doc.mentions] + doc.masked)
+    for s, e in spans:
+        if s < last:
+            s = last
+        if s >= e:
+            continue
+        pieces.append(doc.norm[last:s])
+        pieces.append("\x00" * (e - s))
+        last = e
+    pieces.append(doc.norm[last:])
+    return "".join(pieces)
+
+
+class _TextNames:
+    """The rules that find names the gazetteer does not know."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.lex: Lexicon = load_lexicon()
+        self.rules = _rules()
+        self.sent_starts = [s.start for s in doc.sentences]
+        self.title_hits = [(m.start(), m.end()) for m in self.rules.title.finditer(doc.norm)]
+        self.by_name: dict[str, str] = {
+            a.casefold(): e.key for e in doc.entities.values() for a in e.aliases
+        }
+
+    def sentence_start(self, pos: int) -> int:
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        if i < 0:
+            return max(0, self.doc.norm.rfind("\n", 0, pos) + 1)
+        return self.doc.sentences[i].start
+
+    def title_before(self, pos: int) -> tuple[int, str | None, int] | None:
+        """The title that governs a name at ``pos``: (title start, org text or None, org end)."""
+        sent_s = self.sentence_start(pos)
+        i = bisect.bisect_right(self.title_hits, (pos, pos)) - 1
+        while i >= 0:
+            ts, te = self.title_hits[i]
+            if ts < sent_s or pos - te > 120:
+                return None
+            if te <= pos:
+                gm = self.rules.title_gap.fullmatch(self.doc.norm, te, pos)
+                if gm:
+                    org = (gm.group("org") or "") if gm.group("prep") else None
+                    return ts, org, gm.end("org") if gm.group("org") else -1
+                if te < pos:
+                    return None
+            i -= 1
+        return None
+
+    # ------------------------------------------------------------------ helpers
+    def _bad_name_token(self, t: str) -> bool:
+        lex = self.lex
+        return (
+            t in lex.non_actor
+            or t in lex.place_words
+            or t in lex.org_heads
+            or t in self.rules.titles
+            or t in lex.nationalities
+            or (_is_acronym(t) and len(t) > 1)
+        )
+
+    def add_person(self, toks: list[tuple[int, int, str]], evidence: str, intro: set[str]) -> EntityState | None:
+        while toks and (toks[0][2] in self.lex.non_actor or toks[0][2] in self.lex.nationalities):
+            toks = toks[1:]
+        if not toks or len(toks) > 4 or any(self._bad_name_token(t) for _, _, t in toks):
+            return None
+        s, e = toks[0][0], toks[-1][1]
+        name = self.doc.text[s:e]
+        if len(name) < 3:
+            return None
+        key = self.by_name.get(name.casefold())
+        if key is None:
+            key = self.doc.new_key(name)
+            self.doc.add_entity(key, name, {"Person"}, evidence=evidence)
+            self.by_name[name.casefold()] = key
+        ent = self.doc.entities[key]
+        ent.intro |= intro
+        self.doc.add_mention(key, s, e)
+        return ent
+
+    def add_org(self, toks: list[tuple[int, int, str]], evidence: str, acronym: tuple[int, int] | None = None) -> EntityState | None:
+        while toks and toks[0][2] in self.lex.non_actor:
+            toks = toks[1:]
+        if len(toks) < 2 and not acronym:
+            return None
+        if not toks:
+            return None
+        head = toks[-1][2]
+        kind = self.lex.org_heads.get(head, "PoliticalOrganisation")
+        if kind == "MILITARY":
+            kind = "MilitaryForce" if toks[0][2] in self.lex.nationalities else "ArmedGroup"
+        s, e = toks[0][0], toks[-1][1]
+        name = self.doc.text[s:e]
+        key = self.by_name.get(name.casefold())
+        if key is None:
+            key = self.doc.new_key(name)
+            self.doc.add_entity(key, name, {kind}, evidence=evidence)
+            self.by_name[name.casefold()] = key
+        self.doc.add_mention(key, s, e)
+        if acronym:
+            self.doc.add_mention(key, *acronym)
+            self.by_name[self.doc.text[acronym[0] : acronym[1]].casefold()] = key
+        return self.doc.entities[key]
+
+    def intro_words(self, start: int, end: int) -> set[str]:
+        """Nationality adjectives and title words between ``start`` and ``end``."""
+        chunk = self.doc.norm[start:end]
+        words = {m.group(0) for m in self.rules.nationality.finditer(chunk)}
+        words |= {m.group(0).lower() for m in self.rules.role_word.finditer(chunk)}
+        return words
+
+    # ------------------------------------------------------------------ rules
+    def run(self) -> None:
+        doc, rules, lex = self.doc, self.rules, self.lex
+        masked = _masked_text(doc)
+        for rm in rules.run.finditer(masked):
+            toks = [(m.start(), m.end(), m.group(0)) for m in rules.token.finditer(masked, rm.start(), rm.end())]
+            toks = [(s, e - 2, t[:-2]) if t.endswith("'s") else (s, e, t) for s, e, t in toks]
+            toks = [t for t in toks if t[1] > t[0]]
+            if not toks:
+                continue
+            self.read_run(toks, masked)
+        self.surnames(masked)
+        self.role_nouns()
+        self.titled_known_persons()
+
+    def read_run(self, toks: list[tuple[int, int, str]], masked: str) -> None:
+        doc, rules, lex = self.doc, self.rules, self.lex
+        run_s, run_e = toks[0][0], toks[-1][1]
+        sent_s = self.sentence_start(run_s)
+        seg = doc.segment_at(run_s)
+        # an acronym defined in parentheses: "Syrian Democratic Forces (SDF)"
+        am = rules.acronym_def.match(doc.norm, run_e)
+        if am and len(toks) >= 2:
+            acr = am.group("acr")
+            initials = "".join(t[0] for _, _, t in toks if t[0].isupper())
+            letters = [c for c in acr if c.isupper()]
+            it = iter(initials)
+            if letters and all(c in it for c in letters):
+                if acr not in self.by_name and acr.casefold() not in self.by_name:
+                    k = len(toks)
+                    while k > 1 and len(initials) > len(letters) and toks[len(toks) - k][2][0] != letters[0]:
+                        k -= 1
+                    self.add_org(toks[len(toks) - k :], "an acronym defined in parentheses", (am.start("acr"), am.end("acr")))
+                return
+        texts = [t for _, _, t in toks]
+        # a title inside the run: "Defence Minister Rustem Umerov"
+        cut = -1
+        for j in range(len(toks) - 1):
+            for k in range(max(0, j - 3), j + 1):
+                if " ".join(texts[k : j + 1]) in rules.titles and texts[j][0].isupper():
+                    cut = j
+        left = doc.norm[sent_s:run_s]
+        if cut >= 0:
+            intro = self.intro_words(max(sent_s, run_s - 60), toks[cut][1])
+            self.add_person(toks[cut + 1 :], "a title before the name", intro)
+            return
+        # a title before the run: "spokesman X", "co-chair of ORG X"
+        tb = self.title_before(run_s)
+        if tb:
+            t_start, org, org_end = tb
+            ok = True
+            if org:
+                while org_end > sent_s and doc.norm[org_end - 1].isspace():
+                    org_end -= 1
+                ok = doc.mention_ending_at(org_end) is not None
+            intro = self.intro_words(max(sent_s, t_start - 40), run_s)
+            if ok:
+                name_toks = toks
+                if org == "":
+                    # the body is the front of the run: split after its last head noun
+                    heads = [i for i, t in enumerate(texts) if t in lex.org_heads]
+                    if heads and heads[-1] < len(toks) - 1:
+                        self.add_org(toks[: heads[-1] + 1], "named as the body of a title")
+                        name_toks = toks[heads[-1] + 1 :]
+                        intro |= self.intro_words(toks[0][0], toks[heads[-1]][1])
+                    else:
+                        name_toks = []
+                if name_toks:
+                    self.add_person(name_toks, "a title before the name", intro)
+                    return
+        # a name in a reporting frame: "X told Reuters", "said X"
+        in_frame = bool(rules.frame_after.match(doc.norm, run_e)) or bool(rules.frame_before.search(left))
+        if texts[-1] in lex.org_heads and len(toks) >= 2:
+            if in_frame or seg == 0:
+                self.add_org(toks, "an organisation noun ending a capitalised name")
+            return
+        if toks[0][2] in lex.given_names and len(toks) >= 2:
+            self.add_person(toks[:4], "a known given name", set())
+            return
+        if in_frame and len(toks) >= 2:
+            self.add_person(toks, "a name in a reporting frame", set())
+
+    def surnames(self, masked: str) -> None:
+        """A surname alone refers back to the one person introduced with it."""
+        doc = self.doc
+        last: dict[str, list[str]] = {}
+        for ent in doc.entities.values():
+            if ent.is_person and not ent.in_gazetteer:
+                parts = ent.name.split()
+                if len(parts) >= 2 and len(parts[-1]) >= 3:
+                    last.setdefault(parts[-1], []).append(ent.key)
+        for surname, keys in last.items():
+            if len(keys) != 1:
+                continue
+            for m in re.finditer(rf"(?<![\w'-]){re.escape(surname)}(?![\w-])", masked):
+                doc.add_mention(keys[0], m.start(), m.end())
+
+    def titled_known_persons(self) -> None:
+        """Title words before gazetteer persons, so role nouns can refer back to them."""
+        doc = self.doc
+        for m in list(doc.mentions):
+            ent = doc.entities[m.entity]
+            if not ent.is_person:
+                continue
+            s = m.span.start
+            tb = self.title_before(s)
+            if tb:
+                ent.intro |= self.intro_words(max(self.sentence_start(s), tb[0] - 30), s)
+
+    def role_nouns(self) -> None:
+        """'Kurdish representative' -> the one person introduced with 'Kurdish' and a title."""
+        self.titled_known_persons()
+        doc = self.doc
+        persons = [e for e in doc.entities.values() if e.is_person and e.intro]
+        if not persons:
+            return
+        for rw in self.rules.role_word.finditer(doc.norm):
+            base = max(0, rw.start() - 40)
+            m = self.rules.role_left.search(doc.norm, base, rw.start())
+            if not m or (m.group("det") and m.group("det").lower() in {"a", "an"}):
+                continue
+            cands = [p for p in persons if m.group("adj") in p.intro]
+            if len(cands) == 1:
+                doc.add_mention(cands[0].key, m.start("adj"), rw.end())
+
+
+def find_entities(doc: Doc) -> Doc:
+    """Fill ``doc.entities`` and ``doc.mentions``."""
+    _match_domains(doc)
+    _match_gazetteer(doc)
+    _TextNames(doc).run()
+    return doc

@@ -1,0 +1,157 @@
+"""Stage 4: readers' judgements of how reliable, biased or truthful a source is.
+
+A cue phrase (patterns/judgement_cues.jsonl) gives the polarity; the judged source is,
+in order: a source named in the same sentence, a reference noun in it ("this map", "the
+article", resolved by references.SourceContext), a pronoun ("it", "he"), or the topic of
+the comment so far. One judgement per (comment, source): both polarities make it mixed.
+In the article only a source named in the same sentence can be judged (an author's
+explicit verdict), never a guessed one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .doc import Doc, Sentence
+from .lexicon import load_lexicon
+from .model import Judgement, PolarityName
+from .references import SourceContext, reference_rx
+
+_NEGATOR = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bhardly)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEGATIVE_CUE_START = re.compile(r"(?i)^(?:not|never|no|un|can't|cannot|don't|do not|shouldn't|wouldn't)")
+_PERSON_PRONOUN = re.compile(r"(?<![\w'])(?:he|she|him|his|her|He|She|His|Her)(?![\w'])")
+_THING_PRONOUN = re.compile(
+    r"(?<![\w'])(?:it|its|it's|they|their|them|It|Its|It's|They|Their|Them)(?![\w'])"
+)
+
+
+@dataclass
+class _Found:
+    polarities: set[str] = field(default_factory=set)
+    cue: tuple[int, int] = (0, 0)
+    first: int = 0
+    last: int = 0
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return load_lexicon().judgement_cues
+
+
+def _sentence_cues(doc: Doc, sent: Sentence) -> list[tuple[int, int, str]]:
+    """Cue matches in a sentence: (start, end, polarity), earlier patterns first, no overlaps."""
+    taken: list[tuple[int, int, str]] = []
+    for polarity, rx in _cues():
+        for m in rx.finditer(doc.norm, sent.start, sent.end):
+            s, e = m.start(), m.end()
+            if s == e or any(s < b and e > a for a, b, _ in taken):
+                continue
+            pol = polarity
+            if pol != "mixed" and not _NEGATIVE_CUE_START.match(m.group(0)):
+                if _NEGATOR.search(doc.norm, max(sent.start, s - 20), s):
+                    pol = "negative" if pol == "positive" else "positive"
+            taken.append((s, e, pol))
+    taken.sort()
+    # "it's biased, but ..." grants the source something back: mixed
+    out = []
+    for s, e, pol in taken:
+        if pol == "negative":
+            for rx in load_lexicon().concessions:
+                cm = rx.match(doc.norm, e, sent.end)
+                if cm is None:
+                    nxt = re.compile(r"[^,.;]{0,40}").match(doc.norm, e, sent.end)
+                    cm = rx.match(doc.norm, nxt.end(), sent.end) if nxt else None
+                if cm is not None:
+                    pol = "mixed"
+                    break
+        out.append((s, e, pol))
+    return out
+
+
+class _Judge:
+    def __init__(self, doc: Doc, ctx: SourceContext) -> None:
+        self.doc = doc
+        self.ctx = ctx
+        self.ref_rx = reference_rx()
+        # a person can be judged as a source once the text has reported them speaking
+        self.speakers = {c.speaker for c in doc.claims if c.speaker}
+
+    def judgeable(self, key: str) -> bool:
+        ent = self.doc.entities[key]
+        if ent.is_unnamed:
+            return False
+        return ent.is_source_typed or "source" in ent.roles or key in self.speakers
+
+    def target(self, sent: Sentence, cue: tuple[int, int]) -> str | None:
+        doc = self.doc
+        named = [m for m in doc.mentions_in(sent.start, sent.end) if self.judgeable(m.entity)]
+        if sent.segment == 0:
+            named = [m for m in named if doc.entities[m.entity].is_source_typed]
+            if not named:
+                return None
+        if named:
+            media = [m for m in named if doc.entities[m.entity].is_source_typed] or named
+            best = min(media, key=lambda m: abs(m.span.start - cue[0]))
+            return best.entity
+        refs = list(self.ref_rx.finditer(doc.norm, sent.start, sent.end))
+        refs = [r for r in refs if r.group("noun").lower() != "source" or r.end() <= cue[0]]
+        if refs:
+            r = min(refs, key=lambda r: abs(r.start() - cue[0]))
+            key = self.ctx.reference(r.group("noun"), r.start(), sent.segment)
+            if key:
+                return key
+        pp = [m.start() for m in _PERSON_PRONOUN.finditer(doc.norm, sent.start, sent.end)]
+        tp = [m.start() for m in _THING_PRONOUN.finditer(doc.norm, sent.start, sent.end)]
+        if pp and (not tp or min(abs(p - cue[0]) for p in pp) < min(abs(p - cue[0]) for p in tp)):
+            key = self.ctx.pronoun(True, cue[0], sent.segment)
+            if key and self.judgeable(key):
+                return key
+            return None
+        if tp:
+            return self.ctx.pronoun(False, cue[0], sent.segment)
+        return self.ctx.topic.get(sent.segment)  # the comment's own topic so far
+
+    def read(self) -> None:
+        doc = self.doc
+        by_seg: dict[int, list[Sentence]] = {}
+        for s in doc.sentences:
+            by_seg.setdefault(s.segment, []).append(s)
+        for seg in sorted(by_seg):
+            found: dict[str, _Found] = {}
+            for sent in by_seg[seg]:
+                for m in doc.mentions_in(sent.start, sent.end):
+                    if self.ctx._is_thing(doc.entities[m.entity]):
+                        self.ctx.note(seg, m.entity)
+                for s, e, pol in _sentence_cues(doc, sent):
+                    key = self.target(sent, (s, e))
+                    if key is None:
+                        continue
+                    self.ctx.note(seg, key)
+                    f = found.setdefault(key, _Found(cue=(s, e), first=sent.start, last=sent.end))
+                    if pol == "mixed":
+                        f.polarities |= {"positive", "negative"}
+                    else:
+                        f.polarities.add(pol)
+                    f.last = sent.end
+            for key, f in found.items():
+                polarity: PolarityName = (
+                    "mixed" if len(f.polarities) > 1 else f.polarities.pop()  # type: ignore[assignment]
+                )
+                doc.entities[key].roles.add("source")
+                doc.judgements.append(
+                    Judgement(
+                        span=doc.span(f.first, f.last),
+                        cue=doc.span(*f.cue),
+                        source=key,
+                        polarity=polarity,
+                        segment=seg,
+                    )
+                )
+
+
+def judge(doc: Doc, ctx: SourceContext | None = None) -> Doc:
+    """Fill ``doc.judgements``."""
+    _Judge(doc, ctx or doc.context or SourceContext(doc)).read()
+    return doc

@@ -1,0 +1,193 @@
+"""Pattern data of the extractor: patterns/*.jsonl read once per process, plus text helpers.
+
+The cue lists are data (one JSON record a line, spaCy style: ``label`` + ``pattern``) so
+that a linguist can extend them without touching code. This module owns reading them,
+the character classes the stages share, and the same-length normalisation of the text
+that every stage matches against (so offsets never shift).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PATTERNS_DIR = Path(__file__).with_name("patterns")
+
+# Upper-case letters of every script Python knows, for "capitalised word" rules.
+_UPPER_CHARS = "".join(
+    ch for ch in map(chr, range(0x41, 0x2000)) if ch.isupper() or ch.istitle()
+)
+UPPER = "[" + re.escape(_UPPER_CHARS) + "]"
+LETTER = r"[^\W\d_]"
+
+# Same-length normalisation: curly apostrophes to "'", odd spaces to " ", control
+# characters to " ", line separators to "\n". Double quotes are kept: they pair.
+_NORM_TABLE: dict[int, str] = {
+    **{ord(c): "'" for c in "\u2018\u2019\u201a\u201b\u02bc\u02bb\u0060\u00b4\u2032"},
+    **{ord(c): "-" for c in "\u2010\u2011"},
+    **{ord(c): " " for c in "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a"},
+    **{ord(c): " " for c in "\u200b\u200c\u200d\u2060\ufeff\t"},
+    **{ord(c): "\n" for c in "\r\u2028\u2029\x85\x0b\x0c"},
+    **{i: " " for i in range(0x20) if i != 0x0A},
+    0x7F: " ",
+}
+OPEN_QUOTES = "\u201c\u201e\u00ab\u201f"
+CLOSE_QUOTES = "\u201d\u00bb"
+
+
+_NORM_NEEDED = re.compile("[" + re.escape("".join(map(chr, _NORM_TABLE))) + "]")
+
+
+def normalise(text: str) -> str:
+    """Map look-alike characters to one form without changing the length of the text."""
+    return _NORM_NEEDED.sub(lambda m: _NORM_TABLE[ord(m.group(0))], text)
+
+
+def trie_regex(words: list[str] | set[str] | frozenset[str]) -> str:
+    """A regex alternation shaped as a trie, much faster than a flat list in ``re``."""
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if end:
+            body = "(?:" + body + ")?"
+        return body
+
+    return build(trie)
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()`` when that keeps the length (nearly always), else per character."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def read_jsonl(name: str) -> Iterator[dict[str, Any]]:
+    """The records of one pattern file, skipping its header comment and blank lines."""
+    with (PATTERNS_DIR / name).open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if not line:
+                continue
+            rec = json.loads(line)
+            if "label" in rec:
+                yield rec
+
+
+def alternation(phrases: list[str] | tuple[str, ...] | frozenset[str], regex: bool = False) -> str:
+    """A non-capturing alternation, longest phrase first so the longest wins."""
+    items = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "(?:" + "|".join(p if regex else re.escape(p) for p in items) + ")"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list and cue of the patterns folder, grouped by label."""
+
+    given_names: frozenset[str]
+    non_actor: frozenset[str]
+    place_words: frozenset[str]
+    particles: frozenset[str]
+    titles: tuple[str, ...]
+    role_nouns: frozenset[str]
+    org_heads: dict[str, str]
+    nationalities: dict[str, str]
+    tlds: frozenset[str]
+    abbreviations: frozenset[str]
+    comment_cues: tuple[tuple[str, re.Pattern[str], int], ...]
+    report_verbs: dict[str, str]  # verb phrase -> kind
+    according: tuple[str, ...]
+    passive: tuple[str, ...]
+    comment_refs: tuple[str, ...]
+    negations: frozenset[str]
+    auxiliaries: frozenset[str]
+    subject_pronouns: frozenset[str]
+    speaker_excluded: frozenset[str]
+    unnamed_nouns: frozenset[str]
+    via_preps: tuple[str, ...]
+    modality: tuple[tuple[str, re.Pattern[str]], ...]
+    references: dict[str, tuple[frozenset[str], bool]]  # noun -> (kinds, may mean publisher)
+    judgement_cues: tuple[tuple[str, re.Pattern[str]], ...]
+    concessions: tuple[re.Pattern[str], ...]
+
+
+def _by_label(*files: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name in files:
+        for rec in read_jsonl(name):
+            out.setdefault(rec["label"], []).append(rec)
+    return out
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """Read and compile all pattern files (once per process)."""
+    d = _by_label(
+        "names.jsonl",
+        "titles.jsonl",
+        "orgs.jsonl",
+        "places.jsonl",
+        "sentences.jsonl",
+        "segment_cues.jsonl",
+        "reporting.jsonl",
+        "modality.jsonl",
+        "references.jsonl",
+        "judgement_cues.jsonl",
+    )
+
+    def pats(label: str) -> list[str]:
+        return [r["pattern"] for r in d.get(label, [])]
+
+    return Lexicon(
+        given_names=frozenset(pats("GIVEN_NAME")),
+        non_actor=frozenset(pats("NON_ACTOR")),
+        place_words=frozenset(pats("PLACE_WORD")),
+        particles=frozenset(pats("NAME_PARTICLE")),
+        titles=tuple(pats("TITLE")),
+        role_nouns=frozenset(pats("ROLE_NOUN")),
+        org_heads={r["pattern"]: r["type"] for r in d.get("ORG_HEAD", [])},
+        nationalities={r["pattern"]: r["key"] for r in d.get("NATIONALITY", [])},
+        tlds=frozenset(pats("TLD")),
+        abbreviations=frozenset(pats("ABBREVIATION")),
+        comment_cues=tuple(
+            (r["id"], re.compile(r["pattern"]), int(r["weight"])) for r in d.get("COMMENT_CUE", [])
+        ),
+        report_verbs={r["pattern"]: r["kind"] for r in d.get("REPORT_VERB", [])},
+        according=tuple(pats("ACCORDING")),
+        passive=tuple(pats("PASSIVE_REPORT")),
+        comment_refs=tuple(pats("COMMENT_REF")),
+        negations=frozenset(pats("NEGATION")),
+        auxiliaries=frozenset(pats("AUXILIARY")),
+        subject_pronouns=frozenset(pats("SUBJECT_PRONOUN")),
+        speaker_excluded=frozenset(pats("SPEAKER_EXCLUDED")),
+        unnamed_nouns=frozenset(pats("UNNAMED_SOURCE")),
+        via_preps=tuple(pats("VIA_PREP")),
+        modality=tuple(
+            (r["value"], re.compile(r["pattern"], re.IGNORECASE)) for r in d.get("MODALITY", [])
+        ),
+        references={
+            r["pattern"]: (frozenset(r["kinds"]), bool(r["publisher"]))
+            for r in d.get("REFERENCE", [])
+        },
+        judgement_cues=tuple(
+            (r["polarity"], re.compile(r["pattern"], re.IGNORECASE))
+            for r in d.get("JUDGEMENT_CUE", [])
+        ),
+        concessions=tuple(re.compile(p) for p in pats("CONCESSION")),
+    )

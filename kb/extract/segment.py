@@ -1,0 +1,164 @@
+"""Stage 1: split the text into the article and its comments, then into sentences.
+
+The boundary rule has to work for any outlet, so it reads register, not layout: the
+article is the leading run of lines written as news copy (third person, no questions to
+the reader, no greetings, no "I"/"you" outside quotation marks); the first line that
+reads like a reader's comment (weighted cues in patterns/segment_cues.jsonl) starts the
+comments, and every later non-blank line is one comment. A caller that knows the
+boundary passes ``article_end`` instead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .doc import Doc, Sentence
+from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon, load_lexicon
+from .model import Segment
+
+COMMENT_THRESHOLD = 2  # summed cue weights that make a line a comment
+FIRST_LINE_THRESHOLD = 3  # a headline may ask a question; the first line needs more
+
+_LINE = re.compile(r"[^\n]+")
+_BOUNDARY = re.compile(r"[.!?\u2026]+[\"\u201d\u00bb')\]]*(?=\s|$)")
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+")
+_QUOTE_CHARS = re.compile("[\"" + OPEN_QUOTES + CLOSE_QUOTES + "]")
+
+
+@lru_cache(maxsize=1)
+def _abbrev() -> frozenset[str]:
+    return load_lexicon().abbreviations
+
+
+def quote_pairs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Matched quotation marks inside one line, as (open, close + 1) spans."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    straight: int | None = None
+    for m in _QUOTE_CHARS.finditer(norm, start, end):
+        i, c = m.start(), m.group(0)
+        if c in OPEN_QUOTES:
+            stack.append(i)
+        elif c in CLOSE_QUOTES:
+            if stack:
+                pairs.append((stack.pop(), i + 1))
+        elif c == '"':
+            if straight is None:
+                straight = i
+            else:
+                pairs.append((straight, i + 1))
+                straight = None
+    return sorted(pairs)
+
+
+def _outside_quotes(norm: str, start: int, end: int, pairs: list[tuple[int, int]]) -> str:
+    chars = list(norm[start:end])
+    for qs, qe in pairs:
+        for i in range(max(qs, start) + 1, min(qe, end) - 1):
+            chars[i - start] = " "
+    return "".join(chars)
+
+
+def comment_score(line: str, lex: Lexicon) -> int:
+    """Summed weights of the comment cues found in a line (quotes already blanked)."""
+    line = _URL.sub(lambda m: "URL" if m.start() else m.group(0), line)
+    return sum(w for _, rx, w in lex.comment_cues if rx.search(line))
+
+
+def _lines(norm: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _LINE.finditer(norm):
+        s, e = m.start(), m.end()
+        while s < e and norm[s].isspace():
+            s += 1
+        while e > s and norm[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def split_sentences(
+    norm: str, start: int, end: int, pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Sentence spans of one line; never splits inside a matched quotation."""
+    abbrev = _abbrev()
+    line = norm[start:end]
+    cuts: list[int] = []
+    for m in _BOUNDARY.finditer(line):
+        pos, mend = start + m.start(), start + m.end()
+        if mend >= end:
+            continue
+        if any(qs < pos and mend < qe for qs, qe in pairs):
+            continue  # inside a quote (the closing mark itself ends at qe)
+        punct = m.group(0).rstrip("\"\u201d\u00bb')]")
+        nxt_i = mend
+        while nxt_i < end and norm[nxt_i].isspace():
+            nxt_i += 1
+        nxt = norm[nxt_i] if nxt_i < end else ""
+        if punct == ".":
+            tok_start = pos
+            while tok_start > start and not norm[tok_start - 1].isspace():
+                tok_start -= 1
+            token = norm[tok_start : pos + 1]
+            token = token.lstrip("(\"'\u201c[")
+            if token in abbrev or _DOTTED.fullmatch(token):
+                continue
+        if nxt.islower():
+            if punct not in {".", "?", "!", "?.", "!."} and not punct.startswith("?"):
+                continue  # ".." or "…" then lower case: the sentence goes on
+            prev = norm[pos - 1] if pos > start else ""
+            if not prev.isalpha() and punct == ".":
+                continue
+        elif nxt and not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u201d(["):
+            if not nxt.isalpha():
+                continue
+        cuts.append(mend)
+    spans = []
+    s = start
+    for c in cuts + [end]:
+        a, b = s, c
+        while a < b and norm[a].isspace():
+            a += 1
+        while b > a and norm[b - 1].isspace():
+            b -= 1
+        if a < b:
+            spans.append((a, b))
+        s = c
+    return spans
+
+
+def segment(doc: Doc) -> Doc:
+    """Fill ``doc.segments``, ``doc.sentences`` and ``doc.quotes``."""
+    lex = load_lexicon()
+    norm = doc.norm
+    lines = _lines(norm)
+    pairs_by_line = [quote_pairs(norm, s, e) for s, e in lines]
+    for p in pairs_by_line:
+        doc.quotes.extend(p)
+    if doc.article_end is not None:
+        cut = next((i for i, (s, _) in enumerate(lines) if s >= doc.article_end), len(lines))
+        doc.metadata["boundary"] = "given"
+    else:
+        cut = len(lines)
+        for i, (s, e) in enumerate(lines):
+            score = comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex)
+            if score >= (FIRST_LINE_THRESHOLD if i == 0 else COMMENT_THRESHOLD):
+                cut = i
+                break
+        doc.metadata["boundary"] = "rule"
+    if cut > 0:
+        a, b = lines[0][0], lines[cut - 1][1]
+    else:
+        a = b = 0
+    doc.segments.append(Segment(kind="article", index=0, span=doc.span(a, b)))
+    for n, (s, e) in enumerate(lines[cut:], start=1):
+        doc.segments.append(Segment(kind="comment", index=n, span=doc.span(s, e)))
+    doc.index_segments()
+    for i, (s, e) in enumerate(lines):
+        seg = 0 if i < cut else i - cut + 1
+        for a2, b2 in split_sentences(norm, s, e, pairs_by_line[i]):
+            doc.sentences.append(Sentence(a2, b2, seg))
+    return doc
