@@ -14,7 +14,7 @@ from datetime import datetime
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from .extract.model import Extraction, Span
+from .extract.model import SOURCE_TYPES, Extraction, Span
 from .gazetteer import load_gazetteer
 from .iri import IriMinter, content_hash
 from .vocab import NIF, SCHEMA, SRKB
@@ -156,18 +156,18 @@ class _Builder:
             self.add(author, RDFS.label, Literal(label))
 
     def entities(self) -> None:
+        # whatever relays a claim or is judged is a source, whatever the extractor's roles say
+        used_as_source = {c.via for c in self.ex.claims if c.via} | {
+            j.source for j in self.ex.judgements
+        }
         for ent in self.ex.entities:
             iri = self.entity_iri(ent.key)
             known = self.gazetteer.get(ent.key) if ent.in_gazetteer else None
             types = set(ent.types)
-            if "source" in ent.roles and not types & {
-                "NewsAgency",
-                "NewsOutlet",
-                "Website",
-                "Map",
-                "OfficialBody",
-                "UnnamedSource",
-            }:
+            is_source = "source" in ent.roles or ent.key in used_as_source
+            if known is not None:
+                types |= known.types
+            if is_source and not types & SOURCE_TYPES:
                 types.add("Source")
             if known is not None:
                 types -= known.types  # the gazetteer graph already says these

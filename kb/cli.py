@@ -114,6 +114,81 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     click.echo(f"{report.summary()} in {settings.data_dir}")
 
 
+# --------------------------------------------------------------------------- texts
+@main.command()
+@click.argument("refs", nargs=-1, required=True)
+@data_option
+@click.pass_context
+@handle_errors
+def remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
+    """Remove ingested texts (by id, IRI or file name) and recompute the ratings.
+
+    Every reference is resolved first: if one matches nothing, nothing is removed.
+    """
+    from .ingest import remove_texts
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        removed = remove_texts(kb, refs, base_iri=settings.base_iri)
+        remaining = kb.quad_count()
+    click.echo(f"removed {len(removed)} text(s): {', '.join(removed)}; {remaining} quads remain")
+
+
+@main.command()
+@data_option
+@click.pass_context
+@handle_errors
+def texts(ctx: click.Context) -> None:
+    """List the ingested texts: id, file name, claims, judgements, extractor version."""
+    from .query import format_table
+    from .store import KnowledgeBase
+    from .vocab import sparql_prefixes
+
+    settings = settings_from(ctx)
+    q = (
+        sparql_prefixes()
+        + """
+    SELECT ?text ?name ?version (COUNT(DISTINCT ?c) AS ?claims) (COUNT(DISTINCT ?j) AS ?judgements)
+    WHERE { GRAPH ?g {
+      ?text a srkb:SourceText ; dcterms:source ?name .
+      ?act prov:used ?text ; prov:wasAssociatedWith/schema:softwareVersion ?version .
+      OPTIONAL { ?c a srkb:Claim } OPTIONAL { ?j a srkb:SourceJudgement } } }
+    GROUP BY ?text ?name ?version ORDER BY ?name"""
+    )
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        rows = [
+            [
+                r["text"].value.rsplit("/", 1)[-1],
+                r["name"].value,
+                r["claims"].value,
+                r["judgements"].value,
+                r["version"].value,
+            ]
+            for r in kb.query(q)
+        ]
+    click.echo(format_table(["id", "file", "claims", "judgements", "extractor"], rows), nl=False)
+
+
+@main.command()
+@data_option
+@click.pass_context
+@handle_errors
+def validate(ctx: click.Context) -> None:
+    """Check the store against the SHACL shapes in ontology/shapes.ttl (exit 1 if not)."""
+    from .store import KnowledgeBase
+    from .validate import validate_kb
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        result = validate_kb(kb)
+    if result.conforms:
+        click.echo("the knowledge base conforms to the srkb shapes")
+        return
+    click.echo(result.text, err=True)
+    _fail(f"{result.violations} shape violation(s)")
+
+
 # --------------------------------------------------------------------------- extract
 @main.command()
 @click.argument("file")

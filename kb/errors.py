@@ -62,6 +62,13 @@ class QueryForbiddenError(QueryError):
     status = 403
 
 
+class NotAcceptableError(QueryError):
+    """No format the client accepts can carry the result (HTTP 406)."""
+
+    code = "E406"
+    status = 406
+
+
 class QueryTimeoutError(QueryError):
     """A query ran past its time limit and was stopped."""
 

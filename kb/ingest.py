@@ -1,4 +1,5 @@
-"""Ingesting texts: extract, build each text's named graph, write it in one transaction.
+"""Ingesting texts: extract, build each text's named graph, write it in one transaction,
+then recompute the ratings graph that derives from all texts.
 
 Ingesting is idempotent. A text's IRIs derive from its content hash, and its extraction
 activity's IRI from that hash and the extractor version, so a text that this extractor
@@ -21,10 +22,11 @@ from ontology import ONTOLOGY_PATH
 
 from .build import build_text_graph
 from .corpus import InputText
-from .errors import StoreError
-from .extract import extract
+from .errors import ExtractionError, InputError, StoreError
+from .extract import extract_strict
 from .gazetteer import gazetteer_turtle_for_base
 from .iri import IriMinter, content_hash
+from .reliability import ratings_graph_iri, recompute_ratings
 from .store import KnowledgeBase, rdflib_to_quads
 from .version import software_version
 from .vocab import SRKB, VOID
@@ -116,7 +118,14 @@ def ingest_texts(
         ):
             report.unchanged.append(item.name)
         else:
-            extraction = extract(item.text)
+            try:
+                extraction = extract_strict(item.text)
+            except Exception as exc:  # a bug in a pipeline stage: report it, store nothing of it
+                logger.exception("extraction failed on %s", item.name)
+                raise ExtractionError(
+                    f"{item.name}: extraction failed ({type(exc).__name__}: {exc}); nothing of "
+                    f"this text was stored ({len(report.added)} earlier text(s) were)"
+                ) from exc
             built = build_text_graph(
                 extraction,
                 base_iri=base_iri,
@@ -129,6 +138,55 @@ def ingest_texts(
             logger.info("ingested %s into <%s>", item.name, graph_iri)
         if progress is not None:
             progress(item)
+    if report.added or not kb.has_graph(ratings_graph_iri(base_iri)):
+        recompute_ratings(kb, base_iri)
     kb.flush()
     report.triples_after = kb.quad_count()
     return report
+
+
+def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[str, str]]:
+    """Resolve a user's reference to ingested texts: (graph IRI, source name) pairs.
+
+    ``ref`` may be a text id (or a prefix of at least 6 hex digits), the text's IRI, its
+    graph's IRI, or the file name it was ingested from.
+    """
+    mint = IriMinter(base_iri)
+    rows = kb.query(
+        f"""SELECT ?g ?text ?name WHERE {{ GRAPH ?g {{
+              ?text a <{SRKB.SourceText}> ; <{DCTERMS.source}> ?name }} }}"""
+    )
+    found = []
+    for r in rows:
+        graph, text, name = r["g"].value, r["text"].value, r["name"].value
+        text_id = text.rsplit("/", 1)[-1]
+        if (
+            ref in (graph, text, name)
+            or (len(ref) >= 6 and text_id.startswith(ref))
+            or (not ref.startswith(mint.base) and name.endswith("/" + ref))
+        ):
+            found.append((graph, name))
+    return sorted(set(found))
+
+
+def remove_texts(kb: KnowledgeBase, refs: Iterable[str], *, base_iri: str) -> list[str]:
+    """Remove ingested texts (their whole named graphs), then recompute the ratings.
+
+    Every reference is resolved first; if one matches nothing, nothing is removed.
+
+    Raises:
+        InputError: a reference matches no ingested text.
+    """
+    graphs: dict[str, str] = {}
+    for ref in refs:
+        matches = find_text_graphs(kb, ref, base_iri)
+        if not matches:
+            raise InputError(
+                f"{ref}: no ingested text has this id, IRI or file name "
+                "(list them with `srkb texts`)"
+            )
+        graphs.update(matches)
+    kb.replace_graphs({g: [] for g in graphs})
+    recompute_ratings(kb, base_iri)
+    kb.flush()
+    return sorted(graphs.values())

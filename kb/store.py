@@ -159,10 +159,11 @@ class KnowledgeBase:
         self._check_writable()
         if not graphs:
             return
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs)
-        inserts = _insert_data_block(q for quads in graphs.values() for q in quads)
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+        all_quads = [q for quads in graphs.values() for q in quads]
+        update = drops + (" ;\n" + _insert_data_block(all_quads) if all_quads else "")
         try:
-            self.store.update(drops + inserts)
+            self.store.update(update)
         except OSError as exc:
             raise StoreError(f"writing {len(graphs)} graphs failed: {exc}") from exc
 

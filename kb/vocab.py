@@ -78,6 +78,54 @@ class SRKB(DefinedNamespace):
     statementDate: URIRef  # noqa: N815 - RDF term
     typeEvidence: URIRef  # noqa: N815 - RDF term
 
+    # ratings (Admiralty code)
+    AdmiraltyCredibility: URIRef
+    AdmiraltyCredibilityScheme: URIRef
+    AdmiraltyReliability: URIRef
+    AdmiraltyReliabilityScheme: URIRef
+    ClaimCredibilityRating: URIRef
+    Rating: URIRef
+    RatingActivity: URIRef
+    RatingModel: URIRef
+    SourceReliabilityRating: URIRef
+    baseRate: URIRef  # noqa: N815 - RDF term
+    belief: URIRef
+    contradictedBy: URIRef  # noqa: N815 - RDF term
+    contradictions: URIRef
+    corroboratedBy: URIRef  # noqa: N815 - RDF term
+    credibility1: URIRef
+    credibility2: URIRef
+    credibility3: URIRef
+    credibility4: URIRef
+    credibility5: URIRef
+    credibility6: URIRef
+    credibilityGrade: URIRef  # noqa: N815 - RDF term
+    disbelief: URIRef
+    evidenceProfile: URIRef  # noqa: N815 - RDF term
+    expectedReliability: URIRef  # noqa: N815 - RDF term
+    explanation: URIRef
+    formula: URIRef
+    independentCorroborations: URIRef  # noqa: N815 - RDF term
+    minimumEvidence: URIRef  # noqa: N815 - RDF term
+    negativeEvidence: URIRef  # noqa: N815 - RDF term
+    positiveEvidence: URIRef  # noqa: N815 - RDF term
+    priorWeight: URIRef  # noqa: N815 - RDF term
+    ratedClaim: URIRef  # noqa: N815 - RDF term
+    ratedSource: URIRef  # noqa: N815 - RDF term
+    ratingModel: URIRef  # noqa: N815 - RDF term
+    reliabilityA: URIRef  # noqa: N815 - RDF term
+    reliabilityB: URIRef  # noqa: N815 - RDF term
+    reliabilityC: URIRef  # noqa: N815 - RDF term
+    reliabilityD: URIRef  # noqa: N815 - RDF term
+    reliabilityE: URIRef  # noqa: N815 - RDF term
+    reliabilityF: URIRef  # noqa: N815 - RDF term
+    reliabilityGrade: URIRef  # noqa: N815 - RDF term
+    repeatedBy: URIRef  # noqa: N815 - RDF term
+    uncertainty: URIRef
+    usedClaim: URIRef  # noqa: N815 - RDF term
+    usedJudgement: URIRef  # noqa: N815 - RDF term
+    usedRating: URIRef  # noqa: N815 - RDF term
+
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 SCHEMA = Namespace("https://schema.org/")

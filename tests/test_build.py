@@ -32,10 +32,23 @@ def sample_extraction() -> Extraction:
     c_start = line1_end + 1
     comment = Segment("comment", 1, Span(c_start, len(TEXT) - 1, TEXT[c_start:-1]))
     entities = (
-        Entity("rojhat-amed", "Rojhat Amed", frozenset({"Person"}), frozenset({"actor"}),
-               ("Rojhat Amed",), False, "title 'commander'"),
-        Entity("reuters", "Reuters", frozenset({"NewsAgency"}), frozenset({"source"}),
-               ("Reuters",), True),
+        Entity(
+            "rojhat-amed",
+            "Rojhat Amed",
+            frozenset({"Person"}),
+            frozenset({"actor"}),
+            ("Rojhat Amed",),
+            False,
+            "title 'commander'",
+        ),
+        Entity(
+            "reuters",
+            "Reuters",
+            frozenset({"NewsAgency"}),
+            frozenset({"source"}),
+            ("Reuters",),
+            True,
+        ),
     )
     sentence = Span(0, line1_end, TEXT[:line1_end])
     claim = Claim(
@@ -93,7 +106,9 @@ def test_claim_triples_carry_speaker_relay_date_modality_and_span() -> None:
     assert str(span).endswith(f"#char=0,{TEXT.index(chr(10))}")
     begin, end = int(g.value(span, NIF.beginIndex)), int(g.value(span, NIF.endIndex))
     assert str(g.value(span, NIF.anchorOf)) == TEXT[begin:end]
-    assert g.value(c, SRKB.inDocument) == URIRef(str(g.value(span, NIF.referenceContext)) + "/article")
+    assert g.value(c, SRKB.inDocument) == URIRef(
+        str(g.value(span, NIF.referenceContext)) + "/article"
+    )
     activity = g.value(c, PROV.wasGeneratedBy)
     assert (activity, RDF.type, SRKB.ExtractionActivity) in g
     software = g.value(activity, PROV.wasAssociatedWith)

@@ -21,18 +21,33 @@ OWN_TEXT = (
 )
 
 
-def srkb(*args: str, data: Path | None = None, stdin: bytes | None = None,
-         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def srkb(
+    *args: str,
+    data: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "SRKB_DATA"}
     full_env.update(env or {})
     cmd = [*SRKB, *args] + (["--data", str(data)] if data is not None else [])
-    return subprocess.run(cmd, input=stdin.decode() if stdin is not None else None,
-                          capture_output=True, text=True, env=full_env, timeout=120)
+    return subprocess.run(
+        cmd,
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def quad_count(data: Path) -> int:
-    out = srkb("query", "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
-               "--format", "csv", data=data)
+    out = srkb(
+        "query",
+        "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }",
+        "--format",
+        "csv",
+        data=data,
+    )
     assert out.returncode == 0, out.stderr
     return int(out.stdout.split()[1])
 
@@ -60,14 +75,19 @@ def test_ingesting_the_seed_twice_changes_nothing(seeded: Path) -> None:
     assert dump(seeded) == before_dump
 
 
-def test_same_text_into_two_fresh_stores_gives_the_same_triples_apart_from_time(tmp_path: Path) -> None:
+def test_same_text_into_two_fresh_stores_gives_the_same_triples_apart_from_time(
+    tmp_path: Path,
+) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
         assert srkb("ingest", str(SEED_PATH), data=d).returncode == 0
 
     def without_times(nq: str) -> list[str]:
-        return sorted(line for line in nq.splitlines() if "prov#startedAtTime" not in line
-                      and "prov#endedAtTime" not in line)
+        return sorted(
+            line
+            for line in nq.splitlines()
+            if "prov#startedAtTime" not in line and "prov#endedAtTime" not in line
+        )
 
     assert without_times(dump(a)) == without_times(dump(b))
 
@@ -78,13 +98,21 @@ def make_bad_inputs(tmp: Path) -> dict[str, Path]:
     binary = tmp / "image.txt"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     latin1 = tmp / "latin1.txt"
-    latin1.write_bytes("Le porte-parole a déclaré à l'AFP que la ville était tombée.".encode("latin-1"))
+    latin1.write_bytes(
+        "Le porte-parole a déclaré à l'AFP que la ville était tombée.".encode("latin-1")
+    )
     return {"empty": empty, "binary": binary, "not-utf8": latin1, "missing": tmp / "nope.txt"}
 
 
-@pytest.mark.parametrize("kind, expected", [
-    ("empty", "empty"), ("binary", "binary"), ("not-utf8", "not UTF-8"), ("missing", "no such file"),
-])
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("empty", "empty"),
+        ("binary", "binary"),
+        ("not-utf8", "not UTF-8"),
+        ("missing", "no such file"),
+    ],
+)
 def test_bad_input_one_line_error_nonzero_exit_store_unchanged(
     seeded: Path, tmp_path: Path, kind: str, expected: str
 ) -> None:
@@ -121,8 +149,14 @@ def test_stdin_and_folders_are_ingested(tmp_path: Path) -> None:
     out = srkb("ingest", "-", data=data, stdin=OWN_TEXT.replace("AFP", "SANA").encode())
     assert out.returncode == 0, out.stderr
     assert "ingested 1 text(s)" in out.stdout
-    q = srkb("query", "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { GRAPH ?g { ?t a "
-             "<https://w3id.org/srkb/ontology#SourceText> } }", "--format", "csv", data=data)
+    q = srkb(
+        "query",
+        "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { GRAPH ?g { ?t a "
+        "<https://w3id.org/srkb/ontology#SourceText> } }",
+        "--format",
+        "csv",
+        data=data,
+    )
     assert q.stdout.split()[1] == "3"
 
 
@@ -143,8 +177,9 @@ def test_extract_json_prints_the_scorer_format_without_touching_a_store(tmp_path
     for claim in doc["claims"]:
         s, e = claim["span"]
         assert 0 <= s < e <= len(text)
-    assert any(c["speaker"] and "Xelil" in c["speaker"] and c["via"] == "Reuters"
-               for c in doc["claims"])
+    assert any(
+        c["speaker"] and "Xelil" in c["speaker"] and c["via"] == "Reuters" for c in doc["claims"]
+    )
     assert not (tmp_path / "unused").exists()
 
 
@@ -171,8 +206,12 @@ def test_query_on_a_missing_store_says_to_ingest_first(tmp_path: Path) -> None:
 def test_dump_formats_are_deterministic_and_parse(seeded: Path, tmp_path: Path) -> None:
     from rdflib import Dataset, Graph
 
-    for fmt, parser in [("trig", "trig"), ("nquads", "nquads"), ("turtle", "turtle"),
-                        ("jsonld", "json-ld")]:
+    for fmt, parser in [
+        ("trig", "trig"),
+        ("nquads", "nquads"),
+        ("turtle", "turtle"),
+        ("jsonld", "json-ld"),
+    ]:
         first, second = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
         assert srkb("dump", "--format", fmt, "-o", str(first), data=seeded).returncode == 0
         assert srkb("dump", "--format", fmt, "-o", str(second), data=seeded).returncode == 0

@@ -32,7 +32,9 @@ def onto() -> Graph:
 
 
 def declared_terms(g: Graph) -> set[URIRef]:
-    return {s for kind in DECLARED_KINDS for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef)}
+    return {
+        s for kind in DECLARED_KINDS for s in g.subjects(RDF.type, kind) if isinstance(s, URIRef)
+    }
 
 
 def test_ontology_has_version_iri(onto: Graph) -> None:
@@ -51,7 +53,9 @@ def test_every_class_and_property_has_label_and_comment(onto: Graph) -> None:
 
 
 def test_vocab_module_matches_ontology(onto: Graph) -> None:
-    in_ontology = {str(s)[len(NAMESPACE) :] for s in onto.subjects() if str(s).startswith(NAMESPACE)}
+    in_ontology = {
+        str(s)[len(NAMESPACE) :] for s in onto.subjects() if str(s).startswith(NAMESPACE)
+    }
     in_vocab = {name for name in SRKB.__annotations__}
     assert in_vocab == in_ontology
 

@@ -11,7 +11,7 @@ from kb.store import KnowledgeBase
 from kb.validate import validate_kb
 from kb.vocab import sparql_prefixes
 
-from .helpers import SEED_PATH
+from .helpers import PROJECT_ROOT, SEED_PATH
 
 BASE = "http://kb.test/"
 
@@ -49,9 +49,15 @@ def test_seed_conforms_to_shapes(seed_kb: KnowledgeBase) -> None:
 
 def test_xelil_april_4_claim_via_reuters_with_span(seed_kb: KnowledgeBase) -> None:
     text = SEED_PATH.read_text(encoding="utf-8")
-    found = [r for r in rows(seed_kb, CLAIMS)
-             if r["speakerName"] and "Xelil" in r["speakerName"] and r["viaName"] == "Reuters"
-             and r["dateText"] and "April 4" in r["dateText"]]
+    found = [
+        r
+        for r in rows(seed_kb, CLAIMS)
+        if r["speakerName"]
+        and "Xelil" in r["speakerName"]
+        and r["viaName"] == "Reuters"
+        and r["dateText"]
+        and "April 4" in r["dateText"]
+    ]
     assert found, rows(seed_kb, CLAIMS)
     r = found[0]
     assert r["doc"].endswith("/article")
@@ -61,14 +67,30 @@ def test_xelil_april_4_claim_via_reuters_with_span(seed_kb: KnowledgeBase) -> No
 
 
 def test_abadi_april_2_claim(seed_kb: KnowledgeBase) -> None:
-    found = [r for r in rows(seed_kb, CLAIMS)
-             if r["speakerName"] and "Abadi" in r["speakerName"]]
+    found = [r for r in rows(seed_kb, CLAIMS) if r["speakerName"] and "Abadi" in r["speakerName"]]
     assert len(found) == 1  # the negated "didn't mention" is not a claim
     assert "April 2" in found[0]["dateText"] and found[0]["date"] == "--04-02"
 
 
 def test_claim_according_to_syrian_sources(seed_kb: KnowledgeBase) -> None:
-    found = rows(seed_kb, """
+    found = rows(
+        seed_kb,
+        """
       SELECT ?claim ?label WHERE { GRAPH ?g {
-        ?claim srkb:relayedBy ?via . ?via a srkb:UnnamedSource ; skos:prefLabel ?label } }""")
+        ?claim srkb:relayedBy ?via . ?via a srkb:UnnamedSource ; skos:prefLabel ?label } }""",
+    )
     assert any(r["label"].lower() == "syrian sources" for r in found), found
+
+
+def test_every_project_text_conforms_to_shapes() -> None:
+    """The example texts and the evaluation texts, ingested together, satisfy the shapes."""
+    paths = sorted(PROJECT_ROOT.glob("examples/*.txt")) + sorted(
+        PROJECT_ROOT.glob("tests/data/*.txt")
+    )
+    assert paths, "no project texts found"
+    kb = KnowledgeBase.in_memory()
+    ingest_texts(
+        kb, [InputText(p.name, p.read_text(encoding="utf-8")) for p in paths], base_iri=BASE
+    )
+    result = validate_kb(kb)
+    assert result.conforms, result.text[:3000]

@@ -11,6 +11,7 @@ commenter's own "I think" are not claims.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,21 +20,36 @@ from .dates import find_dates
 from .doc import Doc, EntityState, Sentence
 from .lexicon import OPEN_QUOTES, alternation, load_lexicon
 from .model import Claim, ModalityName
-from .references import SourceContext, reference_rx
+from .references import SourceContext
 
-_PEOPLE_NOUNS = frozenset(
-    "observers observer analysts analyst experts expert witnesses witness residents resident activists "
-    "activist diplomats diplomat spokesman spokeswoman spokesperson commanders commander officers officer "
-    "medics medic doctors doctor journalists journalist reporters reporter correspondents correspondent "
-    "locals eyewitnesses eyewitness insiders insider investigators investigator officials official rebels "
-    "militants fighters volunteers people inhabitants survivors paramedics rescuers representatives "
-    "representative spokespeople negotiators mediators bloggers blogger commenter commenters poster posters "
-    "readers reader users user".split()
-)
-_CHANNEL_NOUNS = frozenset(
-    "media tv television radio channel channels agency agencies newspaper newspapers outlet outlets website "
-    "websites broadcaster press daily".split()
-)
+_ARMED = frozenset({"ArmedGroup", "MilitaryForce", "PoliticalOrganisation"})
+_OFFICIAL = frozenset({"OfficialBody", "MilitaryForce", "PoliticalOrganisation"})
+_MEDIA = frozenset({"NewsAgency", "NewsOutlet", "Website", "Map"})
+# the classes "the <noun>" can refer back to
+_GROUP_NOUN_TYPES: dict[str, frozenset[str]] = {
+    "group": _ARMED,
+    "militia": _ARMED,
+    "movement": _ARMED,
+    "faction": _ARMED,
+    "force": _ARMED,
+    "forces": _ARMED,
+    "army": frozenset({"MilitaryForce"}),
+    "military": frozenset({"MilitaryForce"}),
+    "ministry": _OFFICIAL,
+    "office": _OFFICIAL,
+    "body": _OFFICIAL,
+    "command": _OFFICIAL,
+    "administration": _OFFICIAL,
+    "council": _OFFICIAL,
+    "agency": _MEDIA | {"OfficialBody"},
+    "outlet": _MEDIA,
+    "channel": _MEDIA,
+    "newspaper": _MEDIA,
+    "monitor": _MEDIA | {"OfficialBody"},
+    "observatory": _MEDIA | {"OfficialBody"},
+    "government": frozenset({"State", "OfficialBody"}),
+    "authorities": frozenset({"State", "OfficialBody"}),
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,10 @@ class _Rules:
     that: re.Pattern[str]
     question: re.Pattern[str]
     ref_tail: re.Pattern[str]
+    unnamed_before: re.Pattern[str]
+    group_tail: re.Pattern[str]
+    ref_phrase: re.Pattern[str]
+    by_agent: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +91,13 @@ def _rules() -> _Rules:
         excluded_tail=re.compile(rf"(?<![\w'-]){alternation(lex.speaker_excluded)}\s*$"),
         unnamed_tail=re.compile(
             r"(?:^|[,;:(]\s*|(?<![\w-])(?:and|but|while|whereas|however|meanwhile|as|that|when|where|since)\s+)"
-            rf"(?P<np>(?:[^\s,;:()\"\u201c\u201d]+\s+){{0,4}}?(?i:{nouns}))\s*$"
+            rf"(?P<np>(?:[^\s,;:()\"\u201c\u201d]+\s+){{0,4}}?(?i:{nouns})"
+            r"(?:\s+(?:of|in|from|near|inside|across)\s+[^,;:()\"\u201c\u201d]{1,40}?)?)\s*$"
+        ),
+        group_tail=re.compile(
+            r"(?<![\w-])(?P<ref>[Tt]he\s+(?P<noun>group|militia|movement|faction|organi[sz]ation|force|forces|army|"
+            r"military|ministry|agency|outlet|channel|newspaper|monitor|observatory|office|body|coalition|alliance|"
+            r"administration|government|command|council|authorities))\s*$"
         ),
         unnamed_head=re.compile(rf"(?i)(?<![\w-]){nouns}(?![\w-])"),
         according=re.compile(
@@ -84,11 +110,30 @@ def _rules() -> _Rules:
         via_after=re.compile(rf"\s*,?\s*(?:{'|'.join(lex.via_preps)})\s+(?:the\s+)?"),
         that=re.compile(r"(?<![\w'-])that\s+"),
         question=re.compile(r"\?[\s.!\"\u201d')\]]*$"),
+        ref_phrase=re.compile(rf"(?:the|this|that)\s+(?:\w+\s+)?(?P<noun>{ref_nouns})\b"),
+        by_agent=re.compile(r"\s+by\s+(?:the\s+)?"),
+        unnamed_before=re.compile(
+            r"(?:^|[,;:(]\s*|(?<![\w-])(?:and|but|while|whereas|however|meanwhile|as|that|when)\s+)"
+            rf"(?P<np>(?:[^\s,;:()\"\u201c\u201d]+\s+){{0,3}}?(?i:{nouns}))\s+(?:at|from|with|of|for|in)\s+(?:the\s+)?$"
+        ),
         ref_tail=re.compile(
             rf"(?<![\w-])(?P<ref>(?:[Tt]he|[Tt]his|[Tt]hat|[Tt]heir|[Yy]our)\s+(?:\w+\s+)?(?P<noun>{ref_nouns}))\s*$"
         ),
     )
 
+
+# A frame of that kind cannot match unless one of these is in the lower-cased text.
+_ACCORDING_KEYS = ("according to", "reported by", "citing", "cited by", "quoting", "words of")
+_PASSIVE_KEYS = (
+    "reported",
+    "claimed",
+    "alleged",
+    "rumo",
+    "said to",
+    "is said",
+    "was said",
+    "believed",
+)
 
 # Trailing words that cut an unnamed phrase after "according to".
 _SRC_CUT = re.compile(
@@ -105,13 +150,17 @@ class _Agent:
 
 
 def _unquoted(doc: Doc) -> str:
-    """The normalised text with the inside of every quotation blanked."""
-    chars = list(doc.norm)
-    for s, e in doc.quotes:
-        for i in range(s + 1, e - 1):
-            if chars[i] != "\n":
-                chars[i] = " "
-    return "".join(chars)
+    """The normalised text with the inside of every quotation blanked (same length)."""
+    pieces, last = [], 0
+    for s, e in sorted(doc.quotes):
+        s = max(s + 1, last)
+        if s >= e - 1:
+            continue
+        pieces.append(doc.norm[last:s])
+        pieces.append(" " * (e - 1 - s))
+        last = e - 1
+    pieces.append(doc.norm[last:])
+    return "".join(pieces)
 
 
 class _Reader:
@@ -124,6 +173,7 @@ class _Reader:
         self.lex = load_lexicon()
         self.text = _unquoted(doc) if doc.quotes else doc.norm
         self.last: dict[int, _Agent] = {}  # segment -> agent of its last claim
+        self.starts: list[int] = []
 
     # ------------------------------------------------------------------ agents
     def agent_of(self, ent: EntityState) -> _Agent:
@@ -137,7 +187,7 @@ class _Reader:
         phrase = self.doc.norm[s:e].strip()
         heads = [m.group(0).lower() for m in self.r.unnamed_head.finditer(phrase)]
         head = heads[-1] if heads else ""
-        channel = head not in _PEOPLE_NOUNS
+        channel = head not in self.lex.unnamed_people
         ent = self.doc.unnamed(s, e, channel=channel)
         if according:
             return _Agent(speaker=ent.key if not channel else None, via=ent.key)
@@ -154,19 +204,38 @@ class _Reader:
             if not m:
                 break
             p = m.start()
-            while p > sent.start and t[p - 1] in " ,":
+            while p > sent.start and t[p - 1].isspace():
                 p -= 1
-        if p > sent.start and t[p - 1] == ",":  # an appositive: "X, co-chair of Y, said"
-            q = t.rfind(",", max(sent.start, p - 140), p - 1)
-            if q > sent.start:
-                p = q
-                while p > sent.start and t[p - 1].isspace():
-                    p -= 1
+        if p > sent.start and t[p - 1] == ",":
+            inner = p - 1
+            while inner > sent.start and t[inner - 1].isspace():
+                inner -= 1
+            m = doc.mention_ending_at(inner)
+            if (
+                m is not None
+                and doc.entities[m.entity].is_person
+                and t[max(sent.start, m.span.start - 2) : m.span.start].strip() == ","
+            ):
+                p = inner  # "The governor of X, Oleh Kiper, said": the name is the appositive
+            else:  # "X, co-chair of Y, said": skip the appositive back to X
+                q = t.rfind(",", max(sent.start, p - 140), p - 1)
+                if q > sent.start:
+                    p = q
+                    while p > sent.start and t[p - 1].isspace():
+                        p -= 1
         m = doc.mention_ending_at(p)
         if m is not None:
             ent = doc.entities[m.entity]
-            if kind in {"doubt", "think"} and not (ent.is_person or ent.is_unnamed):
+            if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
                 return None
+            um = (
+                r.unnamed_before.search(t[sent.start : m.span.start]) if not ent.is_person else None
+            )
+            if um:  # "Analysts at the Institute for the Study of War believe"
+                s0 = sent.start + um.start("np")
+                phrase = self.unnamed(s0, m.span.end)
+                via = ent.key if ent.is_source_typed else None
+                return _Agent(speaker=phrase.speaker or phrase.via, via=via), s0
             return self.agent_of(ent), m.span.start
         if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
             return None
@@ -194,6 +263,11 @@ class _Reader:
             if key:
                 return _Agent(via=key), rm.start()
             return None
+        gm = r.group_tail.search(t, lo, p)
+        if gm:  # "..., the group said": the last organisation named before
+            key = self.last_org(gm.group("noun").lower(), gm.start())
+            if key:
+                return self.agent_of(doc.entities[key]), gm.start()
         left = t[sent.start : p]
         um = r.unnamed_tail.search(left)
         if um:
@@ -202,6 +276,29 @@ class _Reader:
                 return None
             s = sent.start + um.start("np")
             return self.unnamed(s, sent.start + um.end("np")), s
+        return None
+
+    def last_org(self, noun: str, pos: int) -> str | None:
+        """The organisation that 'the group' / 'the ministry' at ``pos`` refers back to."""
+        doc = self.doc
+        seg = doc.segments[doc.segment_at(pos)].span
+        k = bisect.bisect_right(self.starts, pos) - 1
+        sent_start = doc.sentences[k].start if k >= 0 else seg.start
+        wanted = _GROUP_NOUN_TYPES.get(noun)
+
+        def fits(key: str) -> bool:
+            ent = doc.entities[key]
+            if ent.is_person or ent.is_unnamed or ("State" in ent.types and noun != "government"):
+                return False
+            return wanted is None or bool(ent.types & wanted)
+
+        # the subject of the same sentence first ("X did Y, the group said"), then the last before
+        for m in doc.mentions_in(sent_start, pos):
+            if fits(m.entity):
+                return m.entity
+        for m in reversed(doc.mentions_in(seg.start, sent_start)):
+            if fits(m.entity):
+                return m.entity
         return None
 
     def via_after(self, start: int, end: int, tell: bool) -> tuple[str | None, int]:
@@ -219,7 +316,7 @@ class _Reader:
                     return ent.key, m.span.end
                 return None, start
             nm = re.match(r"(?:[\w'-]+\s+){0,3}?(?P<head>[\w'-]+)(?=[\s,.;:]|$)", t[p:end])
-            if nm and nm.group("head").lower() in _CHANNEL_NOUNS:
+            if nm and nm.group("head").lower() in self.lex.channel_nouns:
                 ent = doc.unnamed(p, p + nm.end(), channel=True)
                 return ent.key, p + nm.end()
             return None, start
@@ -306,9 +403,9 @@ class _Reader:
         )
 
     # ------------------------------------------------------------------ frames
-    def verb_frame(self, sent: Sentence) -> Claim | None:
+    def verb_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         t, r = self.text, self.r
-        for vm in r.verb.finditer(t, sent.start, sent.end):
+        for vm in found:
             verb = vm.group("verb")
             kind = r.kinds[verb]
             if r.negated.search(t, max(sent.start, vm.start() - 30), vm.start()):
@@ -317,7 +414,9 @@ class _Reader:
             cue_start = vm.start()
             if subj is None:
                 # "“...,” said X" / "said the ministry"
-                if not re.search(r"[\u201d\"],?\s*$", t[max(sent.start, vm.start() - 4) : vm.start()]):
+                if not re.search(
+                    r"[\u201d\"],?\s*$", t[max(sent.start, vm.start() - 4) : vm.start()]
+                ):
                     continue
                 m = self.doc.mention_starting_at(vm.end() + 1)
                 if m is None:
@@ -325,7 +424,11 @@ class _Reader:
                 agent = self.agent_of(self.doc.entities[m.entity])
             else:
                 agent, subj_start = subj
-                if t[subj_start : vm.start()].lower().startswith(("the ", "this ", "that ")) and agent.via and not agent.speaker:
+                if (
+                    t[subj_start : vm.start()].lower().startswith(("the ", "this ", "that "))
+                    and agent.via
+                    and not agent.speaker
+                ):
                     cue_start = subj_start  # "the article points out"
             via, cue_end = self.via_after(vm.end(), sent.end, kind == "tell")
             if via and (agent.via is None or agent.via == agent.speaker):
@@ -334,11 +437,9 @@ class _Reader:
             return self.make(sent, agent, (cue_start, max(cue_end, vm.end())), content, kind)
         return None
 
-    def according_frame(self, sent: Sentence) -> Claim | None:
+    def according_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         doc, t = self.doc, self.text
-        m = self.r.according.search(t, sent.start, sent.end)
-        if not m:
-            return None
+        m = found[0]
         s = m.start("src")
         if t.startswith("the ", s):
             s += 4
@@ -349,13 +450,21 @@ class _Reader:
         while src_end > s and t[src_end - 1] in " .":
             src_end -= 1
         mention = doc.mention_starting_at(s)
+        if mention is not None:
+            # "the UN humanitarian office OCHA": the last name of a lower-case-linked chain
+            for later in doc.mentions_in(mention.span.end, src_end):
+                gap = t[mention.span.end : later.span.start]
+                if re.fullmatch(r"(?:\s+[a-z][\w'-]*){1,4}\s+", gap):
+                    mention = later
         agent: _Agent | None = None
         if mention is not None:
             ent = doc.entities[mention.entity]
             agent = _Agent(speaker=ent.key) if ent.is_person else self.agent_of(ent)
             if not ent.is_person:
                 agent = _Agent(agent.speaker, ent.key)
-            src_end = max(mention.span.end, src_end if src_end <= mention.span.end else mention.span.end)
+            src_end = max(
+                mention.span.end, src_end if src_end <= mention.span.end else mention.span.end
+            )
         else:
             phrase = t[m.start("src") : src_end].strip()
             low = phrase.lower()
@@ -365,14 +474,16 @@ class _Reader:
                     return None
                 agent = _Agent(prev.speaker, prev.via)
             else:
-                rm = re.match(rf"(?:the|this|that)\s+(?:\w+\s+)?(?P<noun>{alternation(list(self.lex.references))})\b", low)
+                rm = self.r.ref_phrase.match(low)
                 if rm and sent.segment != 0:
                     key = self.ctx.reference(rm.group("noun"), m.start(), sent.segment)
                     if key is None:
                         return None
                     agent = _Agent(via=key)
                 else:
-                    if not phrase or re.search(r"(?i)(?<![\w'])(?:my|me|I|you|your)(?![\w'])", phrase):
+                    if not phrase or re.search(
+                        r"(?i)(?<![\w'])(?:my|me|I|you|your)(?![\w'])", phrase
+                    ):
                         return None
                     agent = self.unnamed(m.start("src"), src_end, according=True)
         cue = (m.start(), src_end)
@@ -384,11 +495,13 @@ class _Reader:
             content = self.content(sent, comma + 1 if comma >= 0 else src_end, m.start())
         return self.make(sent, agent, cue, content, "say")
 
-    def comment_ref_frame(self, sent: Sentence) -> Claim | None:
+    def comment_ref_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         doc, t = self.doc, self.text
-        m = self.r.comment_ref.search(t, sent.start, sent.end)
-        if not m:
+        # the pattern starts with a letter so `re` skips fast; the word boundary is checked here
+        found = [m for m in found if m.start() == 0 or not t[m.start() - 1].isalnum()]
+        if not found:
             return None
+        m = found[0]
         s, e = m.start("src"), m.end("src")
         while e > s and t[e - 1] == " ":
             e -= 1
@@ -402,13 +515,13 @@ class _Reader:
         content = self.content(sent, comma + 1 if comma >= 0 else e, m.start())
         return self.make(sent, agent, (m.start(), e), content, "say")
 
-    def passive_frame(self, sent: Sentence) -> Claim | None:
+    def passive_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         doc, t = self.doc, self.text
-        m = self.r.passive.search(t, sent.start, sent.end)
-        if not m or self.r.negated.search(t, max(sent.start, m.start() - 30), m.start()):
+        m = found[0]
+        if self.r.negated.search(t, max(sent.start, m.start() - 30), m.start()):
             return None
         agent = _Agent()
-        bm = re.compile(r"\s+by\s+(?:the\s+)?").match(t, m.end())
+        bm = self.r.by_agent.match(t, m.end())
         end = m.end()
         if bm:
             mention = doc.mention_starting_at(bm.end())
@@ -421,14 +534,41 @@ class _Reader:
             content = self.content(sent, m.end(), m.start())
         return self.make(sent, agent, (m.start(), end), content, "say")
 
+    def _bucket(
+        self, rx: re.Pattern[str], low: str = "", keys: tuple[str, ...] = ()
+    ) -> dict[int, list[re.Match[str]]]:
+        """Matches of ``rx`` grouped by sentence; skipped when none of ``keys`` is in ``low``."""
+        if keys and not any(k in low for k in keys):
+            return {}
+        sents, starts = self.doc.sentences, self.starts
+        out: dict[int, list[re.Match[str]]] = {}
+        for m in rx.finditer(self.text):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k >= 0 and m.end() <= sents[k].end:
+                out.setdefault(k, []).append(m)
+        return out
+
     def read(self) -> None:
-        for sent in self.doc.sentences:
-            if self.r.question.search(self.doc.norm, sent.start, sent.end):
+        doc, r = self.doc, self.r
+        self.starts = [s.start for s in doc.sentences]
+        low = doc.low
+        frames = [
+            (self.verb_frame, self._bucket(r.verb)),
+            (self.according_frame, self._bucket(r.according, low, _ACCORDING_KEYS)),
+            (self.comment_ref_frame, self._bucket(r.comment_ref)),
+            (self.passive_frame, self._bucket(r.passive, low, _PASSIVE_KEYS)),
+        ]
+        candidates = sorted({k for _, b in frames for k in b})
+        for k in candidates:
+            sent = doc.sentences[k]
+            if r.question.search(doc.norm, sent.start, sent.end):
                 continue
-            for frame in (self.verb_frame, self.according_frame, self.comment_ref_frame, self.passive_frame):
-                claim = frame(sent)
+            for frame, bucket in frames:
+                if k not in bucket:
+                    continue
+                claim = frame(sent, bucket[k])
                 if claim is not None:
-                    self.doc.claims.append(claim)
+                    doc.claims.append(claim)
                     break
 
 

@@ -17,8 +17,13 @@ _MONTHS = {
     "sept": 9,
 }
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_DAY_NAMES = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTH = rf"(?P<month>{_MONTH_NAMES})\.?"
+_WEEKDAY = rf"(?P<weekday>{_DAY_NAMES})"
 _ON = r"(?:(?P<on>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arlier on|[Ee]arly|[Ll]ate)\s+)?"
 
 DATE_RX = re.compile(
@@ -26,11 +31,13 @@ DATE_RX = re.compile(
     # On Tuesday, April 3, 2018 / On April 4 / April 4th, 2018
     rf"{_ON}(?:{_WEEKDAY},?\s+)?{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d:])(?:,?\s+(?P<year>\d{{4}}))?"
     # on 2 April 2018 / on the 4th of April
-    rf"|(?:(?P<on2>[Oo]n)\s+)?(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|(?:(?P<on2>[Oo]n)\s+)?(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"(?P<month2>{_MONTH_NAMES})\.?(?:,?\s+(?P<year2>\d{{4}}))?"
     # 2018-04-04
     r"|(?P<iso>\d{4}-\d{2}-\d{2})"
     # on Tuesday / last Tuesday (morning)
-    rf"|(?:(?P<on3>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arly|[Ll]ate)\s+)?(?P<weekday3>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:(?P<on3>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arly|[Ll]ate)\s+)?(?P<weekday3>{_DAY_NAMES})"
+    r"(?:\s+(?:morning|afternoon|evening|night))?"
     r"|(?P<rel>[Yy]esterday|[Tt]oday|[Tt]his morning|[Ll]ast night|[Ee]arlier today)"
     r")(?![\w-])"
 )
@@ -83,6 +90,8 @@ def date_value(m: re.Match[str], ref: date | None) -> str | None:
     return None
 
 
-def find_dates(text: str, start: int, end: int, ref: date | None) -> list[tuple[int, int, str | None]]:
+def find_dates(
+    text: str, start: int, end: int, ref: date | None
+) -> list[tuple[int, int, str | None]]:
     """Date expressions in ``text[start:end]``: (start, end, value)."""
     return [(m.start(), m.end(), date_value(m, ref)) for m in DATE_RX.finditer(text, start, end)]

@@ -162,9 +162,12 @@ class Doc:
         return any(self._occupied[start:end])
 
     def is_masked(self, start: int, end: int) -> bool:
-        return any(s < end and e > start for s, e in self.masked)
+        """True if [start, end) overlaps a URL span."""
+        return bool(self.masked) and any(s < end and e > start for s, e in self.masked)
 
-    def add_mention(self, key: str, start: int, end: int, *, hidden: bool = False) -> Mention | None:
+    def add_mention(
+        self, key: str, start: int, end: int, *, hidden: bool = False
+    ) -> Mention | None:
         """Record one occurrence of ``key``; refuses spans that overlap an earlier mention."""
         if start >= end or self.overlaps_mention(start, end):
             return None

@@ -70,6 +70,7 @@ class GazetteerMatcher:
         self.by_first: dict[str, dict[str, list[_Label]]] = {}
         self.domains: dict[str, str] = {}
         self.acronyms: set[str] = set()
+        self.compact: dict[str, str] = {}  # "kyivindependent" -> key, for @handles and #tags
         for e in entries:
             hidden = set(e.hidden_labels)
             for lab in dict.fromkeys(e.all_labels):
@@ -86,6 +87,9 @@ class GazetteerMatcher:
                 self.by_first.setdefault(words[0], {}).setdefault(second, []).append(
                     _Label(e.key, text, rx, guarded, lab in hidden, second)
                 )
+                squeezed = re.sub(r"[\W_]+", "", text.lower())
+                if len(squeezed) >= 4:
+                    self.compact.setdefault(squeezed, e.key)
             for d in e.domains:
                 self.domains[d.lower()] = e.key
         for groups in self.by_first.values():
@@ -124,20 +128,34 @@ class _Rules:
     titles: frozenset[str]
     frame_after: re.Pattern[str]
     frame_before: re.Pattern[str]
+    org_apposition: re.Pattern[str]
     acronym_def: re.Pattern[str]
     role_word: re.Pattern[str]
     role_left: re.Pattern[str]
     nationality: re.Pattern[str]
     candidates: re.Pattern[str]
+    definite_org: re.Pattern[str]
+
+
+_ORG_NOUNS = (
+    "ministry|army|military|government|agency|observatory|monitor|council|command|militia|"
+    "channel|newspaper|outlet|broadcaster|media office|press office|coalition|parliament"
+)
+
+
+_ORG_NOUN_RX = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     lex = load_lexicon()
-    tok = rf"(?:(?:al|el|ad|as|ash|at|az|an|ar)-)?{UPPER}\w*(?:['-]\w+)*"
-    connect = r"(?:of the|for the|for a|of|for|on|de|del|la|du|des|da|di|al|el|bin|ibn|bint|abu|van|von|der|den|le|ul)"
-    run = rf"{tok}(?:(?:[ ]+{connect}[ ]+|[ ]+|[ ]*-[ ]*){tok})*"
-    titles = alternation(lex.titles)
+    tok = rf"{UPPER}\w*(?:['-]\w+)*"
+    inner_tok = rf"(?:(?:al|el|ad|as|ash|at|az|an|ar)-)?{tok}"
+    connect = (
+        r"(?:of the|for the|for a|of|for|on|de|del|la|du|des|da|di|al|el|bin|ibn|bint|abu"
+        r"|van|von|der|den|le|ul)"
+    )
+    run = rf"{tok}(?:(?:[ ]+{connect}[ ]+|[ ]+|[ ]*-[ ]*){inner_tok})*"
     says = alternation([v for v, k in lex.report_verbs.items() if k in {"say", "tell", "deny"}])
     aux = alternation(lex.auxiliaries)
     return _Rules(
@@ -147,7 +165,7 @@ def _rules() -> _Rules:
             + alternation(lex.tlds)
             + r")(?![\w-])(?:/[^\s<>\"\u201c\u201d]*)?"
         ),
-        token=re.compile(tok),
+        token=re.compile(inner_tok),
         run=re.compile(run),
         title=re.compile(rf"(?<![\w-]){trie_regex(set(lex.titles))}(?![\w-])"),
         title_gap=re.compile(
@@ -155,23 +173,51 @@ def _rules() -> _Rules:
             r"\s*,?\s*"
         ),
         titles=frozenset(lex.titles),
-        frame_after=re.compile(rf"\s*(?:,[^,.;\n]{{1,80}},\s*)?(?:{aux}\s+){{0,2}}{says}(?![\w'-])"),
+        frame_after=re.compile(
+            rf"\s*(?:,[^,.;\n]{{1,80}},\s*|,\s*)?(?:{aux}\s+){{0,2}}{says}(?![\w'-])"
+        ),
+        org_apposition=re.compile(
+            r",\s*(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>group|organi[sz]ation|NGO|charity|network|"
+            r"coalition|alliance|monitor|movement|party|militia|faction|agency|outlet|newspaper|channel|"
+            r"website|site|broadcaster|body|committee|council|union|association|initiative|collective)\b"
+        ),
         frame_before=re.compile(
-            r"(?:\b(?:said|says|told|according to|quoted|quoting|citing)\s+|[\u201d\"],?\s+said\s+)$"
+            r"(?:\b(?:said|says|told|according to|quoted|quoting|citing)\s+"
+            r"|[\u201d\"],?\s+said\s+)$"
         ),
         acronym_def=re.compile(r"\s*\(\s*(?P<acr>[A-Z][A-Za-z0-9.&'-]{1,11})\s*\)"),
         role_word=re.compile(
-            rf"(?<![\w-])(?i:{trie_regex(lex.role_nouns)})(?![\w-])(?![ ]+{UPPER})"
+            rf"(?<![\w-]){trie_regex({r.lower() for r in lex.role_nouns})}(?![\w-])"
         ),
         role_left=re.compile(
             rf"(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\s+)?(?P<adj>{alternation(lex.nationalities)})\s+$"
         ),
         nationality=re.compile(rf"(?<![\w-]){alternation(lex.nationalities)}(?![\w-])"),
         candidates=re.compile(r"[a-z0-9]\.[a-z]{2}"),
+        definite_org=re.compile(
+            rf"(?<![\w-])[Tt]he\s+(?P<adj>{alternation(lex.nationalities)})\s+(?P<noun>{_ORG_NOUNS})(?![\w-])"
+        ),
     )
 
 
 # ---------------------------------------------------------------------- stage
+
+# "X, a rights group, said": the noun of the apposition gives the class
+_APPOSITION_TYPES = {
+    "party": "PoliticalOrganisation",
+    "movement": "PoliticalOrganisation",
+    "coalition": "PoliticalOrganisation",
+    "alliance": "PoliticalOrganisation",
+    "militia": "ArmedGroup",
+    "faction": "ArmedGroup",
+    "outlet": "NewsOutlet",
+    "newspaper": "NewsOutlet",
+    "channel": "NewsOutlet",
+    "broadcaster": "NewsOutlet",
+    "website": "Website",
+    "site": "Website",
+    "monitor": "Website",
+}
 
 
 def _registered_domain(host: str) -> str:
@@ -233,6 +279,23 @@ def _match_domains(doc: Doc) -> None:
         doc.add_mention(key, hs, he)
 
 
+_NAME_AFTER = re.compile(rf"[ ]+{UPPER}")
+_HANDLE = re.compile(r"(?<![\w@#])[@#](\w{3,40})")
+
+
+def _match_handles(doc: Doc) -> None:
+    """@KyivIndependent, #Reuters: a handle or tag that squeezes to a gazetteer label."""
+    if "@" not in doc.norm and "#" not in doc.norm:
+        return
+    gaz = load_matcher()
+    for m in _HANDLE.finditer(doc.norm):
+        key = gaz.compact.get(m.group(1).lower().replace("_", ""))
+        if key and not doc.is_masked(m.start(), m.end()):
+            entry = gaz.entries[key]
+            doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
+            doc.add_mention(key, m.start(1), m.end(1))
+
+
 def _shouted(norm: str, s: int, e: int, acronyms: set[str]) -> bool:
     """True when a short acronym sits among all-capital words ("THIS IS BAD")."""
     before = re.search(r"(\w+)[ ]+$", norm[max(0, s - 30) : s])
@@ -258,7 +321,8 @@ def _match_gazetteer(doc: Doc) -> None:
         if not groups:
             continue
         nm = _NEXT_WORD.match(low, m.end())
-        labels = (groups.get(nm.group(1), []) if nm else []) + groups.get("", [])
+        two = groups.get(nm.group(1)) if nm else None
+        labels = groups.get("", ()) if two is None else two + groups.get("", [])
         for lab in labels:
             mm = lab.rx.match(norm, pos)
             if not mm:
@@ -266,14 +330,21 @@ def _match_gazetteer(doc: Doc) -> None:
             end = mm.end()
             if end < n and (norm[end].isalnum() or norm[end] == "_"):
                 continue
-            if lab.text[-1] != "." and end < n and norm[end] == "." and end + 1 < n and norm[end + 1].isalpha():
+            if (
+                lab.text[-1] != "."
+                and end < n
+                and norm[end] == "."
+                and end + 1 < n
+                and norm[end + 1].isalpha()
+            ):
                 continue  # "US" inside "US.gov"
             if doc.is_masked(pos, end):
                 continue
             if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
                 continue
-            entry = gaz.entries[lab.key]
-            doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
+            if lab.key not in doc.entities:
+                entry = gaz.entries[lab.key]
+                doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
             if doc.add_mention(lab.key, pos, end, hidden=lab.hidden):
                 skip_to = end
             break
@@ -344,7 +415,9 @@ class _TextNames:
             or (_is_acronym(t) and len(t) > 1)
         )
 
-    def add_person(self, toks: list[tuple[int, int, str]], evidence: str, intro: set[str]) -> EntityState | None:
+    def add_person(
+        self, toks: list[tuple[int, int, str]], evidence: str, intro: set[str]
+    ) -> EntityState | None:
         while toks and (toks[0][2] in self.lex.non_actor or toks[0][2] in self.lex.nationalities):
             toks = toks[1:]
         if not toks or len(toks) > 4 or any(self._bad_name_token(t) for _, _, t in toks):
@@ -363,15 +436,19 @@ class _TextNames:
         self.doc.add_mention(key, s, e)
         return ent
 
-    def add_org(self, toks: list[tuple[int, int, str]], evidence: str, acronym: tuple[int, int] | None = None) -> EntityState | None:
+    def add_org(
+        self,
+        toks: list[tuple[int, int, str]],
+        evidence: str,
+        acronym: tuple[int, int] | None = None,
+        kind: str | None = None,
+    ) -> EntityState | None:
         while toks and toks[0][2] in self.lex.non_actor:
             toks = toks[1:]
-        if len(toks) < 2 and not acronym:
-            return None
-        if not toks:
+        if not toks or (len(toks) < 2 and not acronym and kind is None):
             return None
         head = toks[-1][2]
-        kind = self.lex.org_heads.get(head, "PoliticalOrganisation")
+        kind = kind or self.lex.org_heads.get(head, "PoliticalOrganisation")
         if kind == "MILITARY":
             kind = "MilitaryForce" if toks[0][2] in self.lex.nationalities else "ArmedGroup"
         s, e = toks[0][0], toks[-1][1]
@@ -391,23 +468,27 @@ class _TextNames:
         """Nationality adjectives and title words between ``start`` and ``end``."""
         chunk = self.doc.norm[start:end]
         words = {m.group(0) for m in self.rules.nationality.finditer(chunk)}
-        words |= {m.group(0).lower() for m in self.rules.role_word.finditer(chunk)}
+        words |= {m.group(0) for m in self.rules.role_word.finditer(chunk.lower())}
         return words
 
     # ------------------------------------------------------------------ rules
     def run(self) -> None:
-        doc, rules, lex = self.doc, self.rules, self.lex
+        doc, rules = self.doc, self.rules
         masked = _masked_text(doc)
         for rm in rules.run.finditer(masked):
-            toks = [(m.start(), m.end(), m.group(0)) for m in rules.token.finditer(masked, rm.start(), rm.end())]
+            toks = [
+                (m.start(), m.end(), m.group(0))
+                for m in rules.token.finditer(masked, rm.start(), rm.end())
+            ]
             toks = [(s, e - 2, t[:-2]) if t.endswith("'s") else (s, e, t) for s, e, t in toks]
             toks = [t for t in toks if t[1] > t[0]]
             if not toks:
                 continue
             self.read_run(toks, masked)
+        self.acronyms_again()
         self.surnames(masked)
         self.role_nouns()
-        self.titled_known_persons()
+        self.definite_orgs()
 
     def read_run(self, toks: list[tuple[int, int, str]], masked: str) -> None:
         doc, rules, lex = self.doc, self.rules, self.lex
@@ -424,10 +505,24 @@ class _TextNames:
             if letters and all(c in it for c in letters):
                 if acr not in self.by_name and acr.casefold() not in self.by_name:
                     k = len(toks)
-                    while k > 1 and len(initials) > len(letters) and toks[len(toks) - k][2][0] != letters[0]:
+                    while (
+                        k > 1
+                        and len(initials) > len(letters)
+                        and toks[len(toks) - k][2][0] != letters[0]
+                    ):
                         k -= 1
-                    self.add_org(toks[len(toks) - k :], "an acronym defined in parentheses", (am.start("acr"), am.end("acr")))
+                    self.add_org(
+                        toks[len(toks) - k :],
+                        "an acronym defined in parentheses",
+                        (am.start("acr"), am.end("acr")),
+                    )
                 return
+        if len(toks) == 1:  # one capitalised word: a person only right after a title
+            tb = self.title_before(run_s)
+            if tb and tb[1] is None:
+                intro = self.intro_words(max(sent_s, tb[0] - 40), run_s)
+                self.add_person(toks, "a title before the name", intro)
+            return
         texts = [t for _, _, t in toks]
         # a title inside the run: "Defence Minister Rustem Umerov"
         cut = -1
@@ -435,7 +530,6 @@ class _TextNames:
             for k in range(max(0, j - 3), j + 1):
                 if " ".join(texts[k : j + 1]) in rules.titles and texts[j][0].isupper():
                     cut = j
-        left = doc.norm[sent_s:run_s]
         if cut >= 0:
             intro = self.intro_words(max(sent_s, run_s - 60), toks[cut][1])
             self.add_person(toks[cut + 1 :], "a title before the name", intro)
@@ -465,7 +559,9 @@ class _TextNames:
                     self.add_person(name_toks, "a title before the name", intro)
                     return
         # a name in a reporting frame: "X told Reuters", "said X"
-        in_frame = bool(rules.frame_after.match(doc.norm, run_e)) or bool(rules.frame_before.search(left))
+        in_frame = bool(rules.frame_after.match(doc.norm, run_e)) or bool(
+            rules.frame_before.search(doc.norm, max(sent_s, run_s - 40), run_s)
+        )
         if texts[-1] in lex.org_heads and len(toks) >= 2:
             if in_frame or seg == 0:
                 self.add_org(toks, "an organisation noun ending a capitalised name")
@@ -473,8 +569,25 @@ class _TextNames:
         if toks[0][2] in lex.given_names and len(toks) >= 2:
             self.add_person(toks[:4], "a known given name", set())
             return
+        am = rules.org_apposition.match(doc.norm, run_e)
+        if am and (in_frame or seg == 0):
+            noun = am.group("noun").lower()
+            kind = _APPOSITION_TYPES.get(noun, "OfficialBody")
+            self.add_org(toks, f"described as a {noun}", kind=kind)
+            return
         if in_frame and len(toks) >= 2:
             self.add_person(toks, "a name in a reporting frame", set())
+
+    def acronyms_again(self) -> None:
+        """An acronym defined once in parentheses names the same body wherever it recurs."""
+        doc = self.doc
+        for ent in list(doc.entities.values()):
+            if ent.type_evidence != "an acronym defined in parentheses":
+                continue
+            for alias in [a for a in ent.aliases if _is_acronym(a)]:
+                for m in re.finditer(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", doc.norm):
+                    if not doc.is_masked(m.start(), m.end()):
+                        doc.add_mention(ent.key, m.start(), m.end())
 
     def surnames(self, masked: str) -> None:
         """A surname alone refers back to the one person introduced with it."""
@@ -488,8 +601,16 @@ class _TextNames:
         for surname, keys in last.items():
             if len(keys) != 1:
                 continue
-            for m in re.finditer(rf"(?<![\w'-]){re.escape(surname)}(?![\w-])", masked):
-                doc.add_mention(keys[0], m.start(), m.end())
+            i = masked.find(surname)
+            while i >= 0:
+                j = i + len(surname)
+                before = masked[i - 1] if i else " "
+                after = masked[j] if j < len(masked) else " "
+                if not (before.isalnum() or before in "_'-") and not (
+                    after.isalnum() or after in "_-"
+                ):
+                    doc.add_mention(keys[0], i, j)
+                i = masked.find(surname, j)
 
     def titled_known_persons(self) -> None:
         """Title words before gazetteer persons, so role nouns can refer back to them."""
@@ -503,6 +624,26 @@ class _TextNames:
             if tb:
                 ent.intro |= self.intro_words(max(self.sentence_start(s), tb[0] - 30), s)
 
+    def definite_orgs(self) -> None:
+        """'the Turkish ministry' -> the one entity whose name holds 'Turkish' and 'Ministry'."""
+        doc = self.doc
+        if not any(
+            not e.is_person and _ORG_NOUN_RX.search(e.name.lower()) for e in doc.entities.values()
+        ):
+            return  # nothing such a phrase could refer back to
+        for m in self.rules.definite_org.finditer(doc.norm):
+            adj, noun = m.group("adj").lower(), m.group("noun").lower()
+            cands = [
+                e
+                for e in doc.entities.values()
+                if not e.is_person
+                and not e.is_unnamed
+                and adj in e.name.lower()
+                and noun in e.name.lower()
+            ]
+            if len(cands) == 1:
+                doc.add_mention(cands[0].key, m.start("adj"), m.end("noun"))
+
     def role_nouns(self) -> None:
         """'Kurdish representative' -> the one person introduced with 'Kurdish' and a title."""
         self.titled_known_persons()
@@ -510,7 +651,9 @@ class _TextNames:
         persons = [e for e in doc.entities.values() if e.is_person and e.intro]
         if not persons:
             return
-        for rw in self.rules.role_word.finditer(doc.norm):
+        for rw in self.rules.role_word.finditer(doc.low):
+            if _NAME_AFTER.match(doc.norm, rw.end()):
+                continue  # "spokesman John Kirby" is a title, not a role noun
             base = max(0, rw.start() - 40)
             m = self.rules.role_left.search(doc.norm, base, rw.start())
             if not m or (m.group("det") and m.group("det").lower() in {"a", "an"}):
@@ -523,6 +666,7 @@ class _TextNames:
 def find_entities(doc: Doc) -> Doc:
     """Fill ``doc.entities`` and ``doc.mentions``."""
     _match_domains(doc)
+    _match_handles(doc)
     _match_gazetteer(doc)
     _TextNames(doc).run()
     return doc

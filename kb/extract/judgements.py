@@ -10,17 +10,21 @@ explicit verdict), never a guessed one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .doc import Doc, Sentence
-from .lexicon import load_lexicon
+from .lexicon import load_lexicon, trie_regex
 from .model import Judgement, PolarityName
 from .references import SourceContext, reference_rx
 
 _NEGATOR = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bhardly)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_NEGATIVE_CUE_START = re.compile(r"(?i)^(?:not|never|no|un|can't|cannot|don't|do not|shouldn't|wouldn't)")
+_NEGATIVE_CUE_START = re.compile(
+    r"(?i)(?:not|never|no|un|can't|cannot|don't|do not|shouldn't|wouldn't)"
+)
+_CLAUSE_REST = re.compile(r"[^,.;]{0,40}")
 _PERSON_PRONOUN = re.compile(r"(?<![\w'])(?:he|she|him|his|her|He|She|His|Her)(?![\w'])")
 _THING_PRONOUN = re.compile(
     r"(?<![\w'])(?:it|its|it's|they|their|them|It|Its|It's|They|Their|Them)(?![\w'])"
@@ -36,23 +40,58 @@ class _Found:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    return load_lexicon().judgement_cues
+def _triggers() -> tuple[re.Pattern[str], dict[str, list[int]]]:
+    """One overlapping scan for every cue's trigger words, and trigger -> cue numbers."""
+    by_trigger: dict[str, list[int]] = {}
+    for order, (_, _, triggers) in enumerate(load_lexicon().judgement_cues):
+        for trig in triggers:
+            by_trigger.setdefault(trig, []).append(order)
+    return re.compile(rf"(?<!\w)({trie_regex(set(by_trigger))})"), by_trigger
 
 
-def _sentence_cues(doc: Doc, sent: Sentence) -> list[tuple[int, int, str]]:
+def _cue_hits(doc: Doc) -> dict[int, list[tuple[int, int, str, int]]]:
+    """Cue matches by sentence index: (start, end, polarity, pattern order).
+
+    Each pattern runs only on the sentences that hold one of its trigger words, which
+    keeps the cost proportional to what the text says rather than to the cue list.
+    """
+    low = doc.low
+    cues = load_lexicon().judgement_cues
+    rx, by_trigger = _triggers()
+    starts = [s.start for s in doc.sentences]
+    todo: dict[int, set[int]] = {}  # cue number -> sentence numbers
+    for m in rx.finditer(low):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k < 0 or m.start() >= doc.sentences[k].end:
+            continue
+        word = m.group(1)
+        for trig in (word[:n] for n in range(1, len(word) + 1)):
+            for order in by_trigger.get(trig, ()):
+                todo.setdefault(order, set()).add(k)
+    hits: dict[int, list[tuple[int, int, str, int]]] = {}
+    for order in sorted(todo):
+        polarity, cue_rx, _ = cues[order]
+        for k in sorted(todo[order]):
+            sent = doc.sentences[k]
+            for m in cue_rx.finditer(low, sent.start, sent.end):
+                if m.end() > m.start():
+                    hits.setdefault(k, []).append((m.start(), m.end(), polarity, order))
+    return hits
+
+
+def _sentence_cues(
+    doc: Doc, sent: Sentence, found: list[tuple[int, int, str, int]]
+) -> list[tuple[int, int, str]]:
     """Cue matches in a sentence: (start, end, polarity), earlier patterns first, no overlaps."""
     taken: list[tuple[int, int, str]] = []
-    for polarity, rx in _cues():
-        for m in rx.finditer(doc.norm, sent.start, sent.end):
-            s, e = m.start(), m.end()
-            if s == e or any(s < b and e > a for a, b, _ in taken):
-                continue
-            pol = polarity
-            if pol != "mixed" and not _NEGATIVE_CUE_START.match(m.group(0)):
-                if _NEGATOR.search(doc.norm, max(sent.start, s - 20), s):
-                    pol = "negative" if pol == "positive" else "positive"
-            taken.append((s, e, pol))
+    for s, e, polarity, _ in sorted(found, key=lambda h: (h[3], h[0])):
+        if any(s < b and e > a for a, b, _ in taken):
+            continue
+        pol = polarity
+        if pol != "mixed" and not _NEGATIVE_CUE_START.match(doc.norm, s):
+            if _NEGATOR.search(doc.norm, max(sent.start, s - 20), s):
+                pol = "negative" if pol == "positive" else "positive"
+        taken.append((s, e, pol))
     taken.sort()
     # "it's biased, but ..." grants the source something back: mixed
     out = []
@@ -61,7 +100,7 @@ def _sentence_cues(doc: Doc, sent: Sentence) -> list[tuple[int, int, str]]:
             for rx in load_lexicon().concessions:
                 cm = rx.match(doc.norm, e, sent.end)
                 if cm is None:
-                    nxt = re.compile(r"[^,.;]{0,40}").match(doc.norm, e, sent.end)
+                    nxt = _CLAUSE_REST.match(doc.norm, e, sent.end)
                     cm = rx.match(doc.norm, nxt.end(), sent.end) if nxt else None
                 if cm is not None:
                     pol = "mixed"
@@ -93,8 +132,10 @@ class _Judge:
                 return None
         if named:
             media = [m for m in named if doc.entities[m.entity].is_source_typed] or named
-            best = min(media, key=lambda m: abs(m.span.start - cue[0]))
-            return best.entity
+            before = [m for m in media if m.span.start < cue[0]]
+            if before:  # the subject the cue is said of comes first: "X is more reliable than Y"
+                return before[-1].entity
+            return min(media, key=lambda m: m.span.start - cue[0]).entity
         refs = list(self.ref_rx.finditer(doc.norm, sent.start, sent.end))
         refs = [r for r in refs if r.group("noun").lower() != "source" or r.end() <= cue[0]]
         if refs:
@@ -115,16 +156,18 @@ class _Judge:
 
     def read(self) -> None:
         doc = self.doc
-        by_seg: dict[int, list[Sentence]] = {}
-        for s in doc.sentences:
-            by_seg.setdefault(s.segment, []).append(s)
+        hits = _cue_hits(doc)
+        by_seg: dict[int, list[int]] = {}
+        for k, s in enumerate(doc.sentences):
+            by_seg.setdefault(s.segment, []).append(k)
         for seg in sorted(by_seg):
             found: dict[str, _Found] = {}
-            for sent in by_seg[seg]:
+            for k in by_seg[seg]:
+                sent = doc.sentences[k]
                 for m in doc.mentions_in(sent.start, sent.end):
                     if self.ctx._is_thing(doc.entities[m.entity]):
                         self.ctx.note(seg, m.entity)
-                for s, e, pol in _sentence_cues(doc, sent):
+                for s, e, pol in _sentence_cues(doc, sent, hits.get(k, [])):
                     key = self.target(sent, (s, e))
                     if key is None:
                         continue

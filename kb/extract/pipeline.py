@@ -61,13 +61,13 @@ def run(
     text: str,
     document_date: date | None = None,
     article_end: int | None = None,
-    stages: tuple[Stage, ...] = STAGES,
+    stages: tuple[Stage, ...] | None = None,
 ) -> Doc:
-    """Run the stages on one text; exceptions propagate (``extract`` guards them)."""
+    """Run the stages (default: ``STAGES``) on one text; exceptions propagate."""
     if article_end is not None:
         article_end = max(0, min(int(article_end), len(text)))
     doc = Doc(text, document_date, article_end)
-    for st in stages:
+    for st in STAGES if stages is None else stages:
         doc = st.func(doc)
     return doc
 

@@ -18,7 +18,8 @@ from .lexicon import alternation, load_lexicon
 from .model import Mention
 
 _ADDRESS = re.compile(
-    r"\s*(?:(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Cheers|Well done|Good job|Great job|Congrats|Kudos)"
+    r"\s*(?:(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Cheers|Well done|Good job|Great job"
+    r"|Congrats|Kudos)"
     r"(?:\s+to)?[\s,]+|@)"
 )
 _ADDRESS_AFTER = re.compile(r"\s*(?:[,:\u2013\u2014-]|team\b|editors?\b)")
@@ -107,6 +108,15 @@ class SourceContext:
             return found
         if publisher_ok and self.publisher:
             return self.publisher
+        if publisher_ok:
+            # no known publisher: only a link posted earlier in the thread can be "the article"
+            for seg in range(segment - 1, 0, -1):
+                ss, se = self._segment_bounds(seg)
+                for m in reversed(self.things[bisect.bisect_left(self._thing_starts, ss) :]):
+                    if m.span.start < se and self.doc.is_masked(m.span.start, m.span.end):
+                        if not kinds or self.doc.entities[m.entity].types & kinds:
+                            return m.entity
+            return None
         for seg in range(segment - 1, 0, -1):
             t = self.topic.get(seg)
             if t and (not kinds or self.doc.entities[t].types & kinds):
@@ -119,12 +129,14 @@ class SourceContext:
 
     def pronoun(self, person: bool, pos: int, segment: int) -> str | None:
         """What 'he'/'she' (person) or 'it'/'they' (thing) at ``pos`` means."""
-        pool, starts = (self.persons, self._person_starts) if person else (self.things, self._thing_starts)
+        pool, starts = (
+            (self.persons, self._person_starts) if person else (self.things, self._thing_starts)
+        )
         s, _ = self._segment_bounds(segment)
         found = self._nearest(pool, starts, s, pos, frozenset())
         if found or segment == 0:
             return found
-        for seg in range(segment - 1, max(0, segment - 4), -1):
+        for seg in range(segment - 1, max(-1, segment - 5), -1):
             if not person and seg in self.topic:
                 return self.topic[seg]
             ss, se = self._segment_bounds(seg)

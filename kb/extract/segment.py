@@ -18,13 +18,16 @@ from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon, load_lexicon
 from .model import Segment
 
 COMMENT_THRESHOLD = 2  # summed cue weights that make a line a comment
-FIRST_LINE_THRESHOLD = 3  # a headline may ask a question; the first line needs more
+FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
 
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"\u201d\u00bb')\]]*(?=\s|$)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+_REPORTING = re.compile(
+    r"(?<![\w'-])(?:said|says|told|according to|reported|claimed|announced|stated|added)(?![\w'-])"
+)
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+")
-_QUOTE_CHARS = re.compile("[\"" + OPEN_QUOTES + CLOSE_QUOTES + "]")
+_QUOTE_CHARS = re.compile('["' + OPEN_QUOTES + CLOSE_QUOTES + "]")
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +67,8 @@ def _outside_quotes(norm: str, start: int, end: int, pairs: list[tuple[int, int]
 def comment_score(line: str, lex: Lexicon) -> int:
     """Summed weights of the comment cues found in a line (quotes already blanked)."""
     line = _URL.sub(lambda m: "URL" if m.start() else m.group(0), line)
-    return sum(w for _, rx, w in lex.comment_cues if rx.search(line))
+    low = line.lower()
+    return sum(w for _, rx, w, lower in lex.comment_cues if rx.search(low if lower else line))
 
 
 def _lines(norm: str) -> list[tuple[int, int]]:
@@ -143,11 +147,19 @@ def segment(doc: Doc) -> Doc:
         doc.metadata["boundary"] = "given"
     else:
         cut = len(lines)
+        scores: list[int] = []
         for i, (s, e) in enumerate(lines):
-            score = comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex)
-            if score >= (FIRST_LINE_THRESHOLD if i == 0 else COMMENT_THRESHOLD):
+            scores.append(comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex))
+            if scores[-1] >= (FIRST_LINE_THRESHOLD if i == 0 else COMMENT_THRESHOLD):
                 cut = i
                 break
+        # opinionated lines just before the first sure comment are comments too
+        while (
+            1 < cut < len(lines)
+            and scores[cut - 1] >= 1
+            and not _REPORTING.search(norm, *lines[cut - 1])
+        ):
+            cut -= 1
         doc.metadata["boundary"] = "rule"
     if cut > 0:
         a, b = lines[0][0], lines[cut - 1][1]

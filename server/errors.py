@@ -1,0 +1,73 @@
+"""One error shape for every failure: JSON for API clients, a small HTML page for browsers.
+
+JSON: ``{"ok": false, "status": N, "error": "<code>", "message": "..."}``. ``error`` is
+the stable code of an SRKBError (``E400`` malformed query, ``E403`` forbidden, ...) or
+``E<status>`` for HTTP-level failures (``E404``, ``E405``, ``E413``, ``E415``).
+Unexpected exceptions become a 500 whose message reveals nothing; Flask logs them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from kb.errors import SRKBError
+
+from .conneg import prefers_html
+from .context import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    """The canonical error response, as HTML when the client prefers it."""
+    if prefers_html(request.headers.get("Accept")):
+        html = render_template("error.html", status=status, code=code, message=message)
+        response = Response(html, status=status, mimetype="text/html")
+    else:
+        response = jsonify({"ok": False, "status": status, "error": code, "message": message})
+        response.status_code = status
+    response.vary.add("Accept")
+    return response
+
+
+def _handle_srkb_error(exc: SRKBError) -> Response:
+    if exc.status >= 500:
+        logger.warning("%s %s failed: %s", request.method, request.path, exc)
+    return error_response(exc.status, exc.code, exc.message)
+
+
+def _http_message(exc: HTTPException) -> str:
+    code = exc.code or 500
+    if code == 413:
+        return (
+            f"the request is larger than {get_settings().max_request_bytes} bytes "
+            "(SRKB_MAX_REQUEST_BYTES)"
+        )
+    if code == 404:
+        return f"no such page: {request.path}"
+    if code == 405:
+        allowed = (
+            ", ".join(sorted(exc.valid_methods or [])) if hasattr(exc, "valid_methods") else ""
+        )
+        return f"{request.method} is not allowed here" + (f"; use {allowed}" if allowed else "")
+    if code >= 500:
+        return "internal server error; the server log has the details"
+    return exc.description or exc.name
+
+
+def _handle_http_exception(exc: HTTPException) -> HTTPException | Response:
+    if exc.code is None or exc.code < 400:
+        return exc  # redirects (e.g. RequestRedirect) are not errors
+    response = error_response(exc.code, f"E{exc.code}", _http_message(exc))
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route srkb errors and HTTP errors (including unhandled 500s) to one shape."""
+    app.register_error_handler(SRKBError, _handle_srkb_error)
+    app.register_error_handler(HTTPException, _handle_http_exception)

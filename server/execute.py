@@ -1,0 +1,94 @@
+"""The one place where a client's SPARQL query is evaluated.
+
+``execute(kb, job)`` takes a plain, picklable ``QueryJob`` and returns a plain, picklable
+``QueryOutcome`` (the serialised body and a few numbers), and does not touch Flask. That
+is deliberate: real wall-clock limits need a process that can be killed mid-query
+(Oxigraph cannot be interrupted from Python), and this function is what a later change
+moves into such a worker process. Until then there is no query time limit here; the
+gunicorn worker timeout is only a backstop against a hung worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kb.errors import QueryError, StoreError
+from kb.results import take, take_solutions, write_boolean, write_graph, write_select
+from kb.sparql_guard import check_query
+from kb.store import KnowledgeBase
+from kb.vocab import PREFIXES
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """What to run and how to write the answer."""
+
+    sparql: str
+    result_format: str  # for SELECT/ASK: a kb.results.RESULT_FORMATS name
+    graph_format: str  # for CONSTRUCT/DESCRIBE: a kb.results.GRAPH_FORMATS name
+    max_rows: int
+    service_allowlist: tuple[str, ...] = ()
+    default_graphs: tuple[str, ...] = ()  # SPARQL Protocol default-graph-uri
+    named_graphs: tuple[str, ...] = ()  # SPARQL Protocol named-graph-uri
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A serialised answer."""
+
+    body: bytes
+    kind: str  # "results" (SELECT/ASK) or "graph" (CONSTRUCT/DESCRIBE)
+    format: str
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    rows: int  # solutions or triples written (1 for ASK)
+    truncated: bool
+    elapsed_s: float
+
+
+def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
+    """Guard, evaluate and serialise one query, writing at most ``job.max_rows`` rows.
+
+    Raises:
+        QueryError: malformed query (the parser's message), or a format that cannot be
+            written.
+        QueryForbiddenError: an update, or SERVICE to a target not on the allowlist.
+        StoreError: the store failed while evaluating.
+    """
+    # The guard sits right before evaluation so that no path can skip it: Oxigraph
+    # would follow SERVICE to the network.
+    form = check_query(job.sparql, service_allowlist=job.service_allowlist)
+    started = time.perf_counter()
+    options: dict[str, object] = {}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        result = kb.query(job.sparql, **options)
+        if isinstance(result, ox.QueryBoolean):
+            body = write_boolean(bool(result), job.result_format)
+            kind, fmt, rows, truncated = "results", job.result_format, 1, False
+        elif isinstance(result, ox.QuerySolutions):
+            variables, taken, truncated = take_solutions(result, job.max_rows)
+            body = write_select(variables, taken, job.result_format)
+            kind, fmt, rows = "results", job.result_format, len(taken)
+        else:
+            triples, truncated = take(result, job.max_rows)
+            body = write_graph(triples, job.graph_format, prefixes=PREFIXES)
+            kind, fmt, rows = "graph", job.graph_format, len(triples)
+    except SyntaxError as exc:
+        raise QueryError(f"malformed query: {exc}") from exc
+    except OSError as exc:
+        # Oxigraph reports store failures (and failed SERVICE calls) as OSError.
+        raise StoreError(f"the query could not be evaluated: {exc}") from exc
+    elapsed = time.perf_counter() - started
+    logger.info(
+        "%s query: %d rows%s in %.3fs", form, rows, " (truncated)" if truncated else "", elapsed
+    )
+    return QueryOutcome(body, kind, fmt, form, rows, truncated, elapsed)

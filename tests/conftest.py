@@ -1,0 +1,194 @@
+"""Shared pytest fixtures: data directories, the seed text, free ports, a real `srkb serve`.
+
+Kept generic on purpose: test modules build their own stores and apps from these.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SEED_PATH = PROJECT_ROOT.parent / "shared" / "corpus" / "seed-article-comments.txt"
+SRKB_COMMAND = (sys.executable, "-m", "kb.cli")
+SERVER_START_TIMEOUT_S = 30.0
+
+
+def find_free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def run_srkb(
+    *args: str,
+    data: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI (``python -m kb.cli``) in a subprocess and capture its output."""
+    cmd = [*SRKB_COMMAND]
+    if data is not None:
+        cmd += ["--data", str(data)]
+    cmd += list(args)
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+        env=full_env,
+        cwd=PROJECT_ROOT,
+    )
+
+
+@dataclass
+class LiveServer:
+    """A running `srkb serve` subprocess."""
+
+    process: subprocess.Popen[str]
+    host: str
+    port: int
+    stderr_path: Path
+    quads: int = 0
+    stopped: bool = field(default=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    @property
+    def sparql_url(self) -> str:
+        return self.url + "sparql"
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> int:
+        """Signal the server (SIGTERM by default) and wait; kill it if it hangs."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.stopped = True
+        return int(self.process.returncode)
+
+
+def wait_for_health(
+    server: LiveServer, timeout: float = SERVER_START_TIMEOUT_S
+) -> dict[str, object]:
+    """Poll /healthz until it answers; fail early with the server's stderr if it exits."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"srkb serve exited with {server.process.returncode}:\n{server.stderr()}")
+        try:
+            with urllib.request.urlopen(server.url + "healthz", timeout=2) as resp:
+                return dict(json.loads(resp.read()))
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+            last_error = exc
+            time.sleep(0.1)
+    server.stop(signal.SIGKILL)
+    pytest.fail(
+        f"srkb serve did not answer /healthz in {timeout}s ({last_error}):\n{server.stderr()}"
+    )
+
+
+def start_server(
+    data_dir: Path,
+    stderr_path: Path,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    workers: int = 1,
+    env: dict[str, str] | None = None,
+    wait: bool = True,
+) -> LiveServer:
+    """Start `srkb serve` on ``port`` (a free one by default); wait for /healthz."""
+    port = find_free_port(host) if port is None else port
+    cmd = [
+        *SRKB_COMMAND,
+        "--data",
+        str(data_dir),
+        "serve",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    full_env = {**os.environ, **(env or {})}
+    with stderr_path.open("w", encoding="utf-8") as err:
+        process = subprocess.Popen(
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+            env=full_env,
+            cwd=PROJECT_ROOT,
+        )
+    server = LiveServer(process, host, port, stderr_path)
+    if wait:
+        health = wait_for_health(server)
+        server.quads = int(health.get("quads", 0))  # type: ignore[call-overload]
+    return server
+
+
+@pytest.fixture
+def tmp_data_dir(tmp_path: Path) -> Path:
+    """A data directory path that does not exist yet (``srkb ingest`` creates it)."""
+    return tmp_path / "srkb-data"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The seed article with its reader comments (../shared/corpus)."""
+    if not SEED_PATH.is_file():
+        pytest.skip(f"seed text not found at {SEED_PATH}")
+    return SEED_PATH
+
+
+@pytest.fixture
+def free_port() -> int:
+    return find_free_port()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """A factory that starts real `srkb serve` processes; all are stopped at teardown.
+
+    Usage: ``server = live_server(data_dir, workers=2)``; then ``server.sparql_url``.
+    """
+    started: list[LiveServer] = []
+
+    def start(data_dir: Path, **kwargs: object) -> LiveServer:
+        stderr_path = tmp_path / f"serve-{len(started)}.stderr"
+        server = start_server(data_dir, stderr_path, **kwargs)  # type: ignore[arg-type]
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        with contextlib.suppress(ProcessLookupError):
+            server.stop()
