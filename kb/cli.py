@@ -227,27 +227,63 @@ _QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 
 
 @main.command()
-@click.argument("sparql")
+@click.argument("sparql", required=False)
 @click.option("--endpoint", metavar="URL", help="Ask a remote SPARQL endpoint (via SPARQLWrapper).")
+@click.option("--named", metavar="NAME", help="Run a named provenance query (see `srkb queries`).")
+@click.option(
+    "--param", "params", multiple=True, metavar="KEY=VALUE", help="Named query parameter."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True
 )
 @data_option
 @click.pass_context
 @handle_errors
-def query(ctx: click.Context, sparql: str, endpoint: str | None, fmt: str) -> None:
+def query(
+    ctx: click.Context,
+    sparql: str | None,
+    endpoint: str | None,
+    named: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+) -> None:
     """Run a SPARQL query on the local store, or on --endpoint URL.
 
-    SPARQL may be the query text, @FILE to read it from a file, or - for stdin.
+    SPARQL may be the query text, @FILE to read it from a file, or - for stdin. With
+    --named NAME, a named provenance query runs instead, its parameters given with
+    --param KEY=VALUE.
     """
+    from .named_queries import bind, get_named_query, parse_param_options
     from .query import query_endpoint, query_local
 
-    text = _read_query_arg(sparql)
+    if named:
+        if sparql:
+            raise click.UsageError("give either a SPARQL query or --named NAME, not both")
+        text = bind(get_named_query(named), parse_param_options(params))
+    elif sparql:
+        if params:
+            raise click.UsageError("--param goes with --named")
+        text = _read_query_arg(sparql)
+    else:
+        raise click.UsageError("give a SPARQL query (text, @FILE or -) or --named NAME")
     if endpoint:
         out = query_endpoint(endpoint, text, fmt)
     else:
         out = query_local(settings_from(ctx), text, fmt)
     click.echo(out, nl=not out.endswith("\n"))
+
+
+@main.command()
+def queries() -> None:
+    """List the named provenance queries and their parameters."""
+    from .named_queries import named_queries
+
+    for q in named_queries().values():
+        click.echo(f"{q.name}: {q.title}")
+        click.echo(f"    {q.description}")
+        for p in q.params:
+            need = "required" if p.required else "optional"
+            click.echo(f"    --param {p.name}=...  ({need}) {p.description}")
 
 
 def _read_query_arg(arg: str) -> str:
