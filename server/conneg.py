@@ -6,7 +6,9 @@ matches it; the highest quality wins; ties go to the more specific range, then t
 range the client listed first, then to the server's order (the first offer is the
 default, used for ``*/*`` and for a missing or empty Accept header). Quality 0 means
 "not acceptable". Media type parameters other than q are ignored when matching, so a
-JSON-LD profile parameter does not turn into a 406.
+JSON-LD profile parameter does not turn into a 406. The other media types an offer
+answers to (``application/json`` for SPARQL JSON results) count only when named
+exactly, never through a wildcard, and the response always carries the offer's own type.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from kb.errors import NotAcceptableError, QueryError, QueryForbiddenError
 from kb.sparql_guard import check_query
-from kb.vocab import SD, VOID
+from kb.vocab import PREFIXES, SD, VOID
 
 from . import conneg
 from .context import get_kb, get_settings
@@ -223,8 +223,16 @@ def _cell(binding: dict[str, Any] | None) -> dict[str, str] | None:
         return {"kind": "bnode", "text": f"_:{value}"}
     if kind == "triple":
         return {"kind": "triple", "text": json.dumps(value, ensure_ascii=False)}
-    note = binding.get("xml:lang") or binding.get("datatype", "")
+    note = binding.get("xml:lang") or _compact(binding.get("datatype", ""))
     return {"kind": "literal", "text": value, "note": note}
+
+
+def _compact(iri: str) -> str:
+    """xsd:integer rather than the full datatype IRI, for the HTML table."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
 
 
 def _describe_href(iri: str) -> str | None:

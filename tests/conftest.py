@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -18,6 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -25,6 +27,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SEED_PATH = PROJECT_ROOT.parent / "shared" / "corpus" / "seed-article-comments.txt"
 SRKB_COMMAND = (sys.executable, "-m", "kb.cli")
 SERVER_START_TIMEOUT_S = 30.0
+T = TypeVar("T")
 
 
 def find_free_port(host: str = "127.0.0.1") -> int:
@@ -93,39 +96,62 @@ class LiveServer:
         return int(self.process.returncode)
 
 
-def wait_for_health(
-    server: LiveServer, timeout: float = SERVER_START_TIMEOUT_S
-) -> dict[str, object]:
-    """Poll /healthz until it answers; fail early with the server's stderr if it exits."""
-    deadline = time.monotonic() + timeout
+_SERVING_LINE = re.compile(r"^srkb: serving http://(?P<host>[^/]+?):(?P<port>\d+)/ ", re.M)
+
+
+def _wait_until(server: LiveServer, deadline: float, what: str, probe: Callable[[], T | None]) -> T:
+    """Call ``probe`` until it returns a value; fail early with stderr if the server exits."""
     last_error: Exception | None = None
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             pytest.fail(f"srkb serve exited with {server.process.returncode}:\n{server.stderr()}")
         try:
-            with urllib.request.urlopen(server.url + "healthz", timeout=2) as resp:
-                return dict(json.loads(resp.read()))
+            value = probe()
         except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
             last_error = exc
-            time.sleep(0.1)
+            value = None
+        if value is not None:
+            return value
+        time.sleep(0.1)
     server.stop(signal.SIGKILL)
-    pytest.fail(
-        f"srkb serve did not answer /healthz in {timeout}s ({last_error}):\n{server.stderr()}"
-    )
+    pytest.fail(f"srkb serve: no {what} ({last_error}):\n{server.stderr()}")
+
+
+def wait_for_health(
+    server: LiveServer, timeout: float = SERVER_START_TIMEOUT_S
+) -> dict[str, object]:
+    """Learn the port from the startup line (``--port 0``), then poll /healthz."""
+    deadline = time.monotonic() + timeout
+
+    def port_from_stderr() -> int | None:
+        match = _SERVING_LINE.search(server.stderr())
+        return int(match.group("port")) if match else None
+
+    if server.port == 0:
+        server.port = _wait_until(server, deadline, "startup line", port_from_stderr)
+
+    def health() -> dict[str, object] | None:
+        with urllib.request.urlopen(server.url + "healthz", timeout=2) as resp:
+            return dict(json.loads(resp.read()))
+
+    return _wait_until(server, deadline, "answer from /healthz", health)
 
 
 def start_server(
     data_dir: Path,
     stderr_path: Path,
     *,
-    port: int | None = None,
+    port: int = 0,
     host: str = "127.0.0.1",
     workers: int = 1,
     env: dict[str, str] | None = None,
     wait: bool = True,
 ) -> LiveServer:
-    """Start `srkb serve` on ``port`` (a free one by default); wait for /healthz."""
-    port = find_free_port(host) if port is None else port
+    """Start `srkb serve`; wait for /healthz.
+
+    The default port 0 lets the OS choose a free port when the server binds (no race with
+    other processes); the port is read from the server's startup line.
+    """
     cmd = [
         *SRKB_COMMAND,
         "--data",

@@ -115,7 +115,7 @@ class Lexicon:
     abbreviations: frozenset[str]
     comment_cues: tuple[
         tuple[str, re.Pattern[str], int, bool], ...
-    ]  # id, rx, weight, on lower case
+    ]  # id, rx, signed weight, on lower case
     report_verbs: dict[str, str]  # verb phrase -> kind
     according: tuple[str, ...]
     passive: tuple[str, ...]
@@ -140,11 +140,15 @@ def _lower_pattern(pattern: str) -> str:
 
 
 def _comment_cue(rec: dict[str, Any]) -> tuple[str, re.Pattern[str], int, bool]:
-    """A "(?i)" cue runs on the lower-cased line instead: much faster in ``re``."""
+    """A "(?i)" cue runs on the lower-cased line instead: much faster in ``re``.
+
+    A NEWS_CUE counts against a comment: its weight is negated.
+    """
     pattern = rec["pattern"]
+    weight = int(rec["weight"]) * (-1 if rec["label"] == "NEWS_CUE" else 1)
     if pattern.startswith("(?i)"):
-        return rec["id"], re.compile(_lower_pattern(pattern[4:])), int(rec["weight"]), True
-    return rec["id"], re.compile(pattern), int(rec["weight"]), False
+        return rec["id"], re.compile(_lower_pattern(pattern[4:])), weight, True
+    return rec["id"], re.compile(pattern), weight, False
 
 
 def _by_label(*files: str) -> dict[str, list[dict[str, Any]]]:
@@ -185,7 +189,9 @@ def load_lexicon() -> Lexicon:
         nationalities={r["pattern"]: r["key"] for r in d.get("NATIONALITY", [])},
         tlds=frozenset(pats("TLD")),
         abbreviations=frozenset(pats("ABBREVIATION")),
-        comment_cues=tuple(_comment_cue(r) for r in d.get("COMMENT_CUE", [])),
+        comment_cues=tuple(
+            _comment_cue(r) for r in d.get("COMMENT_CUE", []) + d.get("NEWS_CUE", [])
+        ),
         report_verbs={r["pattern"]: r["kind"] for r in d.get("REPORT_VERB", [])},
         according=tuple(pats("ACCORDING")),
         passive=tuple(pats("PASSIVE_REPORT")),

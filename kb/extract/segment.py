@@ -1,11 +1,15 @@
 """Stage 1: split the text into the article and its comments, then into sentences.
 
-The boundary rule has to work for any outlet, so it reads register, not layout: the
-article is the leading run of lines written as news copy (third person, no questions to
-the reader, no greetings, no "I"/"you" outside quotation marks); the first line that
-reads like a reader's comment (weighted cues in patterns/segment_cues.jsonl) starts the
-comments, and every later non-blank line is one comment. A caller that knows the
-boundary passes ``article_end`` instead.
+The boundary rule has to work for any outlet, so it reads register, not layout. Each
+line gets a signed score: reader cues count for a comment (first or second person,
+questions, greetings, contractions, chat words, verdicts on sources, imperatives) and
+news cues against it (reporting frames, dates, casualty figures, "could not be
+independently verified"); the weights are data in patterns/segment_cues.jsonl, checked
+outside quotation marks. The article is a leading run of lines, so the comments start
+where the sum of the scores of all following lines is largest (and at least
+``COMMENT_THRESHOLD``): one news-like comment or one chatty article line cannot move
+the boundary on its own, as a first-line-over-a-threshold rule would. A caller that
+knows the boundary passes ``article_end`` instead.
 """
 
 from __future__ import annotations
@@ -17,15 +21,12 @@ from .doc import Doc, Sentence
 from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon, load_lexicon
 from .model import Segment
 
-COMMENT_THRESHOLD = 2  # summed cue weights that make a line a comment
+COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
 
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"\u201d\u00bb')\]]*(?=\s|$)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_REPORTING = re.compile(
-    r"(?<![\w'-])(?:said|says|told|according to|reported|claimed|announced|stated|added)(?![\w'-])"
-)
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+")
 _QUOTE_CHARS = re.compile('["' + OPEN_QUOTES + CLOSE_QUOTES + "]")
 
@@ -69,6 +70,26 @@ def comment_score(line: str, lex: Lexicon) -> int:
     line = _URL.sub(lambda m: "URL" if m.start() else m.group(0), line)
     low = line.lower()
     return sum(w for _, rx, w, lower in lex.comment_cues if rx.search(low if lower else line))
+
+
+def best_boundary(scores: list[int]) -> int:
+    """Index of the first comment line (``len(scores)`` when there are none).
+
+    The cut maximises the summed scores of the lines after it; among equal sums the
+    latest wins (a neutral line between the two parts is more often the article's last
+    paragraph than a reader's first word). Line 0 (a headline) starts the comments only
+    on strong evidence.
+    """
+    n = len(scores)
+    suffix = [0] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        suffix[i] = suffix[i + 1] + scores[i]
+    first = 0 if n and scores[0] >= FIRST_LINE_THRESHOLD else 1
+    best, cut = COMMENT_THRESHOLD, n
+    for c in range(first, n):
+        if suffix[c] >= best:  # ">=": the latest of equal maxima
+            best, cut = suffix[c], c
+    return cut
 
 
 def _lines(norm: str) -> list[tuple[int, int]]:
@@ -146,20 +167,11 @@ def segment(doc: Doc) -> Doc:
         cut = next((i for i, (s, _) in enumerate(lines) if s >= doc.article_end), len(lines))
         doc.metadata["boundary"] = "given"
     else:
-        cut = len(lines)
-        scores: list[int] = []
-        for i, (s, e) in enumerate(lines):
-            scores.append(comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex))
-            if scores[-1] >= (FIRST_LINE_THRESHOLD if i == 0 else COMMENT_THRESHOLD):
-                cut = i
-                break
-        # opinionated lines just before the first sure comment are comments too
-        while (
-            1 < cut < len(lines)
-            and scores[cut - 1] >= 1
-            and not _REPORTING.search(norm, *lines[cut - 1])
-        ):
-            cut -= 1
+        scores = [
+            comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex)
+            for i, (s, e) in enumerate(lines)
+        ]
+        cut = best_boundary(scores)
         doc.metadata["boundary"] = "rule"
     if cut > 0:
         a, b = lines[0][0], lines[cut - 1][1]

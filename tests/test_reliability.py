@@ -1,0 +1,211 @@
+"""Reliability and credibility: computed from the evidence, explained, and kept up to date.
+
+The seed gives the readers' judgements (Al-Masdar News, Liveuamap); the short texts in
+tests/reliability_texts/ (written for these tests) give corroboration, reprints of one
+wire story, and a contradicting denial.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.corpus import InputText
+from kb.ingest import ingest_texts, remove_texts
+from kb.named_queries import run_named
+from kb.reliability import compute_ratings, ratings_graph_iri
+from kb.store import KnowledgeBase
+
+from .helpers import PROJECT_ROOT, SEED_PATH
+
+BASE = "http://kb.test/"
+TEXTS = PROJECT_ROOT / "tests" / "reliability_texts"
+
+
+def texts(*names: str) -> list[InputText]:
+    return [InputText(n, (TEXTS / f"{n}.txt").read_text(encoding="utf-8")) for n in names]
+
+
+def kb_with(*items: InputText) -> KnowledgeBase:
+    kb = KnowledgeBase.in_memory()
+    ingest_texts(kb, list(items), base_iri=BASE)
+    return kb
+
+
+def rows(result) -> list[dict[str, str | None]]:
+    names = [v.value for v in result.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
+
+
+@pytest.fixture(scope="module")
+def seed_kb() -> KnowledgeBase:
+    return kb_with(InputText("seed.txt", SEED_PATH.read_text(encoding="utf-8")))
+
+
+def credibility_of(kb: KnowledgeBase, content_word: str) -> list[tuple[str, str, str]]:
+    """(grade, corroborations, why) of the claims whose content has ``content_word``."""
+    out = rows(run_named(kb, "claim-credibility", {}))
+    return sorted(
+        (r["credibility"], r["corroborations"], r["why"])
+        for r in out
+        if content_word in (r["content"] or "")
+    )
+
+
+# --------------------------------------------------------------------------- sources
+def test_al_masdar_grade_is_explained_by_its_judgements(seed_kb: KnowledgeBase) -> None:
+    out = rows(run_named(seed_kb, "source-reliability", {"source": "AMN"}))
+    assert out, "no rating for AMN"
+    assert {r["sourceName"] for r in out} == {"Al-Masdar News"}
+    first = out[0]
+    assert first["grade"] == "C"
+    judgements = [r for r in out if r["evidenceKind"] == "reader judgement"]
+    polarities = {r["polarity"] for r in judgements}
+    assert {"positive", "negative"} <= polarities  # praise and criticism
+    cues = " | ".join(r["cue"] for r in judgements)
+    assert "good source" in cues
+    for r in judgements:
+        assert "/comment/" in r["document"]  # each judgement links to its comment
+        assert r["evidenceText"]  # and quotes it
+    # the counts and the formula that give the grade
+    r_pos, s_neg = float(first["r"]), float(first["s"])
+    assert r_pos + s_neg == pytest.approx(len(judgements))
+    assert float(first["expected"]) == pytest.approx(
+        (r_pos + 0.5 * 2) / (r_pos + s_neg + 2), abs=1e-4
+    )
+    assert "E = b + a*u" in first["formula"]
+    assert f"r = {r_pos:g}, s = {s_neg:g}" in first["explanation"]
+
+
+def test_same_rating_whatever_alias_or_domain_names_the_source(seed_kb: KnowledgeBase) -> None:
+    by_alias = rows(run_named(seed_kb, "source-reliability", {"source": "almasdar"}))
+    by_domain = rows(run_named(seed_kb, "source-reliability", {"source": "almasdarnews.com"}))
+    assert by_alias == by_domain != []
+
+
+def test_liveuamap_comes_out_mixed_with_its_judgements_listed(seed_kb: KnowledgeBase) -> None:
+    out = rows(run_named(seed_kb, "source-reliability", {"source": "syria.liveuamap.com"}))
+    assert out
+    assert out[0]["profile"] == "mixed"
+    assert float(out[0]["belief"]) > 0 and float(out[0]["disbelief"]) > 0
+    assert out[0]["grade"] not in ("A", "E", "F")  # neither simply good nor simply bad
+    judgements = [r for r in out if r["evidenceKind"] == "reader judgement"]
+    assert len(judgements) >= 3
+    assert any("propaganda" in (r["evidenceText"] or "") for r in judgements)
+    assert {"mixed", "negative"} <= {r["polarity"] for r in judgements}
+
+
+def test_source_without_enough_evidence_is_f(seed_kb: KnowledgeBase) -> None:
+    out = rows(run_named(seed_kb, "source-reliability", {"source": "Reuters"}))
+    assert out and out[0]["grade"] == "F"
+    assert "too little evidence" in out[0]["explanation"]
+
+
+# --------------------------------------------------------------------------- claims
+def test_xelil_claims_via_reuters_are_single_source(seed_kb: KnowledgeBase) -> None:
+    out = rows(run_named(seed_kb, "single-source-claims", {"name": "Xelil"}))
+    assert len(out) == 2
+    assert {r["speakerName"] for r in out} == {"Aldar Xelil"}
+    assert {r["viaName"] for r in out} == {"Reuters"}
+
+
+def test_two_independent_outlets_raise_credibility() -> None:
+    alone = kb_with(*texts("hajin-rudaw"))
+    assert [g for g, _, _ in credibility_of(alone, "Hajin")] == ["3"]
+    both = kb_with(*texts("hajin-rudaw", "hajin-enab-baladi"))
+    graded = credibility_of(both, "Hajin")
+    assert [(g, k) for g, k, _ in graded] == [("2", "1"), ("2", "1")]
+    assert all("corroborated by 1 independent origin" in why for _, _, why in graded)
+
+
+def test_three_reprints_of_one_wire_story_do_not() -> None:
+    one = kb_with(*texts("wire-reprint-1"))
+    three = kb_with(*texts("wire-reprint-1", "wire-reprint-2", "wire-reprint-3"))
+    assert credibility_of(one, "Qamishli") == [
+        ("3", "0", "credibility 3: single source of unknown reliability.")
+    ]
+    graded = credibility_of(three, "Qamishli")
+    assert len(graded) == 3
+    assert {(g, k) for g, k, _ in graded} == {("3", "0")}
+    # the reprints are recognised as repeats of one another
+    repeats = three.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { "
+        "?a <https://w3id.org/srkb/ontology#repeatedBy> ?b } }"
+    )
+    assert int(next(iter(repeats))["n"].value) == 6
+
+
+def test_a_contradicting_report_lowers_credibility() -> None:
+    corroborated = kb_with(*texts("hajin-rudaw", "hajin-enab-baladi"))
+    before = credibility_of(corroborated, "heavy fighting")
+    contradicted = kb_with(*texts("hajin-rudaw", "hajin-enab-baladi", "hajin-sdf-denial"))
+    after = credibility_of(contradicted, "heavy fighting")
+    assert [g for g, _, _ in before] == ["2"]
+    assert int(after[0][0]) > int(before[0][0])  # a higher digit is less credible
+    assert "contradicted by 1 independent origin" in after[0][2]
+    pairs = rows(run_named(contradicted, "contradicted-claims", {}))
+    assert pairs and any("denied" not in (p["content"] or "") for p in pairs)
+
+
+# --------------------------------------------------------------------------- upkeep
+def test_removing_a_document_removes_its_facts_and_updates_dependent_ratings() -> None:
+    kb = kb_with(*texts("hajin-rudaw", "hajin-enab-baladi", "wire-reprint-1"))
+    graphs_before = set(kb.named_graphs())
+    wire_graph_quads = {g: kb.graph_quad_count(g) for g in graphs_before if "graph/text/" in g}
+    ratings_before = compute_ratings(kb)
+    hajin_before = credibility_of(kb, "Hajin")
+    qamishli_before = credibility_of(kb, "Qamishli")
+
+    removed = remove_texts(kb, ["hajin-enab-baladi"], base_iri=BASE)
+    assert removed == ["hajin-enab-baladi"]
+    after_graphs = set(kb.named_graphs())
+    assert len(graphs_before - after_graphs) == 1  # exactly its own graph went
+    gone = (graphs_before - after_graphs).pop()
+    gone_text = gone.replace("graph/text/", "text/")
+    assert not kb.ask(
+        f"ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{gone_text}')) }} }}"
+    )
+    # the Rudaw claim lost its corroboration; the unrelated wire story is untouched
+    assert (
+        [g for g, _, _ in credibility_of(kb, "Hajin")]
+        == ["3"]
+        != [g for g, _, _ in hajin_before][:1]
+    )
+    assert credibility_of(kb, "Qamishli") == qamishli_before
+    for g, n in wire_graph_quads.items():
+        if g != gone:
+            assert kb.graph_quad_count(g) == n
+    assert ratings_graph_iri(BASE) in after_graphs
+    assert set(compute_ratings(kb).sources) < set(ratings_before.sources)
+
+
+def test_ratings_are_deterministic() -> None:
+    a = kb_with(*texts("hajin-rudaw", "hajin-enab-baladi", "hajin-sdf-denial"))
+    b = kb_with(*texts("hajin-sdf-denial", "hajin-enab-baladi", "hajin-rudaw"))
+    g = ratings_graph_iri(BASE)
+    assert sorted(map(str, a.quads(g))) == sorted(map(str, b.quads(g)))
+
+
+def test_every_named_query_runs_unbound_where_allowed(seed_kb: KnowledgeBase) -> None:
+    from kb.named_queries import named_queries
+
+    for q in named_queries().values():
+        values = {p.name: "x" for p in q.params if p.required}
+        if any(p.kind == "iri" for p in q.params if p.required):
+            values = {p.name: BASE + "claim/none" for p in q.params if p.required}
+        list(run_named(seed_kb, q.name, values))  # parses and runs
+
+
+def test_unknown_and_missing_parameters_are_errors(seed_kb: KnowledgeBase) -> None:
+    from kb.errors import QueryError
+
+    with pytest.raises(QueryError, match="needs --param source"):
+        run_named(seed_kb, "source-reliability", {})
+    with pytest.raises(QueryError, match="no parameter 'colour'"):
+        run_named(seed_kb, "source-reliability", {"source": "AMN", "colour": "red"})
+    with pytest.raises(QueryError, match="no named query"):
+        run_named(seed_kb, "nope", {})
+
+
+def test_parameters_cannot_inject_sparql(seed_kb: KnowledgeBase) -> None:
+    evil = 'AMN" } } DELETE WHERE { ?s ?p ?o } #'
+    assert rows(run_named(seed_kb, "source-reliability", {"source": evil})) == []
