@@ -37,7 +37,8 @@ SELECT ?claim ?speakerName ?viaName ?doc ?b ?e ?anchor ?dateText ?date WHERE {
     OPTIONAL { ?claim srkb:dateText ?dateText }
     OPTIONAL { ?claim srkb:statementDate ?date }
   }
-  OPTIONAL { GRAPH ?g { ?claim srkb:speaker ?speaker } GRAPH ?g2 { ?speaker skos:prefLabel ?speakerName } }
+  OPTIONAL { GRAPH ?g { ?claim srkb:speaker ?speaker }
+             GRAPH ?g2 { ?speaker skos:prefLabel ?speakerName } }
   OPTIONAL { GRAPH ?g { ?claim srkb:relayedBy ?via } GRAPH ?g3 { ?via skos:prefLabel ?viaName } }
 }"""
 
