@@ -31,6 +31,10 @@ class Settings:
     query_timeout_s: float = _setting(10.0, "Wall-clock limit of one SPARQL query, in seconds.")
     max_rows: int = _setting(10_000, "Most result rows (or triples) one SPARQL response carries.")
     max_request_bytes: int = _setting(1_000_000, "Largest SPARQL request body accepted.")
+    union_default_graph: bool = _setting(
+        True,
+        "Queries without GRAPH see the union of all named graphs (false: the empty default graph).",
+    )
     service_allowlist: str = _setting(
         "", "Comma-separated SERVICE targets (IRI prefixes or host names) queries may reach."
     )
@@ -70,4 +74,6 @@ def _coerce(type_name: Any, raw: str) -> Any:
         return float(raw)
     if name == "int":
         return int(raw)
+    if name == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw

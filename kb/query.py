@@ -64,7 +64,7 @@ def run_local(kb: KnowledgeBase, sparql: str, settings: Settings) -> Any:
     """Check and run a query on an open store; SyntaxError becomes QueryError."""
     check_query(sparql, service_allowlist=settings.service_targets)
     try:
-        return kb.query(sparql)
+        return kb.query(sparql, use_default_graph_as_union=settings.union_default_graph)
     except SyntaxError as exc:
         raise QueryError(f"malformed query: {exc}") from exc
     except OSError as exc:

@@ -19,7 +19,9 @@ either entirely the old one or entirely the new one, never half-written.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -185,11 +187,23 @@ class KnowledgeBase:
             raise StoreError(f"cannot write a snapshot to {target}: {exc}") from exc
 
 
-def make_snapshot(data_dir: Path) -> Path:
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def make_snapshot(data_dir: Path, owner_pid: int | None = None) -> Path:
     """Checkpoint the store under ``data_dir`` into a fresh snapshot directory.
 
-    Older snapshots are removed. Serving from a checkpoint lets `srkb ingest` keep writing
-    to the primary store while the server answers from a consistent, immutable copy.
+    Serving from a checkpoint lets `srkb ingest` keep writing to the primary store while
+    the server answers from a consistent, immutable copy. Each snapshot is named after the
+    process that serves it (``owner_pid``, default this one); snapshots whose owner has
+    exited are removed, those of running servers are left alone.
     """
     data_dir = Path(data_dir)
     if not (data_dir / STORE_DIRNAME).is_dir():
@@ -197,12 +211,14 @@ def make_snapshot(data_dir: Path) -> Path:
             f"no knowledge base in {data_dir}: run `srkb ingest FILE` first "
             "(or point --data / SRKB_DATA at an existing one)"
         )
+    owner = owner_pid if owner_pid is not None else os.getpid()
     snapshots = data_dir / SNAPSHOTS_DIRNAME
     snapshots.mkdir(exist_ok=True)
-    existing = sorted((int(p.name) for p in snapshots.iterdir() if p.name.isdigit()), reverse=True)
-    target = snapshots / str((existing[0] + 1) if existing else 1)
-    with KnowledgeBase.open(data_dir) as kb:
+    for old in snapshots.iterdir():
+        pid_text = old.name.split("-", 1)[0]
+        if not pid_text.isdigit() or not _pid_alive(int(pid_text)) or int(pid_text) == owner:
+            shutil.rmtree(old, ignore_errors=True)
+    target = snapshots / f"{owner}-{time.time_ns()}"
+    with KnowledgeBase.open(data_dir, create=False) as kb:
         kb.snapshot(target)
-    for n in existing:
-        shutil.rmtree(snapshots / str(n), ignore_errors=True)
     return target

@@ -36,6 +36,7 @@ class QueryJob:
     service_allowlist: tuple[str, ...] = ()
     default_graphs: tuple[str, ...] = ()  # SPARQL Protocol default-graph-uri
     named_graphs: tuple[str, ...] = ()  # SPARQL Protocol named-graph-uri
+    union_default_graph: bool = True  # without default-graph-uri: the union of all graphs
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
     options: dict[str, object] = {}
     if job.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif job.union_default_graph:
+        options["use_default_graph_as_union"] = True
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import errno
 import logging
 import multiprocessing
+import os
+import shutil
 import socket
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -71,9 +73,9 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _snapshot_and_count(data_dir: str) -> tuple[str, int]:
+def _snapshot_and_count(data_dir: str, owner_pid: int) -> tuple[str, int]:
     """Runs in the helper process: make the snapshot, check it opens, count its quads."""
-    snapshot = make_snapshot(Path(data_dir))
+    snapshot = make_snapshot(Path(data_dir), owner_pid=owner_pid)
     with KnowledgeBase.open_path(snapshot, read_only=True) as kb:
         return str(snapshot), kb.quad_count()
 
@@ -87,7 +89,7 @@ def prepare_snapshot(data_dir: Path) -> tuple[Path, int]:
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        snapshot, quads = pool.submit(_snapshot_and_count, str(data_dir)).result()
+        snapshot, quads = pool.submit(_snapshot_and_count, str(data_dir), os.getpid()).result()
     return Path(snapshot), quads
 
 
@@ -158,4 +160,10 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
 
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
     options = gunicorn_options(sock.detach(), workers, verbose=verbose, on_ready=on_ready)
-    SrkbGunicorn(settings, snapshot, options).run()
+    master = os.getpid()
+    try:
+        SrkbGunicorn(settings, snapshot, options).run()
+    finally:
+        # Forked workers unwind through here too when they exit: only the master cleans up.
+        if os.getpid() == master:
+            shutil.rmtree(snapshot, ignore_errors=True)

@@ -197,6 +197,7 @@ def endpoint() -> Response | str:
         service_allowlist=settings.service_targets,
         default_graphs=req.default_graphs,
         named_graphs=req.named_graphs,
+        union_default_graph=settings.union_default_graph,
     )
     outcome = execute(get_kb(), job)
     if html:

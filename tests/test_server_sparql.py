@@ -277,9 +277,17 @@ def test_describe_with_default_graph_uri(client: FlaskClient) -> None:
     claim = URIRef(BASE + "claim/c1")
     assert (claim, URIRef(SRKB + "relayedBy"), URIRef(BASE + "entity/reuters")) in got
     assert (claim, URIRef(SRKB + "dateText"), Literal("On April 4")) in got
-    # Without it, the (empty) default graph is described: the protocol's dataset rules.
+    # Without it, srkb's default graph is the union of all graphs: the same description.
     resp = ask(client, query, accept="application/n-triples")
-    assert len(Graph().parse(data=resp.data, format="nt")) == 0
+    assert set(Graph().parse(data=resp.data, format="nt")) == set(got)
+
+
+def test_union_default_graph_can_be_turned_off(kb: KnowledgeBase) -> None:
+    client = create_app(settings(union_default_graph=False), kb=kb).test_client()
+    query = f"DESCRIBE <{BASE}claim/c1>"
+    resp = ask(client, query, accept="application/n-triples")
+    assert resp.status_code == 200
+    assert len(Graph().parse(data=resp.data, format="nt")) == 0  # the store's empty default graph
 
 
 @pytest.mark.parametrize("method", METHODS)

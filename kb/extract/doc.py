@@ -105,6 +105,7 @@ class Doc:
         self.sentences: list[Sentence] = []
         self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
         self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
+        self.cue_hits: dict[int, list[tuple[int, int, str, int]]] | None = None  # by sentence
         self.entities: dict[str, EntityState] = {}
         self.mentions: list[Mention] = []
         self.claims: list[Claim] = []
@@ -184,6 +185,30 @@ class Doc:
         if hidden:
             ent.hidden.add(surface)
         return m
+
+    def remove_mention(self, m: Mention) -> None:
+        """Forget one mention (a longer name found later covers it)."""
+        s, e = m.span.start, m.span.end
+        self.mentions.remove(m)
+        self._taken.remove((s, e))
+        self._occupied[s:e] = b"\x00" * (e - s)
+        if self._by_end.get(e) is m:
+            del self._by_end[e]
+        if self._by_start.get(s) is m:
+            del self._by_start[s]
+
+    def merge_entity(self, src: str, dst: str) -> None:
+        """Move every mention of entity ``src`` to ``dst`` and drop ``src``."""
+        if src == dst or src not in self.entities or dst not in self.entities:
+            return
+        moved = [m for m in self.mentions if m.entity == src]
+        for m in moved:
+            self.remove_mention(m)
+        for m in moved:
+            self.add_mention(dst, m.span.start, m.span.end)
+        old, new = self.entities.pop(src), self.entities[dst]
+        new.roles |= old.roles
+        new.intro |= old.intro
 
     def mention_ending_at(self, end: int) -> Mention | None:
         return self._by_end.get(end)

@@ -10,13 +10,12 @@ explicit verdict), never a guessed one.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from .cues import cue_hits
 from .doc import Doc, Sentence
-from .lexicon import load_lexicon, trie_regex
+from .lexicon import load_lexicon
 from .model import Judgement, PolarityName
 from .references import SourceContext, reference_rx
 
@@ -37,46 +36,6 @@ class _Found:
     cue: tuple[int, int] = (0, 0)
     first: int = 0
     last: int = 0
-
-
-@lru_cache(maxsize=1)
-def _triggers() -> tuple[re.Pattern[str], dict[str, list[int]]]:
-    """One overlapping scan for every cue's trigger words, and trigger -> cue numbers."""
-    by_trigger: dict[str, list[int]] = {}
-    for order, (_, _, triggers) in enumerate(load_lexicon().judgement_cues):
-        for trig in triggers:
-            by_trigger.setdefault(trig, []).append(order)
-    return re.compile(rf"(?<!\w)({trie_regex(set(by_trigger))})"), by_trigger
-
-
-def _cue_hits(doc: Doc) -> dict[int, list[tuple[int, int, str, int]]]:
-    """Cue matches by sentence index: (start, end, polarity, pattern order).
-
-    Each pattern runs only on the sentences that hold one of its trigger words, which
-    keeps the cost proportional to what the text says rather than to the cue list.
-    """
-    low = doc.low
-    cues = load_lexicon().judgement_cues
-    rx, by_trigger = _triggers()
-    starts = [s.start for s in doc.sentences]
-    todo: dict[int, set[int]] = {}  # cue number -> sentence numbers
-    for m in rx.finditer(low):
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if k < 0 or m.start() >= doc.sentences[k].end:
-            continue
-        word = m.group(1)
-        for trig in (word[:n] for n in range(1, len(word) + 1)):
-            for order in by_trigger.get(trig, ()):
-                todo.setdefault(order, set()).add(k)
-    hits: dict[int, list[tuple[int, int, str, int]]] = {}
-    for order in sorted(todo):
-        polarity, cue_rx, _ = cues[order]
-        for k in sorted(todo[order]):
-            sent = doc.sentences[k]
-            for m in cue_rx.finditer(low, sent.start, sent.end):
-                if m.end() > m.start():
-                    hits.setdefault(k, []).append((m.start(), m.end(), polarity, order))
-    return hits
 
 
 def _sentence_cues(
@@ -156,7 +115,11 @@ class _Judge:
 
     def read(self) -> None:
         doc = self.doc
-        hits = _cue_hits(doc)
+        hits = (
+            doc.cue_hits
+            if doc.cue_hits is not None
+            else cue_hits(doc.low, [(x.start, x.end) for x in doc.sentences])
+        )
         by_seg: dict[int, list[int]] = {}
         for k, s in enumerate(doc.sentences):
             by_seg.setdefault(s.segment, []).append(k)

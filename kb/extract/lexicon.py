@@ -110,6 +110,11 @@ class Lexicon:
     titles: tuple[str, ...]
     role_nouns: frozenset[str]
     org_heads: dict[str, str]
+    leading_heads: dict[str, str]  # "Radio" -> NewsOutlet ("Radio Okapi")
+    descriptors: dict[str, str]  # "security firm" / "channel" -> class of the name it describes
+    press_offices: tuple[str, ...]  # "media office": an organisation's own statement office
+    military_nouns: tuple[str, ...]  # "army": after a nationality, that state's armed forces
+    locatives: frozenset[str]  # "in": a state or capital after it is a place
     nationalities: dict[str, str]
     tlds: frozenset[str]
     abbreviations: frozenset[str]
@@ -186,6 +191,11 @@ def load_lexicon() -> Lexicon:
         titles=tuple(pats("TITLE")),
         role_nouns=frozenset(pats("ROLE_NOUN")),
         org_heads={r["pattern"]: r["type"] for r in d.get("ORG_HEAD", [])},
+        leading_heads={r["pattern"]: r["type"] for r in d.get("LEADING_HEAD", [])},
+        descriptors={r["pattern"]: r["type"] for r in d.get("DESCRIPTOR", [])},
+        press_offices=tuple(pats("PRESS_OFFICE")),
+        military_nouns=tuple(pats("MILITARY_NOUN")),
+        locatives=frozenset(pats("LOCATIVE")),
         nationalities={r["pattern"]: r["key"] for r in d.get("NATIONALITY", [])},
         tlds=frozenset(pats("TLD")),
         abbreviations=frozenset(pats("ABBREVIATION")),

@@ -2,7 +2,8 @@
 
 The boundary rule has to work for any outlet, so it reads register, not layout. Each
 line gets a signed score: reader cues count for a comment (first or second person,
-questions, greetings, contractions, chat words, verdicts on sources, imperatives) and
+questions, greetings, contractions, chat words, imperatives, and any judgement cue of
+patterns/judgement_cues.jsonl) and
 news cues against it (reporting frames, dates, casualty figures, "could not be
 independently verified"); the weights are data in patterns/segment_cues.jsonl, checked
 outside quotation marks. The article is a leading run of lines, so the comments start
@@ -14,15 +15,18 @@ knows the boundary passes ``article_end`` instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
+from .cues import cue_hits
 from .doc import Doc, Sentence
 from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon, load_lexicon
 from .model import Segment
 
 COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
+VERDICT_WEIGHT = 1  # a judgement cue (patterns/judgement_cues.jsonl) outside quotes
 
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"\u201d\u00bb')\]]*(?=\s|$)")
@@ -156,19 +160,26 @@ def split_sentences(
 
 
 def segment(doc: Doc) -> Doc:
-    """Fill ``doc.segments``, ``doc.sentences`` and ``doc.quotes``."""
+    """Fill ``doc.segments``, ``doc.sentences``, ``doc.quotes`` and ``doc.cue_hits``."""
     lex = load_lexicon()
     norm = doc.norm
     lines = _lines(norm)
     pairs_by_line = [quote_pairs(norm, s, e) for s, e in lines]
     for p in pairs_by_line:
         doc.quotes.extend(p)
+    sents_by_line = [
+        split_sentences(norm, s, e, pairs_by_line[i]) for i, (s, e) in enumerate(lines)
+    ]
+    spans = [sp for line_sents in sents_by_line for sp in line_sents]
+    doc.cue_hits = cue_hits(doc.low, spans)
     if doc.article_end is not None:
         cut = next((i for i, (s, _) in enumerate(lines) if s >= doc.article_end), len(lines))
         doc.metadata["boundary"] = "given"
     else:
+        verdict = _verdict_lines(lines, pairs_by_line, spans, doc.cue_hits)
         scores = [
             comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex)
+            + (VERDICT_WEIGHT if i in verdict else 0)
             for i, (s, e) in enumerate(lines)
         ]
         cut = best_boundary(scores)
@@ -181,8 +192,27 @@ def segment(doc: Doc) -> Doc:
     for n, (s, e) in enumerate(lines[cut:], start=1):
         doc.segments.append(Segment(kind="comment", index=n, span=doc.span(s, e)))
     doc.index_segments()
-    for i, (s, e) in enumerate(lines):
+    for i, line_sents in enumerate(sents_by_line):
         seg = 0 if i < cut else i - cut + 1
-        for a2, b2 in split_sentences(norm, s, e, pairs_by_line[i]):
+        for a2, b2 in line_sents:
             doc.sentences.append(Sentence(a2, b2, seg))
     return doc
+
+
+def _verdict_lines(
+    lines: list[tuple[int, int]],
+    pairs_by_line: list[list[tuple[int, int]]],
+    spans: list[tuple[int, int]],
+    hits: dict[int, list[tuple[int, int, str, int]]],
+) -> set[int]:
+    """Lines holding a judgement cue outside quotation marks."""
+    starts = [s for s, _ in lines]
+    out: set[int] = set()
+    for k, found in hits.items():
+        i = bisect.bisect_right(starts, spans[k][0]) - 1
+        if i < 0 or i in out:
+            continue
+        quotes = pairs_by_line[i]
+        if any(not any(qs < cs < qe for qs, qe in quotes) for cs, _, _, _ in found):
+            out.add(i)
+    return out
