@@ -236,6 +236,7 @@ _QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "j
 @click.option(
     "--format", "fmt", type=click.Choice(_QUERY_FORMATS), default="table", show_default=True
 )
+@click.option("--columns", metavar="A,B", help="Show only these result columns (table format).")
 @data_option
 @click.pass_context
 @handle_errors
@@ -246,6 +247,7 @@ def query(
     named: str | None,
     params: tuple[str, ...],
     fmt: str,
+    columns: str | None,
 ) -> None:
     """Run a SPARQL query on the local store, or on --endpoint URL.
 
@@ -266,10 +268,13 @@ def query(
         text = _read_query_arg(sparql)
     else:
         raise click.UsageError("give a SPARQL query (text, @FILE or -) or --named NAME")
+    picked = [c.strip().lstrip("?") for c in columns.split(",") if c.strip()] if columns else None
     if endpoint:
+        if picked:
+            raise click.UsageError("--columns works on the local store only")
         out = query_endpoint(endpoint, text, fmt)
     else:
-        out = query_local(settings_from(ctx), text, fmt)
+        out = query_local(settings_from(ctx), text, fmt, picked)
     click.echo(out, nl=not out.endswith("\n"))
 
 

@@ -71,8 +71,13 @@ def run_local(kb: KnowledgeBase, sparql: str, settings: Settings) -> Any:
         raise QueryError(f"query failed: {exc}") from exc
 
 
-def render_result(result: Any, fmt: str) -> str:
-    """Serialise a pyoxigraph result in ``fmt`` (table or a standard format)."""
+def render_result(result: Any, fmt: str, columns: list[str] | None = None) -> str:
+    """Serialise a pyoxigraph result in ``fmt`` (table or a standard format).
+
+    ``columns`` picks and orders the variables of a SELECT shown as a table.
+    """
+    if columns and fmt != "table":
+        raise QueryError("--columns only applies to the table format")
     if isinstance(result, ox.QueryBoolean):
         if fmt in _RESULT_FORMATS:
             return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
@@ -85,6 +90,12 @@ def render_result(result: Any, fmt: str) -> str:
                 f"a SELECT result cannot be written as {fmt}; use table, json, xml, csv or tsv"
             )
         variables = [v.value for v in result.variables]
+        if columns:
+            unknown = [c for c in columns if c not in variables]
+            if unknown:
+                known = ", ".join(variables)
+                raise QueryError(f"no column {', '.join(unknown)} in the result (columns: {known})")
+            variables = columns
         rows = [[term_text(sol[v]) for v in variables] for sol in result]
         return format_table(variables, rows)
     graph_fmt = _GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE if fmt == "table" else None)
@@ -95,9 +106,9 @@ def render_result(result: Any, fmt: str) -> str:
     return result.serialize(format=graph_fmt).decode()
 
 
-def query_local(settings: Settings, sparql: str, fmt: str) -> str:
+def query_local(settings: Settings, sparql: str, fmt: str, columns: list[str] | None = None) -> str:
     with KnowledgeBase.open(settings.data_dir, create=False) as kb:
-        return render_result(run_local(kb, sparql, settings), fmt)
+        return render_result(run_local(kb, sparql, settings), fmt, columns)
 
 
 def query_endpoint(url: str, sparql: str, fmt: str) -> str:

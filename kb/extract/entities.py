@@ -16,8 +16,9 @@ from functools import lru_cache
 
 from kb.gazetteer import GazetteerEntry, load_gazetteer
 
-from .doc import Doc, EntityState
+from .doc import Doc, EntityState, slugify
 from .lexicon import UPPER, Lexicon, alternation, load_lexicon, normalise, trie_regex
+from .model import SOURCE_TYPES
 
 # ---------------------------------------------------------------------- gazetteer
 
@@ -38,10 +39,12 @@ def _is_acronym(token: str) -> bool:
 
 
 def _label_regex(label: str) -> str:
-    """Acronyms match exactly, other words case-insensitively but keep an initial capital."""
+    """Acronyms match exactly; the first word keeps an initial capital; later words match
+    in any case ("the Gaza health ministry" for "Gaza Health Ministry")."""
     parts = re.split(r"(\s+|-)", label)
     short = len(label) <= 3
     out = []
+    first = True
     for p in parts:
         if not p:
             continue
@@ -51,10 +54,13 @@ def _label_regex(label: str) -> str:
             out.append(r"[- ]?")
         elif short or _is_acronym(p):
             out.append(re.escape(p))
-        elif p[0].isupper():
+            first = False
+        elif p[0].isupper() and first:
             out.append(re.escape(p[0]) + (f"(?i:{re.escape(p[1:])})" if len(p) > 1 else ""))
+            first = False
         else:
             out.append(f"(?i:{re.escape(p)})")
+            first = False
     return "".join(out)
 
 
@@ -92,6 +98,7 @@ class GazetteerMatcher:
                     self.compact.setdefault(squeezed, e.key)
             for d in e.domains:
                 self.domains[d.lower()] = e.key
+        self.states = {e.key for e in entries if e.types == frozenset({"State"})}
         for groups in self.by_first.values():
             for labels in groups.values():
                 labels.sort(key=lambda lab: (-len(lab.text), lab.text))
@@ -135,6 +142,11 @@ class _Rules:
     nationality: re.Pattern[str]
     candidates: re.Pattern[str]
     definite_org: re.Pattern[str]
+    descriptor_before: re.Pattern[str]
+    descriptor_lead: re.Pattern[str]
+    press_office: re.Pattern[str]
+    military: re.Pattern[str]
+    role_mod: re.Pattern[str]
 
 
 _ORG_NOUNS = (
@@ -158,6 +170,7 @@ def _rules() -> _Rules:
     run = rf"{tok}(?:(?:[ ]+{connect}[ ]+|[ ]+|[ ]*-[ ]*){inner_tok})*"
     says = alternation([v for v, k in lex.report_verbs.items() if k in {"say", "tell", "deny"}])
     aux = alternation(lex.auxiliaries)
+    descriptors = alternation(lex.descriptors)
     return _Rules(
         url=re.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d]+", re.IGNORECASE),
         bare_domain=re.compile(
@@ -174,18 +187,21 @@ def _rules() -> _Rules:
         ),
         titles=frozenset(lex.titles),
         frame_after=re.compile(
-            rf"\s*(?:,[^,.;\n]{{1,80}},\s*|,\s*)?(?:{aux}\s+){{0,2}}{says}(?![\w'-])"
+            rf"\s*(?:\([^()\n]{{1,15}}\)\s*)?(?:,[^,.;\n]{{1,80}},\s*|,\s*)?(?:{aux}\s+){{0,2}}"
+            rf"(?P<verb>{says})(?![\w'-])"
         ),
         org_apposition=re.compile(
-            r",\s*(?:an?|the)\s+(?:[\w-]+\s+){0,3}?(?P<noun>group|organi[sz]ation|NGO|charity|network|"
-            r"coalition|alliance|monitor|movement|party|militia|faction|agency|outlet|newspaper|channel|"
-            r"website|site|broadcaster|body|committee|council|union|association|initiative|collective)\b"
+            r",\s*(?:an?|the|its|[\w-]+'s)\s+(?:[\w'-]+\s+){0,3}?"
+            rf"(?P<noun>(?i:{descriptors}))(?![\w-])"
         ),
         frame_before=re.compile(
             r"(?:\b(?:said|says|told|according to|quoted|quoting|citing)\s+"
             r"|[\u201d\"],?\s+said\s+)$"
         ),
-        acronym_def=re.compile(r"\s*\(\s*(?P<acr>[A-Z][A-Za-z0-9.&'-]{1,11})\s*\)"),
+        acronym_def=re.compile(
+            rf"\s*(?:(?P<noun>(?i:{descriptors}|{alternation(lex.military_nouns)}))\s+)?"
+            r"\(\s*(?P<acr>[A-Z][A-Za-z0-9.&'-]{1,11})\s*\)"
+        ),
         role_word=re.compile(
             rf"(?<![\w-]){trie_regex({r.lower() for r in lex.role_nouns})}(?![\w-])"
         ),
@@ -196,6 +212,22 @@ def _rules() -> _Rules:
         candidates=re.compile(r"[a-z0-9]\.[a-z]{2}"),
         definite_org=re.compile(
             rf"(?<![\w-])[Tt]he\s+(?P<adj>{alternation(lex.nationalities)})\s+(?P<noun>{_ORG_NOUNS})(?![\w-])"
+        ),
+        descriptor_before=re.compile(rf"(?<![\w-])(?P<noun>(?i:{descriptors}))[ ]+$"),
+        descriptor_lead=re.compile(
+            rf"(?:^|[,;:]\s*)(?:[Aa]n?|[Tt]he)\s+(?:[^\s,;:]+\s+){{0,4}}?"
+            rf"(?P<noun>(?i:{descriptors}))(?![\w-])[^,;:\n]{{0,60}},\s*$"
+        ),
+        press_office=re.compile(
+            rf"(?:'s)?[ ]+(?P<office>(?i:{alternation(lex.press_offices)}))(?![\w-])"
+        ),
+        military=re.compile(
+            rf"(?<![\w-])(?P<adj>{alternation(lex.nationalities)})[ ]+"
+            rf"(?P<noun>{alternation(lex.military_nouns)})(?![\w-])"
+        ),
+        role_mod=re.compile(
+            rf"(?<![\w-])(?P<mod>army|military|government|ministry|police|rebel|rebels|militia|group|"
+            rf"movement|presidency|kremlin|navy|junta)[ ]+(?P<role>{trie_regex({r.lower() for r in lex.role_nouns})})(?![\w-])"
         ),
     )
 
@@ -275,11 +307,62 @@ def _match_domains(doc: Doc) -> None:
         else:
             name = _registered_domain(host)
             key = doc.new_key(name)
-            doc.add_entity(key, name, {"Website"}, evidence="an internet domain in the text")
+            doc.add_entity(key, name, {"Website"}, evidence=_DOMAIN_EVIDENCE)
         doc.add_mention(key, hs, he)
 
 
 _NAME_AFTER = re.compile(rf"[ ]+{UPPER}")
+_MEDIA_KINDS = frozenset({"NewsOutlet", "NewsAgency", "Website", "Map"})
+_PUBLISHING_VERBS = frozenset({"reported", "reports", "published", "publishes", "broadcast", "aired"})
+
+
+def _acronym_like(token: str) -> bool:
+    """"UKMTO", "FAMa", "CSP-DPA": at least two capitals and more capitals than not."""
+    letters = [c for c in token if c.isalpha()]
+    caps = sum(c.isupper() for c in letters)
+    return len(letters) >= 2 and caps >= 2 and caps * 2 > len(letters)
+
+
+_DOMAIN_EVIDENCE = "an internet domain in the text"
+
+
+@lru_cache(maxsize=1)
+def _adjective_of_state() -> dict[str, str]:
+    """Gazetteer state key -> its first nationality adjective ("mali" -> "Malian")."""
+    out: dict[str, str] = {}
+    for adj, key in load_lexicon().nationalities.items():
+        if key and "-" not in adj and adj[0].isupper():
+            out.setdefault(key, adj)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _MILITARY_AFTER_STATE() -> re.Pattern[str]:  # noqa: N802  # a cached constant
+    return re.compile(
+        rf"(?:'s)?[ ]+(?:{alternation(load_lexicon().military_nouns)})(?![\w-])"
+    )
+
+
+@lru_cache(maxsize=512)
+def _affix_rx(form: str, definite_lower: bool) -> re.Pattern[str]:
+    """A short form as a whole word; with ``definite_lower`` also in lower case after
+    "the"/"its"/"their" ("the health ministry"). The form is group 1 or group 2."""
+    exact = rf"(?<![\w-])({re.escape(form)})(?![\w'-])"
+    if not definite_lower:
+        return re.compile(exact)
+    return re.compile(
+        exact + rf"|(?<![\w-])(?:[Tt]he|[Ii]ts|[Tt]heir)[ ]+((?i:{re.escape(form)}))(?![\w'-])"
+    )
+
+
+def in_sentence_frame(names: _TextNames, run_s: int, run_e: int) -> str | bool:
+    """The reporting verb after a name ("X said"), True for one before it, else False."""
+    rules, norm = names.rules, names.doc.norm
+    m = rules.frame_after.match(norm, run_e)
+    if m:
+        return m.group("verb")
+    sent_s = names.sentence_start(run_s)
+    return bool(rules.frame_before.search(norm, max(sent_s, run_s - 40), run_s))
 _HANDLE = re.compile(r"(?<![\w@#])[@#](\w{3,40})")
 
 
@@ -306,6 +389,40 @@ def _shouted(norm: str, s: int, e: int, acronyms: set[str]) -> bool:
             if len(w) >= 2 and w.isalpha() and w.isupper() and w not in acronyms:
                 return True
     return False
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\W{1,2}$")
+_CAPS_AFTER = re.compile(rf"(?:[ ]+(?:(?:of|for|and|de|du|des)[ ]+)?{UPPER}[\w'-]*){{1,5}}")
+
+
+def _after_locative(low: str, pos: int) -> bool:
+    """True when the word before ``pos`` is a locative preposition ("in", "near")."""
+    m = _WORD_BEFORE.search(low, max(0, pos - 20), pos)
+    return bool(m) and m.group(1) in load_lexicon().locatives
+
+
+def _starts_org_name(norm: str, end: int) -> bool:
+    """True when capitalised words after ``end`` end in an organisation noun."""
+    m = _CAPS_AFTER.match(norm, end)
+    if not m:
+        return False
+    last = m.group(0).split()[-1]
+    return last in load_lexicon().org_heads
+
+
+def _match_platform_x(doc: Doc) -> None:
+    """"on X" / "via X": the platform formerly called Twitter, named as written."""
+    gaz = load_matcher()
+    if "twitter" not in gaz.entries or " X" not in doc.norm:
+        return
+    entry = gaz.entries["twitter"]
+    for m in _ON_X.finditer(doc.norm):
+        if not doc.is_masked(m.start(1), m.end(1)):
+            doc.add_entity("twitter", entry.name, set(entry.types), in_gazetteer=True)
+            doc.add_mention("twitter", m.start(1), m.end(1))
+
+
+_ON_X = re.compile(r"(?<![\w-])(?:on|via|to)[ ]+(X)(?![\w'-])")
 
 
 def _match_gazetteer(doc: Doc) -> None:
@@ -342,6 +459,13 @@ def _match_gazetteer(doc: Doc) -> None:
                 continue
             if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
                 continue
+            if lab.key in gaz.states:
+                if _after_locative(low, pos):
+                    doc.masked.append((pos, end))  # "in Yemen": a place, not the state acting
+                    skip_to = end
+                    break
+                if _starts_org_name(norm, end):
+                    break  # "Congo River Alliance": the longer name is read from the text
             if lab.key not in doc.entities:
                 entry = gaz.entries[lab.key]
                 doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
@@ -486,6 +610,10 @@ class _TextNames:
                 continue
             self.read_run(toks, masked)
         self.acronyms_again()
+        self.press_offices()
+        self.militaries()
+        self.merge_domains()
+        self.affix_aliases()
         self.surnames(masked)
         self.role_nouns()
         self.definite_orgs()
@@ -495,35 +623,51 @@ class _TextNames:
         run_s, run_e = toks[0][0], toks[-1][1]
         sent_s = self.sentence_start(run_s)
         seg = doc.segment_at(run_s)
-        # an acronym defined in parentheses: "Syrian Democratic Forces (SDF)"
+        texts = [t for _, _, t in toks]
+        # an acronym defined in parentheses: "Syrian Democratic Forces (SDF)", also after a
+        # lower-case noun ("the UK Maritime Trade Operations agency (UKMTO)")
         am = rules.acronym_def.match(doc.norm, run_e)
-        if am and len(toks) >= 2:
-            acr = am.group("acr")
-            initials = "".join(t[0] for _, _, t in toks if t[0].isupper())
-            letters = [c for c in acr if c.isupper()]
-            it = iter(initials)
-            if letters and all(c in it for c in letters):
-                if acr not in self.by_name and acr.casefold() not in self.by_name:
-                    k = len(toks)
-                    while (
-                        k > 1
-                        and len(initials) > len(letters)
-                        and toks[len(toks) - k][2][0] != letters[0]
-                    ):
-                        k -= 1
-                    self.add_org(
-                        toks[len(toks) - k :],
-                        "an acronym defined in parentheses",
-                        (am.start("acr"), am.end("acr")),
-                    )
+        if am and len(toks) >= 2 and self.read_acronym(toks, am):
+            return
+        head_kind = self.head_kind(texts)
+        # a name ending in an organisation noun ("Resistance Committees", "Top Congo FM") or
+        # led by a media word ("Radio Okapi"); "General Staff" is a body, not a general
+        if head_kind and len(toks) >= 2:
+            if head_kind in _MEDIA_KINDS or in_sentence_frame(self, run_s, run_e) or seg == 0:
+                self.add_org(toks, "an organisation noun in the name", kind=head_kind)
+            return
+        # a descriptor right before the name: "security firm Ambrey", "Telegram channel X"
+        dm = rules.descriptor_before.search(doc.norm, max(sent_s, run_s - 40), run_s)
+        if dm and not (texts[0] in lex.given_names and len(toks) >= 2):
+            noun = dm.group("noun").lower()
+            self.add_org(toks, f"named after the noun '{noun}'", kind=lex.descriptors[noun])
+            return
+        # an apposition after the name: "MONUSCO, the UN peacekeeping mission, said"
+        am2 = rules.org_apposition.match(doc.norm, run_e)
+        if am2 and not self.title_before(run_s) and not (
+            texts[0] in lex.given_names and len(toks) >= 2
+        ):
+            noun = am2.group("noun").lower()
+            self.add_org(toks, f"described as a {noun}", kind=lex.descriptors[noun])
+            return
+        # the name in apposition to a descriptor: "A Telegram channel close to the group, X,"
+        if doc.norm.startswith(",", run_e):
+            lm = rules.descriptor_lead.search(doc.norm, sent_s, run_s)
+            if lm:
+                noun = lm.group("noun").lower()
+                self.add_org(toks, f"described as a {noun}", kind=lex.descriptors[noun])
                 return
+        in_frame = in_sentence_frame(self, run_s, run_e)
         if len(toks) == 1:  # one capitalised word: a person only right after a title
             tb = self.title_before(run_s)
             if tb and tb[1] is None:
                 intro = self.intro_words(max(sent_s, tb[0] - 40), run_s)
                 self.add_person(toks, "a title before the name", intro)
+            elif in_frame and _acronym_like(texts[0]) and texts[0] not in lex.non_actor:
+                self.add_org(toks, "an acronym in a reporting frame", kind="OfficialBody")
+            elif seg != 0 and _acronym_like(texts[0]):
+                self.judged_name(toks, sent_s)
             return
-        texts = [t for _, _, t in toks]
         # a title inside the run: "Defence Minister Rustem Umerov"
         cut = -1
         for j in range(len(toks) - 1):
@@ -558,25 +702,217 @@ class _TextNames:
                 if name_toks:
                     self.add_person(name_toks, "a title before the name", intro)
                     return
-        # a name in a reporting frame: "X told Reuters", "said X"
-        in_frame = bool(rules.frame_after.match(doc.norm, run_e)) or bool(
-            rules.frame_before.search(doc.norm, max(sent_s, run_s - 40), run_s)
-        )
-        if texts[-1] in lex.org_heads and len(toks) >= 2:
-            if in_frame or seg == 0:
-                self.add_org(toks, "an organisation noun ending a capitalised name")
-            return
-        if toks[0][2] in lex.given_names and len(toks) >= 2:
+        if toks[0][2] in lex.given_names:
             self.add_person(toks[:4], "a known given name", set())
             return
-        am = rules.org_apposition.match(doc.norm, run_e)
-        if am and (in_frame or seg == 0):
-            noun = am.group("noun").lower()
-            kind = _APPOSITION_TYPES.get(noun, "OfficialBody")
-            self.add_org(toks, f"described as a {noun}", kind=kind)
+        if in_frame:
+            # "Lloyd's List reported": a possessive inside the name, or a publishing verb,
+            # makes it a medium; otherwise a name in a reporting frame is a person
+            verb = in_frame if isinstance(in_frame, str) else ""
+            possessive = any(masked.startswith("'s", e) for _, e, _ in toks[:-1])
+            if possessive or verb in _PUBLISHING_VERBS:
+                self.add_org(toks, "a name that publishes reports", kind="NewsOutlet")
+            else:
+                self.add_person(toks, "a name in a reporting frame", set())
             return
-        if in_frame and len(toks) >= 2:
-            self.add_person(toks, "a name in a reporting frame", set())
+        if seg != 0:
+            self.judged_name(toks, sent_s)
+
+    def read_acronym(self, toks: list[tuple[int, int, str]], am: re.Match[str]) -> bool:
+        """An organisation named with its acronym in parentheses; False if they do not fit."""
+        acr = am.group("acr")
+        letters = [c for c in acr if c.isupper()]
+        if not letters:
+            return False
+        # every capital of the name counts ("UK Maritime ..." gives U, K, M)
+        caps = [c for _, _, t in toks for c in (t if _acronym_like(t) else t[0]) if c.isupper()]
+        it = iter(caps)
+        in_order = all(c in it for c in letters)
+        shared = sum(min(caps.count(c), letters.count(c)) for c in set(letters))
+        # a name in another language than its acronym ("Congo River Alliance (AFC)") still
+        # counts when it shares half the letters and is long or ends in an org noun
+        loose = shared * 2 >= len(letters) and (
+            len(toks) >= 3 or toks[-1][2] in self.lex.org_heads or am.group("noun")
+        )
+        if not (in_order or loose):
+            return False
+        if acr in self.by_name or acr.casefold() in self.by_name:
+            return True
+        k = len(toks)
+        if in_order:
+            initials = [t[0] for _, _, t in toks if t[0].isupper()]
+            while k > 1 and len(initials) > len(letters) and toks[len(toks) - k][2][0] != letters[0]:
+                k -= 1
+        noun = am.group("noun")
+        kind = None
+        if noun:
+            kind = self.lex.descriptors.get(noun.lower())
+            if noun.lower() in self.lex.military_nouns:
+                kind = "MilitaryForce"
+        ent = self.add_org(
+            toks[len(toks) - k :], "an acronym defined in parentheses",
+            (am.start("acr"), am.end("acr")), kind=kind,
+        )
+        if ent is not None and noun:
+            ent.aliases.append(self.doc.text[toks[len(toks) - k][0] : am.end("noun")])
+        return True
+
+    def head_kind(self, texts: list[str]) -> str | None:
+        """The class a name's own words give it: a final org noun or a leading media word."""
+        lex = self.lex
+        kind = lex.org_heads.get(texts[-1])
+        if kind == "MILITARY":
+            kind = "MilitaryForce" if texts[0] in lex.nationalities else "ArmedGroup"
+        if kind is None and len(texts) >= 2:
+            kind = lex.leading_heads.get(texts[0])
+        return kind
+
+    def judged_name(self, toks: list[tuple[int, int, str]], sent_s: int) -> None:
+        """A capitalised name that opens a comment's sentence judging it: a source.
+
+        "Studio Tamani is decent", "SITE is good at ...": the reader treats the name as a
+        source. One ordinary word capitalised at a sentence start is not enough: a
+        single word must look like an acronym.
+        """
+        doc = self.doc
+        run_s, run_e = toks[0][0], toks[-1][1]
+        lead = doc.norm[sent_s:run_s]
+        if lead.strip() not in {"", "The", "the"} or doc.cue_hits is None:
+            return
+        if len(toks) == 1 and not _acronym_like(toks[0][2]):
+            return
+        if toks[0][2] in self.lex.given_names or any(self._bad_name_token(t) for _, _, t in toks):
+            return
+        k = bisect.bisect_right(self.sent_starts, run_s) - 1
+        hits = doc.cue_hits.get(k, []) if k >= 0 else []
+        after = [h for h in hits if h[0] >= run_e]
+        if not after:
+            return
+        kind = "Map" if any("map" in doc.low[h[0] : h[1]] for h in after) else "Website"
+        self.add_org(toks, "judged as a source by a reader", kind=kind)
+
+    def press_offices(self) -> None:
+        """"Hezbollah's media office", "the RSF media office": the body's own statement office."""
+        doc, rx = self.doc, self.rules.press_office
+        for m in list(doc.mentions):
+            ent = doc.entities[m.entity]
+            if ent.is_person or ent.is_media or ent.is_unnamed:
+                continue
+            pm = rx.match(doc.norm, m.span.end)
+            if not pm:
+                continue
+            surface = doc.text[m.span.start : m.span.end]
+            office = pm.group("office").lower()
+            name = f"{surface} {office}"
+            key = self.by_name.get(name.casefold()) or doc.new_key(name)
+            doc.add_entity(key, name, {"OfficialBody"}, evidence=f"the {office} of {ent.name}")
+            self.by_name[name.casefold()] = key
+            doc.remove_mention(m)
+            doc.add_mention(key, m.span.start, pm.end())
+            if m.entity in doc.entities and not any(x.entity == m.entity for x in doc.mentions):
+                del doc.entities[m.entity]
+
+    def militaries(self) -> None:
+        """"the Malian army", "Mali's armed forces", "Rwandan soldiers": a state's military.
+
+        The gazetteer names some of them ("Sudanese army"); the others get one entity per
+        state, so every phrasing of one army in a document is one actor.
+        """
+        doc, lex = self.doc, self.lex
+        adj_of = _adjective_of_state()
+        found: list[tuple[int, int, str, str]] = []  # start, end, state key or adjective, adj
+        for m in self.rules.military.finditer(doc.norm):
+            adj = m.group("adj")
+            found.append((m.start(), m.end(), lex.nationalities.get(adj) or adj, adj))
+        for m in list(doc.mentions):  # "Mali's armed forces", "Mali army"
+            ent = doc.entities[m.entity]
+            if "State" not in ent.types or not ent.in_gazetteer:
+                continue
+            tail = _MILITARY_AFTER_STATE().match(doc.norm, m.span.end)
+            if tail:
+                found.append((m.span.start, tail.end(), m.entity, adj_of.get(m.entity, "")))
+        for s, e, state, adj in sorted(found):
+            if doc.is_masked(s, e):
+                continue
+            inside = doc.mentions_in(s, e)
+            if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
+                continue  # the gazetteer knows this army ("Sudanese army")
+            if any(x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions):
+                continue
+            base = adj or doc.entities[state].name if state in doc.entities else adj or state
+            name = f"{base} Armed Forces"
+            key = f"{slugify(str(state))}-armed-forces"
+            if key not in doc.entities:
+                doc.add_entity(key, name, {"MilitaryForce"}, evidence="a state's army named by its nationality")
+            for x in inside:
+                doc.remove_mention(x)
+            doc.add_mention(key, s, e)
+
+    def affix_aliases(self) -> None:
+        """Shorter forms of an organisation's name found in the text refer back to it.
+
+        "the Resistance Committees" after "El Fasher Resistance Committees", "the health
+        ministry" after "the Gaza health ministry", "SITE" after "SITE Intelligence
+        Group", "CSP" after "CSP-DPA", "Al-Qahera" after "Al-Qahera News". A short form
+        that two entities share is left alone.
+        """
+        doc, lex = self.doc, self.lex
+        forms: dict[str, set[str]] = {}
+        for ent in doc.entities.values():
+            if ent.is_person or ent.is_unnamed:
+                continue
+            names = {ent.name} | set(ent.aliases)
+            for name in names:
+                words = name.split()
+                if len(words) >= 3 and words[-1] in lex.org_heads or (
+                    len(words) >= 3 and words[-1].capitalize() in lex.org_heads
+                ):
+                    for i in range(1, len(words) - 1):
+                        forms.setdefault(" ".join(words[i:]), set()).add(ent.key)
+                if len(words) >= 2 and _acronym_like(words[0]) and len(words[0]) >= 3:
+                    forms.setdefault(words[0], set()).add(ent.key)
+                if len(words) == 1 and "-" in name and _acronym_like(name):
+                    first = name.split("-")[0]
+                    if len(first) >= 3:
+                        forms.setdefault(first, set()).add(ent.key)
+                if len(words) >= 2 and lex.org_heads.get(words[-1]) in _MEDIA_KINDS:
+                    rest = " ".join(words[:-1])
+                    if len(rest) >= 4 and not rest.casefold() in self.by_name:
+                        forms.setdefault(rest, set()).add(ent.key)
+        for form, keys in forms.items():
+            if len(keys) != 1 or form.casefold() in self.by_name and self.by_name[form.casefold()] not in keys:
+                continue
+            key = next(iter(keys))
+            lower = form[0].isupper() and not _acronym_like(form.split()[0])
+            rx = _affix_rx(form, lower)
+            for m in rx.finditer(doc.norm):
+                g = 1 if m.group(1) else 2
+                if not doc.is_masked(m.start(g), m.end(g)):
+                    doc.add_mention(key, m.start(g), m.end(g))
+
+    def merge_domains(self) -> None:
+        """A web address and a name that spell the same ("levantfrontlines.net", "Levant
+        Frontlines") are one source, named as written."""
+        doc = self.doc
+        squeezed: dict[str, str] = {}
+        for ent in doc.entities.values():
+            if ent.type_evidence == _DOMAIN_EVIDENCE or ent.is_unnamed:
+                continue
+            for name in {ent.name, *ent.aliases}:
+                sq = re.sub(r"[\W_]+", "", name.casefold())
+                if len(sq) >= 4:
+                    squeezed.setdefault(sq, ent.key)
+        for ent in list(doc.entities.values()):
+            if ent.type_evidence != _DOMAIN_EVIDENCE:
+                continue
+            label = ent.name.split(".")[0]
+            target = squeezed.get(label)
+            if target and target != ent.key:
+                doc.merge_entity(ent.key, target)
+                dst = doc.entities[target]
+                if not dst.types & SOURCE_TYPES:
+                    dst.types.add("Website")
+                dst.roles.add("source")
 
     def acronyms_again(self) -> None:
         """An acronym defined once in parentheses names the same body wherever it recurs."""
@@ -668,5 +1004,6 @@ def find_entities(doc: Doc) -> Doc:
     _match_domains(doc)
     _match_handles(doc)
     _match_gazetteer(doc)
+    _match_platform_x(doc)
     _TextNames(doc).run()
     return doc
