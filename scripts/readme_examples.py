@@ -99,8 +99,12 @@ def main() -> int:
         if normalise(fresh) == normalise(current):
             return 0
         diff = difflib.unified_diff(
-            normalise(current).splitlines(), normalise(fresh).splitlines(),
-            "README.md", "real output", lineterm="", n=1,
+            normalise(current).splitlines(),
+            normalise(fresh).splitlines(),
+            "README.md",
+            "real output",
+            lineterm="",
+            n=1,
         )
         print("\n".join(diff))
         print("README examples are out of date: run python scripts/readme_examples.py")

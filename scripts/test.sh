@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need on a fresh machine, lint, and run the whole suite
-# (browser and live-server tests included). Extra arguments go to pytest.
+# Install everything the tests need on a fresh machine and run the whole suite (lint,
+# browser and live-server tests included). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRKB_APT="java:default-jre-headless" SRKB_EXTRAS="[test]" bash scripts/setup.sh
-.venv/bin/ruff check --quiet kb server ontology tests bench
 exec .venv/bin/python -m pytest "$@"
