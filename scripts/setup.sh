@@ -18,7 +18,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
-# HermiT (the OWL reasoner the ontology checks use) runs on Java.
+# Debian packages named as COMMAND:PACKAGE pairs in $SRKB_APT, installed when COMMAND is
+# missing (the tests need java for the HermiT reasoner and chromium for the browser tests).
 apt_install ${SRKB_APT:-}
 
 PY=${PYTHON:-python3}
