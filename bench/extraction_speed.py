@@ -146,8 +146,10 @@ def main(argv: list[str] | None = None) -> int:
             f"max {r['docs_per_s_max']}), {r['chars_per_s_median']:,} chars/s"
         )
     print(f"peak RSS: {report['peak_rss_mb']} MB")
-    print(f"peak Python allocations, one seed extraction: "
-          f"{report['peak_python_alloc_one_seed_extraction_mb']} MB")
+    print(
+        f"peak Python allocations, one seed extraction: "
+        f"{report['peak_python_alloc_one_seed_extraction_mb']} MB"
+    )
     return 0
 
 

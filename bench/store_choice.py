@@ -45,18 +45,46 @@ QUERIES = {
         GROUP BY ?via ORDER BY DESC(?n) LIMIT 10""",
 }
 
-PEOPLE = ["Rojhat Amed", "Salim Haddad", "Olena Kravets", "Yusuf Karim", "Nadia Rahman",
-          "Tomas Weller", "Mariam Saleh", "Ivan Petrenko"]
+PEOPLE = [
+    "Rojhat Amed",
+    "Salim Haddad",
+    "Olena Kravets",
+    "Yusuf Karim",
+    "Nadia Rahman",
+    "Tomas Weller",
+    "Mariam Saleh",
+    "Ivan Petrenko",
+]
 TITLES = ["spokesman", "commander", "co-chair of the local council", "deputy minister"]
 SOURCES = ["Reuters", "AFP", "Al-Masdar News", "SANA", "Rudaw", "the Associated Press"]
-ACTORS = ["the SDF", "ISIS", "the Syrian Arab Army", "the PMU", "Turkish forces", "the IDF",
-          "Hezbollah", "the Houthis", "Russian forces", "Ukrainian troops"]
-PLACES = ["the river crossing", "the northern district", "the border town", "the airport road",
-          "the dam", "the old market"]
-COMMENTS = ["I read {s} every day and it is a reliable source.",
-            "{s} is pure propaganda, don't trust it.", "Why would {a} do that?",
-            "I think you are wrong about this, mate.", "Good article, thanks.",
-            "{s} lies about casualties but is good on territory."]
+ACTORS = [
+    "the SDF",
+    "ISIS",
+    "the Syrian Arab Army",
+    "the PMU",
+    "Turkish forces",
+    "the IDF",
+    "Hezbollah",
+    "the Houthis",
+    "Russian forces",
+    "Ukrainian troops",
+]
+PLACES = [
+    "the river crossing",
+    "the northern district",
+    "the border town",
+    "the airport road",
+    "the dam",
+    "the old market",
+]
+COMMENTS = [
+    "I read {s} every day and it is a reliable source.",
+    "{s} is pure propaganda, don't trust it.",
+    "Why would {a} do that?",
+    "I think you are wrong about this, mate.",
+    "Good article, thanks.",
+    "{s} lies about casualties but is good on territory.",
+]
 
 
 def synthetic_text(rng: random.Random, i: int) -> str:
@@ -86,8 +114,13 @@ def make_data(n_texts: int, out: Path) -> dict[str, object]:
     with out.open("w", encoding="utf-8") as fh:
         for i in range(n_texts):
             ex = extract(synthetic_text(rng, i))
-            built = build_text_graph(ex, base_iri="http://bench.example/", source_name=f"t{i}",
-                                     version="bench", when=datetime(2026, 1, 1, tzinfo=UTC))
+            built = build_text_graph(
+                ex,
+                base_iri="http://bench.example/",
+                source_name=f"t{i}",
+                version="bench",
+                when=datetime(2026, 1, 1, tzinfo=UTC),
+            )
             for q in rdflib_to_quads(built.graph, str(built.graph_iri)):
                 fh.write(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .\n")
             if claim is None:
@@ -96,8 +129,11 @@ def make_data(n_texts: int, out: Path) -> dict[str, object]:
                     c = claims[0]
                     from kb.iri import IriMinter
 
-                    claim = str(IriMinter("http://bench.example/").claim(
-                        built.text_id, c.span.start, c.span.end, c.cue.start))
+                    claim = str(
+                        IriMinter("http://bench.example/").claim(
+                            built.text_id, c.span.start, c.span.end, c.cue.start
+                        )
+                    )
     return {"claim": claim or "http://bench.example/none", "label": "Rojhat Amed"}
 
 
@@ -113,8 +149,10 @@ def dir_mb(path: Path) -> float:
 
 
 def run_backend(name: str, data: Path, params: dict[str, str], work: Path) -> dict[str, object]:
-    queries = {k: q.replace("CLAIM", params["claim"]).replace("LABEL", params["label"])
-               for k, q in QUERIES.items()}
+    queries = {
+        k: q.replace("CLAIM", params["claim"]).replace("LABEL", params["label"])
+        for k, q in QUERIES.items()
+    }
     rss0 = rss_mb()
     t0 = time.perf_counter()
     if name == "pyoxigraph-disk":
@@ -152,8 +190,11 @@ def run_backend(name: str, data: Path, params: dict[str, str], work: Path) -> di
             disk = float("nan")
     load_s = time.perf_counter() - t0 if name == "pyoxigraph-disk" else load_only_s
     result: dict[str, object] = {
-        "backend": name, "quads": n, "load_s": round(load_s, 2),
-        "quads_per_s": round(n / load_s), "rss_mb": round(rss_mb() - rss0),
+        "backend": name,
+        "quads": n,
+        "load_s": round(load_s, 2),
+        "quads_per_s": round(n / load_s),
+        "rss_mb": round(rss_mb() - rss0),
         "disk_mb": round(disk, 1),
     }
     if name == "rdflib-memory":
@@ -194,15 +235,28 @@ def main() -> int:
         data = Path(tmp) / "kb.nq"
         t = time.perf_counter()
         params = make_data(args.texts, data)
-        print(f"built {args.texts} texts in {time.perf_counter() - t:.1f}s "
-              f"({data.stat().st_size / 1e6:.1f} MB of N-Quads)", file=sys.stderr)
+        print(
+            f"built {args.texts} texts in {time.perf_counter() - t:.1f}s "
+            f"({data.stat().st_size / 1e6:.1f} MB of N-Quads)",
+            file=sys.stderr,
+        )
         rows = []
         for backend in ("pyoxigraph-disk", "rdflib-oxigraph", "rdflib-memory"):
             try:
                 out = subprocess.run(
-                    [sys.executable, __file__, "--backend", backend, "--data", str(data),
-                     "--params", json.dumps(params)],
-                    capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+                    [
+                        sys.executable,
+                        __file__,
+                        "--backend",
+                        backend,
+                        "--data",
+                        str(data),
+                        "--params",
+                        json.dumps(params),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, "PYTHONHASHSEED": "0"},
                     timeout=args.timeout,
                 )
             except subprocess.TimeoutExpired:

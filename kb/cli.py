@@ -315,20 +315,39 @@ def _read_query_arg(arg: str) -> str:
     show_default=True,
 )
 @click.option(
+    "--void",
+    "void",
+    is_flag=True,
+    help="Write the VoID and release description instead (release id = SHA-256 of the "
+    "N-Quads dump, counts, ontology and extractor versions, time).",
+)
+@click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
 )
 @data_option
 @click.pass_context
 @handle_errors
-def dump(ctx: click.Context, fmt: str, output: Path | None) -> None:
-    """Write the whole knowledge base as RDF (deterministic: same content, same bytes)."""
+def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
+    """Write the whole knowledge base as RDF (deterministic: same content, same bytes).
+
+    With --void, write what `srkb serve` publishes at /dumps/latest.void.ttl: the VoID
+    description of this content as a release (its id is the SHA-256 of
+    `srkb dump --format nquads`).
+    """
     from .dump import dump_bytes
     from .errors import InputError
+    from .release import describe_release, void_turtle
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
     with KnowledgeBase.open(settings.data_dir, create=False) as kb:
-        data = dump_bytes(kb, fmt)
+        if void:
+            release = describe_release(kb, dump_bytes(kb, "nquads"))
+            data = void_turtle(release, settings.base_iri)
+            what = f"the VoID description of release {release.id}"
+        else:
+            data = dump_bytes(kb, fmt)
+            what = fmt
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -339,7 +358,7 @@ def dump(ctx: click.Context, fmt: str, output: Path | None) -> None:
         tmp.replace(output)
     except OSError as exc:
         raise InputError(f"{output}: cannot write the dump ({exc.strerror})") from exc
-    click.echo(f"wrote {len(data)} bytes of {fmt} to {output}", err=True)
+    click.echo(f"wrote {len(data)} bytes of {what} to {output}", err=True)
 
 
 # --------------------------------------------------------------------------- serve
@@ -347,14 +366,25 @@ def dump(ctx: click.Context, fmt: str, output: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Request threads per worker.",
+)
 @data_option
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
-    """Serve the SPARQL endpoint and the web pages (gunicorn, production WSGI server)."""
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the SPARQL endpoint, Linked Data pages and dumps (gunicorn, production WSGI).
+
+    Each worker runs client queries in SRKB_QUERY_PROCESSES killable processes, each
+    query limited to SRKB_QUERY_TIMEOUT_S seconds.
+    """
     from server.run import serve as run_server
 
-    run_server(settings_from(ctx), host=host, port=port, workers=workers)
+    run_server(settings_from(ctx), host=host, port=port, workers=workers, threads=threads)
 
 
 if __name__ == "__main__":  # pragma: no cover

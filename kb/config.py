@@ -38,10 +38,26 @@ class Settings:
     service_allowlist: str = _setting(
         "", "Comma-separated SERVICE targets (IRI prefixes or host names) queries may reach."
     )
+    query_processes: int = _setting(
+        4,
+        "Query processes per server worker (killable, for the time limit); as many as the "
+        "worker's threads (srkb serve --threads) so that no request waits for one; 0 "
+        "evaluates in the worker itself, without a time limit.",
+    )
+    cors_origins: str = _setting(
+        "", "Origins allowed to read responses from scripts (CORS): comma-separated, or *."
+    )
+    access_log: bool = _setting(
+        True, "Log one JSON line per request on stderr (under `srkb serve`)."
+    )
 
     @property
     def service_targets(self) -> tuple[str, ...]:
         return tuple(t.strip() for t in self.service_allowlist.split(",") if t.strip())
+
+    @property
+    def cors_allowed(self) -> tuple[str, ...]:
+        return tuple(o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

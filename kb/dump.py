@@ -8,6 +8,7 @@ TriG, N-Quads and JSON-LD dumps).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -47,20 +48,51 @@ def sorted_quads(kb: KnowledgeBase) -> list[ox.Quad]:
     return sorted(kb.quads(), key=str)
 
 
+def distinct_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
+    """The union of the quads' graphs as distinct triples, in a canonical order."""
+    unique = {str(t): t for t in (q.triple for q in quads)}
+    return [unique[k] for k in sorted(unique)]
+
+
 def sorted_triples(kb: KnowledgeBase) -> list[ox.Triple]:
     """The union of all graphs as distinct triples, in a canonical order."""
-    unique = {str(t): t for t in (q.triple for q in kb.quads())}
-    return [unique[k] for k in sorted(unique)]
+    return distinct_triples(kb.quads())
+
+
+def dump_format(format_name: str) -> DumpFormat:
+    """The DumpFormat called ``format_name``, or DumpError."""
+    try:
+        return DUMP_FORMATS[format_name]
+    except KeyError:
+        known = ", ".join(DUMP_FORMATS)
+        raise DumpError(f"unknown dump format {format_name!r}; choose one of {known}") from None
+
+
+def serialize_quads(quads: list[ox.Quad], format_name: str) -> bytes:
+    """Serialise canonically ordered quads (``sorted_quads``) in one of DUMP_FORMATS.
+
+    The same quads always give the same bytes, with a final newline.
+    """
+    fmt = dump_format(format_name)
+    data: list[ox.Quad] | list[ox.Triple] = quads if fmt.quads else distinct_triples(quads)
+    prefixes = PREFIXES if fmt.name in ("trig", "turtle") else None
+    out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes)
+    return out if out.endswith(b"\n") else out + b"\n"
 
 
 def dump_bytes(kb: KnowledgeBase, format_name: str) -> bytes:
     """Serialise the knowledge base in one of DUMP_FORMATS; always ends with a newline."""
-    try:
-        fmt = DUMP_FORMATS[format_name]
-    except KeyError:
-        known = ", ".join(DUMP_FORMATS)
-        raise DumpError(f"unknown dump format {format_name!r}; choose one of {known}") from None
-    data = sorted_quads(kb) if fmt.quads else sorted_triples(kb)
-    prefixes = PREFIXES if fmt.name in ("trig", "turtle") else None
-    out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes)
-    return out if out.endswith(b"\n") else out + b"\n"
+    dump_format(format_name)  # fail before reading the store
+    return serialize_quads(sorted_quads(kb), format_name)
+
+
+def convert_nquads(nquads: bytes, format_name: str) -> bytes:
+    """Re-serialise a canonical N-Quads dump in another dump format.
+
+    Parsing a sorted N-Quads dump gives the quads back in the same order, so the result
+    is byte-for-byte what ``dump_bytes`` writes for the store it came from.
+    """
+    if format_name == "nquads":
+        return nquads
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    return serialize_quads(quads, format_name)

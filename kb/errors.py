@@ -76,6 +76,20 @@ class QueryTimeoutError(QueryError):
     status = 503
 
 
+class ServiceBusyError(SRKBError):
+    """Every query process is busy (or restarting) and none freed up in time."""
+
+    code = "E503"
+    status = 503
+
+
+class NotFoundError(SRKBError):
+    """A resource, graph or named query the client asked for does not exist."""
+
+    code = "E404"
+    status = 404
+
+
 class OntologyError(SRKBError):
     """The ontology or gazetteer cannot be loaded or is inconsistent."""
 

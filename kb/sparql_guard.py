@@ -4,7 +4,14 @@ Both rdflib and Oxigraph follow ``SERVICE <iri>`` to the network when asked. srk
 refuses such queries unless the target is on an allowlist, and it refuses every update
 operation (INSERT, DELETE, LOAD, CLEAR, DROP, ...) on the query endpoint. The check is
 lexical: keywords are found outside strings, IRIs and comments, so a claim text that
-contains the word "SERVICE" or "LOAD" does not trip it.
+contains the word "SERVICE" or "LOAD" does not trip it. SERVICE targets are compared
+after decoding ``\\u`` escapes (Oxigraph decodes them in IRIs) and parsed, never as
+string prefixes.
+
+``FROM`` and ``FROM NAMED`` (like the protocol's ``default-graph-uri`` and
+``named-graph-uri``) need no check: Oxigraph builds the dataset from the store's own
+named graphs and never dereferences them (a graph the store does not hold is empty);
+tests/test_server_sparql.py keeps that true with a listener.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from .errors import QueryError, QueryForbiddenError
 
@@ -52,15 +59,71 @@ def tokens(sparql: str) -> list[Token]:
     return out
 
 
-def _host_allowed(iri: str, allowed: Iterable[str]) -> bool:
-    target = iri.strip("<>")
-    for entry in allowed:
-        if entry == "*" or target == entry or target.startswith(entry.rstrip("/") + "/"):
-            return True
-        host = urlsplit(target).hostname
-        if host and host == entry:
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def iri_value(token: str) -> str:
+    """The IRI an ``<...>`` token denotes, ``\\u`` escapes decoded as the engine reads them.
+
+    >>> iri_value(r"<\\u0068ttp://example.org/>")
+    'http://example.org/'
+    """
+    inner = token[1:-1] if token.startswith("<") and token.endswith(">") else token
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), inner)
+
+
+def _port(parts: SplitResult) -> int | None:
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    return port if port is not None else {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def target_allowed(iri: str, allowed: Iterable[str]) -> bool:
+    """Whether an absolute http(s) IRI is on the allowlist.
+
+    An entry is ``*`` (anything), a host name (any scheme and port on that host), or an
+    IRI prefix ``scheme://host[:port]/path``: same scheme, host and port, and a path
+    below the entry's. IRIs are compared parsed, not as strings, so user info
+    (``http://allowed@evil/``) or look-alike hosts (``http://allowed.evil/``) do not pass;
+    relative IRIs never do (BASE could point them anywhere).
+    """
+    entries = tuple(allowed)
+    if "*" in entries:
+        return True
+    parts = urlsplit(iri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    host = parts.hostname.lower()
+    for entry in entries:
+        if "://" not in entry:
+            if host == entry.lower().strip("[]"):
+                return True
+            continue
+        want = urlsplit(entry)
+        if (want.scheme, (want.hostname or "").lower(), _port(want)) != (
+            parts.scheme,
+            host,
+            _port(parts),
+        ):
+            continue
+        prefix = want.path.rstrip("/")
+        path = parts.path or "/"
+        if not prefix or path == prefix or path.startswith(prefix + "/"):
             return True
     return False
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query names its dataset (FROM or FROM NAMED, outside strings and IRIs).
+
+    >>> has_dataset_clause('SELECT * FROM <http://g> { ?s ?p "FROM" }')
+    True
+    >>> has_dataset_clause('SELECT * { ?s ?p "FROM" } # FROM')
+    False
+    """
+    return any(t.kind == "word" and t.value.upper() == "FROM" for t in tokens(sparql))
 
 
 def query_form(sparql: str) -> str:
@@ -107,7 +170,7 @@ def check_query(sparql: str, *, service_allowlist: Iterable[str] = ()) -> str:
                 raise QueryForbiddenError(
                     "SERVICE with a variable or prefixed target is not allowed"
                 )
-            if not _host_allowed(target.value, allowed):
+            if not target_allowed(iri_value(target.value), allowed):
                 raise QueryForbiddenError(
                     f"SERVICE {target.value} is not allowed: federated queries may only reach "
                     "targets on the SRKB_SERVICE_ALLOWLIST"

@@ -8,9 +8,11 @@ parsing, SHACL and building graphs.
 
 Layout of the data directory::
 
-    DATA/store/            the read-write store (one writer at a time: RocksDB's lock)
-    DATA/snapshots/N/      read-only checkpoints that `srkb serve` answers from, so that
-                           ingesting and serving never hold the same database
+    DATA/store/                the read-write store (one writer at a time: RocksDB's lock)
+    DATA/snapshots/PID-T/      one per running server, so that ingesting and serving
+                               never hold the same database:
+        store/                 a read-only checkpoint of the store that the server answers from
+        release/               its release id, VoID figures and dumps (kb.release)
 
 Every write of one text is one SPARQL update, i.e. one transaction: a text's graph is
 either entirely the old one or entirely the new one, never half-written.
@@ -35,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 STORE_DIRNAME = "store"
 SNAPSHOTS_DIRNAME = "snapshots"
+RELEASE_DIRNAME = "release"
 
 
 def rdflib_to_quads(graph: Graph, graph_iri: str) -> list[ox.Quad]:
@@ -198,7 +201,7 @@ def _pid_alive(pid: int) -> bool:
 
 
 def make_snapshot(data_dir: Path, owner_pid: int | None = None) -> Path:
-    """Checkpoint the store under ``data_dir`` into a fresh snapshot directory.
+    """Checkpoint the store under ``data_dir`` into a fresh snapshot directory (returned).
 
     Serving from a checkpoint lets `srkb ingest` keep writing to the primary store while
     the server answers from a consistent, immutable copy. Each snapshot is named after the
@@ -219,6 +222,17 @@ def make_snapshot(data_dir: Path, owner_pid: int | None = None) -> Path:
         if not pid_text.isdigit() or not _pid_alive(int(pid_text)) or int(pid_text) == owner:
             shutil.rmtree(old, ignore_errors=True)
     target = snapshots / f"{owner}-{time.time_ns()}"
+    target.mkdir()
     with KnowledgeBase.open(data_dir, create=False) as kb:
-        kb.snapshot(target)
+        kb.snapshot(snapshot_store_path(target))
     return target
+
+
+def snapshot_store_path(snapshot: Path) -> Path:
+    """The read-only checkpoint inside a snapshot directory."""
+    return Path(snapshot) / STORE_DIRNAME
+
+
+def snapshot_release_path(snapshot: Path) -> Path:
+    """The release directory (id, VoID figures, dumps) inside a snapshot directory."""
+    return Path(snapshot) / RELEASE_DIRNAME

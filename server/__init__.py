@@ -1,22 +1,24 @@
-"""The srkb web server: a read-only SPARQL endpoint and a few HTML pages over one store.
+"""The srkb web server: a read-only SPARQL endpoint, Linked Data pages, releases and dumps.
 
 ``create_app`` is the only entry point (Flask's application factory pattern): the CLI's
 ``srkb serve`` runs it in each gunicorn worker, and tests call it with an in-memory
-knowledge base. The store is opened once per app and kept in
-``app.extensions["srkb"]``; views reach it through ``server.context``.
+knowledge base. The store is opened once per app and kept in ``app.extensions["srkb"]``;
+client queries run through the app's query runner (server.pool); views reach both
+through ``server.context``.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
-from flask import Flask, Response
+from flask import Flask
 
 from kb.config import Settings
-from kb.store import KnowledgeBase, make_snapshot
+from kb.store import KnowledgeBase, make_snapshot, snapshot_release_path, snapshot_store_path
 
-from .context import SETTINGS_KEY
+from .context import KB_KEY, LOCK_KEY, RELEASE_DIR_KEY, RUNNER_KEY, SETTINGS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -27,28 +29,42 @@ def create_app(
     settings: Settings | None = None,
     *,
     kb: KnowledgeBase | None = None,
-    store_path: Path | None = None,
+    snapshot: Path | None = None,
 ) -> Flask:
     """Build the Flask app.
 
     Args:
         settings: limits and paths; ``Settings.from_env()`` when None.
-        kb: an open knowledge base to serve as is (tests).
-        store_path: a snapshot directory to open read-only (each gunicorn worker).
+        kb: an open knowledge base to serve as is (tests); queries then run in this
+            process, without a time limit.
+        snapshot: a snapshot directory (kb.store.make_snapshot) to serve read-only: what
+            each gunicorn worker gets. Queries run in ``settings.query_processes``
+            killable processes that open the same snapshot.
 
-    With neither ``kb`` nor ``store_path``, a fresh snapshot of ``settings.data_dir`` is
-    made and opened read-only, so the primary store stays free for ``srkb ingest``.
+    With neither ``kb`` nor ``snapshot``, a fresh snapshot of ``settings.data_dir`` is
+    made, so the primary store stays free for ``srkb ingest``.
 
     Raises:
         StoreError: the store or snapshot cannot be opened.
     """
-    from . import errors, pages, sparql
+    from . import dumps, errors, hooks, linked_data, ontology_pages, pages, queries, sparql
+    from .pool import InlineRunner, QueryPool, QueryRunner
 
     settings = settings if settings is not None else Settings.from_env()
+    release_dir: Path | None = None
+    runner: QueryRunner
     if kb is None:
-        path = store_path if store_path is not None else make_snapshot(settings.data_dir)
-        kb = KnowledgeBase.open_path(Path(path), read_only=True)
-        logger.info("serving the snapshot %s", path)
+        snap = snapshot if snapshot is not None else make_snapshot(settings.data_dir)
+        store_path = snapshot_store_path(snap)
+        kb = KnowledgeBase.open_path(store_path, read_only=True)
+        release_dir = snapshot_release_path(snap)
+        logger.info("serving the snapshot %s", snap)
+        if settings.query_processes > 0:
+            runner = QueryPool(store_path, settings.query_processes, settings.query_timeout_s)
+        else:
+            runner = InlineRunner(kb)
+    else:
+        runner = InlineRunner(kb)
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -58,23 +74,18 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider has it
     app.config[SETTINGS_KEY] = settings
-    app.extensions["srkb"] = kb
+    app.extensions[KB_KEY] = kb
+    app.extensions[RUNNER_KEY] = runner
+    app.extensions[LOCK_KEY] = threading.Lock()
+    if release_dir is not None:
+        app.extensions[RELEASE_DIR_KEY] = release_dir
 
     errors.register_error_handlers(app)
+    hooks.register_hooks(app)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(queries.bp)
+    app.register_blueprint(dumps.bp)
+    app.register_blueprint(ontology_pages.bp)
     app.register_blueprint(pages.bp)
-    app.after_request(_security_headers)
+    app.register_blueprint(linked_data.bp)
     return app
-
-
-def _security_headers(response: Response) -> Response:
-    """Everything shown comes from untrusted text: never let a browser sniff or run it."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if response.mimetype == "text/html":
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            "base-uri 'none'; frame-ancestors 'none'",
-        )
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-    return response

@@ -69,7 +69,9 @@ GRAPH_OFFERS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, NQUADS, TRIG, RDFX
 # Error bodies and the service description.
 JSON = Format("json", "application/json")
 ERROR_OFFERS: tuple[Format, ...] = (JSON, HTML)
-DESCRIPTION_OFFERS: tuple[Format, ...] = (TURTLE, HTML)
+DESCRIPTION_OFFERS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, HTML)
+# Linked Data descriptions and the ontology: RDF for programs, HTML for browsers.
+RESOURCE_OFFERS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,8 @@
 ``execute(kb, job)`` takes a plain, picklable ``QueryJob`` and returns a plain, picklable
 ``QueryOutcome`` (the serialised body and a few numbers), and does not touch Flask. That
 is deliberate: real wall-clock limits need a process that can be killed mid-query
-(Oxigraph cannot be interrupted from Python), and this function is what a later change
-moves into such a worker process. Until then there is no query time limit here; the
-gunicorn worker timeout is only a backstop against a hung worker.
+(Oxigraph cannot be interrupted from Python), so server.pool runs this function in
+killable query processes and enforces the limit there.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import pyoxigraph as ox
 
 from kb.errors import QueryError, StoreError
 from kb.results import take, take_solutions, write_boolean, write_graph, write_select
-from kb.sparql_guard import check_query
+from kb.sparql_guard import check_query, has_dataset_clause
 from kb.store import KnowledgeBase
 from kb.vocab import PREFIXES
 
@@ -37,6 +36,7 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()  # SPARQL Protocol default-graph-uri
     named_graphs: tuple[str, ...] = ()  # SPARQL Protocol named-graph-uri
     union_default_graph: bool = True  # without default-graph-uri: the union of all graphs
+    base_iri: str | None = None  # resolves relative IRIs in the query (the service's base)
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,16 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
     form = check_query(job.sparql, service_allowlist=job.service_allowlist)
     started = time.perf_counter()
     options: dict[str, object] = {}
-    if job.default_graphs:
+    if job.base_iri:
+        options["base_iri"] = job.base_iri
+    if job.default_graphs or job.named_graphs:
+        # The protocol's dataset replaces the query's FROM / FROM NAMED as a whole: a
+        # request with only named-graph-uri has an empty default graph, and vice versa.
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
-    elif job.union_default_graph:
-        options["use_default_graph_as_union"] = True
-    if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    elif job.union_default_graph and not has_dataset_clause(job.sparql):
+        # No dataset given anywhere: srkb's default graph is the union of all graphs.
+        options["use_default_graph_as_union"] = True
     try:
         result = kb.query(job.sparql, **options)
         if isinstance(result, ox.QueryBoolean):
@@ -83,6 +87,7 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
             kind, fmt, rows = "results", job.result_format, len(taken)
         else:
             triples, truncated = take(result, job.max_rows)
+            triples.sort(key=str)  # grouped by subject, and the same bytes every time
             body = write_graph(triples, job.graph_format, prefixes=PREFIXES)
             kind, fmt, rows = "graph", job.graph_format, len(triples)
     except SyntaxError as exc:

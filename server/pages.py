@@ -1,7 +1,9 @@
 """Blueprint "pages": the home page (what is loaded, example queries, a query form) and /healthz.
 
 The served store is a snapshot that does not change while the app runs, so the summary
-is computed once per app and kept in the app's cache.
+is computed once per app and kept in the app's cache. The home page is also the
+dataset's IRI (the base IRI, a void:Dataset in the meta graph): asked for RDF, it
+answers with the release's VoID description.
 """
 
 from __future__ import annotations
@@ -9,12 +11,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
+from kb.release import void_triples
+from kb.results import write_graph
 from kb.store import KnowledgeBase
+from kb.vocab import PREFIXES
 
-from .context import app_cache, get_kb, get_settings
+from . import conneg
+from .context import app_cache, get_kb, get_release, get_runner, get_settings
 from .examples import EXAMPLES
 
 logger = logging.getLogger(__name__)
@@ -91,19 +97,43 @@ def store_summary() -> StoreSummary:
     return summary
 
 
+_INDEX_OFFERS = (conneg.HTML, conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML)
+
+
 @bp.route("/")
 def index() -> ResponseReturnValue:
     settings = get_settings()
-    return render_template(
-        "index.html",
-        summary=store_summary(),
-        examples=EXAMPLES,
-        max_rows=settings.max_rows,
-        query=EXAMPLES[0].sparql,
+    fmt = conneg.negotiate(request.headers.get("Accept"), _INDEX_OFFERS) or conneg.HTML
+    if fmt.name != "html":
+        triples = void_triples(get_release(), settings.base_iri)
+        response = Response(
+            write_graph(triples, fmt.name, prefixes=PREFIXES), mimetype=fmt.media_type
+        )
+        response.vary.add("Accept")
+        return response
+    response = Response(
+        render_template(
+            "index.html",
+            summary=store_summary(),
+            release=get_release(),
+            examples=EXAMPLES,
+            max_rows=settings.max_rows,
+            query=EXAMPLES[0].sparql,
+        ),
+        mimetype="text/html",
     )
+    response.vary.add("Accept")
+    return response
 
 
 @bp.route("/healthz")
 def healthz() -> ResponseReturnValue:
-    """Liveness for load balancers and the test harness: the store answers and its size."""
-    return jsonify({"ok": True, "quads": store_summary().quads})
+    """Liveness for load balancers: the store answers, and query processes are ready.
+
+    503 while no query process of this worker is ready (starting, or all restarting).
+    """
+    queries = get_runner().status()
+    ok = queries["mode"] == "inline" or queries["ready"] > 0
+    body = {"ok": ok, "quads": get_kb().quad_count(), "release": get_release().id}
+    body["queries"] = queries
+    return jsonify(body), 200 if ok else 503

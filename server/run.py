@@ -6,17 +6,21 @@ Order of events, and why:
    data directory alone, and ``--port 0`` reports the port really chosen; gunicorn takes
    the socket over (``fd://N``).
 2. Snapshot the store (kb.store.make_snapshot), so ``srkb ingest`` keeps the primary
-   store while the server answers from an immutable checkpoint, and open the snapshot
-   once to count its quads and to fail early (one line, no traceback) if it cannot be
-   opened. Both happen in a short-lived *spawned* helper process: RocksDB must never be
+   store while the server answers from an immutable checkpoint, and describe it as a
+   release (kb.release: the canonical N-Quads dump, its SHA-256 as release id, VoID
+   figures). Both happen in a short-lived *spawned* helper process: RocksDB must never be
    touched in the gunicorn master, because its global state (thread pools) does not
    survive a fork even after the store is closed; forked workers then crash on exit
    (SIGSEGV), which gunicorn answers by forking new ones forever.
-3. gunicorn forks ``workers`` sync workers; each calls ``create_app(settings,
-   store_path=snapshot)`` after the fork (no preload) and opens its own read-only handle.
+3. gunicorn forks ``workers`` threaded workers (gthread, ``threads`` each); each calls
+   ``create_app(settings, snapshot=...)`` after the fork (no preload), opens its own
+   read-only handle for pages, and starts its pool of query processes (server.pool), in
+   which every client query runs under the time limit. A worker's threads keep serving
+   while one of its query processes is stuck in a long query.
 
 SIGTERM stops gracefully, Ctrl-C (SIGINT) quickly: both are gunicorn's own handling.
 gunicorn's worker timeout is only a backstop against a hung worker, not a query limit.
+The access log (server.hooks) goes to stderr as one JSON line per request.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ from gunicorn.app.base import BaseApplication
 
 from kb.config import Settings
 from kb.errors import SRKBError
-from kb.store import KnowledgeBase, make_snapshot
+from kb.release import write_release
+from kb.store import KnowledgeBase, make_snapshot, snapshot_release_path, snapshot_store_path
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +78,18 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _snapshot_and_count(data_dir: str, owner_pid: int) -> tuple[str, int]:
-    """Runs in the helper process: make the snapshot, check it opens, count its quads."""
+def _snapshot_and_describe(data_dir: str, owner_pid: int) -> tuple[str, int, str]:
+    """Runs in the helper process: snapshot, check it opens, write the release."""
     snapshot = make_snapshot(Path(data_dir), owner_pid=owner_pid)
-    with KnowledgeBase.open_path(snapshot, read_only=True) as kb:
-        return str(snapshot), kb.quad_count()
+    with KnowledgeBase.open_path(snapshot_store_path(snapshot), read_only=True) as kb:
+        release = write_release(kb, snapshot_release_path(snapshot))
+    return str(snapshot), release.quads, release.id
 
 
-def prepare_snapshot(data_dir: Path) -> tuple[Path, int]:
+def prepare_snapshot(data_dir: Path) -> tuple[Path, int, str]:
     """Snapshot ``data_dir`` in a spawned process so this process never loads RocksDB.
+
+    Returns the snapshot directory, its quad count and its release id.
 
     Raises:
         StoreError: no store, or it cannot be snapshotted or opened (re-raised from the
@@ -89,8 +97,25 @@ def prepare_snapshot(data_dir: Path) -> tuple[Path, int]:
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        snapshot, quads = pool.submit(_snapshot_and_count, str(data_dir), os.getpid()).result()
-    return Path(snapshot), quads
+        snapshot, quads, release = pool.submit(
+            _snapshot_and_describe, str(data_dir), os.getpid()
+        ).result()
+    return Path(snapshot), quads, release
+
+
+def configure_access_log(enabled: bool) -> None:
+    """One JSON line per request on stderr (logger ``srkb.access``), or none."""
+    access = logging.getLogger("srkb.access")
+    access.propagate = False
+    for handler in list(access.handlers):
+        access.removeHandler(handler)
+    if not enabled:
+        access.setLevel(logging.CRITICAL + 1)
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
 
 
 def _url(host: str, port: int) -> str:
@@ -117,20 +142,25 @@ class SrkbGunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no 
         # Called in each worker after the fork (preload_app is off).
         from . import create_app
 
-        return create_app(self.settings, store_path=self.snapshot)
+        configure_access_log(self.settings.access_log)
+        return create_app(self.settings, snapshot=self.snapshot)
 
 
-def gunicorn_options(fd: int, workers: int, *, verbose: bool, on_ready: Any) -> dict[str, Any]:
-    """gunicorn settings: our socket, sync workers, quiet logs unless -v, no control socket."""
+def gunicorn_options(
+    fd: int, workers: int, threads: int, *, verbose: bool, on_ready: Any
+) -> dict[str, Any]:
+    """gunicorn settings: our socket, threaded workers, quiet logs unless -v, no control
+    socket. Requests are logged by srkb itself (server.hooks), not by gunicorn."""
     return {
         "bind": [f"fd://{fd}"],
         "workers": workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",
+        "threads": threads,
         "preload_app": False,
         "proc_name": "srkb",
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "loglevel": "info" if verbose else "warning",
-        "accesslog": "-" if verbose else None,
+        "accesslog": None,
         "errorlog": "-",
         # gunicorn >= 25 opens a control socket under $HOME by default; several srkb
         # servers (or tests) would fight over it, and nothing here uses it.
@@ -139,7 +169,7 @@ def gunicorn_options(fd: int, workers: int, *, verbose: bool, on_ready: Any) -> 
     }
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
+def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 4) -> None:
     """Snapshot the store and serve it until SIGTERM or Ctrl-C.
 
     Raises:
@@ -148,18 +178,21 @@ def serve(settings: Settings, *, host: str, port: int, workers: int) -> None:
     """
     sock = _bind(host, port)
     try:
-        snapshot, quads = prepare_snapshot(settings.data_dir)
+        snapshot, quads, release = prepare_snapshot(settings.data_dir)
     except BaseException:
         sock.close()
         raise
     real_port = sock.getsockname()[1]
-    line = f"srkb: serving {_url(host, real_port)} ({quads} quads, snapshot {snapshot})"
+    line = (
+        f"srkb: serving {_url(host, real_port)} ({quads} quads, release {release}, "
+        f"snapshot {snapshot})"
+    )
 
     def on_ready(_arbiter: Any) -> None:
         print(line, file=sys.stderr, flush=True)
 
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
-    options = gunicorn_options(sock.detach(), workers, verbose=verbose, on_ready=on_ready)
+    options = gunicorn_options(sock.detach(), workers, threads, verbose=verbose, on_ready=on_ready)
     master = os.getpid()
     try:
         SrkbGunicorn(settings, snapshot, options).run()

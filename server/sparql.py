@@ -1,17 +1,28 @@
-"""Blueprint "sparql": the read-only SPARQL 1.1 Protocol query endpoint at /sparql.
+"""Blueprint "sparql": the read-only SPARQL 1.1 Protocol endpoint, and the read side of
+the Graph Store Protocol.
 
-Accepted requests (https://www.w3.org/TR/sparql11-protocol/#query-operation):
+Accepted query requests (https://www.w3.org/TR/sparql11-protocol/#query-operation), at
+``/sparql`` and ``/sparql/``:
 
-* ``GET /sparql?query=...``
+* ``GET /sparql?query=...`` (no body)
 * ``POST /sparql`` with ``application/x-www-form-urlencoded`` body ``query=...``
-* ``POST /sparql`` with an ``application/sparql-query`` body (the query itself)
+* ``POST /sparql`` with an ``application/sparql-query`` body (the query itself, UTF-8)
 
-``default-graph-uri`` and ``named-graph-uri`` select the dataset as the protocol says.
+``default-graph-uri`` and ``named-graph-uri`` select the dataset as the protocol says
+(over FROM / FROM NAMED in the query). Relative IRIs in a query resolve against the base
+IRI (the service-defined BASE the protocol allows), so ``DESCRIBE <entity/sdf>`` works.
 The answer's format follows the Accept header (see server.conneg); a ``format``
 parameter (json, xml, csv, tsv, html, turtle, ntriples, jsonld, ...) overrides it for
-links and forms. Updates are refused whichever way they are sent. Every response carries
-``SRKB-Row-Limit`` and ``SRKB-Truncated`` (true when rows were left out).
-GET without a query returns a service description (Turtle, or an HTML form).
+links and forms. A repeated ``query``, a body of another
+media type, a charset other than UTF-8 or an empty query is a 400 with a message. Updates
+are refused whichever way they are sent (403): ``/update`` explains why there is none.
+Every answer carries ``SRKB-Rows``, ``SRKB-Row-Limit`` and ``SRKB-Truncated`` (true when
+rows were left out), and, like every response, ``SRKB-Release`` (server.hooks).
+GET without a query returns a SPARQL Service Description with VoID figures of what is
+loaded (Turtle and the other RDF formats, or an HTML form for browsers).
+
+``GET /graph-store?graph=IRI`` and ``GET /graph-store?default`` return one graph
+(https://www.w3.org/TR/sparql11-http-rdf-update/#http-get), capped like query answers.
 """
 
 from __future__ import annotations
@@ -23,20 +34,18 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
-from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from kb.errors import NotAcceptableError, QueryError, QueryForbiddenError
+from kb.errors import NotAcceptableError, NotFoundError, QueryError, QueryForbiddenError
+from kb.release import void_triples
 from kb.sparql_guard import check_query
 from kb.vocab import PREFIXES, SD, VOID
 
 from . import conneg
-from .context import get_kb, get_settings
+from .context import get_kb, get_release, get_runner, get_settings
 from .examples import EXAMPLES
-from .execute import QueryJob, QueryOutcome, execute
-from .pages import store_summary
+from .execute import QueryJob, QueryOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -95,14 +104,22 @@ def _graph_iris(params: MultiDict[str, str], name: str) -> tuple[str, ...]:
     return tuple(iris)
 
 
+def _unsupported_body(mimetype: str | None) -> QueryError:
+    sent = f"as {mimetype}" if mimetype else "without a Content-Type"
+    return QueryError(
+        f"a query body was sent {sent}: POST it as {FORM_TYPE} (query=...) or as "
+        f"{QUERY_TYPE} (the query itself, UTF-8)"
+    )
+
+
 def read_sparql_request() -> SparqlRequest:
     """Read the protocol parameters; refuse updates, unknown body types and oversized requests.
 
     Raises:
-        QueryError: a parameter is repeated or invalid, or the body is not UTF-8.
+        QueryError: a parameter is repeated or invalid, a body of another media type or
+            charset, a GET with a body.
         QueryForbiddenError: the request is a SPARQL Update.
         RequestEntityTooLarge: the request is larger than max_request_bytes.
-        UnsupportedMediaType: a POST body that is neither form nor sparql-query.
     """
     limit = get_settings().max_request_bytes
     if len(request.query_string) > limit or (request.content_length or 0) > limit:
@@ -117,6 +134,8 @@ def read_sparql_request() -> SparqlRequest:
     if "update" in url_params:
         raise _refuse_update()
     if request.method == "GET":
+        if request.content_length:
+            raise QueryError("a GET query request has no body: send the query in ?query=")
         params: MultiDict[str, str] = url_params
         query = _single(params, "query")
     elif request.mimetype == FORM_TYPE:
@@ -135,18 +154,20 @@ def read_sparql_request() -> SparqlRequest:
                 "an application/sparql-query body is the query; do not also send ?query="
             )
         params = url_params
-        charset = request.mimetype_params.get("charset", "utf-8")
+        charset = request.mimetype_params.get("charset", "utf-8").strip().lower()
+        if charset not in ("utf-8", "utf8"):
+            raise QueryError(
+                f"UTF-8 is the only charset of {QUERY_TYPE} (SPARQL 1.1 Protocol 2.1.3), "
+                f"not {charset}"
+            )
         try:
-            query = request.get_data().decode(charset)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise QueryError(f"the query body is not valid {charset} text: {exc}") from exc
+            query = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"the query body is not valid UTF-8 text: {exc}") from exc
     elif request.mimetype == UPDATE_TYPE:
         raise _refuse_update()
     else:
-        raise UnsupportedMediaType(
-            f"POST a query as {FORM_TYPE} (query=...) or as {QUERY_TYPE}, "
-            f"not as {request.mimetype or 'a body without Content-Type'}"
-        )
+        raise _unsupported_body(request.mimetype)
     return SparqlRequest(
         query=query,
         default_graphs=_graph_iris(params, "default-graph-uri"),
@@ -177,38 +198,67 @@ def choose_format(
     return chosen
 
 
+@bp.route("/sparql/", methods=["GET", "POST"])  # registered second: URLs use /sparql
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response | str:
     """Answer a SPARQL query, or describe the service when there is none."""
-    settings = get_settings()
     req = read_sparql_request()
     if req.query is None:
-        return service_description()
-    form = check_query(req.query, service_allowlist=settings.service_targets)
+        return service_description(req.formats)
+    return answer_query(
+        req.query,
+        default_graphs=req.default_graphs,
+        named_graphs=req.named_graphs,
+        formats=req.formats,
+    )
+
+
+def answer_query(
+    query: str,
+    *,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+    formats: tuple[str, ...] = (),
+    title: str = "Query result",
+) -> Response:
+    """Guard, run (in the app's query runner) and answer one query, negotiated by Accept.
+
+    The one path every client query takes: /sparql, /queries/NAME, the Linked Data pages
+    and the Graph Store read side all come through here.
+    """
+    settings = get_settings()
+    form = check_query(query, service_allowlist=settings.service_targets)
     graph = form in ("CONSTRUCT", "DESCRIBE")
     offers = conneg.GRAPH_OFFERS if graph else conneg.RESULT_OFFERS
-    fmt = choose_format(request.headers.get("Accept"), req.formats, offers)
+    fmt = choose_format(request.headers.get("Accept"), formats, offers)
     html = fmt.name == "html"
     job = QueryJob(
-        sparql=req.query,
+        sparql=query,
         result_format="json" if html or graph else fmt.name,
         graph_format="turtle" if html or not graph else fmt.name,
         max_rows=settings.max_rows,
         service_allowlist=settings.service_targets,
-        default_graphs=req.default_graphs,
-        named_graphs=req.named_graphs,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
         union_default_graph=settings.union_default_graph,
+        base_iri=settings.base_iri,
     )
-    outcome = execute(get_kb(), job)
+    outcome = get_runner().run(job)
     if html:
-        response = Response(_render_html_result(req.query, outcome), mimetype="text/html")
+        body = _render_html_result(query, outcome, title=title)
+        response = Response(body, mimetype="text/html")
     else:
         response = Response(outcome.body, mimetype=fmt.media_type)
-    response.headers["SRKB-Row-Limit"] = str(settings.max_rows)
-    response.headers["SRKB-Truncated"] = "true" if outcome.truncated else "false"
-    response.headers["SRKB-Rows"] = str(outcome.rows)
+    add_result_headers(response, outcome)
     response.vary.add("Accept")
     return response
+
+
+def add_result_headers(response: Response, outcome: QueryOutcome) -> None:
+    """SRKB-Rows, SRKB-Row-Limit and SRKB-Truncated: how much of the answer was sent."""
+    response.headers["SRKB-Row-Limit"] = str(get_settings().max_rows)
+    response.headers["SRKB-Truncated"] = "true" if outcome.truncated else "false"
+    response.headers["SRKB-Rows"] = str(outcome.rows)
 
 
 # --------------------------------------------------------------------------- HTML results
@@ -244,9 +294,10 @@ def _describe_href(iri: str) -> str | None:
     return url_for("sparql.endpoint", query=query)
 
 
-def _render_html_result(query: str, outcome: QueryOutcome) -> str:
+def _render_html_result(query: str, outcome: QueryOutcome, *, title: str) -> str:
     settings = get_settings()
     context: dict[str, Any] = {
+        "title": title,
         "query": query,
         "outcome": outcome,
         "max_rows": settings.max_rows,
@@ -267,45 +318,125 @@ def _render_html_result(query: str, outcome: QueryOutcome) -> str:
 
 
 # --------------------------------------------------------------------------- description
-def service_description() -> Response | str:
-    """SPARQL 1.1 Service Description in Turtle, or the query form for a browser."""
-    fmt = conneg.negotiate(request.headers.get("Accept"), conneg.DESCRIPTION_OFFERS)
+def _sd_triples(endpoint_url: str) -> list[ox.Triple]:
+    """The service description: the service, its dataset (VoID figures) and its graphs."""
     settings = get_settings()
-    if fmt is not None and fmt.name == "html":
+    release = get_release()
+    service = ox.BlankNode("service")
+    dataset = ox.NamedNode(settings.base_iri)
+    default_graph = ox.BlankNode("defaultGraph")
+    rdf_type = ox.NamedNode(PREFIXES["rdf"] + "type")
+
+    def iri(value: str) -> ox.NamedNode:
+        return ox.NamedNode(value)
+
+    def integer(n: int) -> ox.Literal:
+        return ox.Literal(str(n), datatype=iri(PREFIXES["xsd"] + "integer"))
+
+    out = [
+        ox.Triple(service, rdf_type, iri(SD.Service)),
+        ox.Triple(service, iri(SD.endpoint), iri(endpoint_url)),
+        ox.Triple(service, iri(SD.supportedLanguage), iri(SD.SPARQL11Query)),
+        ox.Triple(service, iri(SD.defaultDataset), dataset),
+        ox.Triple(
+            service,
+            iri(PREFIXES["dcterms"] + "description"),
+            ox.Literal(
+                "srkb source-reliability knowledge base: read-only SPARQL 1.1 query "
+                f"endpoint. At most {settings.max_rows} rows per response (SRKB-Truncated "
+                f"header); each query may run {settings.query_timeout_s:g} s; requests up "
+                f"to {settings.max_request_bytes} bytes. Each source text's facts are in "
+                "their own named graph: query with GRAPH ?g { ... }. SRKB-Release names the "
+                "exact data an answer came from (dumps under /dumps/)."
+            ),
+        ),
+        ox.Triple(dataset, rdf_type, iri(SD.Dataset)),
+        ox.Triple(dataset, iri(SD.defaultGraph), default_graph),
+        ox.Triple(default_graph, rdf_type, iri(SD.Graph)),
+        ox.Triple(
+            default_graph,
+            iri(VOID.triples),
+            integer(release.triples if settings.union_default_graph else 0),
+        ),
+    ]
+    for name in _SD_FORMATS:
+        out.append(ox.Triple(service, iri(SD.resultFormat), iri(_FORMATS_NS + name)))
+    if settings.union_default_graph:
+        out.append(ox.Triple(service, iri(SD.feature), iri(SD.UnionDefaultGraph)))
+    if settings.service_targets:
+        out.append(ox.Triple(service, iri(SD.feature), iri(SD.BasicFederatedQuery)))
+    for graph, quads in release.graphs:
+        named = ox.BlankNode(f"g{len(out)}")
+        described = ox.BlankNode(f"d{len(out)}")
+        out += [
+            ox.Triple(dataset, iri(SD.namedGraph), named),
+            ox.Triple(named, rdf_type, iri(SD.NamedGraph)),
+            ox.Triple(named, iri(SD.name), iri(graph)),
+            ox.Triple(named, iri(SD.graph), described),
+            ox.Triple(described, rdf_type, iri(SD.Graph)),
+            ox.Triple(described, iri(VOID.triples), integer(quads)),
+        ]
+    return out + void_triples(release, settings.base_iri)
+
+
+def service_description(formats: tuple[str, ...] = ()) -> Response | str:
+    """SPARQL 1.1 Service Description with VoID figures, or the query form for a browser."""
+    fmt = choose_format(request.headers.get("Accept"), formats, conneg.DESCRIPTION_OFFERS)
+    settings = get_settings()
+    if fmt.name == "html":
         return render_template(
             "sparql_form.html", examples=EXAMPLES, max_rows=settings.max_rows, query=""
         )
-    endpoint_url = url_for("sparql.endpoint", _external=True)
-    g = Graph()
-    g.bind("sd", SD)
-    g.bind("void", VOID)
-    g.bind("dcterms", DCTERMS)
-    service = BNode("service")
-    g.add((service, RDF.type, SD.Service))
-    g.add((service, SD.endpoint, URIRef(endpoint_url)))
-    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    for name in _SD_FORMATS:
-        g.add((service, SD.resultFormat, URIRef(_FORMATS_NS + name)))
-    g.add(
-        (
-            service,
-            DCTERMS.description,
-            Literal(
-                "srkb source-reliability knowledge base: read-only SPARQL 1.1 query "
-                f"endpoint. At most {settings.max_rows} rows per response (SRKB-Truncated "
-                f"header); requests up to {settings.max_request_bytes} bytes. Each source "
-                "text's facts are in their own named graph: query with GRAPH ?g { ... }."
-            ),
-        )
-    )
-    dataset = BNode("dataset")
-    g.add((service, SD.defaultDataset, dataset))
-    g.add((dataset, RDF.type, SD.Dataset))
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, RDFS.label, Literal("srkb knowledge base")))
-    g.add((dataset, VOID.triples, Literal(store_summary().quads)))
-    g.add((dataset, VOID.sparqlEndpoint, URIRef(endpoint_url)))
-    body = g.serialize(format="turtle")
-    response = Response(body, mimetype=conneg.TURTLE.media_type)
+    triples = _sd_triples(url_for("sparql.endpoint", _external=True))
+    prefixes = {"sd": str(SD), "void": str(VOID)}
+    prefixes.update({p: PREFIXES[p] for p in ("dcterms", "xsd", "owl", "prov", "schema")})
+    body = _serialize_graph(triples, fmt.name, prefixes)
+    response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response
+
+
+def _serialize_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> bytes:
+    from kb.results import write_graph
+
+    return write_graph(triples, fmt, prefixes=prefixes)
+
+
+# --------------------------------------------------------------------------- no updates
+@bp.route("/update", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def update() -> Response:
+    """There is no SPARQL Update here; say why (see the README's "Updates" section)."""
+    raise QueryForbiddenError(
+        "SPARQL Update is switched off on srkb: every fact is derived from an ingested text "
+        "and carries its provenance, and the ratings are computed from them, so arbitrary "
+        "updates would leave facts without provenance and grades out of date. Change the "
+        "knowledge base with `srkb ingest` and `srkb remove`, then restart `srkb serve`."
+    )
+
+
+# --------------------------------------------------------------------------- graph store
+@bp.route("/graph-store", methods=["GET"])
+def graph_store() -> Response:
+    """Graph Store Protocol, read side: ``?graph=IRI`` (one named graph) or ``?default``."""
+    graph_iris = request.args.getlist("graph")
+    default = "default" in request.args
+    if default == bool(graph_iris) or len(graph_iris) > 1:
+        raise QueryError("give exactly one of ?graph=IRI or ?default")
+    if default:
+        # The query's default graph: the union of the named graphs unless
+        # SRKB_UNION_DEFAULT_GRAPH is off (then the store's own, empty, default graph).
+        query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        return answer_query(
+            query, formats=tuple(request.args.getlist("format")), title="The default graph"
+        )
+    (graph,) = graph_iris
+    try:
+        node = ox.NamedNode(graph)
+    except ValueError as exc:
+        raise QueryError(f"graph {graph!r} is not an absolute IRI: {exc}") from exc
+    if not get_kb().has_graph(graph):
+        raise NotFoundError(f"this store has no graph {graph}")
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {node} {{ ?s ?p ?o }} }}"
+    return answer_query(
+        query, formats=tuple(request.args.getlist("format")), title=f"Graph {graph}"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import signal
 import time
 from collections.abc import Iterator
@@ -89,13 +90,14 @@ def select(endpoint: str, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
 
-def test_startup_line_names_the_url_quads_and_snapshot(server: LiveServer) -> None:
+def test_startup_line_names_the_url_quads_release_and_snapshot(server: LiveServer) -> None:
     lines = [ln for ln in server.stderr().splitlines() if ln.startswith("srkb: serving")]
-    assert lines == [
-        f"srkb: serving {server.url} ({server.quads} quads, snapshot "
-        + lines[0].split("snapshot ", 1)[1]
-    ]
-    assert "/snapshots/" in lines[0]
+    assert len(lines) == 1
+    assert re.fullmatch(
+        rf"srkb: serving {re.escape(server.url)} \({server.quads} quads, "
+        r"release sha256:[0-9a-f]{64}, snapshot \S+/snapshots/\S+\)",
+        lines[0],
+    ), lines[0]
     assert server.quads > 0
 
 
@@ -211,7 +213,10 @@ def test_home_page_and_health(server: LiveServer) -> None:
     assert resp.status == 200 and "claims" in page and "Who said what" in page
     conn.request("GET", "/healthz")
     resp = conn.getresponse()
-    assert json.loads(resp.read()) == {"ok": True, "quads": server.quads}
+    health = json.loads(resp.read())
+    assert health["ok"] is True and health["quads"] == server.quads
+    assert health["release"] == resp.getheader("SRKB-Release")
+    assert health["queries"]["mode"] == "processes" and health["queries"]["ready"] >= 1
     conn.close()
 
 

@@ -387,10 +387,48 @@ def test_413_for_chunked_body_without_length(
     assert resp.status_code == 200 and resp.get_json()["boolean"] is True
 
 
-def test_unsupported_post_body_is_415(client: FlaskClient) -> None:
-    resp = client.post("/sparql", data=b'{"query": "ASK {}"}', content_type="application/json")
-    assert resp.status_code == 415
-    assert "application/sparql-query" in resp.get_json()["message"]
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"query": "ASK {}"}', "application/json"),
+        (b"ASK {}", "text/plain"),
+        (b"query=ASK%20%7B%7D", None),  # a form body without its media type
+        (b"ASK {}", None),  # a query body without its media type
+    ],
+)
+def test_a_post_body_of_another_media_type_is_400(
+    client: FlaskClient, body: bytes, content_type: str | None
+) -> None:
+    resp = client.post("/sparql", data=body, content_type=content_type)
+    assert resp.status_code == 400
+    message = resp.get_json()["message"]
+    assert "application/sparql-query" in message and "x-www-form-urlencoded" in message
+
+
+def test_only_utf8_query_bodies(client: FlaskClient) -> None:
+    resp = client.post(
+        "/sparql",
+        data="ASK {}".encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
+    assert resp.status_code == 400
+    assert "UTF-8" in resp.get_json()["message"]
+    resp = client.post("/sparql", data=b"ASK { \xff }", content_type="application/sparql-query")
+    assert resp.status_code == 400
+    resp = client.post(
+        "/sparql", data=b"ASK {}", content_type="application/sparql-query; charset=utf-8"
+    )
+    assert resp.status_code == 200
+
+
+def test_a_get_with_a_body_is_400(client: FlaskClient) -> None:
+    resp = client.get("/sparql", query_string={"query": "ASK {}"}, data=b"ASK {}")
+    assert resp.status_code == 400
+
+
+def test_the_endpoint_answers_with_a_trailing_slash_too(client: FlaskClient) -> None:
+    resp = client.get("/sparql/", query_string={"query": ASK_TRUE})
+    assert resp.status_code == 200 and resp.get_json()["boolean"] is True
 
 
 def test_other_methods_are_405_in_the_error_shape(client: FlaskClient) -> None:
@@ -606,7 +644,10 @@ def test_service_description_without_query(client: FlaskClient) -> None:
 def test_healthz_reports_the_quad_count(client: FlaskClient, kb: KnowledgeBase) -> None:
     resp = client.get("/healthz")
     assert resp.status_code == 200
-    assert resp.get_json() == {"ok": True, "quads": kb.quad_count()}
+    body = resp.get_json()
+    assert body["ok"] is True and body["quads"] == kb.quad_count()
+    assert body["release"] == resp.headers["SRKB-Release"]
+    assert body["queries"]["mode"] == "inline"
 
 
 def test_create_app_opens_a_snapshot_read_only(tmp_path: Path) -> None:
@@ -622,3 +663,75 @@ def test_create_app_opens_a_snapshot_read_only(tmp_path: Path) -> None:
     # The primary store is free for `srkb ingest` while the app serves the snapshot.
     with KnowledgeBase.open(data) as primary:
         assert primary.quad_count() == served.quad_count()
+
+
+# --------------------------------------------------------------------------- datasets, escapes
+def test_from_names_a_graph_of_the_store_and_is_never_fetched(
+    client: FlaskClient, listener: Listener
+) -> None:
+    query = "SELECT ?s WHERE { ?s ?p ?o }"
+    resp = ask(client, f"SELECT ?s FROM <{listener.url}> WHERE {{ ?s ?p ?o }}")
+    assert resp.status_code == 200 and parse_select(resp.data, "json") == []
+    resp = ask(client, f"SELECT ?s FROM NAMED <{listener.url}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
+    assert resp.status_code == 200 and parse_select(resp.data, "json") == []
+    assert listener.settle() == 0
+    # FROM is honoured (not replaced by srkb's union default graph)...
+    from_gaz = ask(client, query.replace("WHERE", f"FROM <{GAZ_GRAPH}> WHERE"))
+    subjects = {r["s"] for r in parse_select(from_gaz.data, "json")}
+    assert subjects == {BASE + "entity/reuters", BASE + "entity/aldar-xelil", BASE + "entity/sdf"}
+    # ... and the protocol's dataset replaces it as a whole.
+    resp = ask(
+        client,
+        query.replace("WHERE", f"FROM <{GAZ_GRAPH}> WHERE"),
+        **{"named-graph-uri": TEXT_GRAPH},
+    )
+    assert parse_select(resp.data, "json") == []
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_service_iris_are_checked_as_the_engine_reads_them(
+    client: FlaskClient, listener: Listener, method: str
+) -> None:
+    escaped = f"<\\u0068ttp://127.0.0.1:{listener.port}/sparql>"
+    resp = ask(client, f"SELECT * WHERE {{ SERVICE {escaped} {{ ?s ?p ?o }} }}", method)
+    assert resp.status_code == 403
+    assert listener.settle() == 0
+
+
+def test_relative_iris_resolve_against_the_base_iri(client: FlaskClient) -> None:
+    resp = ask(client, "DESCRIBE <claim/c1>", accept="application/n-triples")
+    got = Graph().parse(data=resp.data, format="nt")
+    assert (URIRef(BASE + "claim/c1"), URIRef(SRKB + "dateText"), Literal("On April 4")) in got
+
+
+@pytest.mark.parametrize(
+    ("iri", "allowlist", "allowed"),
+    [
+        ("http://wikidata.example/sparql", ["wikidata.example"], True),
+        ("https://wikidata.example:8443/x", ["wikidata.example"], True),
+        ("http://wikidata.example.evil/sparql", ["wikidata.example"], False),
+        ("http://wikidata.example@evil/sparql", ["wikidata.example"], False),
+        ("http://q.example/sparql", ["http://q.example/sparql"], True),
+        ("http://q.example/sparql/x", ["http://q.example/sparql"], True),
+        ("http://q.example/sparqlx", ["http://q.example/sparql"], False),
+        ("https://q.example/sparql", ["http://q.example/sparql"], False),
+        ("http://q.example:81/sparql", ["http://q.example/"], False),
+        ("http://q.example:80/sparql", ["http://q.example/"], True),
+        ("sparql", ["q.example"], False),
+        ("ftp://q.example/", ["q.example"], False),
+        ("anything", ["*"], True),
+        ("http://q.example/", [], False),
+    ],
+)
+def test_allowlist_compares_parsed_iris(iri: str, allowlist: list[str], allowed: bool) -> None:
+    from kb.sparql_guard import target_allowed
+
+    assert target_allowed(iri, allowlist) is allowed
+
+
+def test_an_allowlisted_service_passes_the_guard(kb: KnowledgeBase, listener: Listener) -> None:
+    """Control for the allowlist: the query reaches the engine (which then connects)."""
+    client = create_app(settings(service_allowlist="127.0.0.1"), kb=kb).test_client()
+    resp = ask(client, f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}")
+    assert resp.status_code == 200, resp.data
+    assert listener.settle() >= 1

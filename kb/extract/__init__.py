@@ -6,6 +6,10 @@ Public API (other code calls exactly this)::
     ex = extract(text, document_date=None, article_end=None)   # -> model.Extraction
     to_score_json(ex)                                           # -> dict for the scorer / --json
 
+    from kb.extract import extract_document, looks_like_json_document
+    if looks_like_json_document(text):                          # the JSON document form
+        ex = extract_document(json.loads(text))                 # InputError on bad structure
+
 ``extract`` is pure and deterministic; patterns and the gazetteer are read once per
 process. It never raises on a ``str``: a text that trips a bug yields an empty
 extraction (logged), so one bad document cannot stop a batch.
@@ -16,13 +20,23 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from .jsondoc import extract_document, looks_like_json_document
 from .model import Extraction, Segment, Span
 from .output import to_score_json
 from .pipeline import STAGES, Stage, freeze, run
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["STAGES", "Extraction", "Stage", "extract", "extract_strict", "to_score_json"]
+__all__ = [
+    "STAGES",
+    "Extraction",
+    "Stage",
+    "extract",
+    "extract_document",
+    "extract_strict",
+    "looks_like_json_document",
+    "to_score_json",
+]
 
 
 def extract_strict(

@@ -1,4 +1,7 @@
-"""``python -m kb.extract FILE``: print the extraction JSON of one text ("-" reads stdin)."""
+"""``python -m kb.extract FILE``: print the extraction JSON of one text ("-" reads stdin).
+
+A file holding the JSON document form (see kb/extract/jsondoc.py) is read as such.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import extract, to_score_json
+from kb.errors import InputError
+
+from . import extract, extract_document, looks_like_json_document, to_score_json
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
         except OSError as exc:
             print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2
-    ex = extract(text, document_date=args.date, article_end=args.article_end)
+    if looks_like_json_document(text):
+        try:
+            ex = extract_document(json.loads(text))
+        except InputError as exc:
+            print(f"{args.file}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        ex = extract(text, document_date=args.date, article_end=args.article_end)
     sys.stdout.write(json.dumps(to_score_json(ex), ensure_ascii=False) + "\n")
     return 0
 

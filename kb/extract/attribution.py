@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dates import find_dates
+from .dates import DATE_RX, find_dates
 from .doc import Doc, EntityState, Sentence
 from .lexicon import OPEN_QUOTES, alternation, load_lexicon
-from .model import Claim, ModalityName
+from .model import Claim, Mention, ModalityName, Span
 from .references import SourceContext
 
 _ARMED = frozenset({"ArmedGroup", "MilitaryForce", "PoliticalOrganisation"})
@@ -49,6 +49,15 @@ _GROUP_NOUN_TYPES: dict[str, frozenset[str]] = {
     "observatory": _MEDIA | {"OfficialBody"},
     "government": frozenset({"State", "OfficialBody"}),
     "authorities": frozenset({"State", "OfficialBody"}),
+    "rebels": frozenset({"ArmedGroup", "PoliticalOrganisation"}),
+    "militants": frozenset({"ArmedGroup"}),
+    "insurgents": frozenset({"ArmedGroup"}),
+    "fighters": frozenset({"ArmedGroup"}),
+    "jihadists": frozenset({"ArmedGroup"}),
+    "paramilitaries": frozenset({"ArmedGroup"}),
+    "mission": frozenset({"OfficialBody"}),
+    "firm": frozenset({"OfficialBody"}),
+    "company": frozenset({"OfficialBody"}),
 }
 
 
@@ -73,6 +82,7 @@ class _Rules:
     group_tail: re.Pattern[str]
     ref_phrase: re.Pattern[str]
     by_agent: re.Pattern[str]
+    denial: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -86,18 +96,22 @@ def _rules() -> _Rules:
         negated=re.compile(
             rf"(?:n't|(?<![\w'-]){alternation(lex.negations)})(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE
         ),
-        aux_tail=re.compile(rf"(?<![\w'-]){alternation(lex.auxiliaries)}[\s,]*$", re.IGNORECASE),
+        aux_tail=re.compile(
+            rf"(?<![\w'-])(?:{alternation(lex.auxiliaries)}|[a-z]{{3,}}ly)[\s,]*$", re.IGNORECASE
+        ),
         pronoun_tail=re.compile(rf"(?<![\w'-])(?P<p>{alternation(lex.subject_pronouns)})\s*$"),
         excluded_tail=re.compile(rf"(?<![\w'-]){alternation(lex.speaker_excluded)}\s*$"),
         unnamed_tail=re.compile(
             r"(?:^|[,;:(]\s*|(?<![\w-])(?:and|but|while|whereas|however|meanwhile|as|that|when|where|since)\s+)"
             rf"(?P<np>(?:[^\s,;:()\"\u201c\u201d]+\s+){{0,4}}?(?i:{nouns})"
-            r"(?:\s+(?:of|in|from|near|inside|across)\s+[^,;:()\"\u201c\u201d]{1,40}?)?)\s*$"
+            r"(?:\s+(?:of|in|from|near|inside|across|at|reached|contacted|interviewed|speaking|familiar|"
+            r"close|based|living|working|who)\s+[^,;:()\"\u201c\u201d]{1,50}?)?)\s*$"
         ),
         group_tail=re.compile(
             r"(?<![\w-])(?P<ref>[Tt]he\s+(?P<noun>group|militia|movement|faction|organi[sz]ation|force|forces|army|"
             r"military|ministry|agency|outlet|channel|newspaper|monitor|observatory|office|body|coalition|alliance|"
-            r"administration|government|command|council|authorities))\s*$"
+            r"administration|government|command|council|authorities|rebels|militants|insurgents|fighters|"
+            r"jihadists|paramilitaries|mission|firm|company))\s*$"
         ),
         unnamed_head=re.compile(rf"(?i)(?<![\w-]){nouns}(?![\w-])"),
         according=re.compile(
@@ -112,6 +126,11 @@ def _rules() -> _Rules:
         question=re.compile(r"\?[\s.!\"\u201d')\]]*$"),
         ref_phrase=re.compile(rf"(?:the|this|that)\s+(?:\w+\s+)?(?P<noun>{ref_nouns})\b"),
         by_agent=re.compile(r"\s+by\s+(?:the\s+)?"),
+        denial=re.compile(
+            rf",\s*(?:an?|the)\s+(?:\w+\s+)?(?:{alternation(lex.denied_objects)})\s+(?:that\s+|which\s+)?"
+            r"(?P<subj>[^,;:]{2,60}?)\s+(?:(?:has|have|had|was|were)\s+)?(?:[a-z]+ly\s+)?"
+            r"(?P<verb>denied|rejected|disputed|dismissed|refuted|denies|rejects|disputes|dismisses)\b"
+        ),
         unnamed_before=re.compile(
             r"(?:^|[,;:(]\s*|(?<![\w-])(?:and|but|while|whereas|however|meanwhile|as|that|when)\s+)"
             rf"(?P<np>(?:[^\s,;:()\"\u201c\u201d]+\s+){{0,3}}?(?i:{nouns}))\s+(?:at|from|with|of|for|in)\s+(?:the\s+)?$"
@@ -135,7 +154,76 @@ _PASSIVE_KEYS = (
     "believed",
 )
 
+_LAST_WORD = re.compile(r"\s+([a-z][a-z-]+)\s*$")
+_LEAD_WORDS = re.compile(r"(?:(?:[a-z][\w-]*(?:'s)?|[A-Z][\w-]*'s)\s+){1,5}")
+_GAVE_NAME = re.compile(r"\bgave (?:only )?(?:his|her) (?:first |full )?name as\s+")
+_IN_STATEMENT_ON = re.compile(
+    r"\s(?:in|with)\s+an?\s+(?:\w+\s+){0,2}?(?:statement|post|video|message|tweet|communiqu\u00e9|"
+    r"communique|speech|broadcast)\s+(?:(?:posted|published|broadcast|aired|carried|released)\s+)?"
+    r"(?:on|by|via)\s+"
+)
+_QUOTED_BY = re.compile(r"\s(?:quoted|cited|interviewed|contacted)\s+by\s+(?:the\s+)?")
+_THROUGH = re.compile(r"\s(?:through|via)\s+")
+_PARTICIPLE = re.compile(r",\s*(?:saying|adding|writing|claiming|stating)(?=\s)")
+_DET_BEFORE = re.compile(r"(?:[Tt]he|[Aa]n?|[Tt]wo|[Ss]everal|[Ss]ome|[Tt]hree)\s+$")
+_HABITUAL = re.compile(
+    r"(?i)\b(?:every (?:single )?(?:day|week|month|time|year)|all the time|always|constantly|"
+    r"again and again|each time)\b"
+)
+_POINTER_CONTENT = re.compile(
+    r"(?i)(?:the same\b|so\b|nothing\b|otherwise\b|something (?:similar|like that)\b|"
+    r"(?:it|this|that|things)\W*$)"
+)
+_FREE_RELATIVE = re.compile(r"(?i)\bwhat(?:ever)?\s+(?:\S+\s+){1,3}$")
+_NOUN_USE = re.compile(
+    r"\s+(?:are|were|is|was|have|had|has|seem|seemed|do|did|don't|didn't|can|cannot|can't|"
+    r"should|must|need|tend|remain)\b"
+)
+_ACTION_VERBS = frozenset({"posted", "published", "shared", "released", "tweeted"})
+_COMPLEMENT = re.compile(
+    r"[^.;]{0,60}?(?:\bthat\b|\bsaying\b|\bclaiming\b|\bit said\b|\bthey said\b|:|\u201c|\")"
+)
+_TELLING = re.compile(r",\s*(?:telling|speaking to|talking to|in an interview with)\s+")
+_FRONTED_VIA = re.compile(
+    r"(?:In|in)\s+an?\s+(?:\w+\s+){0,2}(?:statement|post|video|message|speech|address|broadcast|"
+    r"interview|briefing|communiqu\u00e9|communique|update)\s+(?:\w+\s+)?(?:on|by|to|with)\s+"
+)
+_CITING = re.compile(r",\s*(?:citing|quoting)\s+")
+_CLAUSE_END = re.compile(r"[,;]")
+_THAT_START = re.compile(r"(?:that|whether|how|if)\b")
+_THAT_HERE = re.compile(r"that\s+")
+_GROUP_MEMBERS = re.compile(
+    r"(?i)\b(?:rebels|fighters|militants|insurgents|members|forces|troops|militiamen|gunmen)\b"
+)
+_OWNER_TAIL = re.compile(r"\s*[\w'-]+'s\s*$")
+_CONTENT_TAIL = re.compile(
+    r",\s*(?:telling|speaking to|adding|according to|citing|quoting|in an interview with)\b"
+    r"|,\s*(?:a|an)\s+(?:\w+\s+)?(?:claim|charge|allegation|accusation|report|assertion|account)s?\s"
+)
+_IN_A_STATEMENT = re.compile(
+    r"(?:in|on)\s+(?:an?|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:report|statement|video|post|"
+    r"message|interview|speech|address|briefing|update|communiqu\u00e9|communique)\b"
+    r"[^,;:.]{0,60}?\s+that\s+"
+)
+_DENIED_THIS = re.compile(
+    r"\s+(?:the|this|that|these|those|its|their|his|her|an|a|any)\s+(?:\w+\s+){0,2}?"
+    r"(?:claims?|charges?|allegations?|accusations?|reports?|accounts?|assertions?|statements?|"
+    r"version|figures|story)\b|\s+(?:it|this|that)\b"
+)
+_BY_SOURCE = re.compile(r"\sby\s+")
+_CLAUSE_SPLIT = re.compile(
+    r";\s+|\s(?:as|while|whereas)\s(?=(?:[\w'-]+\s+){0,7}?[A-Z][\w'-]*\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:says?|said|claims?|claimed|reports?|reported|accuses|accused|denies|denied|warns?|warned|"
+    r"posted|wrote|tweeted|announced|told|insisted|urged|called|demanded)\b)"
+)
+_ISSUERS = frozenset({"MilitaryForce", "OfficialBody"})
+_OF_ORG = re.compile(r"\s(?:of|from)\s+(?:the\s+)?(?=\S)")
+
 # Trailing words that cut an unnamed phrase after "according to".
+_SRC_KEEP = re.compile(
+    r"\b(?:familiar with|close to|briefed on|with knowledge of|aware of|involved in)\s+[^,;:.]+?"
+    r"(?=\s(?:in|on|at|who|which|that|during|after|before|while|and|but|as|if|because|since)\s|$)"
+)
 _SRC_CUT = re.compile(
     r"\s(?:in|on|at|who|which|that|from|during|after|before|with|while|and|but|for|to|as|if|because|since)\s"
 )
@@ -143,10 +231,24 @@ _SRC_CUT = re.compile(
 
 @dataclass
 class _Agent:
-    """A resolved speaker or channel."""
+    """A resolved speaker or channel; ``org`` is set when an organisation speaks for itself."""
 
     speaker: str | None = None
     via: str | None = None
+    org: str | None = None
+    implicit: bool = False  # ``via`` is only the speaker's organisation ("a WFP spokeswoman")
+
+    def with_via(self, via: str) -> _Agent:
+        """The same statement carried by ``via`` ("said on Telegram", "told Reuters")."""
+        if self.org:  # the organisation becomes the speaker, the channel the relay
+            return _Agent(self.org, via)
+        if self.implicit:
+            return _Agent(self.speaker, via)
+        if self.speaker and self.via in (None, self.speaker):
+            return _Agent(self.speaker, via)
+        if self.speaker is None and self.via is None:
+            return _Agent(None, via)
+        return self
 
 
 def _unquoted(doc: Doc) -> str:
@@ -173,15 +275,22 @@ class _Reader:
         self.lex = load_lexicon()
         self.text = _unquoted(doc) if doc.quotes else doc.norm
         self.last: dict[int, _Agent] = {}  # segment -> agent of its last claim
+        self.last_claim: dict[int, Claim] = {}  # segment -> its last claim
+        self.recent: dict[int, list[str]] = {}  # segment -> organisations that spoke, in order
         self.starts: list[int] = []
 
     # ------------------------------------------------------------------ agents
     def agent_of(self, ent: EntityState) -> _Agent:
+        """Person: the speaker. Medium: the relay. An official body issuing its own
+        statement: the relay, speaker null (gold CONVENTIONS). Any other organisation
+        (armed group, state, party): both, since annotators put it in either slot."""
         if ent.is_person:
             return _Agent(speaker=ent.key)
         if ent.is_media:
             return _Agent(via=ent.key)
-        return _Agent(speaker=ent.key, via=ent.key)
+        if "OfficialBody" in ent.types and not ent.types & {"ArmedGroup", "State"}:
+            return _Agent(via=ent.key, org=ent.key)
+        return _Agent(speaker=ent.key, via=ent.key, org=ent.key)
 
     def unnamed(self, s: int, e: int, *, according: bool = False) -> _Agent:
         phrase = self.doc.norm[s:e].strip()
@@ -190,7 +299,7 @@ class _Reader:
         channel = head not in self.lex.unnamed_people
         ent = self.doc.unnamed(s, e, channel=channel)
         if according:
-            return _Agent(speaker=ent.key if not channel else None, via=ent.key)
+            return _Agent(speaker=ent.key) if not channel else _Agent(via=ent.key)
         return _Agent(speaker=ent.key, via=ent.key if channel else None)
 
     def subject(self, sent: Sentence, pos: int, kind: str) -> tuple[_Agent, int] | None:
@@ -200,12 +309,17 @@ class _Reader:
         while p > sent.start and t[p - 1].isspace():
             p -= 1
         for _ in range(4):
-            m = r.aux_tail.search(t, max(sent.start, p - 40), p)
-            if not m:
+            am = r.aux_tail.search(t, max(sent.start, p - 40), p)
+            if not am:
                 break
-            p = m.start()
+            p = am.start()
             while p > sent.start and t[p - 1].isspace():
                 p -= 1
+        gm = _GAVE_NAME.search(t, max(sent.start, p - 80), p)
+        if gm:  # "A spokesman ..., who gave his name as Lway Yay Oo, told": the named person
+            named = doc.mention_starting_at(gm.end())
+            if named is not None and doc.entities[named.entity].is_person:
+                return _Agent(speaker=named.entity), named.span.start
         if p > sent.start and t[p - 1] == ",":
             inner = p - 1
             while inner > sent.start and t[inner - 1].isspace():
@@ -213,7 +327,7 @@ class _Reader:
             m = doc.mention_ending_at(inner)
             if (
                 m is not None
-                and doc.entities[m.entity].is_person
+                and not doc.entities[m.entity].is_unnamed
                 and t[max(sent.start, m.span.start - 2) : m.span.start].strip() == ","
             ):
                 p = inner  # "The governor of X, Oleh Kiper, said": the name is the appositive
@@ -223,7 +337,26 @@ class _Reader:
                     p = q
                     while p > sent.start and t[p - 1].isspace():
                         p -= 1
+        if p > sent.start and t[p - 1] == ")":  # "Doctors Without Borders (MSF) said"
+            q = t.rfind("(", max(sent.start, p - 20), p)
+            if q > sent.start:
+                p = q
+                while p > sent.start and t[p - 1].isspace():
+                    p -= 1
         m = doc.mention_ending_at(p)
+        if m is None:  # "Civil Defence crews said", "the Al-Qahera News channel reported"
+            m, member = self.mention_before_nouns(sent.start, p)
+            if m is not None and member:  # people of the body speak: "UN experts said"
+                ent = doc.entities[m.entity]
+                if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
+                    return None
+                s0 = m.span.start
+                det = _DET_BEFORE.search(t, max(sent.start, s0 - 12), s0)
+                if det:
+                    s0 = det.start()
+                people = doc.unnamed(s0, p, channel=False)
+                via = ent.key if ent.types & _ISSUERS or ent.is_media else None
+                return _Agent(people.key, via, implicit=via is not None), s0
         if m is not None:
             ent = doc.entities[m.entity]
             if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
@@ -231,6 +364,8 @@ class _Reader:
             um = (
                 r.unnamed_before.search(t[sent.start : m.span.start]) if not ent.is_person else None
             )
+            if um and _GROUP_MEMBERS.search(um.group("np")):
+                um = None  # "Rebels of the M23 movement said": the group itself speaks
             if um:  # "Analysts at the Institute for the Study of War believe"
                 s0 = sent.start + um.start("np")
                 phrase = self.unnamed(s0, m.span.end)
@@ -275,8 +410,40 @@ class _Reader:
             if re.search(r"(?i)(?<![\w'])(?:my|your|our|I|we|you)(?![\w'])", np):
                 return None
             s = sent.start + um.start("np")
-            return self.unnamed(s, sent.start + um.end("np")), s
+            e = sent.start + um.end("np")
+            om = _OF_ORG.search(t, s, e)
+            if om:  # "Rebels of the M23 movement", "Officials of the ministry": the body speaks
+                owner = doc.mention_starting_at(om.end())
+                if owner is not None and not doc.entities[owner.entity].is_person:
+                    return self.agent_of(doc.entities[owner.entity]), s
+            return self.unnamed(s, e), s
         return None
+
+    def negated(self, lo: int, pos: int) -> bool:
+        """A negation just before the frame at ``pos`` ("didn't mention"), not one inside a
+        name ("Doctors Without Borders said")."""
+        m = self.r.negated.search(self.text, max(lo, pos - 30), pos)
+        return m is not None and not self.doc.overlaps_mention(m.start(), m.start() + 1)
+
+    def mention_before_nouns(self, lo: int, p: int) -> tuple[Mention | None, bool]:
+        """A name followed by up to two lower-case nouns before ``p``, and whether one of
+        them names its people ("crews", "experts") rather than the body ("channel")."""
+        doc, t = self.doc, self.text
+        member = False
+        for _ in range(2):
+            wm = _LAST_WORD.search(t, max(lo, p - 30), p)
+            if not wm:
+                return None, False
+            word = wm.group(1)
+            if word in self.lex.member_nouns:
+                member = True
+            elif word not in self.lex.descriptors:
+                return None, False
+            p = wm.start()
+            m = doc.mention_ending_at(p)
+            if m is not None and not doc.entities[m.entity].is_person:
+                return m, member
+        return None, False
 
     def last_org(self, noun: str, pos: int) -> str | None:
         """The organisation that 'the group' / 'the ministry' at ``pos`` refers back to."""
@@ -292,7 +459,12 @@ class _Reader:
                 return False
             return wanted is None or bool(ent.types & wanted)
 
-        # the subject of the same sentence first ("X did Y, the group said"), then the last before
+        # the organisation that spoke in the last few claims of this segment ("the rebels said"
+        # after the rebels' own statement), then the subject of the same sentence ("X did Y,
+        # the group said"), then the last one named before
+        for key in self.recent.get(doc.segment_at(pos), [])[-3:][::-1]:
+            if fits(key):
+                return key
         for m in doc.mentions_in(sent_start, pos):
             if fits(m.entity):
                 return m.entity
@@ -308,8 +480,9 @@ class _Reader:
         while p < end and t[p] == " ":
             p += 1
         if tell:
-            q = p + 4 if t.startswith("the ", p) else p
-            m = doc.mention_starting_at(q)
+            m = doc.mention_starting_at(p)  # "told The Irrawaddy" (a name with its article)
+            if m is None and t.startswith(("the ", "The "), p):
+                m = doc.mention_starting_at(p + 4)
             if m is not None:
                 ent = doc.entities[m.entity]
                 if ent.is_source_typed and not ent.is_unnamed:
@@ -320,15 +493,73 @@ class _Reader:
                 ent = doc.unnamed(p, p + nm.end(), channel=True)
                 return ent.key, p + nm.end()
             return None, start
-        vm = self.r.via_after.match(t, start, min(end, start + 80))
+        vm = self.r.via_after.match(t, start, min(end, start + 90))
         if vm:
-            m = doc.mention_starting_at(vm.end())
-            if m is not None and doc.entities[m.entity].is_source_typed:
+            m = self.source_at(vm.end(), end)
+            if m is not None:
                 return m.entity, m.span.end
         return None, start
 
+    def source_at(self, p: int, end: int) -> Mention | None:
+        """A named source at ``p``, after at most three lower-case or possessive words
+        ("the group's Al-Masirah TV", "the public broadcaster Suspilne")."""
+        doc = self.doc
+        wm = _LEAD_WORDS.match(self.text, p, end)
+        q = wm.end() if wm else p
+        for start in (q, p) if q != p else (p,):
+            m = doc.mention_starting_at(start)
+            if m is not None:
+                ent = doc.entities[m.entity]
+                if ent.is_source_typed and not ent.is_unnamed:
+                    return m
+        return None
+
+    def via_elsewhere(self, sent: Sentence, after: int) -> str | None:
+        """A channel named away from the verb: ", telling the broadcaster Suspilne that",
+        or a fronted "In a statement read on state broadcaster ORTM, ..."."""
+        t = self.text
+        m = _TELLING.search(t, after, sent.end) or _FRONTED_VIA.match(t, sent.start, sent.end)
+        if m:
+            src = self.source_at(m.end(), sent.end)
+            if src is not None:
+                return src.entity
+        m = _THROUGH.search(t, after, min(sent.end, after + 60)) or _IN_STATEMENT_ON.search(
+            t, after, min(sent.end, after + 60)
+        )  # "... through its station X", "claimed the attack in a statement on Telegram"
+        if m:
+            src = self.source_at(m.end(), sent.end)
+            if src is not None:
+                return src.entity
+        m = _PARTICIPLE.search(t, after, sent.end)  # ", saying in a video posted on Telegram"
+        if m:
+            via, _ = self.via_after(m.end(), sent.end, False)
+            return via
+        return None
+
+    def citing(self, sent: Sentence, after: int) -> _Agent | None:
+        """ ", citing an unnamed Egyptian source" / ", quoting X": who the outlet relays."""
+        doc, t = self.doc, self.text
+        m = _CITING.search(t, after, sent.end)
+        if not m:
+            return None
+        inner = doc.mention_starting_at(m.end() + (4 if t.startswith("the ", m.end()) else 0))
+        if inner is not None:
+            return self.agent_of(doc.entities[inner.entity])
+        e = m.end()
+        stop = _SRC_CUT.search(t, e, sent.end) or _CLAUSE_END.search(t, e, sent.end)
+        e2 = stop.start() if stop else sent.end
+        while e2 > e and t[e2 - 1] in " .,":
+            e2 -= 1
+        if e2 - e < 3 or not self.r.unnamed_head.search(t, e, e2):
+            return None
+        return _Agent(speaker=self.doc.unnamed(e, e2, channel=False).key)
+
     # ------------------------------------------------------------------ claim parts
-    def content(self, sent: Sentence, after: int, verb_start: int) -> tuple[int, int]:
+    def content(
+        self, sent: Sentence, after: int, verb_start: int, subj_start: int | None = None
+    ) -> tuple[int, int]:
+        """The reported clause: a quote that opens the sentence, the clause before a
+        trailing frame ("..., the group said on Monday."), else what follows the verb."""
         doc, t = self.doc, self.text
         s0 = sent.start
         if doc.norm[s0] in OPEN_QUOTES or doc.norm[s0] == '"':
@@ -338,12 +569,32 @@ class _Reader:
                     while b > a and doc.norm[b - 1] in ",. ":
                         b -= 1
                     return (a, b) if a < b else (sent.start, sent.end)
-        tm = self.r.that.search(t, after, min(sent.end, after + 100))
-        a = tm.end() if tm else after
-        while a < sent.end and doc.norm[a] in " ,:;\u2013\u2014-":
-            a += 1
+        if subj_start is not None and subj_start > s0:
+            lead = _OWNER_TAIL.sub("", t[s0:subj_start]).rstrip()  # "..., Ukraine's General Staff"
+            rest = t[after : sent.end].strip(" .!?\u2026")
+            if lead.endswith(",") and len(lead) > 12 and not _THAT_START.match(rest):
+                b = s0 + len(lead) - 1
+                while b > s0 and doc.norm[b - 1] == " ":
+                    b -= 1
+                return (s0, b)
+        a = after
+        while True:  # a date or a "that" right after the verb is not what was said
+            while a < sent.end and doc.norm[a] in " ,:;\u2013\u2014-":
+                a += 1
+            dm = DATE_RX.match(doc.norm, a, sent.end)
+            if dm and dm.end() > a:
+                a = dm.end()
+                continue
+            tm = _THAT_HERE.match(t, a, sent.end) or _IN_A_STATEMENT.match(t, a, sent.end)
+            if tm:
+                a = tm.end()
+                continue
+            break
         b = sent.end
-        while b > a and doc.norm[b - 1] in ".!?\u2026 ":
+        tail = _CONTENT_TAIL.search(t, a, sent.end)  # ", telling Reuters that ..."
+        if tail:
+            b = tail.start()
+        while b > a and doc.norm[b - 1] in ".!?\u2026 ,":
             b -= 1
         return (a, b) if a < b else (sent.start, sent.end)
 
@@ -366,6 +617,7 @@ class _Reader:
         cue: tuple[int, int],
         content: tuple[int, int],
         kind: str,
+        contradicts: Span | None = None,
     ) -> Claim:
         doc = self.doc
         seg = sent.segment
@@ -388,8 +640,14 @@ class _Reader:
         )
         if agent.via and doc.entities[agent.via].is_source_typed:
             doc.entities[agent.via].roles.add("source")  # a channel; a speaker alone stays an actor
+        for key in {agent.speaker, agent.via, agent.org} - {None}:
+            ent = doc.entities[key]  # type: ignore[index]  # None removed above
+            if not ent.is_person and not ent.is_unnamed:
+                if ent.types & _ISSUERS:  # an army or official body issuing statements
+                    ent.roles.add("source")
+                self.recent.setdefault(seg, []).append(ent.key)
         self.last[seg] = agent
-        return Claim(
+        claim = Claim(
             span=doc.span(sent.start, sent.end),
             content=doc.span(a, b),
             cue=doc.span(*cue),
@@ -398,20 +656,38 @@ class _Reader:
             via=agent.via,
             date=date_span,
             date_value=date_value,
-            modality=self.modality(kind, a, b),
+            modality="doubted" if contradicts is not None else self.modality(kind, a, b),
             about=about,
+            contradicts=contradicts,
         )
+        self.last_claim[seg] = claim
+        return claim
 
     # ------------------------------------------------------------------ frames
-    def verb_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
+    def verb_frame(self, sent: Sentence, found: list[re.Match[str]]) -> list[Claim]:
+        """The first reporting verb with a subject, its channel and content; plus a denial
+        clause of the same sentence ("..., a claim the SDF denied") as its own claim."""
         t, r = self.text, self.r
         for vm in found:
             verb = vm.group("verb")
             kind = r.kinds[verb]
-            if r.negated.search(t, max(sent.start, vm.start() - 30), vm.start()):
+            if self.negated(sent.start, vm.start()):
                 continue
+            if _FREE_RELATIVE.search(t, max(sent.start, vm.start() - 40), vm.start()):
+                continue  # "repeats whatever Saree says": not a report
+            if _NOUN_USE.match(t, vm.end()):
+                continue  # "EUMA reports are dry": the plural noun, not the verb
+            if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
+                continue  # "posted the same video last month": an act, not a statement
+            if (
+                sent.segment != 0
+                and verb.endswith("s")
+                and _HABITUAL.search(t, sent.start, sent.end)
+            ):
+                continue  # "Saree claims a hit every week": a habit, not one statement
             subj = self.subject(sent, vm.start(), kind)
             cue_start = vm.start()
+            subj_start: int | None = None
             if subj is None:
                 # "“...,” said X" / "said the ministry"
                 if not re.search(
@@ -428,14 +704,69 @@ class _Reader:
                     t[subj_start : vm.start()].lower().startswith(("the ", "this ", "that "))
                     and agent.via
                     and not agent.speaker
+                    and not self.doc.mentions_in(subj_start, vm.start())
                 ):
                     cue_start = subj_start  # "the article points out"
             via, cue_end = self.via_after(vm.end(), sent.end, kind == "tell")
-            if via and (agent.via is None or agent.via == agent.speaker):
-                agent = _Agent(agent.speaker, via)
-            content = self.content(sent, max(cue_end, vm.end()), vm.start())
-            return self.make(sent, agent, (cue_start, max(cue_end, vm.end())), content, kind)
-        return None
+            via = via or self.via_elsewhere(sent, vm.end())
+            if via:
+                agent = agent.with_via(via)
+            cited = self.citing(sent, vm.end()) if agent.speaker is None or agent.org else None
+            if cited is not None and cited.speaker:  # "X reported, citing an unnamed source"
+                agent = _Agent(cited.speaker, agent.via or agent.org)
+            relay = self.according_source(sent, vm.end())
+            if relay is not None and relay != agent.via:  # "JNIM claimed ..., according to SITE"
+                agent = agent.with_via(relay)
+            content = self.content(sent, max(cue_end, vm.end()), vm.start(), subj_start)
+            dm = self.r.denial.search(t, content[0], content[1])
+            if dm:  # "..., a claim the SDF denied" is not part of what was said
+                content = (content[0], max(content[0], dm.start()))
+            if content[0] > vm.start() and _POINTER_CONTENT.match(t, content[0]):
+                continue  # "said the same thing about Wad Madani": nothing reported
+            contradicts = None
+            if kind == "deny" and _DENIED_THIS.match(t, vm.end()):
+                prev = self.last_claim.get(sent.segment)  # "The army denied the claim"
+                contradicts = prev.content if prev is not None else None
+            claim = self.make(
+                sent, agent, (cue_start, max(cue_end, vm.end())), content, kind, contradicts
+            )
+            return [claim, *self.denial_clause(sent, claim)]
+        return []
+
+    def denial_clause(self, sent: Sentence, claim: Claim) -> list[Claim]:
+        """ ", a claim the SDF denied" / ", a charge Abu Dhabi has repeatedly denied"."""
+        doc, t = self.doc, self.text
+        dm = self.r.denial.search(t, claim.content.end, sent.end)
+        if not dm:
+            return []
+        p = dm.start("subj")
+        m = doc.mention_starting_at(p + 4 if t.startswith(("the ", "The "), p) else p)
+        if m is None or m.span.end > dm.start("verb"):
+            return []
+        agent = self.agent_of(doc.entities[m.entity])
+        return [
+            self.make(
+                sent,
+                agent,
+                (dm.start("verb"), dm.end("verb")),
+                (claim.content.start, claim.content.end),
+                "deny",
+                contradicts=claim.content,
+            )
+        ]
+
+    def according_source(self, sent: Sentence, after: int) -> str | None:
+        """The named source of an "according to X" after ``after`` in the sentence."""
+        m = self.r.according.search(self.text, after, sent.end)
+        if not m:
+            return None
+        src = self.source_at(m.start("src"), sent.end) or self.by_source(m.start("src"), sent.end)
+        return src.entity if src is not None else None
+
+    def by_source(self, lo: int, hi: int) -> Mention | None:
+        """ "an update published on Thursday by the mapping project X": the source after "by"."""
+        bm = _BY_SOURCE.search(self.text, lo, min(hi, lo + 140))
+        return self.source_at(bm.end(), hi) if bm else None
 
     def according_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         doc, t = self.doc, self.text
@@ -444,12 +775,36 @@ class _Reader:
         if t.startswith("the ", s):
             s += 4
         src_end = m.end("src")
-        cut = _SRC_CUT.search(t, s, src_end)
+        keep = _SRC_KEEP.search(t, s, src_end)  # "people familiar with the talks" stays whole
+        cut = _SRC_CUT.search(t, keep.end() if keep else s, src_end)
         if cut:
             src_end = cut.start()
         while src_end > s and t[src_end - 1] in " .":
             src_end -= 1
         mention = doc.mention_starting_at(s)
+        quoted = _QUOTED_BY.search(t, s, min(sent.end, s + 90))
+        if mention is None and quoted:  # "two US officials quoted by Politico"
+            relay = self.source_at(quoted.end(), sent.end)
+            if relay is not None:
+                who = doc.mention_starting_at(s)
+                speaker = (
+                    who.entity
+                    if who is not None and who.span.end <= quoted.start()
+                    else doc.unnamed(s, quoted.start(), channel=False).key
+                )
+                cue = (m.start(), relay.span.end)
+                before = t[sent.start : m.start()].strip(" ,")
+                if before and len(before) > 3:
+                    content = (sent.start, sent.start + len(t[sent.start : m.start()].rstrip(" ,")))
+                else:
+                    comma = t.find(",", relay.span.end, sent.end)
+                    content = self.content(
+                        sent, comma + 1 if comma >= 0 else relay.span.end, m.start()
+                    )
+                return self.make(sent, _Agent(speaker, relay.entity), cue, content, "say")
+        if mention is None:
+            # "according to an update published on Thursday by the mapping project X"
+            mention = self.source_at(s, sent.end) or self.by_source(s, sent.end)
         if mention is not None:
             # "the UN humanitarian office OCHA": the last name of a lower-case-linked chain
             for later in doc.mentions_in(mention.span.end, src_end):
@@ -462,9 +817,7 @@ class _Reader:
             agent = _Agent(speaker=ent.key) if ent.is_person else self.agent_of(ent)
             if not ent.is_person:
                 agent = _Agent(agent.speaker, ent.key)
-            src_end = max(
-                mention.span.end, src_end if src_end <= mention.span.end else mention.span.end
-            )
+            src_end = mention.span.end
         else:
             phrase = t[m.start("src") : src_end].strip()
             low = phrase.lower()
@@ -518,7 +871,7 @@ class _Reader:
     def passive_frame(self, sent: Sentence, found: list[re.Match[str]]) -> Claim | None:
         doc, t = self.doc, self.text
         m = found[0]
-        if self.r.negated.search(t, max(sent.start, m.start() - 30), m.start()):
+        if self.negated(sent.start, m.start()):
             return None
         agent = _Agent()
         bm = self.r.by_agent.match(t, m.end())
@@ -535,12 +888,16 @@ class _Reader:
         return self.make(sent, agent, (m.start(), end), content, "say")
 
     def _bucket(
-        self, rx: re.Pattern[str], low: str = "", keys: tuple[str, ...] = ()
+        self,
+        rx: re.Pattern[str],
+        units: list[Sentence],
+        low: str = "",
+        keys: tuple[str, ...] = (),
     ) -> dict[int, list[re.Match[str]]]:
-        """Matches of ``rx`` grouped by sentence; skipped when none of ``keys`` is in ``low``."""
+        """Matches of ``rx`` grouped by unit; skipped when none of ``keys`` is in ``low``."""
         if keys and not any(k in low for k in keys):
             return {}
-        sents, starts = self.doc.sentences, self.starts
+        sents, starts = units, [u.start for u in units]
         out: dict[int, list[re.Match[str]]] = {}
         for m in rx.finditer(self.text):
             k = bisect.bisect_right(starts, m.start()) - 1
@@ -548,27 +905,53 @@ class _Reader:
                 out.setdefault(k, []).append(m)
         return out
 
+    def units(self) -> list[Sentence]:
+        """Sentences, with two frames of one sentence split into clauses: at a semicolon
+        ("Ukraine says ...; Moscow claims ...") and at "as"/"while" before a new subject
+        with its own reporting verb ("RSF claims ... as Houthis say ...")."""
+        t, out = self.text, []
+        low = self.doc.low
+        for sent in self.doc.sentences:
+            chunk = low[sent.start : sent.end]
+            if ";" not in chunk and " as " not in chunk and " while" not in chunk:
+                out.append(sent)
+                continue
+            cuts = [(m.start(), m.end()) for m in _CLAUSE_SPLIT.finditer(t, sent.start, sent.end)]
+            a = sent.start
+            for cut_s, cut_e in [*cuts, (sent.end, sent.end)]:
+                b = cut_s
+                while b > a and t[b - 1] in " ;":
+                    b -= 1
+                if b > a:
+                    out.append(Sentence(a, b, sent.segment))
+                a = cut_e
+                while a < sent.end and t[a] == " ":
+                    a += 1
+        return out
+
     def read(self) -> None:
         doc, r = self.doc, self.r
         self.starts = [s.start for s in doc.sentences]
+        units = self.units()
         low = doc.low
         frames = [
-            (self.verb_frame, self._bucket(r.verb)),
-            (self.according_frame, self._bucket(r.according, low, _ACCORDING_KEYS)),
-            (self.comment_ref_frame, self._bucket(r.comment_ref)),
-            (self.passive_frame, self._bucket(r.passive, low, _PASSIVE_KEYS)),
+            (self.verb_frame, self._bucket(r.verb, units)),
+            (self.according_frame, self._bucket(r.according, units, low, _ACCORDING_KEYS)),
+            (self.comment_ref_frame, self._bucket(r.comment_ref, units)),
+            (self.passive_frame, self._bucket(r.passive, units, low, _PASSIVE_KEYS)),
         ]
         candidates = sorted({k for _, b in frames for k in b})
         for k in candidates:
-            sent = doc.sentences[k]
-            if r.question.search(doc.norm, sent.start, sent.end):
+            unit = units[k]
+            if r.question.search(doc.norm, unit.start, unit.end):
                 continue
             for frame, bucket in frames:
                 if k not in bucket:
                     continue
-                claim = frame(sent, bucket[k])
-                if claim is not None:
-                    doc.claims.append(claim)
+                found = frame(unit, bucket[k])
+                claims = found if isinstance(found, list) else [found] if found else []
+                if claims:
+                    doc.claims.extend(claims)
                     break
 
 

@@ -3,6 +3,8 @@
 A date keeps its surface form (a Span) and gets a normalised value: an ISO date when the
 year is known (written, or taken from the document date), else an xsd:gMonthDay such as
 "--04-04". Weekdays and "yesterday" need the document date; without one they have no value.
+A month ("in July", "last month") becomes an xsd:gYearMonth ("2024-07") and "last year" an
+xsd:gYear when the year is known; "last week" is a range and keeps only its surface form.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ DATE_RX = re.compile(
     rf"|(?:(?P<on3>[Oo]n|[Ll]ast|[Tt]his(?: past)?|[Ee]arly|[Ll]ate)\s+)?(?P<weekday3>{_DAY_NAMES})"
     r"(?:\s+(?:morning|afternoon|evening|night))?"
     r"|(?P<rel>[Yy]esterday|[Tt]oday|[Tt]his morning|[Ll]ast night|[Ee]arlier today)"
+    # in July / in July 2024 / since March (a month: xsd:gYearMonth when the year is known)
+    rf"|(?:(?P<on4>[Ii]n|[Ss]ince|[Bb]y|[Ee]arly|[Ll]ate|[Mm]id-?)\s*)(?P<month4>{_MONTH_NAMES})"
+    r"(?:\s+(?P<year4>\d{4}))?(?!\s+\d)"
+    # last week / last month / last year / earlier this week
+    r"|(?P<rel2>(?:[Ll]ast|[Tt]his|[Ee]arlier this|[Ll]ater this)\s+(?:week|month|year))"
     r")(?![\w-])"
 )
 
@@ -69,6 +76,26 @@ def date_value(m: re.Match[str], ref: date | None) -> str | None:
         day = int(g["day"] or g["day2"])
         year_s = g["year"] or g["year2"]
         return _month_day(month, day, int(year_s) if year_s else None, ref)
+    if g["month4"]:
+        month = _MONTHS[g["month4"].lower().rstrip(".")]
+        if g["year4"]:
+            return f"{int(g['year4']):04d}-{month:02d}"
+        if ref is None:
+            return None  # a month alone has no value build.py can type without a year
+        year = ref.year - (1 if month > ref.month else 0)
+        return f"{year:04d}-{month:02d}"
+    if g["rel2"]:
+        if ref is None:
+            return None
+        rel2 = " ".join(g["rel2"].lower().split())
+        if rel2.endswith("month"):
+            y, m = (ref.year, ref.month - 1) if rel2.startswith("last") else (ref.year, ref.month)
+            if m == 0:
+                y, m = y - 1, 12
+            return f"{y:04d}-{m:02d}"
+        if rel2.endswith("year"):
+            return f"{ref.year - (1 if rel2.startswith('last') else 0):04d}"
+        return None  # a week is a range, not one date
     if g["iso"]:
         try:
             return date.fromisoformat(g["iso"]).isoformat()

@@ -29,6 +29,7 @@ from .model import (
 
 PERSON = "Person"
 MEDIA_TYPES = frozenset({"NewsAgency", "NewsOutlet", "Website", "Map"})
+_MEDIA_COLLECTIVE = re.compile(r"(?i)(?<![\w-])(?:media|press|outlets|newspapers|television|TV)$")
 
 
 @dataclass
@@ -118,6 +119,7 @@ class Doc:
         self._by_start: dict[int, Mention] = {}
         self._taken: list[tuple[int, int]] = []  # sorted mention spans
         self._occupied = bytearray(len(text))  # 1 where a mention already is
+        self._maskbits = bytearray(len(text))  # 1 inside a masked span
 
     # ----------------------------------------------------------------- spans
     def span(self, start: int, end: int) -> Span:
@@ -160,11 +162,16 @@ class Doc:
         return key
 
     def overlaps_mention(self, start: int, end: int) -> bool:
-        return any(self._occupied[start:end])
+        return self._occupied.find(1, start, end) >= 0
+
+    def mask(self, start: int, end: int) -> None:
+        """Keep [start, end) (a web address, a place) away from every name matcher."""
+        self.masked.append((start, end))
+        self._maskbits[start:end] = b"\x01" * (end - start)
 
     def is_masked(self, start: int, end: int) -> bool:
-        """True if [start, end) overlaps a URL span."""
-        return bool(self.masked) and any(s < end and e > start for s, e in self.masked)
+        """True if [start, end) overlaps a masked span (a web address, a place)."""
+        return bool(self.masked) and self._maskbits.find(1, start, end) >= 0
 
     def add_mention(
         self, key: str, start: int, end: int, *, hidden: bool = False
@@ -235,6 +242,8 @@ class Doc:
         key = "unnamed/" + slugify(phrase)
         ent = self.add_entity(key, phrase, {"UnnamedSource"})
         ent.roles.add("source")
+        if channel and _MEDIA_COLLECTIVE.search(phrase):
+            ent.types.add("NewsOutlet")  # "Israeli media", "local media": a collective reporter
         if phrase not in ent.aliases:
             ent.aliases.append(phrase)
         return ent

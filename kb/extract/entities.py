@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,6 +105,24 @@ class GazetteerMatcher:
                 labels.sort(key=lambda lab: (-len(lab.text), lab.text))
         # finds only the words that start some label (run on the lower-cased text)
         self.first_rx = re.compile(r"(?<!\w)" + trie_regex(set(self.by_first)) + r"(?!\w)")
+        # every label in lower case (hyphens also as a space or nothing), for one scan that
+        # finds whole candidate labels; the case-aware label regexes then confirm them
+        self.by_lower: dict[str, list[_Label]] = {}
+        for groups in self.by_first.values():
+            for group in groups.values():
+                for label in group:
+                    for variant in _hyphen_variants(label.text.lower()):
+                        self.by_lower.setdefault(variant, []).append(label)
+        for labels in self.by_lower.values():
+            labels.sort(key=lambda lab: (-len(lab.text), lab.text))
+        self.full_rx = re.compile(r"(?<!\w)" + trie_regex(set(self.by_lower)) + r"(?!\w)")
+        # first words whose every label starts with a capital: a lower-case hit is skipped
+        # at once ("state", "national", "is" for "IS")
+        self.capital_only = {
+            w
+            for w, groups in self.by_first.items()
+            if all(lab.text[0].isupper() for labels in groups.values() for lab in labels)
+        }
 
     def domain_key(self, host: str) -> str | None:
         host = host.lower().rstrip(".")
@@ -113,6 +132,21 @@ class GazetteerMatcher:
             if key:
                 return key
         return None
+
+
+def _hyphen_variants(text: str) -> list[str]:
+    """ "al-nusra" -> al-nusra, al nusra, alnusra (at most the first three hyphens)."""
+    out = [text]
+    for _ in range(min(3, text.count("-"))):
+        nxt = []
+        for t in out:
+            i = t.find("-")
+            if i < 0:
+                nxt.append(t)
+                continue
+            nxt += [t[:i] + "\x00" + t[i + 1 :], t[:i] + " " + t[i + 1 :], t[:i] + t[i + 1 :]]
+        out = nxt
+    return list(dict.fromkeys(t.replace("\x00", "-") for t in out))
 
 
 @lru_cache(maxsize=1)
@@ -156,6 +190,7 @@ _ORG_NOUNS = (
 
 
 _ORG_NOUN_RX = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
+_ORG_NOUN_SET = frozenset(_ORG_NOUNS.split("|"))
 
 
 @lru_cache(maxsize=1)
@@ -174,7 +209,7 @@ def _rules() -> _Rules:
     return _Rules(
         url=re.compile(r"(?:https?://|www\.)[^\s<>\"\u201c\u201d]+", re.IGNORECASE),
         bare_domain=re.compile(
-            r"(?<![\w@./-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+            r"(?<![\w@./-])((?:[A-Za-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*"
             + alternation(lex.tlds)
             + r")(?![\w-])(?:/[^\s<>\"\u201c\u201d]*)?"
         ),
@@ -227,7 +262,8 @@ def _rules() -> _Rules:
         ),
         role_mod=re.compile(
             rf"(?<![\w-])(?P<mod>army|military|government|ministry|police|rebel|rebels|militia|group|"
-            rf"movement|presidency|kremlin|navy|junta)[ ]+(?P<role>{trie_regex({r.lower() for r in lex.role_nouns})})(?![\w-])"
+            rf"movement|presidency|kremlin|navy|junta)[ ]+"
+            rf"(?P<role>{trie_regex({r.lower() for r in lex.role_nouns})})(?![\w-])"
         ),
     )
 
@@ -264,7 +300,9 @@ def _registered_domain(host: str) -> str:
 def _match_domains(doc: Doc) -> None:
     rules, gaz = _rules(), load_matcher()
     found: list[tuple[int, int, int, int]] = []  # url span, host span
-    for m in rules.url.finditer(doc.norm):
+    low = doc.low
+    urls = rules.url.finditer(doc.norm) if "http" in low or "www." in low else ()
+    for m in urls:
         s, e = m.start(), m.end()
         while e > s and doc.norm[e - 1] in ".,;:!?)]'\u2026\u2019":
             e -= 1
@@ -282,20 +320,20 @@ def _match_domains(doc: Doc) -> None:
             k = doc.norm.find(sep, c.end())
             if k >= 0:
                 te = min(te, k)
-        m = rules.bare_domain.search(doc.norm, ts, te)
-        if not m:
+        dm = rules.bare_domain.search(doc.norm, ts, te)
+        if not dm:
             continue
-        s, e = m.start(), m.end()
+        s, e = dm.start(), dm.end()
         if any(a <= s < b for a, b, _, _ in found):
             continue
         while e > s and doc.norm[e - 1] in ".,;:!?)]'\u2026":
             e -= 1
-        hs, he = m.start(1), m.end(1)
+        hs, he = dm.start(1), dm.end(1)
         if doc.norm.startswith("www.", hs):
             hs += 4
         found.append((s, e, hs, he))
     for s, e, hs, he in sorted(found):
-        doc.masked.append((s, e))
+        doc.mask(s, e)
         host = doc.norm[hs:he].rstrip(".")
         he = hs + len(host)
         if "." not in host:
@@ -309,15 +347,72 @@ def _match_domains(doc: Doc) -> None:
             key = doc.new_key(name)
             doc.add_entity(key, name, {"Website"}, evidence=_DOMAIN_EVIDENCE)
         doc.add_mention(key, hs, he)
+        if _registered_domain(host) in _PLATFORMS:
+            _match_channel_handle(doc, he, e)
+
+
+# Platforms whose web addresses name a channel or account right after the host:
+# "t.me/military_informant", "x.com/KyivIndependent", "youtube.com/@rybar".
+_PLATFORMS = frozenset(
+    {
+        "t.me",
+        "telegram.me",
+        "x.com",
+        "twitter.com",
+        "youtube.com",
+        "facebook.com",
+        "instagram.com",
+        "tiktok.com",
+    }
+)
+_HANDLE_PATH = re.compile(r"/(?:s/)?@?([A-Za-z0-9_.]{3,40})(?=[/?#]|$)")
+_NOT_HANDLES = frozenset({"watch", "channel", "status", "share", "hashtag", "search", "home", "c"})
+_HANDLE_EVIDENCE = "a channel or account named in a web address"
+
+
+def _match_channel_handle(doc: Doc, start: int, end: int) -> None:
+    """The account in a platform address: a source of its own (the gazetteer's when its
+    squeezed name is known there, else one named by the handle)."""
+    m = _HANDLE_PATH.match(doc.norm, start, end)
+    if not m or m.group(1).lower() in _NOT_HANDLES:
+        return
+    handle = m.group(1)
+    gaz = load_matcher()
+    key = gaz.compact.get(re.sub(r"[\W_]+", "", handle.lower()))
+    if key:
+        entry = gaz.entries[key]
+        doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
+    else:
+        key = doc.new_key(handle)
+        doc.add_entity(key, handle, {"Website"}, evidence=_HANDLE_EVIDENCE)
+    doc.add_mention(key, m.start(1), m.end(1))
 
 
 _NAME_AFTER = re.compile(rf"[ ]+{UPPER}")
+_POSSESSIVE_BEFORE = re.compile(r"'s[ ]+$")
+_ORDINAL_BEFORE = re.compile(r"(?<!\w)\d+(?:st|nd|rd|th)[ ]+$")
+_UNIT_OF = re.compile(
+    r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
+)
+_PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
+_TOLD_BEFORE = re.compile(r"(?<![\w-])told[ ]+(?:[Tt]he[ ]+)?$")
+_TIME_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
+    "May June July August September October November December".split()
+)
+_GROUP_AFTER = re.compile(
+    r"[ ]+(militias?|rebels|fighters|insurgents|militants|paramilitaries|jihadists|guerrillas)"
+    r"(?![\w-])"
+)
 _MEDIA_KINDS = frozenset({"NewsOutlet", "NewsAgency", "Website", "Map"})
-_PUBLISHING_VERBS = frozenset({"reported", "reports", "published", "publishes", "broadcast", "aired"})
+_PUBLISHING_VERBS = frozenset(
+    {"reported", "reports", "published", "publishes", "broadcast", "aired"}
+)
 
 
+@lru_cache(maxsize=4096)
 def _acronym_like(token: str) -> bool:
-    """"UKMTO", "FAMa", "CSP-DPA": at least two capitals and more capitals than not."""
+    """ "UKMTO", "FAMa", "CSP-DPA": at least two capitals and more capitals than not."""
     letters = [c for c in token if c.isalpha()]
     caps = sum(c.isupper() for c in letters)
     return len(letters) >= 2 and caps >= 2 and caps * 2 > len(letters)
@@ -337,22 +432,96 @@ def _adjective_of_state() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _military_of_state() -> dict[str, GazetteerEntry]:
+    """State key -> the gazetteer's army of that state, read from labels like "Sudanese army"."""
+    lex = load_lexicon()
+    rx = re.compile(
+        rf"({alternation(lex.nationalities)}) "
+        r"(?:army|armed forces|military|forces|troops|soldiers)",
+        re.IGNORECASE,
+    )
+    out: dict[str, GazetteerEntry] = {}
+    for entry in load_gazetteer():
+        if "MilitaryForce" not in entry.types:
+            continue
+        for label in entry.labels:
+            m = rx.fullmatch(label)
+            if m:
+                key = lex.nationalities.get(m.group(1)) or lex.nationalities.get(m.group(1).title())
+                if key:
+                    out.setdefault(key, entry)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _lazy_word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    lex = load_lexicon()
+    last = frozenset(d.split()[-1] for d in lex.descriptors)
+    group_place = frozenset(
+        {
+            "militia",
+            "militias",
+            "rebels",
+            "fighters",
+            "insurgents",
+            "militants",
+            "paramilitaries",
+            "jihadists",
+            "guerrillas",
+        }
+        | lex.place_nouns
+        | {n.split()[0] for n in lex.press_offices}
+    )
+    return last, group_place
+
+
+@lru_cache(maxsize=1)
+def _nationality_set() -> frozenset[str]:
+    return frozenset(load_lexicon().nationalities)
+
+
+_ADJ_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*(?: [A-Z][\w-]*)?)[ ]+$")
+
+
+@lru_cache(maxsize=1)
+def _military_noun_rx() -> re.Pattern[str]:
+    return re.compile(rf"(?<=[a-z] )(?:{alternation(load_lexicon().military_nouns)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
 def _MILITARY_AFTER_STATE() -> re.Pattern[str]:  # noqa: N802  # a cached constant
-    return re.compile(
-        rf"(?:'s)?[ ]+(?:{alternation(load_lexicon().military_nouns)})(?![\w-])"
-    )
+    return re.compile(rf"(?:'s)?[ ]+(?:{alternation(load_lexicon().military_nouns)})(?![\w-])")
 
 
-@lru_cache(maxsize=512)
-def _affix_rx(form: str, definite_lower: bool) -> re.Pattern[str]:
-    """A short form as a whole word; with ``definite_lower`` also in lower case after
-    "the"/"its"/"their" ("the health ministry"). The form is group 1 or group 2."""
-    exact = rf"(?<![\w-])({re.escape(form)})(?![\w'-])"
-    if not definite_lower:
-        return re.compile(exact)
-    return re.compile(
-        exact + rf"|(?<![\w-])(?:[Tt]he|[Ii]ts|[Tt]heir)[ ]+((?i:{re.escape(form)}))(?![\w'-])"
-    )
+_ORG_NOUN_AT = re.compile(rf"({_ORG_NOUNS})(?![\w-])")
+
+
+def _find_all(text: str, part: str) -> list[int]:
+    out, i = [], text.find(part)
+    while i >= 0:
+        out.append(i)
+        i = text.find(part, i + 1)
+    return out
+
+
+_STATE_BODY = re.compile(
+    r"'s[ ]+(?P<body>(?:(?:foreign|defence|defense|interior|health|information|justice|"
+    r"intelligence|emergencies|emergency|security|presidential|prime minister's)[ ]+)?"
+    r"(?:ministry|office|presidency|general staff|security service|intelligence service))(?![\w-])"
+)
+_DEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:the|its|their)[ ]+$")
+
+
+def _find_word(text: str, word: str) -> list[int]:
+    """Start offsets of ``word`` in ``text`` as a whole word (``str.find``: no regex)."""
+    out, n, i = [], len(word), text.find(word)
+    while i >= 0:
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-'"):
+            out.append(i)
+        i = text.find(word, i + n)
+    return out
 
 
 def in_sentence_frame(names: _TextNames, run_s: int, run_e: int) -> str | bool:
@@ -363,6 +532,8 @@ def in_sentence_frame(names: _TextNames, run_s: int, run_e: int) -> str | bool:
         return m.group("verb")
     sent_s = names.sentence_start(run_s)
     return bool(rules.frame_before.search(norm, max(sent_s, run_s - 40), run_s))
+
+
 _HANDLE = re.compile(r"(?<![\w@#])[@#](\w{3,40})")
 
 
@@ -397,8 +568,16 @@ _CAPS_AFTER = re.compile(rf"(?:[ ]+(?:(?:of|for|and|de|du|des)[ ]+)?{UPPER}[\w'-
 
 def _after_locative(low: str, pos: int) -> bool:
     """True when the word before ``pos`` is a locative preposition ("in", "near")."""
-    m = _WORD_BEFORE.search(low, max(0, pos - 20), pos)
-    return bool(m) and m.group(1) in load_lexicon().locatives
+    window = low[max(0, pos - 20) : pos]
+    if not window or not window[-1].isspace():
+        return False  # no space before the name: not a separate word
+    words = window.replace(",", " ").split()
+    return bool(words) and words[-1] in _locatives()
+
+
+@lru_cache(maxsize=1)
+def _locatives() -> frozenset[str]:
+    return load_lexicon().locatives
 
 
 def _starts_org_name(norm: str, end: int) -> bool:
@@ -410,68 +589,97 @@ def _starts_org_name(norm: str, end: int) -> bool:
     return last in load_lexicon().org_heads
 
 
+_CAP_AFTER = re.compile(rf"[ ]+({UPPER}[\w'-]*)")
+_CAP_OF_BEFORE = re.compile(rf"{UPPER}[\w'-]*[ ]+of[ ]+$")
+
+
+def _inside_longer_name(norm: str, start: int, end: int) -> bool:
+    """A state's name inside a longer capitalised name: "Myanmar Now" (a capital word right
+    after it, mid-sentence) or "Global New Light of Myanmar" ("<Name> of" before it)."""
+    if _CAP_OF_BEFORE.search(norm, max(0, start - 40), start):
+        return True
+    m = _CAP_AFTER.match(norm, end)
+    if not m:
+        return False
+    word = m.group(1)
+    lex = load_lexicon()
+    if word in lex.non_actor or word in lex.titles or word in lex.nationalities:
+        return False
+    if word in load_matcher().by_first or word.lower() in load_matcher().by_first:
+        return False  # "Syria Russia Iran": a list of known names
+    before = norm[max(0, start - 2) : start]
+    return not (start == 0 or before.endswith("\n") or before.rstrip().endswith((".", "!", "?")))
+
+
 def _match_platform_x(doc: Doc) -> None:
-    """"on X" / "via X": the platform formerly called Twitter, named as written."""
+    """ "on X" / "via X": the platform formerly called Twitter, named as written."""
     gaz = load_matcher()
     if "twitter" not in gaz.entries or " X" not in doc.norm:
         return
     entry = gaz.entries["twitter"]
-    for m in _ON_X.finditer(doc.norm):
-        if not doc.is_masked(m.start(1), m.end(1)):
+    for m in _X_WORD.finditer(doc.norm):  # a literal scan; the preposition is checked after
+        x = m.start() + 1
+        if _ON_BEFORE.search(doc.norm, max(0, x - 6), x) and not doc.is_masked(x, x + 1):
             doc.add_entity("twitter", entry.name, set(entry.types), in_gazetteer=True)
-            doc.add_mention("twitter", m.start(1), m.end(1))
+            doc.add_mention("twitter", x, x + 1)
 
 
-_ON_X = re.compile(r"(?<![\w-])(?:on|via|to)[ ]+(X)(?![\w'-])")
+_X_WORD = re.compile(r" X(?![\w'-])")
+_ON_BEFORE = re.compile(r"(?<![\w-])(?:on|via|to)[ ]+$")
 
 
 def _match_gazetteer(doc: Doc) -> None:
+    """Gazetteer labels, longest first: one scan of the lower-cased text finds whole
+    candidate labels, the case-aware label regex confirms each (an acronym must be in
+    capitals, a name must start with one)."""
     gaz = load_matcher()
-    norm, low = doc.norm, doc.low
-    n = len(norm)
+    _norm, low = doc.norm, doc.low
     skip_to = 0
-    for m in gaz.first_rx.finditer(low):
+    for m in gaz.full_rx.finditer(low):
         pos = m.start()
         if pos < skip_to:
             continue
-        groups = gaz.by_first.get(m.group(0))
-        if not groups:
+        done = _try_labels(doc, gaz, gaz.by_lower.get(m.group(0), ()), pos)
+        if done is None:  # the longest form failed its case check: shorter labels here
+            word = _FIRST_WORD.match(low, pos)
+            groups = gaz.by_first.get(word.group(0)) if word else None
+            if groups:
+                nm = _NEXT_WORD.match(low, word.end()) if word else None
+                two = groups.get(nm.group(1)) if nm else None
+                labels = groups.get("", []) if two is None else two + groups.get("", [])
+                done = _try_labels(doc, gaz, labels, pos)
+        if done is not None:
+            skip_to = done
+
+
+def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: int) -> int | None:
+    """Match the first label that fits at ``pos``; the end of what it covers, or None."""
+    norm, low = doc.norm, doc.low
+    n = len(norm)
+    for lab in labels:
+        mm = lab.rx.match(norm, pos)
+        if not mm:
             continue
-        nm = _NEXT_WORD.match(low, m.end())
-        two = groups.get(nm.group(1)) if nm else None
-        labels = groups.get("", ()) if two is None else two + groups.get("", [])
-        for lab in labels:
-            mm = lab.rx.match(norm, pos)
-            if not mm:
-                continue
-            end = mm.end()
-            if end < n and (norm[end].isalnum() or norm[end] == "_"):
-                continue
-            if (
-                lab.text[-1] != "."
-                and end < n
-                and norm[end] == "."
-                and end + 1 < n
-                and norm[end + 1].isalpha()
-            ):
-                continue  # "US" inside "US.gov"
-            if doc.is_masked(pos, end):
-                continue
-            if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
-                continue
-            if lab.key in gaz.states:
-                if _after_locative(low, pos):
-                    doc.masked.append((pos, end))  # "in Yemen": a place, not the state acting
-                    skip_to = end
-                    break
-                if _starts_org_name(norm, end):
-                    break  # "Congo River Alliance": the longer name is read from the text
-            if lab.key not in doc.entities:
-                entry = gaz.entries[lab.key]
-                doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
-            if doc.add_mention(lab.key, pos, end, hidden=lab.hidden):
-                skip_to = end
-            break
+        end = mm.end()
+        if end < n and (norm[end].isalnum() or norm[end] == "_"):
+            continue
+        if lab.text[-1] != "." and end + 1 < n and norm[end] == "." and norm[end + 1].isalpha():
+            continue  # "US" inside "US.gov"
+        if doc.is_masked(pos, end):
+            continue
+        if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
+            continue
+        if lab.key in gaz.states:
+            if _after_locative(low, pos):
+                doc.mask(pos, end)  # "in Yemen": a place, not the state acting
+                return end
+            if _starts_org_name(norm, end) or _inside_longer_name(norm, pos, end):
+                return None  # "Congo River Alliance", "Myanmar Now": read from the text
+        if lab.key not in doc.entities:
+            entry = gaz.entries[lab.key]
+            doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
+        return end if doc.add_mention(lab.key, pos, end, hidden=lab.hidden) else None
+    return None
 
 
 def _masked_text(doc: Doc) -> str:
@@ -499,6 +707,8 @@ class _TextNames:
         self.rules = _rules()
         self.sent_starts = [s.start for s in doc.sentences]
         self.title_hits = [(m.start(), m.end()) for m in self.rules.title.finditer(doc.norm)]
+        self._short_index: dict[str, set[str]] = {}
+        self._short_count = -1
         self.by_name: dict[str, str] = {
             a.casefold(): e.key for e in doc.entities.values() for a in e.aliases
         }
@@ -566,6 +776,7 @@ class _TextNames:
         evidence: str,
         acronym: tuple[int, int] | None = None,
         kind: str | None = None,
+        name: str | None = None,
     ) -> EntityState | None:
         while toks and toks[0][2] in self.lex.non_actor:
             toks = toks[1:]
@@ -576,7 +787,7 @@ class _TextNames:
         if kind == "MILITARY":
             kind = "MilitaryForce" if toks[0][2] in self.lex.nationalities else "ArmedGroup"
         s, e = toks[0][0], toks[-1][1]
-        name = self.doc.text[s:e]
+        name = name or self.doc.text[s:e]
         key = self.by_name.get(name.casefold())
         if key is None:
             key = self.doc.new_key(name)
@@ -592,26 +803,36 @@ class _TextNames:
         """Nationality adjectives and title words between ``start`` and ``end``."""
         chunk = self.doc.norm[start:end]
         words = {m.group(0) for m in self.rules.nationality.finditer(chunk)}
-        words |= {m.group(0) for m in self.rules.role_word.finditer(chunk.lower())}
+        low = chunk.lower()
+        words |= {m.group(0) for m in self.rules.role_word.finditer(low)}
+        words |= {f"{m.group('mod')} {m.group('role')}" for m in self.rules.role_mod.finditer(low)}
         return words
 
     # ------------------------------------------------------------------ rules
     def run(self) -> None:
         doc, rules = self.doc, self.rules
         masked = _masked_text(doc)
+        skip = self.lex.non_actor
         for rm in rules.run.finditer(masked):
+            if rm.group(0) in skip:
+                continue  # "The", "However", "I": the commonest runs, never a name
             toks = [
                 (m.start(), m.end(), m.group(0))
                 for m in rules.token.finditer(masked, rm.start(), rm.end())
             ]
             toks = [(s, e - 2, t[:-2]) if t.endswith("'s") else (s, e, t) for s, e, t in toks]
             toks = [t for t in toks if t[1] > t[0]]
+            for i in range(1, len(toks)):  # "Aleppo on Friday": a date word ends a name
+                if toks[i][2] in _TIME_WORDS:
+                    toks = toks[:i]
+                    break
             if not toks:
                 continue
             self.read_run(toks, masked)
         self.acronyms_again()
         self.press_offices()
         self.militaries()
+        self.state_bodies()
         self.merge_domains()
         self.affix_aliases()
         self.surnames(masked)
@@ -620,21 +841,53 @@ class _TextNames:
 
     def read_run(self, toks: list[tuple[int, int, str]], masked: str) -> None:
         doc, rules, lex = self.doc, self.rules, self.lex
+        while len(toks) > 1 and toks[0][2] in lex.non_actor:
+            toks = toks[1:]  # "The Irrawaddy" is read as "Irrawaddy"
         run_s, run_e = toks[0][0], toks[-1][1]
         sent_s = self.sentence_start(run_s)
         seg = doc.segment_at(run_s)
         texts = [t for _, _, t in toks]
+        if len(toks) == 1 and texts[0] in lex.non_actor:
+            return  # "The", "However", "I": the commonest runs, never a name
+        known = self.by_name.get(doc.text[run_s:run_e].casefold()) or self.short_form_of(
+            doc.text[run_s:run_e]
+        )
+        if known is not None and known in doc.entities:  # a name this text introduced before
+            doc.add_mention(known, run_s, run_e)
+            return
+        if len(toks) == 1 and not self.single_may_be_name(texts[0], run_s, run_e):
+            return  # a capitalised word no rule can take: skip the regexes
         # an acronym defined in parentheses: "Syrian Democratic Forces (SDF)", also after a
         # lower-case noun ("the UK Maritime Trade Operations agency (UKMTO)")
         am = rules.acronym_def.match(doc.norm, run_e)
         if am and len(toks) >= 2 and self.read_acronym(toks, am):
             return
+        if _ORDINAL_BEFORE.search(doc.norm, max(0, run_s - 8), run_s) or _UNIT_OF.search(
+            doc.norm, max(0, run_s - 20), run_s
+        ):
+            return  # "the army's 6th Infantry Division", "the military's North-Eastern Command"
+        pm = _PLACE_AFTER.match(doc.low, run_e)
+        if pm and pm.group(1) in lex.place_nouns:
+            return  # "the Sheikh Maqsoud district": a place, though "Sheikh" is a title
+        if _TOLD_BEFORE.search(doc.norm, max(0, run_s - 12), run_s) and not (
+            texts[0] in lex.given_names or self.title_before(run_s)
+        ):  # "told The Irrawaddy": who is told a statement is a medium
+            self.add_org(toks, "told a statement", kind=self.head_kind(texts) or "NewsOutlet")
+            return
         head_kind = self.head_kind(texts)
         # a name ending in an organisation noun ("Resistance Committees", "Top Congo FM") or
         # led by a media word ("Radio Okapi"); "General Staff" is a body, not a general
         if head_kind and len(toks) >= 2:
+            rest = texts[1:] if lex.leading_heads.get(texts[0]) == head_kind else texts[:-1]
+            generic = all(t in lex.generic_modifiers or t in lex.non_actor for t in rest)
+            owner = self.possessor(run_s) if generic else None
+            if generic and owner is None:
+                return  # "National TV", "General Staff" alone: too generic to be a name
             if head_kind in _MEDIA_KINDS or in_sentence_frame(self, run_s, run_e) or seg == 0:
-                self.add_org(toks, "an organisation noun in the name", kind=head_kind)
+                # only a generic name carries its owner: "Ukraine's General Staff", but
+                # "Iraq's Sabereen News" is "Sabereen News"
+                name = f"{owner}'s {doc.text[run_s:run_e]}" if owner else None
+                self.add_org(toks, "an organisation noun in the name", kind=head_kind, name=name)
             return
         # a descriptor right before the name: "security firm Ambrey", "Telegram channel X"
         dm = rules.descriptor_before.search(doc.norm, max(sent_s, run_s - 40), run_s)
@@ -644,8 +897,12 @@ class _TextNames:
             return
         # an apposition after the name: "MONUSCO, the UN peacekeeping mission, said"
         am2 = rules.org_apposition.match(doc.norm, run_e)
-        if am2 and not self.title_before(run_s) and not (
-            texts[0] in lex.given_names and len(toks) >= 2
+        if am2 and rules.frame_after.match(doc.norm, am2.end()):
+            am2 = None  # "... south of Kobani, the group said": a frame, not an apposition
+        if (
+            am2
+            and not self.title_before(run_s)
+            and not (texts[0] in lex.given_names and len(toks) >= 2)
         ):
             noun = am2.group("noun").lower()
             self.add_org(toks, f"described as a {noun}", kind=lex.descriptors[noun])
@@ -656,6 +913,17 @@ class _TextNames:
             if lm:
                 noun = lm.group("noun").lower()
                 self.add_org(toks, f"described as a {noun}", kind=lex.descriptors[noun])
+                return
+        gm = _GROUP_AFTER.match(doc.norm, run_e)
+        if gm:  # "Wazalendo militias", "Fano fighters": the name of an armed group
+            named = [
+                t for t in toks if t[2] not in lex.generic_modifiers and t[2] not in lex.non_actor
+            ]
+            if named and not any(
+                t[2] in lex.nationalities or t[2] in lex.given_names or t[2] in lex.place_words
+                for t in named
+            ):
+                self.add_org(named, f"a name before '{gm.group(1)}'", kind="ArmedGroup")
                 return
         in_frame = in_sentence_frame(self, run_s, run_e)
         if len(toks) == 1:  # one capitalised word: a person only right after a title
@@ -718,6 +986,26 @@ class _TextNames:
         if seg != 0:
             self.judged_name(toks, sent_s)
 
+    def single_may_be_name(self, tok: str, run_s: int, run_e: int) -> bool:
+        """Cheap string tests: can any rule take the one-word run ``tok``? Most one-word
+        runs are ordinary words capitalised at a sentence start ("Dollars", "Quite")."""
+        doc = self.doc
+        if _acronym_like(tok):
+            return True
+        descriptor_last, group_or_place = _lazy_word_sets()
+        low = doc.low
+        after = low[run_e : run_e + 2]
+        if after[:1] in {",", "("} or after == " (":
+            return True  # an apposition or an acronym in parentheses may follow
+        nxt = low[run_e : run_e + 24].split(None, 2)
+        if nxt and nxt[0].strip(".,;:!?") in group_or_place:
+            return True  # "Wazalendo militias", "the Sheikh Maqsoud district"
+        prev = low[max(0, run_s - 30) : run_s].split()
+        if prev and (prev[-1] in descriptor_last or prev[-1] in {"told", "the"}):
+            return True  # "security firm Ambrey", "told Reuters"
+        i = bisect.bisect_right(self.title_hits, (run_s, run_s)) - 1
+        return i >= 0 and run_s - self.title_hits[i][1] <= 120  # "spokesman X"
+
     def read_acronym(self, toks: list[tuple[int, int, str]], am: re.Match[str]) -> bool:
         """An organisation named with its acronym in parentheses; False if they do not fit."""
         acr = am.group("acr")
@@ -741,7 +1029,9 @@ class _TextNames:
         k = len(toks)
         if in_order:
             initials = [t[0] for _, _, t in toks if t[0].isupper()]
-            while k > 1 and len(initials) > len(letters) and toks[len(toks) - k][2][0] != letters[0]:
+            while (
+                k > 1 and len(initials) > len(letters) and toks[len(toks) - k][2][0] != letters[0]
+            ):
                 k -= 1
         noun = am.group("noun")
         kind = None
@@ -750,12 +1040,45 @@ class _TextNames:
             if noun.lower() in self.lex.military_nouns:
                 kind = "MilitaryForce"
         ent = self.add_org(
-            toks[len(toks) - k :], "an acronym defined in parentheses",
-            (am.start("acr"), am.end("acr")), kind=kind,
+            toks[len(toks) - k :],
+            "an acronym defined in parentheses",
+            (am.start("acr"), am.end("acr")),
+            kind=kind,
         )
         if ent is not None and noun:
             ent.aliases.append(self.doc.text[toks[len(toks) - k][0] : am.end("noun")])
         return True
+
+    def short_form_of(self, text: str) -> str | None:
+        """The one organisation of which ``text`` is the leading acronym ("SITE" of "SITE
+        Intelligence Group") or the part before a hyphen ("CSP" of "CSP-DPA")."""
+        if " " in text or not _acronym_like(text):
+            return None
+        if self._short_count != len(self.doc.entities):  # entities changed: rebuild the index
+            index: dict[str, set[str]] = {}
+            for ent in self.doc.entities.values():
+                if ent.is_person or ent.is_unnamed:
+                    continue
+                for name in (ent.name, *ent.aliases):
+                    words = name.split()
+                    if len(words) >= 2 and _acronym_like(words[0]):
+                        index.setdefault(words[0], set()).add(ent.key)
+                    elif len(words) == 1 and "-" in name and _acronym_like(name):
+                        index.setdefault(name.split("-")[0], set()).add(ent.key)
+            self._short_index, self._short_count = index, len(self.doc.entities)
+        found = self._short_index.get(text, set())
+        return next(iter(found)) if len(found) == 1 else None
+
+    def possessor(self, run_s: int) -> str | None:
+        """The state or organisation that owns a name: "Ukraine's" in "Ukraine's General Staff"."""
+        doc = self.doc
+        m = _POSSESSIVE_BEFORE.search(doc.norm, max(0, run_s - 4), run_s)
+        if not m:
+            return None
+        owner = doc.mention_ending_at(m.start())
+        if owner is None or doc.entities[owner.entity].is_person:
+            return None
+        return owner.span.text
 
     def head_kind(self, texts: list[str]) -> str | None:
         """The class a name's own words give it: a final org noun or a leading media word."""
@@ -781,7 +1104,14 @@ class _TextNames:
             return
         if len(toks) == 1 and not _acronym_like(toks[0][2]):
             return
-        if toks[0][2] in self.lex.given_names or any(self._bad_name_token(t) for _, _, t in toks):
+        lex = self.lex
+        if toks[0][2] in lex.given_names or any(
+            t in lex.non_actor
+            or t in lex.place_words
+            or t in lex.nationalities
+            or t in self.rules.titles
+            for _, _, t in toks
+        ):
             return
         k = bisect.bisect_right(self.sent_starts, run_s) - 1
         hits = doc.cue_hits.get(k, []) if k >= 0 else []
@@ -792,8 +1122,10 @@ class _TextNames:
         self.add_org(toks, "judged as a source by a reader", kind=kind)
 
     def press_offices(self) -> None:
-        """"Hezbollah's media office", "the RSF media office": the body's own statement office."""
+        """ "Hezbollah's media office", "the RSF media office": the body's own statement office."""
         doc, rx = self.doc, self.rules.press_office
+        if not any(o in doc.low for o in self.lex.press_offices):
+            return
         for m in list(doc.mentions):
             ent = doc.entities[m.entity]
             if ent.is_person or ent.is_media or ent.is_unnamed:
@@ -813,7 +1145,7 @@ class _TextNames:
                 del doc.entities[m.entity]
 
     def militaries(self) -> None:
-        """"the Malian army", "Mali's armed forces", "Rwandan soldiers": a state's military.
+        """ "the Malian army", "Mali's armed forces", "Rwandan soldiers": a state's military.
 
         The gazetteer names some of them ("Sudanese army"); the others get one entity per
         state, so every phrasing of one army in a document is one actor.
@@ -821,9 +1153,16 @@ class _TextNames:
         doc, lex = self.doc, self.lex
         adj_of = _adjective_of_state()
         found: list[tuple[int, int, str, str]] = []  # start, end, state key or adjective, adj
-        for m in self.rules.military.finditer(doc.norm):
-            adj = m.group("adj")
-            found.append((m.start(), m.end(), lex.nationalities.get(adj) or adj, adj))
+        for nm in _military_noun_rx().finditer(doc.low):  # few hits; the adjective is checked after
+            am = _ADJ_BEFORE.search(doc.norm, max(0, nm.start() - 40), nm.start())
+            if not am:
+                continue
+            adj, start = am.group(1), am.start(1)
+            if adj not in lex.nationalities and " " in adj:  # "Free Syrian army": "Syrian"
+                start += adj.index(" ") + 1
+                adj = adj.split(" ", 1)[1]
+            if adj in lex.nationalities:
+                found.append((start, nm.end(), lex.nationalities.get(adj) or adj, adj))
         for m in list(doc.mentions):  # "Mali's armed forces", "Mali army"
             ent = doc.entities[m.entity]
             if "State" not in ent.types or not ent.in_gazetteer:
@@ -837,16 +1176,60 @@ class _TextNames:
             inside = doc.mentions_in(s, e)
             if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
                 continue  # the gazetteer knows this army ("Sudanese army")
-            if any(x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions):
+            if any(
+                x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
+            ):
                 continue
-            base = adj or doc.entities[state].name if state in doc.entities else adj or state
-            name = f"{base} Armed Forces"
-            key = f"{slugify(str(state))}-armed-forces"
-            if key not in doc.entities:
-                doc.add_entity(key, name, {"MilitaryForce"}, evidence="a state's army named by its nationality")
+            known = _military_of_state().get(state)
+            if known is not None:  # "Sudan army": the gazetteer's Sudanese Armed Forces
+                key = known.key
+                doc.add_entity(key, known.name, set(known.types), in_gazetteer=True)
+            else:
+                base = adj or (doc.entities[state].name if state in doc.entities else state)
+                key = f"{slugify(str(state))}-armed-forces"
+                if key not in doc.entities:
+                    doc.add_entity(
+                        key,
+                        f"{base} Armed Forces",
+                        {"MilitaryForce"},
+                        evidence="a state's army named by its nationality",
+                    )
             for x in inside:
                 doc.remove_mention(x)
             doc.add_mention(key, s, e)
+
+    def state_bodies(self) -> None:
+        """ "Russia's foreign ministry", "Iran's defence ministry": a state's own body, named in
+        lower case (the gazetteer's entry when it knows "Russian Foreign Ministry")."""
+        doc = self.doc
+        gaz = load_matcher()
+        adj_of = _adjective_of_state()
+        for m in list(doc.mentions):
+            ent = doc.entities[m.entity]
+            if "State" not in ent.types or not ent.in_gazetteer:
+                continue
+            bm = _STATE_BODY.match(doc.norm, m.span.end)
+            if not bm:
+                continue
+            phrase = bm.group("body")
+            adj = adj_of.get(m.entity)
+            names = [f"{adj} {phrase}"] if adj else []
+            names.append(f"{doc.text[m.span.start : m.span.end]} {phrase}")
+            known = next(
+                (gaz.by_lower[n.lower()][0] for n in names if n.lower() in gaz.by_lower), None
+            )
+            if known is not None:
+                key = known.key
+                entry = gaz.entries[key]
+                doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
+            else:
+                name = " ".join(w.capitalize() for w in names[0].split())
+                key = self.by_name.get(name.casefold()) or doc.new_key(name)
+                doc.add_entity(
+                    key, name, {"OfficialBody"}, evidence="a state's body, in lower case"
+                )
+                self.by_name[name.casefold()] = key
+            doc.add_mention(key, bm.start("body"), bm.end("body"))
 
     def affix_aliases(self) -> None:
         """Shorter forms of an organisation's name found in the text refer back to it.
@@ -864,8 +1247,10 @@ class _TextNames:
             names = {ent.name} | set(ent.aliases)
             for name in names:
                 words = name.split()
-                if len(words) >= 3 and words[-1] in lex.org_heads or (
-                    len(words) >= 3 and words[-1].capitalize() in lex.org_heads
+                if (
+                    len(words) >= 3
+                    and words[-1] in lex.org_heads
+                    or (len(words) >= 3 and words[-1].capitalize() in lex.org_heads)
                 ):
                     for i in range(1, len(words) - 1):
                         forms.setdefault(" ".join(words[i:]), set()).add(ent.key)
@@ -877,35 +1262,43 @@ class _TextNames:
                         forms.setdefault(first, set()).add(ent.key)
                 if len(words) >= 2 and lex.org_heads.get(words[-1]) in _MEDIA_KINDS:
                     rest = " ".join(words[:-1])
-                    if len(rest) >= 4 and not rest.casefold() in self.by_name:
+                    if len(rest) >= 4 and rest.casefold() not in self.by_name:
                         forms.setdefault(rest, set()).add(ent.key)
+        norm, low = doc.norm, doc.low
         for form, keys in forms.items():
-            if len(keys) != 1 or form.casefold() in self.by_name and self.by_name[form.casefold()] not in keys:
+            if len(keys) != 1 or (
+                form.casefold() in self.by_name and self.by_name[form.casefold()] not in keys
+            ):
                 continue
             key = next(iter(keys))
-            lower = form[0].isupper() and not _acronym_like(form.split()[0])
-            rx = _affix_rx(form, lower)
-            for m in rx.finditer(doc.norm):
-                g = 1 if m.group(1) else 2
-                if not doc.is_masked(m.start(g), m.end(g)):
-                    doc.add_mention(key, m.start(g), m.end(g))
+            for start in _find_word(norm, form):
+                if not doc.is_masked(start, start + len(form)):
+                    doc.add_mention(key, start, start + len(form))
+            if form[0].isupper() and not _acronym_like(form.split()[0]):
+                # "the health ministry": a lower-case short form after a determiner
+                for start in _find_word(low, form.lower()):
+                    if _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
+                        doc.add_mention(key, start, start + len(form))
 
     def merge_domains(self) -> None:
         """A web address and a name that spell the same ("levantfrontlines.net", "Levant
         Frontlines") are one source, named as written."""
         doc = self.doc
+        merged_kinds = (_DOMAIN_EVIDENCE, _HANDLE_EVIDENCE)
+        if not any(e.type_evidence in merged_kinds for e in doc.entities.values()):
+            return
         squeezed: dict[str, str] = {}
         for ent in doc.entities.values():
-            if ent.type_evidence == _DOMAIN_EVIDENCE or ent.is_unnamed:
+            if ent.type_evidence in merged_kinds or ent.is_unnamed:
                 continue
             for name in {ent.name, *ent.aliases}:
                 sq = re.sub(r"[\W_]+", "", name.casefold())
                 if len(sq) >= 4:
                     squeezed.setdefault(sq, ent.key)
         for ent in list(doc.entities.values()):
-            if ent.type_evidence != _DOMAIN_EVIDENCE:
+            if ent.type_evidence not in merged_kinds:
                 continue
-            label = ent.name.split(".")[0]
+            label = re.sub(r"[\W_]+", "", ent.name.split(".")[0].casefold())
             target = squeezed.get(label)
             if target and target != ent.key:
                 doc.merge_entity(ent.key, target)
@@ -963,22 +1356,35 @@ class _TextNames:
     def definite_orgs(self) -> None:
         """'the Turkish ministry' -> the one entity whose name holds 'Turkish' and 'Ministry'."""
         doc = self.doc
-        if not any(
-            not e.is_person and _ORG_NOUN_RX.search(e.name.lower()) for e in doc.entities.values()
-        ):
-            return  # nothing such a phrase could refer back to
-        for m in self.rules.definite_org.finditer(doc.norm):
-            adj, noun = m.group("adj").lower(), m.group("noun").lower()
-            cands = [
-                e
-                for e in doc.entities.values()
-                if not e.is_person
-                and not e.is_unnamed
-                and adj in e.name.lower()
-                and noun in e.name.lower()
-            ]
-            if len(cands) == 1:
-                doc.add_mention(cands[0].key, m.start("adj"), m.end("noun"))
+        nat = _nationality_set()
+        pairs: dict[str, list[str]] = {}  # "the turkish ministry" -> entity keys
+        for e in doc.entities.values():
+            if e.is_person or e.is_unnamed:
+                continue
+            words = e.name.lower().split()
+            adjs = [w for w in words if w.capitalize() in nat or w.upper() in nat]
+            nouns = [w for w in words if w in _ORG_NOUN_SET]
+            for adj in adjs:
+                for noun in nouns:
+                    pairs.setdefault(f"the {adj} {noun}", []).append(e.key)
+        for phrase, keys in pairs.items():
+            if len(set(keys)) != 1:
+                continue
+            for start in _find_word(doc.low, phrase):
+                doc.add_mention(keys[0], start + 4, start + len(phrase))
+        for marker in ("-run ", "-controlled ", "-led ", "-held ", "-backed ", "-linked "):
+            for i in _find_all(doc.low, marker):  # "the Hamas-run ministry": str.find, no scan
+                nm = _ORG_NOUN_AT.match(doc.low, i + len(marker))
+                if not nm:
+                    continue
+                noun = nm.group(1)
+                cands = [
+                    e
+                    for e in doc.entities.values()
+                    if not e.is_person and not e.is_unnamed and noun in e.name.lower().split()
+                ]
+                if len(cands) == 1:
+                    doc.add_mention(cands[0].key, nm.start(1), nm.end(1))
 
     def role_nouns(self) -> None:
         """'Kurdish representative' -> the one person introduced with 'Kurdish' and a title."""
@@ -987,16 +1393,32 @@ class _TextNames:
         persons = [e for e in doc.entities.values() if e.is_person and e.intro]
         if not persons:
             return
-        for rw in self.rules.role_word.finditer(doc.low):
-            if _NAME_AFTER.match(doc.norm, rw.end()):
-                continue  # "spokesman John Kirby" is a title, not a role noun
-            base = max(0, rw.start() - 40)
-            m = self.rules.role_left.search(doc.norm, base, rw.start())
-            if not m or (m.group("det") and m.group("det").lower() in {"a", "an"}):
-                continue
-            cands = [p for p in persons if m.group("adj") in p.intro]
-            if len(cands) == 1:
-                doc.add_mention(cands[0].key, m.start("adj"), rw.end())
+        adjectives = {w for p in persons for w in p.intro if " " not in w and w[0].isupper()}
+        if not adjectives:
+            roles: set[str] = set()
+        else:
+            roles = {r.lower() for r in self.lex.role_nouns}
+        for role in roles:  # str.find for each role word beats a scan of the role-noun trie
+            for start in _find_word(doc.low, role):
+                end = start + len(role)
+                if _NAME_AFTER.match(doc.norm, end):
+                    continue  # "spokesman John Kirby" is a title, not a role noun
+                m = self.rules.role_left.search(doc.norm, max(0, start - 40), start)
+                if not m or (m.group("det") and m.group("det").lower() in {"a", "an"}):
+                    continue
+                cands = [p for p in persons if m.group("adj") in p.intro]
+                if len(cands) == 1:
+                    doc.add_mention(cands[0].key, m.start("adj"), end)
+        # "the army spokesman" -> the one person introduced as "army spokesman X"
+        phrases = {w for p in persons for w in p.intro if " " in w}
+        for phrase in phrases:
+            for start in _find_word(doc.low, phrase):
+                end = start + len(phrase)
+                if _NAME_AFTER.match(doc.norm, end):
+                    continue
+                cands = [p for p in persons if phrase in p.intro]
+                if len(cands) == 1:
+                    doc.add_mention(cands[0].key, start, end)
 
 
 def find_entities(doc: Doc) -> Doc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .cues import cue_hits
 from .doc import Doc, Sentence
 from .lexicon import load_lexicon
-from .model import Judgement, PolarityName
+from .model import Judgement, Mention, PolarityName
 from .references import SourceContext, reference_rx
 
 _NEGATOR = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bhardly)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -24,6 +24,8 @@ _NEGATIVE_CUE_START = re.compile(
     r"(?i)(?:not|never|no|un|can't|cannot|don't|do not|shouldn't|wouldn't)"
 )
 _CLAUSE_REST = re.compile(r"[^,.;]{0,40}")
+REACH = 300  # characters around a cue where its target is looked for
+_JOINT_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|or\s+)\s*")
 _PERSON_PRONOUN = re.compile(r"(?<![\w'])(?:he|she|him|his|her|He|She|His|Her)(?![\w'])")
 _THING_PRONOUN = re.compile(
     r"(?<![\w'])(?:it|its|it's|they|their|them|It|Its|It's|They|Their|Them)(?![\w'])"
@@ -82,36 +84,74 @@ class _Judge:
             return False
         return ent.is_source_typed or "source" in ent.roles or key in self.speakers
 
-    def target(self, sent: Sentence, cue: tuple[int, int]) -> str | None:
+    def target(
+        self, sent: Sentence, cue: tuple[int, int], last: list[str] | None = None
+    ) -> list[str]:
+        """The source(s) a cue judges; several for a joint subject ("X and Y both lie")."""
         doc = self.doc
-        named = [m for m in doc.mentions_in(sent.start, sent.end) if self.judgeable(m.entity)]
+        # a verdict is about a name near it: look no further than REACH characters away
+        # (this also bounds the work on a run-on "sentence" thousands of characters long)
+        lo, hi = max(sent.start, cue[0] - REACH), min(sent.end, cue[1] + REACH)
+        sent = Sentence(lo, hi, sent.segment)
+        refs = list(self.ref_rx.finditer(doc.norm, lo, hi))
+        in_ref = [(r.start(), r.end()) for r in refs]
+        named = [
+            m
+            for m in doc.mentions_in(lo, hi)
+            if self.judgeable(m.entity)
+            and not any(a <= m.span.start and m.span.end <= b for a, b in in_ref)
+        ]
         if sent.segment == 0:
             named = [m for m in named if doc.entities[m.entity].is_source_typed]
             if not named:
-                return None
+                return []
         if named:
+            # the subject of the cue's own clause ("Al-Manar ran the media office statement
+            # word for word"), else the last name before the cue ("X is more reliable than
+            # Y"), else the nearest after it
+            clause = max(sent.start, *(doc.norm.rfind(c, sent.start, cue[0]) + 1 for c in ",;:"))
+            own = [m for m in named if clause <= m.span.start < cue[0]]
+            if own:
+                typed = [m for m in own if doc.entities[m.entity].is_source_typed]
+                return self.joint(typed[0] if typed else own[0], named, cue[0])
+            if last:  # "..., nothing independent there": the previous cue's source
+                return last
             media = [m for m in named if doc.entities[m.entity].is_source_typed] or named
             before = [m for m in media if m.span.start < cue[0]]
-            if before:  # the subject the cue is said of comes first: "X is more reliable than Y"
-                return before[-1].entity
-            return min(media, key=lambda m: m.span.start - cue[0]).entity
-        refs = list(self.ref_rx.finditer(doc.norm, sent.start, sent.end))
+            if before:
+                return [before[-1].entity]
+            return [min(media, key=lambda m: m.span.start - cue[0]).entity]
         refs = [r for r in refs if r.group("noun").lower() != "source" or r.end() <= cue[0]]
         if refs:
             r = min(refs, key=lambda r: abs(r.start() - cue[0]))
-            key = self.ctx.reference(r.group("noun"), r.start(), sent.segment)
+            key = self.ctx.reference(r.group("noun"), r.start(), sent.segment, (r.start(), r.end()))
             if key:
-                return key
+                return [key]
         pp = [m.start() for m in _PERSON_PRONOUN.finditer(doc.norm, sent.start, sent.end)]
         tp = [m.start() for m in _THING_PRONOUN.finditer(doc.norm, sent.start, sent.end)]
         if pp and (not tp or min(abs(p - cue[0]) for p in pp) < min(abs(p - cue[0]) for p in tp)):
             key = self.ctx.pronoun(True, cue[0], sent.segment)
             if key and self.judgeable(key):
-                return key
-            return None
+                return [key]
+            return []
         if tp:
-            return self.ctx.pronoun(False, cue[0], sent.segment)
-        return self.ctx.topic.get(sent.segment)  # the comment's own topic so far
+            key = self.ctx.pronoun(False, cue[0], sent.segment)
+            return [key] if key else []
+        key = self.ctx.topic.get(sent.segment)  # the comment's own topic so far
+        return [key] if key else []
+
+    def joint(self, first: Mention, named: list[Mention], cue_start: int) -> list[str]:
+        """``first`` and the names joined to it by "and" or commas before the cue."""
+        out, prev = [first.entity], first
+        for m in named:
+            if m.span.start <= prev.span.start or m.span.start >= cue_start:
+                continue
+            gap = self.doc.norm[prev.span.end : m.span.start]
+            if not _JOINT_GAP.fullmatch(gap):
+                break
+            out.append(m.entity)
+            prev = m
+        return list(dict.fromkeys(out))
 
     def read(self) -> None:
         doc = self.doc
@@ -130,17 +170,22 @@ class _Judge:
                 for m in doc.mentions_in(sent.start, sent.end):
                     if self.ctx._is_thing(doc.entities[m.entity]):
                         self.ctx.note(seg, m.entity)
-                for s, e, pol in _sentence_cues(doc, sent, hits.get(k, [])):
-                    key = self.target(sent, (s, e))
-                    if key is None:
-                        continue
-                    self.ctx.note(seg, key)
-                    f = found.setdefault(key, _Found(cue=(s, e), first=sent.start, last=sent.end))
-                    if pol == "mixed":
-                        f.polarities |= {"positive", "negative"}
-                    else:
-                        f.polarities.add(pol)
-                    f.last = sent.end
+                last: list[str] = []  # the targets of this sentence's previous cue
+                for cs, ce, pol in _sentence_cues(doc, sent, hits.get(k, [])):
+                    if seg == 0 and any(qs < cs < qe for qs, qe in doc.quotes):
+                        continue  # a quoted speaker's words are not the author's verdict
+                    keys = self.target(sent, (cs, ce), last) or last
+                    last = keys
+                    for key in keys:
+                        self.ctx.note(seg, key)
+                        f = found.setdefault(
+                            key, _Found(cue=(cs, ce), first=sent.start, last=sent.end)
+                        )
+                        if pol == "mixed":
+                            f.polarities |= {"positive", "negative"}
+                        else:
+                            f.polarities.add(pol)
+                        f.last = sent.end
             for key, f in found.items():
                 polarity: PolarityName = (
                     "mixed" if len(f.polarities) > 1 else f.polarities.pop()  # type: ignore[assignment]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -49,7 +49,7 @@ def normalise(text: str) -> str:
     return _NORM_NEEDED.sub(lambda m: _NORM_TABLE[ord(m.group(0))], text)
 
 
-def trie_regex(words: list[str] | set[str] | frozenset[str]) -> str:
+def trie_regex(words: Iterable[str]) -> str:
     """A regex alternation shaped as a trie, much faster than a flat list in ``re``."""
     trie: dict[str, dict] = {}
     for w in words:
@@ -91,7 +91,7 @@ def read_jsonl(name: str) -> Iterator[dict[str, Any]]:
                 yield rec
 
 
-def alternation(phrases: list[str] | tuple[str, ...] | frozenset[str], regex: bool = False) -> str:
+def alternation(phrases: Iterable[str], regex: bool = False) -> str:
     """A non-capturing alternation, longest phrase first so the longest wins."""
     if not regex:
         return "(?:" + trie_regex(set(phrases)) + ")"  # a trie: ``re`` scans it far faster
@@ -111,10 +111,12 @@ class Lexicon:
     role_nouns: frozenset[str]
     org_heads: dict[str, str]
     leading_heads: dict[str, str]  # "Radio" -> NewsOutlet ("Radio Okapi")
+    generic_modifiers: frozenset[str]  # "National" in "National TV": not a name on its own
     descriptors: dict[str, str]  # "security firm" / "channel" -> class of the name it describes
     press_offices: tuple[str, ...]  # "media office": an organisation's own statement office
     military_nouns: tuple[str, ...]  # "army": after a nationality, that state's armed forces
     locatives: frozenset[str]  # "in": a state or capital after it is a place
+    place_nouns: frozenset[str]  # "district" after a name: the name is a place
     nationalities: dict[str, str]
     tlds: frozenset[str]
     abbreviations: frozenset[str]
@@ -133,6 +135,8 @@ class Lexicon:
     unnamed_people: frozenset[str]
     channel_nouns: frozenset[str]
     via_preps: tuple[str, ...]
+    member_nouns: frozenset[str]  # "crews" in "Civil Defence crews said"
+    denied_objects: frozenset[str]  # "claim" in "denied the claim", "a charge X denied"
     modality: tuple[tuple[str, re.Pattern[str]], ...]
     references: dict[str, tuple[frozenset[str], bool]]  # noun -> (kinds, may mean publisher)
     judgement_cues: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
@@ -192,10 +196,12 @@ def load_lexicon() -> Lexicon:
         role_nouns=frozenset(pats("ROLE_NOUN")),
         org_heads={r["pattern"]: r["type"] for r in d.get("ORG_HEAD", [])},
         leading_heads={r["pattern"]: r["type"] for r in d.get("LEADING_HEAD", [])},
+        generic_modifiers=frozenset(pats("GENERIC_MODIFIER")),
         descriptors={r["pattern"]: r["type"] for r in d.get("DESCRIPTOR", [])},
         press_offices=tuple(pats("PRESS_OFFICE")),
         military_nouns=tuple(pats("MILITARY_NOUN")),
         locatives=frozenset(pats("LOCATIVE")),
+        place_nouns=frozenset(pats("PLACE_NOUN")),
         nationalities={r["pattern"]: r["key"] for r in d.get("NATIONALITY", [])},
         tlds=frozenset(pats("TLD")),
         abbreviations=frozenset(pats("ABBREVIATION")),
@@ -216,6 +222,8 @@ def load_lexicon() -> Lexicon:
         ),
         channel_nouns=frozenset(pats("CHANNEL_NOUN")),
         via_preps=tuple(pats("VIA_PREP")),
+        member_nouns=frozenset(pats("MEMBER_NOUN")),
+        denied_objects=frozenset(pats("DENIED_OBJECT")),
         modality=tuple(
             (r["value"], re.compile(r["pattern"], re.IGNORECASE)) for r in d.get("MODALITY", [])
         ),

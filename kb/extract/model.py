@@ -42,6 +42,7 @@ class Segment:
     span: Span
     reply_to: int | None = None  # index of the segment this comment answers, if known
     author: str | None = None  # the commenter's name when the text gives one
+    date: str | None = None  # the comment's date as the caller gave it (JSON input)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ class Claim:
     date_value: str | None = None  # "2018-04-04" or "--04-04" (xsd:gMonthDay)
     modality: ModalityName = "asserted"
     about: tuple[str, ...] = ()  # Entity.keys named in the content
+    # A denial or rebuttal ("a claim the SDF denied", "X denied the claim"): the content
+    # span of the earlier claim this statement contradicts. Its modality is "doubted".
+    contradicts: Span | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,9 @@ class Extraction:
     claims: tuple[Claim, ...]
     judgements: tuple[Judgement, ...]
     metadata: dict[str, str] = field(default_factory=dict, compare=False)
+    # Entity.key of the outlet the article and its comments appeared in, when known (the
+    # JSON input's "publisher"/"url", or a comment that addresses it: "Dear SF, ...")
+    publisher: str | None = None
 
     def entity(self, key: str) -> Entity:
         for e in self.entities:

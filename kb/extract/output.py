@@ -8,26 +8,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Extraction
+from .model import Entity, Extraction
+
+
+def display_name(ent: Entity) -> str:
+    """The entity's name as this document writes it.
+
+    A gazetteer entity keeps its canonical name when the text uses it; otherwise the
+    longest form the text does use stands in ("Russian Defence Ministry" for the
+    gazetteer's "Russian Ministry of Defence", "X" for "Twitter", "JNIM"), so that a
+    reader of the JSON, and a scorer, meet the name they read. Hidden labels (slurs)
+    are never shown; the entity key keeps the canonical identity.
+    """
+    if not ent.aliases or not ent.in_gazetteer:
+        return ent.name
+    folded = {a.casefold() for a in ent.aliases}
+    if ent.name.casefold() in folded:
+        return ent.name
+    return max(ent.aliases, key=lambda a: (len(a.split()), len(a), a))
 
 
 def to_score_json(ex: Extraction) -> dict[str, Any]:
     """Actors, sources, claims and judgements with character offsets into ``ex.text``."""
-    names = {e.key: e.name for e in ex.entities}
+    names = {e.key: display_name(e) for e in ex.entities}
     spans: dict[str, list[list[int]]] = {}
     for m in ex.mentions:
         spans.setdefault(m.entity, []).append([m.span.start, m.span.end])
 
     def entry(e: Any) -> dict[str, Any]:
         return {
-            "name": e.name,
+            "name": names[e.key],
+            "canonical_name": e.name,
             "aliases": list(e.aliases),
             "mentions": spans.get(e.key, []),
             "types": sorted(e.types),
             "key": e.key,
         }
 
-    named = [e for e in ex.entities if not e.unnamed]
+    # named entities, and unnamed collectives that report ("Israeli media", CONVENTIONS)
+    named = [e for e in ex.entities if not e.unnamed or "NewsOutlet" in e.types]
     return {
         "actors": [entry(e) for e in named if "actor" in e.roles],
         "sources": [entry(e) for e in named if "source" in e.roles],
@@ -40,6 +59,10 @@ def to_score_json(ex: Extraction) -> dict[str, Any]:
                 "date": c.date.text if c.date else None,
                 "date_value": c.date_value,
                 "modality": c.modality,
+                "content": [c.content.start, c.content.end],
+                "contradicts": [c.contradicts.start, c.contradicts.end] if c.contradicts else None,
+                "speaker_key": c.speaker,
+                "via_key": c.via,
             }
             for c in ex.claims
         ],
@@ -49,6 +72,7 @@ def to_score_json(ex: Extraction) -> dict[str, Any]:
                 "source": names.get(j.source, j.source),
                 "polarity": j.polarity,
                 "cue": j.cue.text,
+                "source_key": j.source,
             }
             for j in ex.judgements
         ],

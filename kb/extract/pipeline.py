@@ -82,6 +82,8 @@ def freeze(doc: Doc) -> Extraction:
             if key:
                 first.setdefault(key, c.cue.start)
     used = set(first) | {j.source for j in doc.judgements}
+    if doc.publisher:
+        used.add(doc.publisher)
     entities = sorted(
         (e for e in doc.entities.values() if e.key in used),
         key=lambda e: (first.get(e.key, len(doc.text)), e.key),
@@ -99,4 +101,5 @@ def freeze(doc: Doc) -> Extraction:
         claims=tuple(sorted(doc.claims, key=lambda c: (c.span.start, c.cue.start))),
         judgements=tuple(sorted(doc.judgements, key=lambda j: (j.segment, j.span.start, j.source))),
         metadata=meta,
+        publisher=doc.publisher,
     )

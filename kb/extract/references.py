@@ -25,6 +25,21 @@ _ADDRESS = re.compile(
 _ADDRESS_AFTER = re.compile(r"\s*(?:[,:\u2013\u2014-]|team\b|editors?\b)")
 _SECOND_PERSON = re.compile(r"(?<![\w'])(?:you|your|You|Your)(?![\w'])")
 SOURCE_TYPES_JUDGED = MEDIA_TYPES | {"OfficialBody"}
+# nouns that can only mean the page the comments are under (or a link posted to it);
+# "this channel" or "the site" may also mean a channel or site named earlier in the thread
+_PUBLISHER_ONLY = frozenset(
+    {
+        "article",
+        "piece",
+        "report",
+        "story",
+        "author",
+        "writer",
+        "journalist",
+        "reporting",
+        "coverage",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +48,8 @@ def reference_rx() -> re.Pattern[str]:
     nouns = alternation(list(load_lexicon().references))
     return re.compile(
         rf"(?<![\w-])(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Tt]hese|[Tt]heir|[Ii]ts|[Ii]t's|[Yy]our|[Mm]y)\s+"
-        rf"(?:(?:same|whole|entire|latest|last|original|linked|above|\w+ed)\s+)?(?P<noun>{nouns})(?![\w-])"
+        rf"(?:(?:same|whole|entire|latest|last|original|linked|above|\w+ed|[A-Z][\w-]+)\s+)?"
+        rf"(?P<noun>{nouns})(?![\w-])"
     )
 
 
@@ -49,7 +65,7 @@ class SourceContext:
         self._thing_starts = [m.span.start for m in self.things]
         self._person_starts = [m.span.start for m in self.persons]
         self.topic: dict[int, str] = {}  # segment -> last source it was about
-        self.publisher = self._publisher()
+        self.publisher = doc.publisher or self._publisher()  # a caller may know it
         doc.publisher = self.publisher
 
     @staticmethod
@@ -86,24 +102,38 @@ class SourceContext:
         return sp.start, sp.end
 
     def _nearest(
-        self, pool: list[Mention], starts: list[int], lo: int, hi: int, kinds: frozenset[str]
+        self,
+        pool: list[Mention],
+        starts: list[int],
+        lo: int,
+        hi: int,
+        kinds: frozenset[str],
+        skip: tuple[int, int] = (0, 0),
     ) -> str | None:
-        """The last mention in [lo, hi) whose entity has one of ``kinds`` (any if empty)."""
+        """The last mention in [lo, hi), outside ``skip``, whose entity has one of ``kinds``."""
         i = bisect.bisect_left(starts, hi) - 1
         while i >= 0 and starts[i] >= lo:
-            ent = self.doc.entities[pool[i].entity]
-            if not kinds or ent.types & kinds:
-                return pool[i].entity
+            m = pool[i]
+            ent = self.doc.entities[m.entity]
+            inside = skip[0] <= m.span.start and m.span.end <= skip[1]
+            if not inside and (not kinds or ent.types & kinds):
+                return m.entity
             i -= 1
         return None
 
-    def reference(self, noun: str, pos: int, segment: int) -> str | None:
-        """The source meant by 'the <noun>' at ``pos`` in ``segment``."""
+    def reference(
+        self, noun: str, pos: int, segment: int, skip: tuple[int, int] = (0, 0)
+    ) -> str | None:
+        """The source meant by 'the <noun>' at ``pos`` in ``segment``.
+
+        ``skip`` is the reference phrase itself: the platform in "that Telegram channel"
+        is not the channel meant.
+        """
         kinds, publisher_ok = self.refs.get(noun.lower(), (frozenset(), False))
         s, e = self._segment_bounds(segment)
         if segment == 0:
             return None
-        found = self._nearest(self.things, self._thing_starts, s, e, kinds)
+        found = self._nearest(self.things, self._thing_starts, s, e, kinds, skip)
         if found:
             return found
         if publisher_ok and self.publisher:
@@ -116,7 +146,8 @@ class SourceContext:
                     if m.span.start < se and self.doc.is_masked(m.span.start, m.span.end):
                         if not kinds or self.doc.entities[m.entity].types & kinds:
                             return m.entity
-            return None
+            if noun.lower() in _PUBLISHER_ONLY:
+                return None  # "the article" is the page the comments are under
         for seg in range(segment - 1, 0, -1):
             t = self.topic.get(seg)
             if t and (not kinds or self.doc.entities[t].types & kinds):

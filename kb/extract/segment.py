@@ -21,12 +21,14 @@ from functools import lru_cache
 
 from .cues import cue_hits
 from .doc import Doc, Sentence
-from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, Lexicon, load_lexicon
+from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, load_lexicon, lower_same_length
 from .model import Segment
 
 COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
 VERDICT_WEIGHT = 1  # a judgement cue (patterns/judgement_cues.jsonl) outside quotes
+FIRST_BATCH = 24  # lines prepared for scoring before the rest is needed
+STOP_MARGIN = 8  # once the score sum rises this far above its low, the cut is known
 
 _LINE = re.compile(r"[^\n]+")
 _BOUNDARY = re.compile(r"[.!?\u2026]+[\"\u201d\u00bb')\]]*(?=\s|$)")
@@ -61,19 +63,91 @@ def quote_pairs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _outside_quotes(norm: str, start: int, end: int, pairs: list[tuple[int, int]]) -> str:
-    chars = list(norm[start:end])
-    for qs, qe in pairs:
-        for i in range(max(qs, start) + 1, min(qe, end) - 1):
-            chars[i - start] = " "
-    return "".join(chars)
+def _line_text(pattern: str) -> str:
+    """A per-line cue made safe for one scan of the whole text: ``\\s`` outside character
+    classes may not cross a newline, and ``^``/``$`` mark line ends."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            pair = pattern[i : i + 2]
+            out.append("[^\\S\\n]" if pair == "\\s" and not in_class else pair)
+            i += 2
+            continue
+        if c == "[" and not in_class:
+            in_class = True
+        elif c == "]" and in_class:
+            in_class = False
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
-def comment_score(line: str, lex: Lexicon) -> int:
-    """Summed weights of the comment cues found in a line (quotes already blanked)."""
-    line = _URL.sub(lambda m: "URL" if m.start() else m.group(0), line)
-    low = line.lower()
-    return sum(w for _, rx, w, lower in lex.comment_cues if rx.search(low if lower else line))
+@lru_cache(maxsize=1)
+def _document_cues() -> tuple[tuple[re.Pattern[str], int, bool], ...]:
+    """The register cues compiled for whole-text scans (one pass per cue, not per line)."""
+    return tuple(
+        (re.compile(_line_text(rx.pattern), rx.flags | re.MULTILINE), w, lower)
+        for _, rx, w, lower in load_lexicon().comment_cues
+    )
+
+
+def line_scores(
+    norm: str,
+    low: str,
+    lines: list[tuple[int, int]],
+    quotes: list[tuple[int, int]],
+    bonus: set[int] | None = None,
+) -> list[int]:
+    """Signed register score of the lines: each cue counts once per line, read outside
+    quotation marks and with web addresses (not at a line start) reduced to "URL";
+    lines in ``bonus`` (a judgement cue) get ``VERDICT_WEIGHT`` more.
+
+    The cut falls where the running sum of scores is lowest, so once the sum has risen
+    ``STOP_MARGIN`` above its lowest point (several sure comments in a row) the later
+    lines cannot move it: they are not read and count as comments (+1). Scoring costs
+    grow with the article, not with the length of the thread.
+    """
+    if not lines:
+        return []
+    bonus = bonus or set()
+    # the cut is nearly always near the top: prepare the first lines only, all if needed
+    head = min(len(lines), FIRST_BATCH)
+    text, lowered = _scoring_text(norm, lines, quotes, lines[head - 1][1])
+    cues = _document_cues()
+    scores: list[int] = []
+    total = lowest = 0
+    for i, (s, e) in enumerate(lines):
+        if e > len(text):
+            text, lowered = _scoring_text(norm, lines, quotes, len(norm))
+        score = sum(w for rx, w, lower in cues if rx.search(lowered if lower else text, s, e))
+        score += VERDICT_WEIGHT if i in bonus else 0
+        scores.append(score)
+        if i >= 1:
+            lowest = min(lowest, total)  # the running sum before line i: a possible cut
+        total += score
+        if i >= 1 and total - lowest >= STOP_MARGIN:
+            return scores + [1] * (len(lines) - i - 1)
+    return scores
+
+
+def _scoring_text(
+    norm: str, lines: list[tuple[int, int]], quotes: list[tuple[int, int]], limit: int
+) -> tuple[str, str]:
+    """``norm[:limit]`` with quotation insides blanked and web addresses (not at a line
+    start) reduced to "URL", and its lower-case twin."""
+    blank = list(norm[:limit])
+    for qs, qe in quotes:
+        if qs < limit:
+            blank[qs + 1 : min(qe - 1, limit)] = " " * max(0, min(qe - 1, limit) - qs - 1)
+    text = "".join(blank)
+    starts = {s for s, _ in lines}
+    if "http" in text or "www." in text:
+        for m in _URL.finditer(text):
+            if m.start() not in starts:
+                k = m.end() - m.start()
+                text = text[: m.start()] + ("URL" + "x" * k)[:k] + text[m.end() :]
+    return text, lower_same_length(text)
 
 
 def best_boundary(scores: list[int]) -> int:
@@ -161,7 +235,6 @@ def split_sentences(
 
 def segment(doc: Doc) -> Doc:
     """Fill ``doc.segments``, ``doc.sentences``, ``doc.quotes`` and ``doc.cue_hits``."""
-    lex = load_lexicon()
     norm = doc.norm
     lines = _lines(norm)
     pairs_by_line = [quote_pairs(norm, s, e) for s, e in lines]
@@ -177,11 +250,7 @@ def segment(doc: Doc) -> Doc:
         doc.metadata["boundary"] = "given"
     else:
         verdict = _verdict_lines(lines, pairs_by_line, spans, doc.cue_hits)
-        scores = [
-            comment_score(_outside_quotes(norm, s, e, pairs_by_line[i]), lex)
-            + (VERDICT_WEIGHT if i in verdict else 0)
-            for i, (s, e) in enumerate(lines)
-        ]
+        scores = line_scores(norm, doc.low, lines, doc.quotes, verdict)
         cut = best_boundary(scores)
         doc.metadata["boundary"] = "rule"
     if cut > 0:

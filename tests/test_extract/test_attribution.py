@@ -47,9 +47,49 @@ CLAIM_CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
         "Local observers doubt that the army could advance.",
         [("Local observers", None, "doubt")],
     ),
-    "organisation issues its own statement": (
+    "official body issues its own statement (via = the body, speaker null)": (
         "The Pentagon said in a statement that no troops were hurt.",
-        [("Pentagon", "Pentagon", "said in a statement")],
+        [(None, "Pentagon", "said in a statement")],
+    ),
+    "official body posts on a platform (speaker = the body, via = the platform)": (
+        "The Pentagon said on X that no troops were hurt.",
+        [("Pentagon", "Twitter", "said on X")],
+    ),
+    "trailing frame with a date": (
+        "Drones hit two fuel depots near the river, the group said on Monday.",
+        [("the group", "the group", "said")],
+    ),
+    "appositive acronym before the verb": (
+        "The Kharkiv Human Rights Group (KHRG) said 11 detainees were released.",
+        [(None, "Kharkiv Human Rights Group", "said")],
+    ),
+    "relay after the content": (
+        "The commander denied that the bridge had fallen, telling Reuters that fighting went on.",
+        [("The commander", "Reuters", "denied")],
+    ),
+    "outlet citing an unnamed source": (
+        "Talks may resume next week, the daily Hurriyet reported, citing a diplomatic source.",
+        [("a diplomatic source", "Hurriyet", "reported")],
+    ),
+    "claim then according to: speaker and relay": (
+        "Hamas claimed the attack on Tuesday, according to Al Jazeera.",
+        [("Hamas", "Al Jazeera", "claimed")],
+    ),
+    "members of a body speak": (
+        "UN investigators said the camp had been shelled.",
+        [("UN investigators", "United Nations", "said")],
+    ),
+    "two frames in a headline": (
+        "Kyiv says it downed 30 drones as Moscow claims gains near Pokrovsk",
+        [("Ukraine", "Ukraine", "says"), ("Russia", "Russia", "claims")],
+    ),
+    "a habit is no claim in a comment": (
+        "The army said on Monday that the town was calm.\nLol, he claims a victory every week.",
+        [("The army", "The army", "said")],
+    ),
+    "what someone says is no report": (
+        "Troops moved north.\nThey just print whatever the ministry says, as usual lol.",
+        [],
     ),
     "channel after the verb": (
         "The Ukrainian Air Force said on Telegram that 20 drones were downed.",
@@ -130,4 +170,38 @@ def test_unnamed_sources_are_not_listed_as_entities() -> None:
 
     out = to_score_json(extract_strict("The bridge fell, according to local residents."))
     assert out["actors"] == [] and out["sources"] == []
-    assert out["claims"][0]["via"] == "local residents"
+    assert out["claims"][0]["speaker"] == "local residents"  # people speak; "sources" relay
+    assert out["claims"][0]["via"] is None
+
+
+def test_trailing_frame_content_is_the_clause_before_it() -> None:
+    text = "Fighters of Hamas attacked the post overnight, the group said on Monday."
+    ex = extract_strict(text)
+    (c,) = ex.claims
+    assert c.content.text == "Fighters of Hamas attacked the post overnight"
+    assert c.date is not None and c.date.text == "on Monday"
+
+
+def test_denial_clause_is_its_own_doubted_claim() -> None:
+    text = (
+        "The Turkish Defence Ministry said its drones struck positions near Kobani, "
+        "a claim the SDF denied."
+    )
+    ex = extract_strict(text)
+    assert [(name(ex, c.speaker), name(ex, c.via), c.modality) for c in ex.claims] == [
+        (None, "Turkish Defence Ministry", "asserted"),
+        ("Syrian Democratic Forces", "Syrian Democratic Forces", "doubted"),
+    ]
+    first, denial = ex.claims
+    assert denial.contradicts == first.content
+    assert denial.cue.text == "denied"
+
+
+def test_denying_the_claim_points_at_the_previous_claim() -> None:
+    text = (
+        "The RSF said its fighters took the camp. The army denied the claim and said its "
+        "troops still held it."
+    )
+    ex = extract_strict(text)
+    first, second = ex.claims
+    assert second.contradicts == first.content and second.modality == "doubted"

@@ -1,0 +1,276 @@
+"""Releases: what exactly a server answers from, named by the hash of its content.
+
+A release is the content of a store at one moment. Its id is ``sha256:`` + the SHA-256 of
+the canonical N-Quads dump (kb.dump: sorted quads, so the same content always has the
+same id, whatever order it was ingested in). ``srkb serve`` computes it when it snapshots
+the store, puts it in an ``SRKB-Release`` header on every response, and serves the dumps
+of exactly that content under ``/dumps/latest.*``, with a VoID description of it.
+
+A release directory holds::
+
+    release.json        the Release below (id, counts, versions, time)
+    latest.nq           the canonical N-Quads dump the id is the hash of
+    latest.trig ...     other dump formats, written from latest.nq on first request
+
+The VoID description (``void_turtle``) is the dataset IRI (the base IRI, as in the
+store's meta graph) with its counts, its named graphs as subsets, where to get the
+dumps and the endpoint, the ontology version, the extractor versions found in the data
+and the release id and time. Everything but ``dcterms:created`` (when the release was
+made) follows from the content.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology import NAMESPACE, ONTOLOGY_IRI
+
+from .dump import DUMP_FORMATS, convert_nquads, dump_bytes, dump_format
+from .errors import StoreError
+from .iri import IriMinter
+from .store import KnowledgeBase
+from .vocab import PREFIXES
+
+logger = logging.getLogger(__name__)
+
+RELEASE_JSON = "release.json"
+DUMP_BASENAME = "latest"
+#: The dump formats served under /dumps/latest.EXT, by extension.
+SERVED_DUMPS: dict[str, str] = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "jsonld": "jsonld"}
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_VOID = PREFIXES["void"]
+_DCTERMS = PREFIXES["dcterms"]
+_OWL = PREFIXES["owl"]
+_PROV = PREFIXES["prov"]
+_SCHEMA = PREFIXES["schema"]
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+
+_P = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+_STATS = {
+    "triples": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+    "WHERE { GRAPH ?g { ?s ?p ?o } } }",
+    "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
+}
+_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+_EXTRACTORS = (
+    _P + "SELECT DISTINCT ?v WHERE { GRAPH ?g { ?sw a srkb:ExtractorSoftware ; "
+    "schema:softwareVersion ?v } } ORDER BY ?v"
+)
+_ONTOLOGY_VERSION = (
+    _P + f"SELECT ?v WHERE {{ GRAPH ?g {{ <{ONTOLOGY_IRI}> owl:versionInfo ?v }} }} ORDER BY ?v"
+)
+_MODIFIED = _P + "SELECT (MAX(?t) AS ?m) WHERE { GRAPH ?g { ?a prov:endedAtTime ?t } }"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release of the knowledge base: its id, its size, its versions, its time."""
+
+    id: str  # "sha256:<64 hex>"
+    created: str  # xsd:dateTime (UTC) when the release was made
+    quads: int
+    triples: int  # distinct triples of the union of all graphs
+    subjects: int
+    properties: int
+    classes: int
+    ontology_version: str | None
+    extractor_versions: tuple[str, ...]
+    data_modified: str | None  # the latest prov:endedAtTime in the data
+    graphs: tuple[tuple[str, int], ...] = field(default=())  # (named graph, quads), sorted
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Release:
+        raw = json.loads(text)
+        raw["extractor_versions"] = tuple(raw["extractor_versions"])
+        raw["graphs"] = tuple((g, int(n)) for g, n in raw["graphs"])
+        return cls(**raw)
+
+
+def release_id(nquads: bytes) -> str:
+    """``sha256:`` + the hex SHA-256 of a canonical N-Quads dump."""
+    return "sha256:" + hashlib.sha256(nquads).hexdigest()
+
+
+def _count(kb: KnowledgeBase, sparql: str) -> int:
+    rows = list(kb.query(sparql))
+    value = rows[0]["n"] if rows else None
+    return int(value.value) if value is not None else 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def describe_release(kb: KnowledgeBase, nquads: bytes, *, created: str | None = None) -> Release:
+    """The Release of a store whose canonical N-Quads dump is ``nquads``."""
+    versions = tuple(str(s["v"].value) for s in kb.query(_EXTRACTORS))
+    onto = [str(s["v"].value) for s in kb.query(_ONTOLOGY_VERSION)]
+    if not onto:  # a store without the ontology graph: the version shipped with srkb
+        shipped = ox.Store()
+        from ontology import ONTOLOGY_PATH
+
+        shipped.load(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE)
+        onto = [str(s["v"].value) for s in shipped.query(_ONTOLOGY_VERSION.replace("GRAPH ?g", ""))]
+    modified = [s["m"] for s in kb.query(_MODIFIED)]
+    graphs = tuple(
+        (s["g"].value, int(s["n"].value))
+        for s in kb.query(_GRAPHS)
+        if isinstance(s["g"], ox.NamedNode)
+    )
+    return Release(
+        id=release_id(nquads),
+        created=created or _now(),
+        quads=kb.quad_count(),
+        triples=_count(kb, _STATS["triples"]),
+        subjects=_count(kb, _STATS["subjects"]),
+        properties=_count(kb, _STATS["properties"]),
+        classes=_count(kb, _STATS["classes"]),
+        ontology_version=onto[0] if onto else None,
+        extractor_versions=versions,
+        data_modified=modified[0].value if modified and modified[0] is not None else None,
+        graphs=graphs,
+    )
+
+
+# --------------------------------------------------------------------------- release dirs
+def write_release(kb: KnowledgeBase, directory: Path, *, created: str | None = None) -> Release:
+    """Dump ``kb`` canonically into ``directory`` and describe it; returns the Release."""
+    directory.mkdir(parents=True, exist_ok=True)
+    nquads = dump_bytes(kb, "nquads")
+    release = describe_release(kb, nquads, created=created)
+    _write_atomic(directory / f"{DUMP_BASENAME}.nq", nquads)
+    _write_atomic(directory / RELEASE_JSON, release.to_json().encode("utf-8"))
+    logger.info("release %s: %d quads in %s", release.id, release.quads, directory)
+    return release
+
+
+def read_release(directory: Path) -> Release:
+    try:
+        return Release.from_json((directory / RELEASE_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"cannot read the release description in {directory}: {exc}") from exc
+
+
+def dump_path(directory: Path, format_name: str) -> Path:
+    """The release's dump in ``format_name``, written from latest.nq on first use.
+
+    Several server workers may ask at once: a lock file makes one of them write it while
+    the others wait, and the file appears atomically (written aside, then renamed).
+    """
+    fmt = dump_format(format_name)
+    target = directory / f"{DUMP_BASENAME}.{fmt.extension}"
+    if target.is_file():
+        return target
+    with (directory / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not target.is_file():
+                nquads = (directory / f"{DUMP_BASENAME}.nq").read_bytes()
+                _write_atomic(target, convert_nquads(nquads, fmt.name))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return target
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- VoID
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_iri(_XSD + "integer"))
+
+
+def void_triples(release: Release, base_iri: str) -> list[ox.Triple]:
+    """The VoID description of a release, as triples (see the module docstring)."""
+    mint = IriMinter(base_iri)
+    dataset = _iri(mint.base)
+    out: list[tuple[ox.NamedNode, str, ox.NamedNode | ox.Literal]] = [
+        (dataset, _RDF_TYPE, _iri(_VOID + "Dataset")),
+        (dataset, _DCTERMS + "title", ox.Literal("srkb knowledge base")),
+        (dataset, _DCTERMS + "identifier", ox.Literal(release.id)),
+        (
+            dataset,
+            _DCTERMS + "created",
+            ox.Literal(release.created, datatype=_iri(_XSD + "dateTime")),
+        ),
+        (dataset, _VOID + "triples", _int(release.triples)),
+        (dataset, _VOID + "distinctSubjects", _int(release.subjects)),
+        (dataset, _VOID + "properties", _int(release.properties)),
+        (dataset, _VOID + "classes", _int(release.classes)),
+        (dataset, _VOID + "uriSpace", ox.Literal(mint.base)),
+        (dataset, _VOID + "vocabulary", _iri(NAMESPACE)),
+        (dataset, _VOID + "sparqlEndpoint", _iri(mint("sparql"))),
+        (dataset, _VOID + "rootResource", _iri(mint("graph/meta"))),
+        (dataset, _DCTERMS + "conformsTo", _iri(ONTOLOGY_IRI)),
+    ]
+    if release.data_modified:
+        out.append(
+            (
+                dataset,
+                _DCTERMS + "modified",
+                ox.Literal(release.data_modified, datatype=_iri(_XSD + "dateTime")),
+            )
+        )
+    for ext in SERVED_DUMPS:
+        out.append((dataset, _VOID + "dataDump", _iri(mint(f"dumps/{DUMP_BASENAME}.{ext}"))))
+    if release.ontology_version:
+        out.append((_iri(ONTOLOGY_IRI), _OWL + "versionInfo", ox.Literal(release.ontology_version)))
+    for version in release.extractor_versions:
+        software = mint.software(version)
+        out.append((dataset, _PROV + "wasAttributedTo", _iri(str(software))))
+        out.append((_iri(str(software)), _SCHEMA + "softwareVersion", ox.Literal(version)))
+    for graph, quads in release.graphs:
+        node = _iri(graph)
+        out.append((dataset, _VOID + "subset", node))
+        out.append((node, _RDF_TYPE, _iri(_VOID + "Dataset")))
+        out.append((node, _SD + "name", node))
+        out.append((node, _VOID + "triples", _int(quads)))
+    triples = {str(t): t for t in (ox.Triple(s, _iri(p), o) for s, p, o in out)}
+    return [triples[k] for k in sorted(triples)]
+
+
+def void_turtle(release: Release, base_iri: str) -> bytes:
+    """The VoID description of a release in Turtle (same release, same bytes)."""
+    prefixes = {p: PREFIXES[p] for p in ("void", "dcterms", "owl", "prov", "schema", "xsd")}
+    prefixes["sd"] = _SD
+    return ox.serialize(  # type: ignore[no-any-return]  # bytes without output=
+        void_triples(release, base_iri), format=ox.RdfFormat.TURTLE, prefixes=prefixes
+    )
+
+
+__all__ = [
+    "DUMP_FORMATS",
+    "RELEASE_JSON",
+    "SERVED_DUMPS",
+    "Release",
+    "describe_release",
+    "dump_path",
+    "read_release",
+    "release_id",
+    "void_triples",
+    "void_turtle",
+    "write_release",
+]

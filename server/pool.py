@@ -1,0 +1,305 @@
+"""Where queries run: in killable processes, so that a time limit really stops them.
+
+Oxigraph cannot be interrupted from Python: a query that runs for an hour keeps its
+thread for an hour. So each server worker owns a ``QueryPool`` of pre-started query
+processes. Each opens the snapshot read-only once and then evaluates the jobs it is sent
+with ``server.execute.execute`` (a picklable ``QueryJob`` in, a picklable
+``QueryOutcome`` out: the answer is already serialised, so the pipe carries bytes). A
+request takes a free process, sends its job and waits at most ``timeout_s``. Past that,
+the process is killed (SIGKILL; it holds nothing but a read-only handle), the request
+gets ``QueryTimeoutError`` (HTTP 503) and a replacement process starts in the background.
+
+Why these choices:
+
+* ``spawn``, never ``fork``: a worker has RocksDB open, and RocksDB's threads do not
+  survive a fork.
+* The processes are started by one long-lived thread per pool, and each asks the kernel
+  to kill it when that thread's process dies (``PR_SET_PDEATHSIG``): a worker that is
+  killed outright leaves no runaway query behind. (The signal follows the *thread* that
+  forked, hence the one long-lived spawner thread.)
+* Query processes ignore SIGINT: Ctrl-C reaches the whole process group, and the worker
+  shuts its pool down itself, without tracebacks.
+
+``InlineRunner`` evaluates in the calling process, with no time limit: for tests that
+hand ``create_app`` an in-memory store, and for ``SRKB_QUERY_PROCESSES=0``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+from kb.errors import QueryTimeoutError, ServiceBusyError, SRKBError, StoreError
+from kb.store import KnowledgeBase
+
+from .execute import QueryJob, QueryOutcome, execute
+
+logger = logging.getLogger(__name__)
+
+START_TIMEOUT_S = 60.0
+_PR_SET_PDEATHSIG = 1
+
+
+class QueryRunner(Protocol):
+    """Runs QueryJobs: inline, or in a pool of killable processes."""
+
+    def run(self, job: QueryJob) -> QueryOutcome: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineRunner:
+    """Evaluates in this process, without a time limit."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        return execute(self.kb, job)
+
+    def status(self) -> dict[str, Any]:
+        return {"mode": "inline", "size": 0, "ready": 0, "busy": 0}
+
+    def close(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------- the child side
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; exit if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def _child_main(conn: Connection, store_path: str, parent_pid: int) -> None:
+    """A query process: open the snapshot, then answer jobs until the pipe closes."""
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        kb = KnowledgeBase.open_path(Path(store_path), read_only=True)
+    except SRKBError as exc:
+        conn.send(("error", str(exc)))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            message: tuple[str, Any] = ("ok", execute(kb, job))
+        except SRKBError as exc:
+            message = ("err", exc)
+        except Exception:  # noqa: BLE001 - the worker must get an answer, never a hang
+            logger.exception("query process %d failed on a query", os.getpid())
+            message = ("err", StoreError("the query failed in the server; its log has the details"))
+        try:
+            conn.send(message)
+        except (OSError, ValueError):
+            return
+
+
+# --------------------------------------------------------------------------- the pool
+@dataclass
+class _Slot:
+    index: int
+    process: Any = None  # multiprocessing.process.BaseProcess
+    conn: Connection | None = None
+    started: float = field(default=0.0)
+
+
+class QueryPool:
+    """``size`` query processes on one snapshot, each job limited to ``timeout_s``."""
+
+    def __init__(self, store_path: Path, size: int, timeout_s: float) -> None:
+        if size < 1:
+            raise ValueError("a QueryPool needs at least one process")
+        self.store_path = Path(store_path)
+        self.size = size
+        self.timeout_s = timeout_s
+        self._ctx = multiprocessing.get_context("spawn")
+        self._free: queue.Queue[_Slot] = queue.Queue()
+        self._to_start: queue.Queue[_Slot | None] = queue.Queue()
+        self._slots = [_Slot(i) for i in range(size)]
+        self._closed = False
+        self._busy = 0
+        self._lock = threading.Lock()
+        self.timeouts = 0
+        self.restarts = 0
+        for slot in self._slots:
+            self._to_start.put(slot)
+        self._spawner = threading.Thread(
+            target=self._spawn_loop, name="srkb-query-spawner", daemon=True
+        )
+        self._spawner.start()
+        atexit.register(self.close)
+
+    # --- starting processes --------------------------------------------------------
+    def _spawn_loop(self) -> None:
+        while True:
+            slot = self._to_start.get()
+            if slot is None or self._closed:
+                return
+            try:
+                self._start(slot)
+            except Exception as exc:  # noqa: BLE001 - this thread must outlive any failure
+                logger.error("cannot start a query process: %s", exc)
+                time.sleep(1.0)
+                self._to_start.put(slot)
+                continue
+            self._free.put(slot)
+
+    def _start(self, slot: _Slot) -> None:
+        parent_end, child_end = self._ctx.Pipe(duplex=True)
+        process = self._ctx.Process(
+            target=_child_main,
+            args=(child_end, str(self.store_path), os.getpid()),
+            name=f"srkb-query-{slot.index}",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        if not parent_end.poll(START_TIMEOUT_S):
+            process.kill()
+            raise StoreError(f"a query process did not open {self.store_path} in time")
+        try:
+            kind, detail = parent_end.recv()
+        except (EOFError, OSError) as exc:
+            process.kill()
+            raise StoreError(f"a query process exited while opening the store: {exc}") from exc
+        if kind != "ready":
+            process.join(5)
+            raise StoreError(str(detail))
+        slot.process, slot.conn, slot.started = process, parent_end, time.monotonic()
+        logger.debug("query process %s ready (pid %s)", slot.index, detail)
+
+    def _discard(self, slot: _Slot) -> None:
+        """Kill the slot's process and have a new one started."""
+        if slot.process is not None:
+            with contextlib.suppress(OSError, ValueError):
+                slot.process.kill()
+            slot.process.join(5)
+        if slot.conn is not None:
+            with contextlib.suppress(OSError):
+                slot.conn.close()
+        slot.process = slot.conn = None
+        self.restarts += 1
+        if not self._closed:
+            self._to_start.put(slot)
+
+    # --- running jobs -------------------------------------------------------------------
+    def run(self, job: QueryJob) -> QueryOutcome:
+        """Evaluate ``job`` in a free process within the time limit.
+
+        Raises:
+            QueryTimeoutError: the query ran past ``timeout_s`` (it was stopped).
+            ServiceBusyError: no process became free within ``timeout_s``.
+            SRKBError: what ``execute`` raised (malformed query, forbidden, ...).
+        """
+        if self._closed:
+            raise ServiceBusyError("the server is shutting down")
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                slot = self._free.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise ServiceBusyError(
+                    f"all {self.size} query processes of this worker stayed busy for "
+                    f"{self.timeout_s:g} s; try again shortly"
+                ) from None
+            if slot.process is not None and slot.process.is_alive():
+                break
+            logger.warning("query process %s died while idle; starting another", slot.index)
+            self._discard(slot)
+        with self._lock:
+            self._busy += 1
+        healthy = False
+        try:
+            assert slot.conn is not None
+            try:
+                slot.conn.send(job)
+                if not slot.conn.poll(self.timeout_s):
+                    self.timeouts += 1
+                    logger.warning(
+                        "query stopped after %.1f s (query process %s killed)",
+                        self.timeout_s,
+                        slot.index,
+                    )
+                    raise QueryTimeoutError(
+                        f"the query ran longer than the {self.timeout_s:g} s limit "
+                        "(SRKB_QUERY_TIMEOUT_S) and was stopped; narrow it down or "
+                        "add a LIMIT"
+                    )
+                kind, payload = slot.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise StoreError(
+                    "the query process stopped unexpectedly while evaluating the query"
+                ) from exc
+            healthy = True
+        finally:
+            with self._lock:
+                self._busy -= 1
+            if healthy:
+                self._free.put(slot)
+            else:
+                self._discard(slot)
+        if kind == "ok":
+            return payload  # type: ignore[no-any-return]  # a QueryOutcome from the child
+        raise payload
+
+    def status(self) -> dict[str, Any]:
+        ready = sum(1 for s in self._slots if s.process is not None and s.process.is_alive())
+        return {
+            "mode": "processes",
+            "size": self.size,
+            "ready": ready,
+            "busy": self._busy,
+            "timeouts": self.timeouts,
+            "restarts": self.restarts,
+        }
+
+    def pids(self) -> list[int]:
+        return [s.process.pid for s in self._slots if s.process is not None]
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> bool:
+        """Block until every process has started (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._free.qsize() + self._busy >= self.size:
+                return True
+            time.sleep(0.02)
+        return False
+
+    def close(self) -> None:
+        """Stop every query process (also run at interpreter exit)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._to_start.put(None)
+        for slot in self._slots:
+            if slot.process is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    slot.process.kill()
+                slot.process.join(5)
+            if slot.conn is not None:
+                with contextlib.suppress(OSError):
+                    slot.conn.close()
