@@ -12,12 +12,12 @@ import pytest
 from .helpers import DATA, SCORER_PATH, SEED_GOLD, SEED_PATH, score_folder
 
 SEED_FLOORS = {"actors": 0.90, "sources": 0.90, "claims_attributed": 0.85, "judgements": 0.70}
-DATA_FLOORS = {
-    "actors": 0.90,
-    "sources": 0.92,
+DATA_FLOORS = {  # reached when set: 0.95, 0.99, 0.99, 0.99, 0.96
+    "actors": 0.92,
+    "sources": 0.95,
     "claims_located": 0.95,
-    "claims_attributed": 0.92,
-    "judgements": 0.90,
+    "claims_attributed": 0.95,
+    "judgements": 0.92,
 }
 
 needs_scorer = pytest.mark.skipif(not SCORER_PATH.exists(), reason="../shared/eval is not here")
@@ -34,6 +34,6 @@ def test_seed_floors() -> None:
 @needs_scorer
 def test_own_texts_floors() -> None:
     scores = score_folder(DATA, DATA)
-    assert scores["claims_attributed"]["gold"] >= 80  # the gold is really there
+    assert scores["claims_attributed"]["gold"] >= 130  # the gold is really there
     low = {k: scores[k]["f1"] for k, floor in DATA_FLOORS.items() if scores[k]["f1"] < floor}
     assert not low, scores
