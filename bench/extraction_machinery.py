@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kb.extract import entities as E  # noqa: E402
+from kb.extract import entities as E  # noqa: E402, N812  # short: used on every line
 from kb.extract import extract_strict  # noqa: E402
 from kb.extract.doc import Doc  # noqa: E402
 from tests.test_extract.helpers import DATA, SEED_GOLD, SEED_PATH, score_folder  # noqa: E402

@@ -182,7 +182,7 @@ SELECT ?c ?content ?cue ?doc ?docLabel ?speaker ?speakerName ?via ?viaName ?date
                 srkb:modality ?m . ?doc rdfs:label ?docLabel .
              OPTIONAL { ?c srkb:dateText ?dateText } }
   FILTER_
-  GRAPH ?go { ?m skos:prefLabel ?modality }
+  OPTIONAL { GRAPH ?go { ?m skos:prefLabel ?modality } }
   OPTIONAL { GRAPH ?g { ?c srkb:speaker ?speaker }
              GRAPH ?gs { ?speaker skos:prefLabel ?speakerName } }
   OPTIONAL { GRAPH ?g { ?c srkb:relayedBy ?via } GRAPH ?gv { ?via skos:prefLabel ?viaName } }

@@ -1,12 +1,30 @@
 """Stage 3: attributed claims, i.e. reported statements with an explicit reporting frame.
 
-Frames, tried in this order in each sentence: a reporting verb with a subject ("X told
-Reuters that ...", "“...,” X said", "he added"), "according to X", "as stated in a
-comment above", and the passive "were reported". The speaker is who made the statement,
-``via`` the channel that carried it ("X told Reuters": speaker X, via Reuters). An
-organisation that issues its own statement is both. Unnamed agents ("Syrian sources")
-become document-local entities named as written. Negated frames, questions and the
-commenter's own "I think" are not claims.
+Frames, tried in this order in each clause: a reporting verb with a subject ("X told
+Reuters that ...", "“...,” X said", "..., the group said on Monday", "he added"),
+"according to X", "as stated in a comment above", and the passive "were reported". A
+sentence with two frames ("Ukraine says ...; Moscow claims ...", "RSF claims ... as Houthis
+say ...") is read as two clauses.
+
+The speaker is who made the statement, ``via`` the channel that carried it ("X told
+Reuters": speaker X, via Reuters). The channel may stand after the verb ("said on X",
+"in a speech broadcast by the group's Al-Masirah TV"), after its object ("claimed the
+attack in a statement on its Telegram channel", ", telling Suspilne"), before the subject
+("In a statement read on state broadcaster ORTM, ..."), or in "according to X" after a
+verb frame ("JNIM claimed ..., according to SITE": speaker JNIM, via SITE). An outlet
+"citing"/"quoting" someone relays that someone. An official body issuing its own
+statement follows the gold CONVENTIONS: via = the body, speaker null; when it posts on a
+platform the body is the speaker and the platform the channel. Any other organisation
+(armed group, state, party) is put in both slots, since annotators use either. People of a
+body ("UN experts said") speak as written, the body as their channel.
+
+A denial is a claim of its own with modality "doubted" and ``contradicts`` pointing at
+the content it denies: ", a claim the SDF denied" in the same sentence, or "X denied the
+claim/account" after an earlier claim. Unnamed agents ("Syrian sources") become
+document-local entities named as written. Negated frames, questions, the commenter's own
+"I think", habits ("he claims a hit every week"), free relatives ("repeats whatever X
+says"), acts without content ("posted the same video") and nouns ("EUMA reports are dry")
+are not claims.
 """
 
 from __future__ import annotations

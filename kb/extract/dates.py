@@ -89,10 +89,10 @@ def date_value(m: re.Match[str], ref: date | None) -> str | None:
             return None
         rel2 = " ".join(g["rel2"].lower().split())
         if rel2.endswith("month"):
-            y, m = (ref.year, ref.month - 1) if rel2.startswith("last") else (ref.year, ref.month)
-            if m == 0:
-                y, m = y - 1, 12
-            return f"{y:04d}-{m:02d}"
+            year, month = (ref.year, ref.month - (1 if rel2.startswith("last") else 0))
+            if month == 0:
+                year, month = year - 1, 12
+            return f"{year:04d}-{month:02d}"
         if rel2.endswith("year"):
             return f"{ref.year - (1 if rel2.startswith('last') else 0):04d}"
         return None  # a week is a range, not one date

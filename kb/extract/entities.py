@@ -1,10 +1,28 @@
 """Stage 2: actors and sources, from the gazetteer, from web addresses, and from the text.
 
-Order matters and is the design: web addresses first (their letters must not match names),
-then gazetteer labels longest first, then names the text itself introduces (a title before
-a capitalised name, an acronym defined in parentheses, a name in a reporting frame, a
-known given name), then within-document merging (a surname alone, a role noun such as
-"Kurdish representative" that can only mean one person named before).
+Order matters and is the design: web addresses first (their letters must not match names;
+a platform address also names its channel: "t.me/military_informant"), then gazetteer
+labels longest first (a state or capital after "in"/"near" is a place, not an actor; a
+state's name inside a longer name, "Congo River Alliance", is left to the text rules),
+then names the text itself introduces, then within-document merging.
+
+Names from the text: a title before a capitalised name ("Prime Minister X", "co-chair of
+Y X"); an acronym defined in parentheses, also after a lower-case noun or in another
+language ("UK Maritime Trade Operations agency (UKMTO)", "Congo River Alliance (AFC)"); an
+organisation noun ending the name or a media word leading it ("Resistance Committees",
+"Top Congo FM", "Radio Okapi"); a descriptor before the name or in apposition to it
+("security firm Ambrey", "MONUSCO, the UN peacekeeping mission,", "A Telegram channel
+close to the group, X,"); who is told a statement ("told The Irrawaddy"); a group noun
+after a name ("Wazalendo militias"); a name in a reporting frame (a person, or an outlet
+when it "reported" or has a possessive inside, "Lloyd's List"); a name a reader judges at
+the start of a comment's sentence ("Studio Tamani is decent"). Then: an organisation's
+own press office ("Hezbollah's media office"), a state's army named by nationality
+("the Malian army", "Mali's armed forces"), a state's body in lower case ("Russia's
+foreign ministry"), short forms of names ("the Resistance Committees", "the health
+ministry", "SITE", "CSP"), a web address that spells a name ("levantfrontlines.net" =
+"Levant Frontlines"), a surname alone, a role noun that can only mean one person named
+before ("Kurdish representative", "the army spokesman"), and "the Turkish ministry" /
+"the Hamas-run ministry" for the one body they can mean.
 """
 
 from __future__ import annotations
@@ -596,8 +614,15 @@ _CAP_OF_BEFORE = re.compile(rf"{UPPER}[\w'-]*[ ]+of[ ]+$")
 def _inside_longer_name(norm: str, start: int, end: int) -> bool:
     """A state's name inside a longer capitalised name: "Myanmar Now" (a capital word right
     after it, mid-sentence) or "Global New Light of Myanmar" ("<Name> of" before it)."""
-    if _CAP_OF_BEFORE.search(norm, max(0, start - 40), start):
-        return True
+    cm = _CAP_OF_BEFORE.search(norm, max(0, start - 40), start)
+    if cm and norm[start].isupper():  # "Light of Myanmar", not "Fighters of the US"
+        before = norm[max(0, cm.start() - 2) : cm.start()]
+        if (
+            cm.start() > 0
+            and not before.endswith("\n")
+            and not before.rstrip().endswith((".", "!", "?"))
+        ):
+            return True  # the capital word before "of" is not just a sentence start
     m = _CAP_AFTER.match(norm, end)
     if not m:
         return False
