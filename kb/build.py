@@ -9,7 +9,7 @@ the software version and time. Removing a text is dropping its graph.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -50,6 +50,18 @@ def _date_literal(value: str) -> Literal:
     if len(value) == 4:
         return Literal(value, datatype=XSD.gYear)
     return Literal(value, datatype=XSD.date)
+
+
+def _timestamp_literal(value: str) -> Literal:
+    """An ISO date or date-time as written in a JSON document: typed when it parses."""
+    try:
+        if "T" in value:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return Literal(value, datatype=XSD.dateTime)
+        date.fromisoformat(value)
+        return Literal(value, datatype=XSD.date)
+    except ValueError:
+        return Literal(value)
 
 
 def _short_label(text: str) -> str:
@@ -142,8 +154,17 @@ class _Builder:
             self.add(d, NIF.beginIndex, Literal(seg.span.start, datatype=XSD.integer))
             self.add(d, NIF.endIndex, Literal(seg.span.end, datatype=XSD.integer))
             self.add(d, PROV.wasGeneratedBy, self.activity)
+            if seg.date:
+                self.add(d, DCTERMS.date, _timestamp_literal(seg.date))
             if seg.kind == "article":
                 self.add(d, RDFS.label, Literal(f"article of {self.source_name}"))
+                meta = self.ex.metadata
+                if meta.get("url"):
+                    self.add(d, SCHEMA.url, Literal(meta["url"]))
+                if meta.get("published") and not seg.date:
+                    self.add(d, DCTERMS.date, _timestamp_literal(meta["published"]))
+                if self.ex.publisher:
+                    self.add(d, SCHEMA.publisher, self.entity_iri(self.ex.publisher))
                 continue
             self.add(d, RDFS.label, Literal(f"comment {seg.index} on {self.source_name}"))
             self.add(d, SCHEMA.position, Literal(seg.index, datatype=XSD.integer))
@@ -157,9 +178,11 @@ class _Builder:
 
     def entities(self) -> None:
         # whatever relays a claim or is judged is a source, whatever the extractor's roles say
-        used_as_source = {c.via for c in self.ex.claims if c.via} | {
-            j.source for j in self.ex.judgements
-        }
+        used_as_source = (
+            {c.via for c in self.ex.claims if c.via}
+            | {j.source for j in self.ex.judgements}
+            | ({self.ex.publisher} if self.ex.publisher else set())
+        )
         for ent in self.ex.entities:
             iri = self.entity_iri(ent.key)
             known = self.gazetteer.get(ent.key) if ent.in_gazetteer else None

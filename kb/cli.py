@@ -94,6 +94,10 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
 def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     """Extract facts from texts and store them (files, folders, or - for stdin).
 
+    A text is an article followed by its comments, one per line; a .json file (or JSON on
+    stdin) in the document form (url, title, publisher, published, body, comments) is read
+    with its structure.
+
     Every input is read and checked first: if one is missing, empty, binary or not
     UTF-8, nothing is written. Ingesting a text again changes nothing.
     """
@@ -198,11 +202,11 @@ def validate(ctx: click.Context) -> None:
 def extract(file: str, as_json: bool) -> None:
     """Show what srkb reads out of FILE, without touching the store."""
     from .corpus import read_input
-    from .extract import extract as run_extract
     from .extract import to_score_json
+    from .ingest import extract_input
 
     item = read_input(file)
-    result = run_extract(item.text)
+    result = extract_input(item)
     if as_json:
         click.echo(json.dumps(to_score_json(result), ensure_ascii=False, indent=1))
         return

@@ -6,25 +6,57 @@ CLI can refuse a batch before touching the store.
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 
-TEXT_SUFFIXES = (".txt", ".text", ".md")
+TEXT_SUFFIXES = (".txt", ".text")
+JSON_SUFFIX = ".json"
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 _BINARY_CONTROL_RATIO = 0.05
 
 
 @dataclass(frozen=True)
 class InputText:
-    """One text to ingest, already decoded and checked."""
+    """One text to ingest, already decoded and checked.
+
+    ``document`` holds the parsed JSON document form (url, title, publisher, published,
+    body, comments) when the input is one; ``text`` is then the raw JSON.
+    """
 
     name: str  # file path as given, or "<stdin>"
     text: str
+    document: dict[str, Any] | None = field(default=None, compare=False)
+
+
+def _is_document(data: object) -> bool:
+    return isinstance(data, dict) and ("body" in data or "comments" in data)
+
+
+def parse_document(name: str, text: str) -> dict[str, Any]:
+    """Parse the JSON document form, or raise a one-line InputError."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{name}: not valid JSON ({exc})") from exc
+    if not _is_document(data):
+        raise InputError(
+            f"{name}: a JSON input must be an object with a 'body' or 'comments' field "
+            "(see the README's JSON document form)"
+        )
+    from .extract.jsondoc import assembled_text  # the extractor owns the document form
+
+    try:
+        assembled_text(data)  # validates every field now, before anything is written
+    except InputError as exc:
+        raise InputError(f"{name}: {exc.message}") from exc
+    return data  # type: ignore[no-any-return]  # checked to be a dict just above
 
 
 def _describe_decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> str:
@@ -86,10 +118,34 @@ def expand_paths(args: Iterable[str]) -> list[str]:
     return out
 
 
+def _json_document_file(path: Path) -> bool:
+    """In a folder, a .json file is ingested only if it has the document form (gold
+    annotations and other JSON beside the texts are left alone)."""
+    try:
+        return _is_document(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return False
+
+
+def _sniff(name: str, text: str) -> InputText:
+    """A plain-text input that has the JSON document shape is read as a document."""
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            return InputText(name, text)
+        if _is_document(data):
+            return InputText(name, text, data)
+    return InputText(name, text)
+
+
 def read_input(name: str) -> InputText:
-    """Read and check one input ('-' is stdin)."""
+    """Read and check one input ('-' is stdin); JSON documents are recognised by their
+    .json suffix or, on stdin, by their shape."""
     if name == "-":
-        return InputText("<stdin>", decode_text("<stdin>", sys.stdin.buffer.read()))
+        text = decode_text("<stdin>", sys.stdin.buffer.read())
+        return _sniff("<stdin>", text)
     path = Path(name)
     if not path.exists():
         raise InputError(f"{name}: no such file")
@@ -99,7 +155,10 @@ def read_input(name: str) -> InputText:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
-    return InputText(name, decode_text(name, data))
+    text = decode_text(name, data)
+    if path.suffix.lower() == JSON_SUFFIX:
+        return InputText(name, text, parse_document(name, text))
+    return _sniff(name, text)
 
 
 def read_inputs(args: Iterable[str]) -> list[InputText]:

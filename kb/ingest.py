@@ -22,8 +22,10 @@ from ontology import ONTOLOGY_PATH
 
 from .build import build_text_graph
 from .corpus import InputText
-from .errors import ExtractionError, InputError, StoreError
-from .extract import extract_strict
+from .errors import ExtractionError, InputError, SRKBError, StoreError
+from .extract import extract_document, extract_strict
+from .extract.jsondoc import assembled_text
+from .extract.model import Extraction
 from .gazetteer import gazetteer_turtle_for_base
 from .iri import IriMinter, content_hash
 from .reliability import ratings_graph_iri, recompute_ratings
@@ -71,6 +73,14 @@ def _reference_graphs(base_iri: str) -> dict[str, list[ox.Quad]]:
     }
 
 
+def _stored_text(item: InputText) -> str:
+    """The text the knowledge base keeps: as read, or assembled from a JSON document's fields
+    (computed without extracting, so an unchanged document is skipped cheaply)."""
+    if item.document is None:
+        return item.text
+    return assembled_text(item.document)
+
+
 def check_base_iri(kb: KnowledgeBase, base_iri: str) -> None:
     """Refuse to mix IRIs of two bases in one store."""
     rows = kb.query(
@@ -97,6 +107,25 @@ def ensure_reference_graphs(kb: KnowledgeBase, base_iri: str) -> None:
         kb.replace_graphs(stale)
 
 
+def extract_input(item: InputText) -> Extraction:
+    """Extract from a plain text or a JSON document; a pipeline failure is an ExtractionError."""
+    try:
+        if item.document is not None:
+            extraction = extract_document(item.document)
+        else:
+            extraction = extract_strict(item.text)
+    except SRKBError:
+        raise
+    except Exception as exc:  # a bug in a pipeline stage: report it, do not store a guess
+        logger.exception("extraction failed on %s", item.name)
+        raise ExtractionError(
+            f"{item.name}: extraction failed ({type(exc).__name__}: {exc})"
+        ) from exc
+    if "error" in extraction.metadata:
+        raise ExtractionError(f"{item.name}: extraction failed ({extraction.metadata['error']})")
+    return extraction
+
+
 def ingest_texts(
     kb: KnowledgeBase,
     texts: Iterable[InputText],
@@ -110,7 +139,7 @@ def ingest_texts(
     mint = IriMinter(base_iri)
     version = software_version()
     for item in texts:
-        text_id = mint.text_id(content_hash(item.text))
+        text_id = mint.text_id(content_hash(_stored_text(item)))
         graph_iri = str(mint.text_graph(text_id))
         activity = mint.activity(text_id, version)
         if kb.has_graph(graph_iri) and kb.ask(
@@ -119,12 +148,11 @@ def ingest_texts(
             report.unchanged.append(item.name)
         else:
             try:
-                extraction = extract_strict(item.text)
-            except Exception as exc:  # a bug in a pipeline stage: report it, store nothing of it
-                logger.exception("extraction failed on %s", item.name)
+                extraction = extract_input(item)
+            except ExtractionError as exc:
                 raise ExtractionError(
-                    f"{item.name}: extraction failed ({type(exc).__name__}: {exc}); nothing of "
-                    f"this text was stored ({len(report.added)} earlier text(s) were)"
+                    f"{exc.message}; nothing of this text was stored "
+                    f"({len(report.added)} earlier text(s) were)"
                 ) from exc
             built = build_text_graph(
                 extraction,

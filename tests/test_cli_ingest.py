@@ -220,3 +220,71 @@ def test_dump_formats_are_deterministic_and_parse(seeded: Path, tmp_path: Path) 
         container = Graph() if fmt == "turtle" else Dataset()
         container.parse(first, format=parser)
         assert len(container) > 0 if fmt == "turtle" else sum(1 for _ in container.quads()) > 1000
+
+
+JSON_DOC = {
+    "url": "https://outlet.example/2025/06/bridge",
+    "title": "Bridge retaken, militia says",
+    "publisher": "Rudaw",
+    "published": "2025-06-02",
+    "body": "Militia commander Hamid Rasul told AFP on Monday that his fighters had retaken "
+    "the bridge.",
+    "comments": [
+        {"id": "a", "author": "Dara", "date": "2025-06-03", "text": "Rudaw is reliable on this."},
+        {"id": "b", "author": "Lin", "reply_to": "a", "text": "I trust AFP more, to be honest."},
+    ],
+}
+
+
+def test_json_document_is_ingested_with_its_structure(tmp_path: Path) -> None:
+    doc = tmp_path / "bridge.json"
+    doc.write_text(json.dumps(JSON_DOC), encoding="utf-8")
+    data = tmp_path / "kb"
+    out = srkb("ingest", str(doc), data=data)
+    assert out.returncode == 0, out.stderr
+    q = srkb(
+        "query",
+        """PREFIX schema: <https://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?pos ?author ?parentPos ?date WHERE {
+          ?c schema:position ?pos ; schema:author/rdfs:label ?author .
+          OPTIONAL { ?c dcterms:date ?date }
+          OPTIONAL { ?c schema:parentItem/schema:position ?parentPos } } ORDER BY ?pos""",
+        "--format",
+        "csv",
+        data=data,
+    )
+    assert q.returncode == 0, q.stderr
+    assert q.stdout.splitlines()[1:] == ["1,Dara,,2025-06-03", "2,Lin,1,"]
+    q = srkb(
+        "query",
+        "PREFIX schema: <https://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "SELECT ?pub ?date ?url WHERE { ?a schema:publisher ?pub ; dcterms:date ?date ; "
+        "schema:url ?url }",
+        "--format",
+        "csv",
+        data=data,
+    )
+    row = q.stdout.splitlines()[1]
+    assert row.endswith("/entity/rudaw,2025-06-02,https://outlet.example/2025/06/bridge")
+    # the same document again: nothing changes
+    again = srkb("ingest", str(doc), data=data)
+    assert "0 text(s), 1 unchanged" in again.stdout.replace("ingested ", "")
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ('{"body": 5}', "'body' must be a string"),
+        ("{nope", "not valid JSON"),
+        ('{"title": "no body"}', "'body' or 'comments'"),
+    ],
+)
+def test_bad_json_document_is_one_line_error(tmp_path: Path, content: str, expected: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    out = srkb("ingest", str(bad), data=tmp_path / "kb")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0] and "bad.json" in lines[0]
+    assert not (tmp_path / "kb" / "store").exists()

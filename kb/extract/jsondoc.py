@@ -153,17 +153,19 @@ def _publisher_key(doc: Doc, publisher: str | None, url: str | None) -> str | No
     return key
 
 
-def extract_document(data: dict[str, Any]) -> Extraction:
-    """Extract from the JSON document form (see the module docstring).
+def _assemble(
+    data: Any,
+) -> tuple[dict[str, Any], str, int, list[tuple[int, dict[str, Any]]]]:
+    """Validate, then lay out the plain text: title and body, then one line per comment.
 
-    Raises:
-        InputError: the structure is not the documented one (one-line message).
+    Returns the validated data, the text, where the comments begin, and the kept comments
+    with their 1-based position among all comments.
     """
     data, comments = _validate(data)
     head = [p for p in (data.get("title"), data.get("body")) if p]
     article = "\n".join(head)
     lines = [article] if article else []
-    kept: list[tuple[int, dict[str, Any]]] = []  # (position among comments, comment)
+    kept: list[tuple[int, dict[str, Any]]] = []
     for n, c in enumerate(comments, start=1):
         line = _one_line(c["text"])
         if normalise(line).strip():  # the segmenter skips lines that are blank once normalised
@@ -173,6 +175,25 @@ def extract_document(data: dict[str, Any]) -> Extraction:
     article_end = len(article) + 1 if article else 0
     if not kept:
         article_end = len(text)
+    return data, text, article_end, kept
+
+
+def assembled_text(data: Any) -> str:
+    """The plain text a JSON document is read as (what offsets count in).
+
+    Raises:
+        InputError: the structure is not the documented one.
+    """
+    return _assemble(data)[1]
+
+
+def extract_document(data: dict[str, Any]) -> Extraction:
+    """Extract from the JSON document form (see the module docstring).
+
+    Raises:
+        InputError: the structure is not the documented one (one-line message).
+    """
+    data, text, article_end, kept = _assemble(data)
     doc_date = _published(data.get("published"))
     try:
         doc = Doc(text, doc_date, article_end)
