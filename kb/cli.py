@@ -193,6 +193,70 @@ def validate(ctx: click.Context) -> None:
     _fail(f"{result.violations} shape violation(s)")
 
 
+# --------------------------------------------------------------------------- ratings
+@main.command()
+@click.argument("source")
+@click.option("--topic", help="Only evidence whose words include this (e.g. casualties).")
+@click.option("--about", "about", metavar="ACTOR", help="Only claims about this actor.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Only evidence dated by then.")
+@data_option
+@click.pass_context
+@handle_errors
+def rating(
+    ctx: click.Context, source: str, topic: str | None, about: str | None, as_of: str | None
+) -> None:
+    """A source's Admiralty reliability grade and the evidence behind it.
+
+    Without options this is the stored rating; --topic, --about and --as-of compute it on
+    demand from part of the evidence.
+    """
+    from datetime import date
+
+    from .errors import InputError
+    from .reliability import Scope, compute_ratings, resolve_agent
+    from .store import KnowledgeBase
+
+    if as_of:
+        try:
+            date.fromisoformat(as_of)
+        except ValueError:
+            raise click.BadParameter(
+                "use an ISO date, e.g. 2018-04-30", param_hint="--as-of"
+            ) from None
+    settings = settings_from(ctx)
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        agents = resolve_agent(kb, source)
+        if not agents:
+            raise InputError(f"{source}: no actor or source has this name, alias or domain")
+        about_iri = None
+        if about:
+            found = resolve_agent(kb, about)
+            if not found:
+                raise InputError(f"{about}: no actor has this name, alias or domain")
+            about_iri = found[0][0]
+        scope = Scope(topic, about_iri, as_of) if (topic or about or as_of) else None
+        ratings = compute_ratings(kb, scope=scope)
+    described = scope.describe() if scope else "all evidence"
+    for iri, label in agents:
+        sr = ratings.sources.get(iri)
+        if sr is None:
+            click.echo(f"{label}: no evidence ({described})")
+            continue
+        click.echo(f"{label}: {sr.grade} ({sr.profile} evidence; {described})")
+        click.echo(f"  {sr.explanation(label)}")
+        undated = sum(1 for j in sr.judgements if j.date is None)
+        if as_of and undated:
+            click.echo(f"  ({undated} undated judgement(s) counted: their date is unknown)")
+        for j in sr.judgements:
+            quote = " ".join(j.text.split())
+            quote = quote if len(quote) <= 90 else quote[:89] + "…"
+            click.echo(f"  - {j.polarity:8s} {j.cue!r}: {quote}")
+        for c in sr.supporting_claims:
+            click.echo(f"  + corroborated claim {c}")
+        for c in sr.undermining_claims:
+            click.echo(f"  - contradicted claim {c}")
+
+
 # --------------------------------------------------------------------------- extract
 @main.command()
 @click.argument("file")

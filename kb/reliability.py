@@ -29,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
@@ -71,6 +72,57 @@ class JudgementEvidence:
     source: str
     polarity: str  # positive | negative | mixed
     cue: str
+    text: str = ""  # the judgement's sentence(s), for topic scoping
+    date: str | None = None  # the comment's (else the article's) date, when known
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Restricts a rating to part of the evidence (computed on demand, never stored).
+
+    ``topic``: only judgements and claims whose words include it ("casualties": a reader
+    may trust a map on territory but not on casualty figures); ``about``: only claims about
+    this actor (IRI) and judgements in comments naming it; ``as_of``: only evidence dated on
+    or before this ISO date (undated evidence is kept and counted in the explanation).
+    """
+
+    topic: str | None = None
+    about: str | None = None
+    as_of: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.topic:
+            parts.append(f"on {self.topic!r}")
+        if self.about:
+            parts.append(f"about <{self.about}>")
+        if self.as_of:
+            parts.append(f"as of {self.as_of}")
+        return ", ".join(parts) or "all evidence"
+
+    def _topic_ok(self, text: str) -> bool:
+        if not self.topic:
+            return True
+        wanted = {_stem(w) for w in _WORD.findall(self.topic.lower())}
+        have = {_stem(w) for w in _WORD.findall(text.lower())}
+        return bool(wanted) and wanted <= have
+
+    def _date_ok(self, when: str | None) -> bool:
+        return not self.as_of or when is None or when[:10] <= self.as_of
+
+    def keeps_judgement(self, j: JudgementEvidence, mentioned: set[str]) -> bool:
+        return (
+            self._date_ok(j.date)
+            and self._topic_ok(j.text)
+            and (not self.about or self.about in mentioned)
+        )
+
+    def keeps_claim(self, c: ClaimEvidence) -> bool:
+        return (
+            self._date_ok(c.date)
+            and self._topic_ok(c.content)
+            and (not self.about or self.about in c.about)
+        )
 
 
 @dataclass
@@ -86,6 +138,7 @@ class ClaimEvidence:
     speaker_unnamed: bool = False
     via_unnamed: bool = False
     publisher: str | None = None
+    date: str | None = None
     about: set[str] = field(default_factory=set)
 
     @property
@@ -125,26 +178,37 @@ def load_judgements(kb: KnowledgeBase) -> list[JudgementEvidence]:
     rows = kb.query(
         sparql_prefixes()
         + """
-        SELECT ?j ?source ?polarity ?cue WHERE { GRAPH ?g {
-          ?j a srkb:SourceJudgement ; srkb:judgedSource ?source ; srkb:polarity ?p ; srkb:cue ?cue .
-          BIND(STRAFTER(STR(?p), "#") AS ?polarity) } }"""
+        SELECT ?j ?source ?polarity ?cue ?text ?date ?articleDate WHERE { GRAPH ?g {
+          ?j a srkb:SourceJudgement ; srkb:judgedSource ?source ; srkb:polarity ?p ;
+             srkb:cue ?cue ; srkb:evidence/nif:anchorOf ?text ; srkb:inDocument ?doc .
+          BIND(STRAFTER(STR(?p), "#") AS ?polarity)
+          OPTIONAL { ?doc dcterms:date ?date }
+          OPTIONAL { ?doc srkb:inSourceText ?t . ?art a srkb:Article ; srkb:inSourceText ?t ;
+                          dcterms:date ?articleDate } } }"""
     )
-    return sorted(
-        (
+    found: dict[str, JudgementEvidence] = {}
+    for r in rows:
+        iri = _value(r["j"]) or ""
+        found.setdefault(
+            iri,
             JudgementEvidence(
-                _value(r["j"]), _value(r["source"]), _value(r["polarity"]), _value(r["cue"])
-            )  # type: ignore[arg-type]
-            for r in rows
-        ),
-        key=lambda j: j.iri,
-    )
+                iri,
+                _value(r["source"]) or "",
+                _value(r["polarity"]) or "mixed",
+                _value(r["cue"]) or "",
+                _value(r["text"]) or "",
+                _value(r["date"]) or _value(r["articleDate"]),
+            ),
+        )
+    return [found[k] for k in sorted(found)]
 
 
 def load_claims(kb: KnowledgeBase) -> list[ClaimEvidence]:
     rows = kb.query(
         sparql_prefixes()
         + """
-        SELECT ?c ?text ?doc ?content ?modality ?cue ?speaker ?via ?su ?vu ?publisher WHERE {
+        SELECT ?c ?text ?doc ?content ?modality ?cue ?speaker ?via ?su ?vu ?publisher ?date
+        WHERE {
           GRAPH ?g {
             ?c a srkb:Claim ; srkb:inDocument ?doc ; srkb:content ?content ; srkb:cue ?cue ;
                srkb:modality ?m .
@@ -156,6 +220,9 @@ def load_claims(kb: KnowledgeBase) -> list[ClaimEvidence]:
                        OPTIONAL { ?via a ?vt FILTER(?vt = srkb:UnnamedSource) } }
             OPTIONAL { ?article a srkb:Article ; srkb:inSourceText ?text ;
                                 schema:publisher ?publisher }
+            OPTIONAL { ?art2 a srkb:Article ; srkb:inSourceText ?text ; dcterms:date ?articleDate }
+            OPTIONAL { ?doc dcterms:date ?docDate }
+            BIND(COALESCE(?docDate, ?articleDate) AS ?date)
             BIND(BOUND(?st) AS ?su) BIND(BOUND(?vt) AS ?vu)
           } }"""
     )
@@ -177,6 +244,7 @@ def load_claims(kb: KnowledgeBase) -> list[ClaimEvidence]:
             speaker_unnamed=_value(r["su"]) == "true",
             via_unnamed=_value(r["vu"]) == "true",
             publisher=_value(r["publisher"]),
+            date=_value(r["date"]),
         )
     for r in kb.query(
         sparql_prefixes()
@@ -462,12 +530,36 @@ def source_names(kb: KnowledgeBase) -> dict[str, str]:
     return names
 
 
-def compute_ratings(kb: KnowledgeBase, params: ModelParameters | None = None) -> Ratings:
-    """Rate every judged or relaying source and every claim in the store."""
+def _entities_near_judgements(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """For each judgement, the entities named in its comment."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in kb.query(
+        sparql_prefixes()
+        + """SELECT DISTINCT ?j ?e WHERE { GRAPH ?g { ?j a srkb:SourceJudgement ;
+               srkb:inDocument ?d . ?m srkb:inDocument ?d ; srkb:refersTo ?e } }"""
+    ):
+        out[_value(r["j"]) or ""].add(_value(r["e"]) or "")
+    return out
+
+
+def compute_ratings(
+    kb: KnowledgeBase, params: ModelParameters | None = None, scope: Scope | None = None
+) -> Ratings:
+    """Rate every judged or relaying source and every claim in the store.
+
+    With a ``scope``, only the evidence it keeps counts (see Scope); such ratings are for
+    answering a question and are not written to the ratings graph.
+    """
     params = params or ModelParameters()
     judgements = load_judgements(kb)
     claims = load_claims(kb)
+    if scope is not None:
+        if scope.as_of:  # later claims neither corroborate nor contradict yet
+            claims = [c for c in claims if scope._date_ok(c.date)]
+        near = _entities_near_judgements(kb) if scope.about else {}
+        judgements = [j for j in judgements if scope.keeps_judgement(j, near.get(j.iri, set()))]
     relations = relate_claims(claims, params)
+    track_record = claims if scope is None else [c for c in claims if scope.keeps_claim(c)]
 
     r: dict[str, float] = defaultdict(float)
     s: dict[str, float] = defaultdict(float)
@@ -484,7 +576,7 @@ def compute_ratings(kb: KnowledgeBase, params: ModelParameters | None = None) ->
             r[j.source] += 0.5
             s[j.source] += 0.5
     rated_sources = set(used_j)
-    for c in claims:
+    for c in track_record:
         rel = relations[c.iri]
         for agent in {c.via, c.speaker} - {None}:
             assert agent is not None
@@ -605,3 +697,20 @@ def grade_counts(ratings: Ratings) -> dict[str, int]:
     for sr in ratings.sources.values():
         counts[sr.grade] += 1
     return dict(sorted(counts.items()))
+
+
+def resolve_agent(kb: KnowledgeBase, name: str) -> list[tuple[str, str]]:
+    """(IRI, preferred label) of the agents a name, alias or domain (or subdomain) names."""
+    literal = str(ox.Literal(name.strip()))
+    rows = kb.query(
+        sparql_prefixes()
+        + f"""SELECT DISTINCT ?a ?label WHERE {{
+          GRAPH ?g {{ ?a skos:prefLabel|skos:altLabel|skos:hiddenLabel|srkb:domainName ?n }}
+          FILTER(LCASE(STR(?n)) = LCASE({literal})
+                 || STRENDS(LCASE({literal}), CONCAT(".", LCASE(STR(?n)))))
+          GRAPH ?gl {{ ?a skos:prefLabel ?label }} }} ORDER BY ?a"""
+    )
+    seen: dict[str, str] = {}
+    for r in rows:
+        seen.setdefault(_value(r["a"]) or "", _value(r["label"]) or "")
+    return sorted(seen.items())

@@ -209,3 +209,56 @@ def test_unknown_and_missing_parameters_are_errors(seed_kb: KnowledgeBase) -> No
 def test_parameters_cannot_inject_sparql(seed_kb: KnowledgeBase) -> None:
     evil = 'AMN" } } DELETE WHERE { ?s ?p ?o } #'
     assert rows(run_named(seed_kb, "source-reliability", {"source": evil})) == []
+
+
+# --------------------------------------------------------------------------- scopes
+def test_rating_scoped_to_a_topic_uses_only_that_evidence(seed_kb: KnowledgeBase) -> None:
+    from kb.reliability import Scope
+
+    whole = compute_ratings(seed_kb).sources[BASE + "entity/liveuamap"]
+    on_casualties = compute_ratings(seed_kb, scope=Scope(topic="casualties")).sources[
+        BASE + "entity/liveuamap"
+    ]
+    assert 0 < len(on_casualties.judgements) < len(whole.judgements)
+    assert all("casualt" in j.text.lower() for j in on_casualties.judgements)
+
+
+def test_rating_as_of_a_date_ignores_later_evidence() -> None:
+    import json
+
+    from kb.corpus import parse_document
+
+    def doc(day: str, text: str) -> InputText:
+        data = {
+            "published": day,
+            "body": "Clashes went on near the dam, Rudaw reported.",
+            "comments": [{"author": "r", "date": day, "text": text}],
+        }
+        return InputText(f"{day}.json", json.dumps(data), parse_document(day, json.dumps(data)))
+
+    kb = kb_with(
+        doc("2024-01-10", "Rudaw is reliable, they are always accurate."),
+        doc("2024-03-10", "Rudaw is pure propaganda, they lie about everything."),
+    )
+    from kb.reliability import Scope
+
+    rudaw = BASE + "entity/rudaw"
+    early = compute_ratings(kb, scope=Scope(as_of="2024-02-01")).sources[rudaw]
+    late = compute_ratings(kb).sources[rudaw]
+    assert [j.polarity for j in early.judgements] == ["positive"]
+    assert sorted(j.polarity for j in late.judgements) == ["negative", "positive"]
+
+
+def test_cli_rating_prints_grade_and_evidence(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    data = tmp_path / "kb"
+    run = [sys.executable, "-m", "kb.cli", "--data", str(data)]
+    assert subprocess.run([*run, "ingest", str(SEED_PATH)], capture_output=True).returncode == 0
+    out = subprocess.run([*run, "rating", "almasdar"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Al-Masdar News: C")
+    assert "'a good source of info'" in out.stdout
+    bad = subprocess.run([*run, "rating", "nobody at all"], capture_output=True, text=True)
+    assert bad.returncode == 1 and "no actor or source" in bad.stderr
