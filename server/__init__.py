@@ -47,7 +47,17 @@ def create_app(
     Raises:
         StoreError: the store or snapshot cannot be opened.
     """
-    from . import dumps, errors, hooks, linked_data, ontology_pages, pages, queries, sparql
+    from . import (
+        dumps,
+        errors,
+        hooks,
+        linked_data,
+        lookup,
+        ontology_pages,
+        pages,
+        queries,
+        sparql,
+    )
     from .pool import InlineRunner, QueryPool, QueryRunner
 
     settings = settings if settings is not None else Settings.from_env()
@@ -87,5 +97,6 @@ def create_app(
     app.register_blueprint(dumps.bp)
     app.register_blueprint(ontology_pages.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(lookup.bp)
     app.register_blueprint(linked_data.bp)
     return app

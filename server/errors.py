@@ -21,14 +21,20 @@ from .context import get_settings
 logger = logging.getLogger(__name__)
 
 
+def json_error(status: int, code: str, message: str) -> Response:
+    """The canonical error shape as JSON, whatever the client accepts (``.json`` URLs)."""
+    response = jsonify({"ok": False, "status": status, "error": code, "message": message})
+    response.status_code = status
+    return response
+
+
 def error_response(status: int, code: str, message: str) -> Response:
     """The canonical error response, as HTML when the client prefers it."""
     if prefers_html(request.headers.get("Accept")):
         html = render_template("error.html", status=status, code=code, message=message)
         response = Response(html, status=status, mimetype="text/html")
     else:
-        response = jsonify({"ok": False, "status": status, "error": code, "message": message})
-        response.status_code = status
+        response = json_error(status, code, message)
     response.vary.add("Accept")
     return response
 

@@ -42,6 +42,7 @@ from ontology import NAMESPACE
 
 from . import conneg
 from .context import get_kb, get_runner, get_settings
+from .errors import json_error
 from .execute import QueryJob
 from .sparql import add_result_headers, answer_query, choose_format
 
@@ -126,29 +127,74 @@ def local_href(iri: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- views
+def _node(iri: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _exists(node: ox.NamedNode) -> bool:
+    return get_kb().ask(f"ASK {{ GRAPH ?g {{ {node} ?p ?o }} }}")
+
+
 @bp.route(f"/<any({', '.join(RESOURCE_KINDS)}):kind>/<path:rest>")
 def resource(kind: str, rest: str) -> Response:
-    """Describe the resource this path names (RDF by Accept, HTML for browsers)."""
+    """Describe the resource this path names (RDF by Accept, HTML for browsers).
+
+    ``PATH.ttl`` and ``PATH.json`` are the page's machine-readable twins (when PATH
+    itself is not a resource): the Turtle description, and the JSON of the page's view
+    (server.lookup) or, for the kinds without a rich page, the JSON-LD description.
+    """
+    from . import lookup  # imported here: lookup links data IRIs with local_href
+
+    twin = None
+    node = _node(resource_iri(f"{kind}/{rest}"))
+    if rest.endswith((".json", ".ttl")) and (node is None or not _exists(node)):
+        rest, _, twin = rest.rpartition(".")
+        node = _node(resource_iri(f"{kind}/{rest}"))
     iri = resource_iri(f"{kind}/{rest}")
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:
-        raise NotFoundError(f"no resource {iri} (not a valid IRI)") from None
-    if not get_kb().ask(f"ASK {{ GRAPH ?g {{ {node} ?p ?o }} }}"):
+    if node is None:
+        raise NotFoundError(f"no resource {iri} (not a valid IRI)")
+    if not _exists(node):
+        if twin == "json":  # a JSON twin answers in JSON, whatever the Accept header says
+            return json_error(404, "E404", f"the knowledge base says nothing about {iri}")
         raise NotFoundError(f"the knowledge base says nothing about {iri}")
     is_text = kind == "text" and "/" not in rest
     query = describe_text_query(node) if is_text else describe_query(node)
-    fmt = choose_format(
-        request.headers.get("Accept"), tuple(request.args.getlist("format")), conneg.GRAPH_OFFERS
-    )
+    if twin == "ttl":
+        fmt = conneg.TURTLE
+    elif twin == "json":
+        page = lookup.load_view(kind, rest, iri)
+        if page is not None:
+            return lookup.json_twin(page)
+        fmt = conneg.JSONLD
+    else:
+        fmt = choose_format(
+            request.headers.get("Accept"),
+            tuple(request.args.getlist("format")),
+            conneg.GRAPH_OFFERS,
+        )
     if fmt.name != "html":
         response = answer_query(query, formats=(fmt.name,))
+        if twin is not None:
+            response.vary.remove("Accept")
     else:
-        response = _html_page(iri, query, is_text=is_text, text_id=rest if is_text else None)
+        page = lookup.load_view(kind, rest, iri)
+        if page is not None:
+            response = lookup.render_page(page, iri)
+        else:
+            response = _html_page(iri, query, is_text=is_text, text_id=rest if is_text else None)
+    path = url_for("linked_data.resource", kind=kind, rest=rest)
+    alternates = [(f"{path}.ttl", conneg.TURTLE.media_type)]
+    if lookup.page_kind(kind, rest) is not None:
+        alternates.append((f"{path}.json", "application/json"))
+    alternates += [
+        (url_for("linked_data.resource", kind=kind, rest=rest, format=f.name), f.media_type)
+        for f in (conneg.JSONLD, conneg.NTRIPLES)
+    ]
     response.headers["Link"] = ", ".join(
-        f"<{url_for('linked_data.resource', kind=kind, rest=rest, format=f.name)}>; "
-        f'rel="alternate"; type="{f.media_type}"'
-        for f in (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES)
+        f'<{href}>; rel="alternate"; type="{media_type}"' for href, media_type in alternates
     )
     return response
 

@@ -48,7 +48,7 @@ def _short(text: str, limit: int = 24) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def render(drawing: Drawing, href_for: Callable[[str], str] = str) -> str:
+def render(drawing: Drawing, href_for: Callable[[str], str | None] = str) -> str:
     """The drawing as an accessible inline SVG element."""
     columns = [c[:_MAX_PER_COLUMN] for c in drawing.columns if c]
     rows = max((len(c) for c in columns), default=1)
@@ -94,8 +94,9 @@ def render(drawing: Drawing, href_for: Callable[[str], str] = str) -> str:
                 box += (
                     f'<text x="{x + 8}" y="{y + 32}" class="node-note">{escape(node.kind)}</text>'
                 )
-            if node.href:
-                box = f"<a href={quoteattr(href_for(node.href))}>{box}</a>"
+            href = href_for(node.href) if node.href else None
+            if href:  # href_for gives None for IRIs that must not become links
+                box = f"<a href={quoteattr(href)}>{box}</a>"
             parts.append(box)
     title = escape(drawing.title)
     return (
@@ -130,7 +131,7 @@ def claim_drawing(view: ClaimView) -> Drawing:
     )
     cols.append([claim])
     cols.append([Node("document", s.document.label, "document", s.document.iri)])
-    cols.append([Node("text", view.file, "text")])
+    cols.append([Node("text", view.file, "text", view.text_iri or None)])
     d.columns = cols
     keys = [n.key for n in chain] + ["claim", "document", "text"]
     labels = {

@@ -36,9 +36,10 @@ from functools import lru_cache
 
 from .dates import DATE_RX, find_dates
 from .doc import Doc, EntityState, Sentence
-from .lexicon import OPEN_QUOTES, alternation, load_lexicon
+from .lexicon import OPEN_QUOTES, alternation, literal_scan, load_lexicon, matches_at
 from .model import Claim, Mention, ModalityName, Span
 from .references import SourceContext
+from .starts import ACCORDING, VERBS
 
 _ARMED = frozenset({"ArmedGroup", "MilitaryForce", "PoliticalOrganisation"})
 _OFFICIAL = frozenset({"OfficialBody", "MilitaryForce", "PoliticalOrganisation"})
@@ -911,14 +912,23 @@ class _Reader:
         units: list[Sentence],
         low: str = "",
         keys: tuple[str, ...] = (),
+        starts: list[int] | None = None,
     ) -> dict[int, list[re.Match[str]]]:
-        """Matches of ``rx`` grouped by unit; skipped when none of ``keys`` is in ``low``."""
+        """Matches of ``rx`` grouped by unit; skipped when none of ``keys`` is in ``low``.
+
+        ``starts``: the offsets where a match may begin, when the shared scan knows them;
+        else the literal starts of ``rx`` are found with ``str.find`` if it has a few."""
         if keys and not any(k in low for k in keys):
             return {}
-        sents, starts = units, [u.start for u in units]
+        sents, unit_starts = units, [u.start for u in units]
         out: dict[int, list[re.Match[str]]] = {}
-        for m in rx.finditer(self.text):
-            k = bisect.bisect_right(starts, m.start()) - 1
+        found = (
+            literal_scan(rx).finditer(self.text)
+            if starts is None
+            else matches_at(rx, self.text, starts)
+        )
+        for m in found:
+            k = bisect.bisect_right(unit_starts, m.start()) - 1
             if k >= 0 and m.end() <= sents[k].end:
                 out.setdefault(k, []).append(m)
         return out
@@ -953,8 +963,11 @@ class _Reader:
         units = self.units()
         low = doc.low
         frames = [
-            (self.verb_frame, self._bucket(r.verb, units)),
-            (self.according_frame, self._bucket(r.according, units, low, _ACCORDING_KEYS)),
+            (self.verb_frame, self._bucket(r.verb, units, starts=doc.word_starts(VERBS))),
+            (
+                self.according_frame,
+                self._bucket(r.according, units, low, _ACCORDING_KEYS, doc.word_starts(ACCORDING)),
+            ),
             (self.comment_ref_frame, self._bucket(r.comment_ref, units)),
             (self.passive_frame, self._bucket(r.passive, units, low, _PASSIVE_KEYS)),
         ]

@@ -11,7 +11,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from .lexicon import load_lexicon, trie_regex
+from .lexicon import load_lexicon, matches_at, trie_regex
 
 CueHit = tuple[int, int, str, int]  # start, end, polarity, pattern order
 WINDOW = 60  # characters searched on each side of a trigger word (cues are short phrases)
@@ -32,36 +32,45 @@ def _triggers() -> tuple[re.Pattern[str], dict[str, list[int]]]:
     return re.compile(rf"(?<!\w)({trie_regex(set(by_trigger))})"), closed
 
 
-def cue_hits(low: str, spans: list[tuple[int, int]]) -> dict[int, list[CueHit]]:
+def trigger_words() -> frozenset[str]:
+    """Every trigger word of the judgement cues (for the shared scan of starts.py)."""
+    return frozenset(_triggers()[1])
+
+
+def cue_hits(
+    low: str, spans: list[tuple[int, int]], trigger_starts: list[int] | None = None
+) -> dict[int, list[CueHit]]:
     """Cue matches in the lower-cased text, by index into ``spans`` (sorted sentences).
 
     Each pattern runs only on the sentences that hold one of its trigger words, which
     keeps the cost proportional to what the text says rather than to the cue list.
+    ``trigger_starts`` (``Doc.word_starts``): where triggers may begin, if known.
     """
     cues = load_lexicon().judgement_cues
     rx, by_trigger = _triggers()
     starts = [s for s, _ in spans]
     todo: dict[tuple[int, int], list[int]] = {}  # (cue number, sentence) -> trigger offsets
-    for m in rx.finditer(low):
+    found = rx.finditer(low) if trigger_starts is None else matches_at(rx, low, trigger_starts)
+    for m in found:
         k = bisect.bisect_right(starts, m.start()) - 1
         if k < 0 or m.start() >= spans[k][1]:
             continue
         for order in by_trigger[m.group(1)]:
             todo.setdefault((order, k), []).append(m.start())
     hits: dict[int, list[CueHit]] = {}
-    for order, k in sorted(todo):
+    for key in sorted(todo):
+        order, k = key
         polarity, cue_rx, _ = cues[order]
         s, e = spans[k]
+        windows = _windows(todo[key], s, e)
+        # most woken cues do not match (a trigger word is common, the phrase is not): a
+        # ``search`` per window says so before any iterator or bookkeeping is set up
+        for lo, hi in windows:
+            if cue_rx.search(low, lo, hi) is not None:
+                break
+        else:
+            continue
         seen: set[int] = set()
-        # every match holds its trigger word, so a window around each trigger will do;
-        # windows that overlap are searched once
-        windows: list[list[int]] = []
-        for pos in todo[(order, k)]:
-            lo, hi = max(s, pos - WINDOW), min(e, pos + WINDOW)
-            if windows and lo <= windows[-1][1]:
-                windows[-1][1] = max(windows[-1][1], hi)
-            else:
-                windows.append([lo, hi])
         for lo, hi in windows:
             for m in cue_rx.finditer(low, lo, hi):
                 if m.end() > m.start() and m.start() not in seen:
@@ -70,3 +79,21 @@ def cue_hits(low: str, spans: list[tuple[int, int]]) -> dict[int, list[CueHit]]:
     for found in hits.values():
         found.sort(key=lambda h: (h[3], h[0]))
     return hits
+
+
+def _windows(positions: list[int], s: int, e: int) -> tuple[tuple[int, int], ...]:
+    """The text around each trigger offset, clipped to the sentence [s, e); overlapping
+    windows are joined so that each stretch is searched once.
+
+    Every match holds its trigger word, so a window around each trigger will do."""
+    if len(positions) == 1:  # the common case
+        lo, hi = positions[0] - WINDOW, positions[0] + WINDOW
+        return ((s if lo < s else lo, e if hi > e else hi),)
+    windows: list[list[int]] = []
+    for pos in positions:
+        lo, hi = max(s, pos - WINDOW), min(e, pos + WINDOW)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    return tuple((lo, hi) for lo, hi in windows)

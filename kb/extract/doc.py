@@ -107,6 +107,7 @@ class Doc:
         self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
         self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
         self.cue_hits: dict[int, list[tuple[int, int, str, int]]] | None = None  # by sentence
+        self._word_starts: dict[str, list[int]] | None = None  # see starts.py
         self.entities: dict[str, EntityState] = {}
         self.mentions: list[Mention] = []
         self.claims: list[Claim] = []
@@ -115,11 +116,21 @@ class Doc:
         self.context: Any = None  # references.SourceContext, shared by claims and judgements
         self.metadata: dict[str, str] = {}
         self._seg_starts: list[int] = []
+        self._seg_index: list[int] = []
         self._by_end: dict[int, Mention] = {}
         self._by_start: dict[int, Mention] = {}
         self._taken: list[tuple[int, int]] = []  # sorted mention spans
         self._occupied = bytearray(len(text))  # 1 where a mention already is
         self._maskbits = bytearray(len(text))  # 1 inside a masked span
+
+    def word_starts(self, name: str) -> list[int]:
+        """Offsets where a word of the list ``name`` may begin (starts.py): the stages that
+        look for gazetteer labels, cue triggers, titles and verbs share one scan."""
+        if self._word_starts is None:
+            from .starts import word_starts  # starts.py needs the stages, which need Doc
+
+            self._word_starts = word_starts(self.low)
+        return self._word_starts[name]
 
     # ----------------------------------------------------------------- spans
     def span(self, start: int, end: int) -> Span:
@@ -129,11 +140,12 @@ class Doc:
 
     def index_segments(self) -> None:
         self._seg_starts = [s.span.start for s in self.segments]
+        self._seg_index = [s.index for s in self.segments]
 
     def segment_at(self, pos: int) -> int:
         """Index of the segment holding ``pos`` (the article when before any comment)."""
         i = bisect.bisect_right(self._seg_starts, pos) - 1
-        return self.segments[i].index if i >= 0 else 0
+        return self._seg_index[i] if i >= 0 else 0
 
     # ----------------------------------------------------------------- entities
     def add_entity(
@@ -176,17 +188,24 @@ class Doc:
     def add_mention(
         self, key: str, start: int, end: int, *, hidden: bool = False
     ) -> Mention | None:
-        """Record one occurrence of ``key``; refuses spans that overlap an earlier mention."""
-        if start >= end or self.overlaps_mention(start, end):
+        """Record one occurrence of ``key``; refuses spans that overlap an earlier mention.
+
+        Called for every name found (~200 times on a seed-sized text), so the span and the
+        segment are computed inline rather than through ``span()``/``segment_at()``.
+        """
+        if start >= end or self._occupied.find(1, start, end) >= 0:
             return None
-        m = Mention(entity=key, span=self.span(start, end), segment=self.segment_at(start))
+        text = self.text
+        surface = text[start:end]
+        span = Span(start, end, surface) if 0 <= start and end <= len(text) else self.span(start, end)
+        i = bisect.bisect_right(self._seg_starts, start) - 1
+        m = Mention(entity=key, span=span, segment=self._seg_index[i] if i >= 0 else 0)
         self.mentions.append(m)
         bisect.insort(self._taken, (start, end))
         self._occupied[start:end] = b"\x01" * (end - start)
         self._by_end[end] = m
         self._by_start[start] = m
         ent = self.entities[key]
-        surface = self.text[start:end]
         if surface not in ent.aliases:
             ent.aliases.append(surface)
         if hidden:

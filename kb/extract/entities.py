@@ -36,8 +36,19 @@ from functools import lru_cache
 from kb.gazetteer import GazetteerEntry, load_gazetteer
 
 from .doc import Doc, EntityState, slugify
-from .lexicon import UPPER, Lexicon, alternation, load_lexicon, normalise, trie_regex
+from .lexicon import (
+    UPPER,
+    Lexicon,
+    alternation,
+    find_all,
+    literal_scan,
+    load_lexicon,
+    matches_at,
+    normalise,
+    trie_regex,
+)
 from .model import SOURCE_TYPES
+from .starts import GAZETTEER, MILITARY, PRESS_OFFICES, ROLES, TITLES
 
 # ---------------------------------------------------------------------- gazetteer
 
@@ -121,8 +132,6 @@ class GazetteerMatcher:
         for groups in self.by_first.values():
             for labels in groups.values():
                 labels.sort(key=lambda lab: (-len(lab.text), lab.text))
-        # finds only the words that start some label (run on the lower-cased text)
-        self.first_rx = re.compile(r"(?<!\w)" + trie_regex(set(self.by_first)) + r"(?!\w)")
         # every label in lower case (hyphens also as a space or nothing), for one scan that
         # finds whole candidate labels; the case-aware label regexes then confirm them
         self.by_lower: dict[str, list[_Label]] = {}
@@ -134,13 +143,19 @@ class GazetteerMatcher:
         for labels in self.by_lower.values():
             labels.sort(key=lambda lab: (-len(lab.text), lab.text))
         self.full_rx = re.compile(r"(?<!\w)" + trie_regex(set(self.by_lower)) + r"(?!\w)")
-        # first words whose every label starts with a capital: a lower-case hit is skipped
-        # at once ("state", "national", "is" for "IS")
-        self.capital_only = {
-            w
-            for w, groups in self.by_first.items()
-            if all(lab.text[0].isupper() for labels in groups.values() for lab in labels)
-        }
+        # candidate forms that only labels starting with a capital can confirm (their own
+        # labels and every label of their first word): a hit written in lower case ("is"
+        # for "IS", "state") is skipped at once, without trying a label regex
+        self.capital_only = frozenset(
+            form
+            for form, labels in self.by_lower.items()
+            if all(lab.text[0].isupper() for lab in labels)
+            and all(
+                lab.text[0].isupper()
+                for group in self.by_first.get(_FIRST_WORD.match(form).group(0), {}).values()  # type: ignore[union-attr]
+                for lab in group
+            )
+        )
 
     def domain_key(self, host: str) -> str | None:
         host = host.lower().rstrip(".")
@@ -262,7 +277,9 @@ def _rules() -> _Rules:
             rf"(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Tt]hat)\s+)?(?P<adj>{alternation(lex.nationalities)})\s+$"
         ),
         nationality=re.compile(rf"(?<![\w-]){alternation(lex.nationalities)}(?![\w-])"),
-        candidates=re.compile(r"[a-z0-9]\.[a-z]{2}"),
+        # a dot first, so that ``re`` jumps from dot to dot (a look-behind first would
+        # make it try every character); the first hit in a token is the same
+        candidates=re.compile(r"\.(?<=[a-z0-9]\.)[a-z]{2}"),
         definite_org=re.compile(
             rf"(?<![\w-])[Tt]he\s+(?P<adj>{alternation(lex.nationalities)})\s+(?P<noun>{_ORG_NOUNS})(?![\w-])"
         ),
@@ -319,7 +336,9 @@ def _match_domains(doc: Doc) -> None:
     rules, gaz = _rules(), load_matcher()
     found: list[tuple[int, int, int, int]] = []  # url span, host span
     low = doc.low
-    urls = rules.url.finditer(doc.norm) if "http" in low or "www." in low else ()
+    # a web address begins with "http" or "www." in any case: found in the lower-cased
+    # twin with str.find, the (case-blind) pattern is tried only there
+    urls = matches_at(rules.url, doc.norm, find_all(low, ("http", "www.")))
     for m in urls:
         s, e = m.start(), m.end()
         while e > s and doc.norm[e - 1] in ".,;:!?)]'\u2026\u2019":
@@ -514,20 +533,71 @@ def _MILITARY_AFTER_STATE() -> re.Pattern[str]:  # noqa: N802  # a cached consta
 _ORG_NOUN_AT = re.compile(rf"({_ORG_NOUNS})(?![\w-])")
 
 
-def _find_all(text: str, part: str) -> list[int]:
-    out, i = [], text.find(part)
-    while i >= 0:
-        out.append(i)
-        i = text.find(part, i + 1)
-    return out
-
-
 _STATE_BODY = re.compile(
     r"'s[ ]+(?P<body>(?:(?:foreign|defence|defense|interior|health|information|justice|"
     r"intelligence|emergencies|emergency|security|presidential|prime minister's)[ ]+)?"
     r"(?:ministry|office|presidency|general staff|security service|intelligence service))(?![\w-])"
 )
 _DEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:the|its|their)[ ]+$")
+
+
+# "-run ", "-led ": a hyphen first, so that ``re`` jumps from hyphen to hyphen
+_CONTROL_MARKER = re.compile(r"-(?:run|controlled|led|held|backed|linked) ")
+
+
+def _find_word_at(text: str, word: str, offsets: list[int]) -> list[int]:
+    """``_find_word(text, word)`` when ``offsets`` (ascending) holds every word start
+    where ``word`` occurs, as the shared scan of starts.py gives: no ``str.find``."""
+    if _has_border(word):  # its occurrences may overlap: the plain search decides
+        return _find_word(text, word)
+    n, out = len(word), []
+    for i in offsets:
+        if text.startswith(word, i):
+            after = text[i + n] if i + n < len(text) else " "
+            if i and text[i - 1] in "_-":
+                continue
+            if not (after.isalnum() or after in "_-'"):
+                out.append(i)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _has_border(word: str) -> bool:
+    """True when a proper prefix of ``word`` is also its suffix ("abab"): only then can
+    two occurrences overlap."""
+    return any(word[:k] == word[-k:] for k in range(1, len(word)))
+
+
+def _find_word_twice(norm: str, low: str, word: str, lowered: bool) -> tuple[list[int], list[int]]:
+    """``_find_word(norm, word)`` and, if ``lowered``, ``_find_word(low, word.lower())``,
+    from one pass of ``str.find`` over the lower-cased twin (every occurrence as written
+    is one in lower case too)."""
+    lw = word.lower()
+    if not lowered or len(lw) != len(word):
+        return _find_word(norm, word), _find_word(low, lw) if lowered else []
+    occ, i = [], low.find(lw)
+    while i >= 0:  # every occurrence, overlapping ones too
+        occ.append(i)
+        i = low.find(lw, i + 1)
+    return (
+        _word_chain(norm, word, [i for i in occ if norm.startswith(word, i)]),
+        _word_chain(low, lw, occ),
+    )
+
+
+def _word_chain(text: str, word: str, occurrences: list[int]) -> list[int]:
+    """What ``_find_word`` keeps of the (ascending) occurrences of ``word``: each search
+    resumes after the last occurrence, and whole words only."""
+    out, n, resume = [], len(word), 0
+    for i in occurrences:
+        if i < resume:
+            continue
+        resume = i + n
+        before = text[i - 1] if i else " "
+        after = text[i + n] if i + n < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-'"):
+            out.append(i)
+    return out
 
 
 def _find_word(text: str, word: str) -> list[int]:
@@ -568,10 +638,27 @@ def _match_handles(doc: Doc) -> None:
             doc.add_mention(key, m.start(1), m.end(1))
 
 
+_LAST_WORD_BEFORE = re.compile(r"(\w+)[ ]+$")
+_FIRST_WORD_AFTER = re.compile(r"[ ]+(\w+)")
+
+
 def _shouted(norm: str, s: int, e: int, acronyms: set[str]) -> bool:
-    """True when a short acronym sits among all-capital words ("THIS IS BAD")."""
-    before = re.search(r"(\w+)[ ]+$", norm[max(0, s - 30) : s])
-    after = re.match(r"[ ]+(\w+)", norm[e : e + 30])
+    """True when a short acronym sits among all-capital words ("THIS IS BAD").
+
+    A shouted word has two capital letters next to the gap, which is tested first: most
+    acronyms stand among lower-case words and need no word search at all.
+    """
+    j = s
+    while j > 0 and norm[j - 1] == " ":
+        j -= 1
+    k = e
+    while k < len(norm) and norm[k] == " ":
+        k += 1
+    before = after = None
+    if j < s and norm[j - 2 : j].isupper():
+        before = _LAST_WORD_BEFORE.search(norm, max(0, s - 30), s)
+    if k > e and norm[k : k + 2].isupper():
+        after = _FIRST_WORD_AFTER.match(norm, e, e + 30)
     for m in (before, after):
         if m:
             w = m.group(1)
@@ -614,8 +701,10 @@ _CAP_OF_BEFORE = re.compile(rf"{UPPER}[\w'-]*[ ]+of[ ]+$")
 def _inside_longer_name(norm: str, start: int, end: int) -> bool:
     """A state's name inside a longer capitalised name: "Myanmar Now" (a capital word right
     after it, mid-sentence) or "Global New Light of Myanmar" ("<Name> of" before it)."""
-    cm = _CAP_OF_BEFORE.search(norm, max(0, start - 40), start)
-    if cm and norm[start].isupper():  # "Light of Myanmar", not "Fighters of the US"
+    cm = None
+    if norm[start].isupper() and norm[max(0, start - 40) : start].rstrip(" ").endswith(" of"):
+        cm = _CAP_OF_BEFORE.search(norm, max(0, start - 40), start)
+    if cm:  # "Light of Myanmar", not "Fighters of the US"
         before = norm[max(0, cm.start() - 2) : cm.start()]
         if (
             cm.start() > 0
@@ -658,13 +747,17 @@ def _match_gazetteer(doc: Doc) -> None:
     candidate labels, the case-aware label regex confirms each (an acronym must be in
     capitals, a name must start with one)."""
     gaz = load_matcher()
-    _norm, low = doc.norm, doc.low
+    norm, low = doc.norm, doc.low
+    capital_only, by_lower = gaz.capital_only, gaz.by_lower
     skip_to = 0
-    for m in gaz.full_rx.finditer(low):
+    for m in matches_at(gaz.full_rx, low, doc.word_starts(GAZETTEER)):  # see starts.py
         pos = m.start()
         if pos < skip_to:
             continue
-        done = _try_labels(doc, gaz, gaz.by_lower.get(m.group(0), ()), pos)
+        form = m.group(0)
+        if form in capital_only and not norm[pos].isupper():
+            continue  # "is", "state": no label written in capitals can match here
+        done = _try_labels(doc, gaz, by_lower.get(form, ()), pos)
         if done is None:  # the longest form failed its case check: shorter labels here
             word = _FIRST_WORD.match(low, pos)
             groups = gaz.by_first.get(word.group(0)) if word else None
@@ -731,7 +824,10 @@ class _TextNames:
         self.lex: Lexicon = load_lexicon()
         self.rules = _rules()
         self.sent_starts = [s.start for s in doc.sentences]
-        self.title_hits = [(m.start(), m.end()) for m in self.rules.title.finditer(doc.norm)]
+        self.title_hits = [
+            (m.start(), m.end())
+            for m in matches_at(self.rules.title, doc.norm, doc.word_starts(TITLES))
+        ]
         self._short_index: dict[str, set[str]] = {}
         self._short_count = -1
         self.by_name: dict[str, str] = {
@@ -839,13 +935,18 @@ class _TextNames:
         masked = _masked_text(doc)
         skip = self.lex.non_actor
         for rm in rules.run.finditer(masked):
-            if rm.group(0) in skip:
+            word = rm.group(0)
+            if word in skip:
                 continue  # "The", "However", "I": the commonest runs, never a name
-            toks = [
-                (m.start(), m.end(), m.group(0))
-                for m in rules.token.finditer(masked, rm.start(), rm.end())
-            ]
-            toks = [(s, e - 2, t[:-2]) if t.endswith("'s") else (s, e, t) for s, e, t in toks]
+            if " " not in word and "-" not in word:  # one token (most runs): no token scan
+                s, e = rm.span()
+                toks = [(s, e - 2, word[:-2]) if word.endswith("'s") else (s, e, word)]
+            else:
+                toks = [
+                    (m.start(), m.end(), m.group(0))
+                    for m in rules.token.finditer(masked, rm.start(), rm.end())
+                ]
+                toks = [(s, e - 2, t[:-2]) if t.endswith("'s") else (s, e, t) for s, e, t in toks]
             toks = [t for t in toks if t[1] > t[0]]
             for i in range(1, len(toks)):  # "Aleppo on Friday": a date word ends a name
                 if toks[i][2] in _TIME_WORDS:
@@ -869,19 +970,18 @@ class _TextNames:
         while len(toks) > 1 and toks[0][2] in lex.non_actor:
             toks = toks[1:]  # "The Irrawaddy" is read as "Irrawaddy"
         run_s, run_e = toks[0][0], toks[-1][1]
-        sent_s = self.sentence_start(run_s)
-        seg = doc.segment_at(run_s)
-        texts = [t for _, _, t in toks]
-        if len(toks) == 1 and texts[0] in lex.non_actor:
+        if len(toks) == 1 and toks[0][2] in lex.non_actor:
             return  # "The", "However", "I": the commonest runs, never a name
-        known = self.by_name.get(doc.text[run_s:run_e].casefold()) or self.short_form_of(
-            doc.text[run_s:run_e]
-        )
+        surface = doc.text[run_s:run_e]
+        known = self.by_name.get(surface.casefold()) or self.short_form_of(surface)
         if known is not None and known in doc.entities:  # a name this text introduced before
             doc.add_mention(known, run_s, run_e)
             return
+        texts = [t for _, _, t in toks]
         if len(toks) == 1 and not self.single_may_be_name(texts[0], run_s, run_e):
             return  # a capitalised word no rule can take: skip the regexes
+        sent_s = self.sentence_start(run_s)
+        seg = doc.segment_at(run_s)
         # an acronym defined in parentheses: "Syrian Democratic Forces (SDF)", also after a
         # lower-case noun ("the UK Maritime Trade Operations agency (UKMTO)")
         am = rules.acronym_def.match(doc.norm, run_e)
@@ -950,13 +1050,16 @@ class _TextNames:
             ):
                 self.add_org(named, f"a name before '{gm.group(1)}'", kind="ArmedGroup")
                 return
-        in_frame = in_sentence_frame(self, run_s, run_e)
         if len(toks) == 1:  # one capitalised word: a person only right after a title
             tb = self.title_before(run_s)
             if tb and tb[1] is None:
                 intro = self.intro_words(max(sent_s, tb[0] - 40), run_s)
                 self.add_person(toks, "a title before the name", intro)
-            elif in_frame and _acronym_like(texts[0]) and texts[0] not in lex.non_actor:
+            elif (
+                _acronym_like(texts[0])
+                and texts[0] not in lex.non_actor
+                and in_sentence_frame(self, run_s, run_e)
+            ):
                 self.add_org(toks, "an acronym in a reporting frame", kind="OfficialBody")
             elif seg != 0 and _acronym_like(texts[0]):
                 self.judged_name(toks, sent_s)
@@ -998,6 +1101,7 @@ class _TextNames:
         if toks[0][2] in lex.given_names:
             self.add_person(toks[:4], "a known given name", set())
             return
+        in_frame = in_sentence_frame(self, run_s, run_e)  # the frame rules last: costly
         if in_frame:
             # "Lloyd's List reported": a possessive inside the name, or a publishing verb,
             # makes it a medium; otherwise a name in a reporting frame is a person
@@ -1149,8 +1253,8 @@ class _TextNames:
     def press_offices(self) -> None:
         """ "Hezbollah's media office", "the RSF media office": the body's own statement office."""
         doc, rx = self.doc, self.rules.press_office
-        if not any(o in doc.low for o in self.lex.press_offices):
-            return
+        if not doc.word_starts(PRESS_OFFICES):
+            return  # no office word anywhere (the shared scan of starts.py)
         for m in list(doc.mentions):
             ent = doc.entities[m.entity]
             if ent.is_person or ent.is_media or ent.is_unnamed:
@@ -1178,7 +1282,8 @@ class _TextNames:
         doc, lex = self.doc, self.lex
         adj_of = _adjective_of_state()
         found: list[tuple[int, int, str, str]] = []  # start, end, state key or adjective, adj
-        for nm in _military_noun_rx().finditer(doc.low):  # few hits; the adjective is checked after
+        # few hits; the adjective is checked after; the nouns come from the shared scan
+        for nm in matches_at(_military_noun_rx(), doc.low, doc.word_starts(MILITARY)):
             am = _ADJ_BEFORE.search(doc.norm, max(0, nm.start() - 40), nm.start())
             if not am:
                 continue
@@ -1296,12 +1401,14 @@ class _TextNames:
             ):
                 continue
             key = next(iter(keys))
-            for start in _find_word(norm, form):
+            lowered = form[0].isupper() and not _acronym_like(form.split()[0])
+            as_written, in_lower_case = _find_word_twice(norm, low, form, lowered)
+            for start in as_written:
                 if not doc.is_masked(start, start + len(form)):
                     doc.add_mention(key, start, start + len(form))
-            if form[0].isupper() and not _acronym_like(form.split()[0]):
+            if lowered:
                 # "the health ministry": a lower-case short form after a determiner
-                for start in _find_word(low, form.lower()):
+                for start in in_lower_case:
                     if _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
                         doc.add_mention(key, start, start + len(form))
 
@@ -1397,19 +1504,18 @@ class _TextNames:
                 continue
             for start in _find_word(doc.low, phrase):
                 doc.add_mention(keys[0], start + 4, start + len(phrase))
-        for marker in ("-run ", "-controlled ", "-led ", "-held ", "-backed ", "-linked "):
-            for i in _find_all(doc.low, marker):  # "the Hamas-run ministry": str.find, no scan
-                nm = _ORG_NOUN_AT.match(doc.low, i + len(marker))
-                if not nm:
-                    continue
-                noun = nm.group(1)
-                cands = [
-                    e
-                    for e in doc.entities.values()
-                    if not e.is_person and not e.is_unnamed and noun in e.name.lower().split()
-                ]
-                if len(cands) == 1:
-                    doc.add_mention(cands[0].key, nm.start(1), nm.end(1))
+        for mm in _CONTROL_MARKER.finditer(doc.low):  # "the Hamas-run ministry"
+            nm = _ORG_NOUN_AT.match(doc.low, mm.end())
+            if not nm:
+                continue
+            noun = nm.group(1)
+            cands = [
+                e
+                for e in doc.entities.values()
+                if not e.is_person and not e.is_unnamed and noun in e.name.lower().split()
+            ]
+            if len(cands) == 1:
+                doc.add_mention(cands[0].key, nm.start(1), nm.end(1))
 
     def role_nouns(self) -> None:
         """'Kurdish representative' -> the one person introduced with 'Kurdish' and a title."""
@@ -1423,8 +1529,9 @@ class _TextNames:
             roles: set[str] = set()
         else:
             roles = {r.lower() for r in self.lex.role_nouns}
-        for role in roles:  # str.find for each role word beats a scan of the role-noun trie
-            for start in _find_word(doc.low, role):
+        role_starts = doc.word_starts(ROLES)  # where any role noun begins (starts.py)
+        for role in roles:
+            for start in _find_word_at(doc.low, role, role_starts):
                 end = start + len(role)
                 if _NAME_AFTER.match(doc.norm, end):
                     continue  # "spokesman John Kirby" is a title, not a role noun

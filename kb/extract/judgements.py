@@ -10,6 +10,7 @@ explicit verdict), never a guessed one.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -153,6 +154,19 @@ class _Judge:
             prev = m
         return list(dict.fromkeys(out))
 
+    def things_by_sentence(self) -> dict[int, list[str]]:
+        """Sentence index -> the sources (outlets, sites, official bodies) named wholly
+        inside it, in text order: one pass over the context's sorted source mentions
+        instead of a mention search per sentence."""
+        doc = self.doc
+        starts = [s.start for s in doc.sentences]
+        out: dict[int, list[str]] = {}
+        for m in self.ctx.things:
+            k = bisect.bisect_right(starts, m.span.start) - 1
+            if k >= 0 and m.span.end <= doc.sentences[k].end:
+                out.setdefault(k, []).append(m.entity)
+        return out
+
     def read(self) -> None:
         doc = self.doc
         hits = (
@@ -163,15 +177,17 @@ class _Judge:
         by_seg: dict[int, list[int]] = {}
         for k, s in enumerate(doc.sentences):
             by_seg.setdefault(s.segment, []).append(k)
+        things = self.things_by_sentence()
         for seg in sorted(by_seg):
             found: dict[str, _Found] = {}
             for k in by_seg[seg]:
                 sent = doc.sentences[k]
-                for m in doc.mentions_in(sent.start, sent.end):
-                    if self.ctx._is_thing(doc.entities[m.entity]):
-                        self.ctx.note(seg, m.entity)
+                for key in things.get(k, ()):
+                    self.ctx.note(seg, key)
+                if k not in hits:
+                    continue  # no cue: nothing to judge (most sentences)
                 last: list[str] = []  # the targets of this sentence's previous cue
-                for cs, ce, pol in _sentence_cues(doc, sent, hits.get(k, [])):
+                for cs, ce, pol in _sentence_cues(doc, sent, hits[k]):
                     if seg == 0 and any(qs < cs < qe for qs, qe in doc.quotes):
                         continue  # a quoted speaker's words are not the author's verdict
                     keys = self.target(sent, (cs, ce), last) or last

@@ -71,6 +71,203 @@ def trie_regex(words: Iterable[str]) -> str:
     return build(trie)
 
 
+# ---------------------------------------------------------------------- literal scans
+# ``re`` steps through the text at 20-30 ns a character for a pattern that opens with a
+# look-behind ("(?<![\w-])army"): it cannot jump ahead to a likely start. ``str.find``
+# needs about 1 ns. For a pattern whose every match begins with one of a few literal
+# strings ("according to", "As", "army"), finding those and trying the pattern only there
+# gives the same matches many times faster on a whole document.
+
+try:
+    from re import _constants as _sre_c
+    from re import _parser as _sre_p
+except ImportError:  # pragma: no cover  # a Python whose re internals moved: plain scans
+    _sre_c = _sre_p = None  # type: ignore[assignment]
+
+_MAX_STARTS = 24  # beyond this many literals a whole-text scan by ``re`` is as quick
+
+
+def _seq_starts(items: Any, limit: int) -> tuple[set[str], bool]:
+    """(prefixes, complete) of a parsed regex sequence: every match begins with one of the
+    prefixes; ``complete`` when the prefixes are all the sequence can match."""
+    c = _sre_c
+    out = {""}
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # zero width: look-arounds and anchors add no characters
+        if op is c.LITERAL:
+            out = {p + chr(av) for p in out}
+            continue
+        if op is c.IN:
+            if not all(o is c.LITERAL for o, _ in av) or len(out) * len(av) > limit:
+                return out, False
+            out = {p + chr(a) for p in out for _, a in av}
+            continue
+        if op is c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if add_flags & c.SRE_FLAG_IGNORECASE:
+                return out, False
+            branches = [list(sub.data)]
+        elif op is c.BRANCH:
+            branches = av[1]
+        elif op is c.MAX_REPEAT or op is c.MIN_REPEAT:
+            lo, hi, sub = av
+            if lo == 0:
+                return out, False
+            starts, complete = _seq_starts(sub.data, limit)
+            new = {p + q for p in out for q in starts}
+            if len(new) > limit:
+                return out, False
+            out = new
+            if lo == hi == 1 and complete:
+                continue
+            return out, False
+        else:
+            return out, False
+        parts = [_seq_starts(b, limit) for b in branches]
+        new = {p + q for p in out for starts, _ in parts for q in starts}
+        if len(new) > limit:
+            return out, False
+        out = new
+        if not all(complete for _, complete in parts):
+            return out, False
+    return out, True
+
+
+def literal_starts(rx: re.Pattern[str], limit: int = _MAX_STARTS) -> frozenset[str] | None:
+    """The literal strings one of which every match of ``rx`` begins with, or None when
+    they are unknown (a class such as ``\\w`` first, an optional first item, a
+    case-insensitive part) or more than ``limit``."""
+    if _sre_p is None or rx.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = _sre_p.parse(rx.pattern, rx.flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        starts, _ = _seq_starts(parsed.data, limit)
+    except Exception:  # pragma: no cover  # an unexpected parse tree: scan with ``re``
+        return None
+    if not starts or "" in starts or len(starts) > limit:
+        return None
+    return frozenset(starts)
+
+
+def _opens_with_assertion(rx: re.Pattern[str]) -> bool:
+    """True when the first item of ``rx`` is a look-around, a boundary or an anchor."""
+    if _sre_p is None:
+        return False
+    try:
+        data = _sre_p.parse(rx.pattern, rx.flags).data
+    except Exception:  # pragma: no cover
+        return False
+    return bool(data) and data[0][0] in (_sre_c.ASSERT, _sre_c.ASSERT_NOT, _sre_c.AT)
+
+
+def word_guarded_starts(rx: re.Pattern[str], limit: int = 64) -> frozenset[str] | None:
+    """The literal starts of ``rx`` in lower case when every match begins at a word start
+    (``rx`` opens with ``\\b`` or a look-behind that refuses a word character before it,
+    and every start is a word character): then a scan for words at word starts finds
+    every place ``rx`` can match. None otherwise."""
+    if _sre_p is None:
+        return None
+    try:
+        data = _sre_p.parse(rx.pattern, rx.flags).data
+    except Exception:  # pragma: no cover
+        return None
+    if not data:
+        return None
+    op, av = data[0]
+    c = _sre_c
+    guarded = (op is c.AT and av is c.AT_BOUNDARY) or (
+        op is c.ASSERT_NOT
+        and av[0] == -1
+        and any(
+            item == (c.IN, [(c.CATEGORY, c.CATEGORY_WORD)])
+            or (item[0] is c.IN and (c.CATEGORY, c.CATEGORY_WORD) in item[1])
+            for item in av[1].data
+        )
+        and len(av[1].data) == 1
+    )
+    starts = literal_starts(rx, limit) if guarded else None
+    if starts is None or not all(_WORD_CHAR.match(w) for w in starts):
+        return None
+    lowered = {w.lower() for w in starts}
+    if any(len(w) != len(lower_same_length(w)) or lower_same_length(w) != w for w in lowered):
+        return None
+    return frozenset(lowered)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def starts_at_line_start(rx: re.Pattern[str]) -> bool:
+    """True when every match of ``rx`` begins with ``^`` (no top-level alternative
+    escapes it): within one line, ``rx.match`` at the line start finds what
+    ``rx.search`` would."""
+    if _sre_p is None:
+        return False
+    try:
+        data = _sre_p.parse(rx.pattern, rx.flags).data
+    except Exception:  # pragma: no cover
+        return False
+    return bool(data) and data[0] == (_sre_c.AT, _sre_c.AT_BEGINNING)
+
+
+class LiteralScan:
+    """``rx.finditer`` that finds the literal starts of the matches with ``str.find`` and
+    tries ``rx`` only there: the same matches in the same order (leftmost, no overlaps).
+    Patterns without a short list of literal starts are scanned by ``re`` as usual."""
+
+    def __init__(self, rx: re.Pattern[str], limit: int = _MAX_STARTS) -> None:
+        self.rx = rx
+        # only a pattern that opens with a look-around or an anchor is slow in ``re``; one
+        # that opens with a character or a class is already scanned quickly
+        self.starts = literal_starts(rx, limit) if _opens_with_assertion(rx) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+        end = len(text) if endpos is None else endpos
+        if self.starts is None:
+            return list(self.rx.finditer(text, pos, end))
+        return matches_at(self.rx, text, find_all(text, self.starts, pos, end), pos, end)
+
+
+def find_all(text: str, parts: Iterable[str], pos: int = 0, endpos: int | None = None) -> set[int]:
+    """Every offset in [pos, endpos) where one of ``parts`` begins (``str.find``)."""
+    end = len(text) if endpos is None else endpos
+    found: set[int] = set()
+    find = text.find
+    for part in parts:
+        i = find(part, pos, end)
+        while i >= 0:
+            found.add(i)
+            i = find(part, i + 1, end)
+    return found
+
+
+def matches_at(
+    rx: re.Pattern[str], text: str, offsets: Iterable[int], pos: int = 0, endpos: int | None = None
+) -> list[re.Match[str]]:
+    """What ``rx.finditer(text, pos, endpos)`` yields, when every match of ``rx`` must
+    begin at one of ``offsets``: ``rx`` is tried there only, leftmost first, and a match
+    hides the offsets it covers. ``rx`` must not match the empty string."""
+    end = len(text) if endpos is None else endpos
+    out: list[re.Match[str]] = []
+    match, after = rx.match, pos
+    for i in sorted(offsets):
+        if after <= i < end:
+            m = match(text, i, end)
+            if m is not None:
+                out.append(m)
+                after = m.end()
+    return out
+
+
+@lru_cache(maxsize=64)
+def literal_scan(rx: re.Pattern[str]) -> LiteralScan:
+    """The (cached) ``LiteralScan`` of a compiled pattern."""
+    return LiteralScan(rx)
+
+
 def lower_same_length(text: str) -> str:
     """``text.lower()`` when that keeps the length (nearly always), else per character."""
     low = text.lower()
@@ -121,8 +318,8 @@ class Lexicon:
     tlds: frozenset[str]
     abbreviations: frozenset[str]
     comment_cues: tuple[
-        tuple[str, re.Pattern[str], int, bool], ...
-    ]  # id, rx, signed weight, on lower case
+        tuple[str, re.Pattern[str], int, bool, tuple[str, ...]], ...
+    ]  # id, rx, signed weight, on lower case, strings one of which every match holds
     report_verbs: dict[str, str]  # verb phrase -> kind
     according: tuple[str, ...]
     passive: tuple[str, ...]
@@ -148,16 +345,18 @@ def _lower_pattern(pattern: str) -> str:
     return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group(0).lower(), pattern)
 
 
-def _comment_cue(rec: dict[str, Any]) -> tuple[str, re.Pattern[str], int, bool]:
+def _comment_cue(rec: dict[str, Any]) -> tuple[str, re.Pattern[str], int, bool, tuple[str, ...]]:
     """A "(?i)" cue runs on the lower-cased line instead: much faster in ``re``.
 
-    A NEWS_CUE counts against a comment: its weight is negated.
+    A NEWS_CUE counts against a comment: its weight is negated. ``needs`` (optional):
+    strings one of which every match holds, so a line without them is not searched.
     """
     pattern = rec["pattern"]
     weight = int(rec["weight"]) * (-1 if rec["label"] == "NEWS_CUE" else 1)
+    needs = tuple(rec.get("needs", ()))
     if pattern.startswith("(?i)"):
-        return rec["id"], re.compile(_lower_pattern(pattern[4:])), weight, True
-    return rec["id"], re.compile(pattern), weight, False
+        return rec["id"], re.compile(_lower_pattern(pattern[4:])), weight, True, needs
+    return rec["id"], re.compile(pattern), weight, False, needs
 
 
 def _by_label(*files: str) -> dict[str, list[dict[str, Any]]]:

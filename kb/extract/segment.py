@@ -17,12 +17,21 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from .cues import cue_hits
 from .doc import Doc, Sentence
-from .lexicon import CLOSE_QUOTES, OPEN_QUOTES, load_lexicon, lower_same_length
+from .lexicon import (
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    load_lexicon,
+    lower_same_length,
+    starts_at_line_start,
+    word_guarded_starts,
+)
 from .model import Segment
+from .starts import TRIGGERS
 
 COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
@@ -83,13 +92,63 @@ def _line_text(pattern: str) -> str:
     return "".join(out)
 
 
+CueFinder = Callable[[str, int, int], "re.Match[str] | None"]
+MIN_INDEXED = 3  # a cue's words go to the shared scan when none is shorter ("i", "we" are everywhere)
+
+
 @lru_cache(maxsize=1)
-def _document_cues() -> tuple[tuple[re.Pattern[str], int, bool], ...]:
-    """The register cues compiled for whole-text scans (one pass per cue, not per line)."""
-    return tuple(
-        (re.compile(_line_text(rx.pattern), rx.flags | re.MULTILINE), w, lower)
-        for _, rx, w, lower in load_lexicon().comment_cues
-    )
+def _document_cues() -> tuple[tuple[CueFinder, int, bool, tuple[str, ...], str | None], ...]:
+    """The register cues compiled to be searched line by line in the whole text: (find,
+    weight, on lower case, needs, index name).
+
+    A cue that opens with ``^`` can only match at the line start, so ``match`` stands in
+    for ``search`` there (no walk along the line). A cue made of a list of words at word
+    starts ("propaganda", "said") has its words found by the shared scan of starts.py
+    (under its index name): a line that holds none of them is not searched.
+    """
+    out = []
+    for cue_id, rx, w, lower, needs in load_lexicon().comment_cues:
+        doc_rx = re.compile(_line_text(rx.pattern), rx.flags | re.MULTILINE)
+        find = doc_rx.match if starts_at_line_start(doc_rx) else doc_rx.search
+        words = word_guarded_starts(doc_rx)
+        indexed = words is not None and min(map(len, words)) >= MIN_INDEXED
+        out.append((find, w, lower, needs, f"cue {cue_id}" if indexed else None))
+    return tuple(out)
+
+
+def indexed_cue_words() -> dict[str, frozenset[str]]:
+    """Index name -> the words of each cue that the shared scan looks for (starts.py)."""
+    out: dict[str, frozenset[str]] = {}
+    for (find, _, _, _, name) in _document_cues():
+        if name is not None:
+            words = word_guarded_starts(find.__self__)  # type: ignore[attr-defined]
+            assert words is not None
+            out[name] = words
+    return out
+
+
+def _line_score(
+    text: str, lowered: str, s: int, e: int, starts: Callable[[str], list[int]] | None
+) -> int:
+    """The summed weights of the cues found in the line [s, e); each counts once.
+
+    ``starts`` (``Doc.word_starts``) tells where the words of the indexed cues begin in
+    the document; a line whose web addresses were replaced by "URLxxx" is searched in
+    full (the replacement is not in the document's text)."""
+    score = 0
+    indexed = starts is not None and text.find("URLx", s, e) < 0
+    for find, w, lower, needs, name in _document_cues():
+        t = lowered if lower else text
+        if needs and not any(t.find(n, s, e) >= 0 for n in needs):
+            continue  # none of the strings every match holds: no need to search
+        if name is not None and indexed:
+            offsets = starts(name)  # type: ignore[misc]
+            i = bisect.bisect_left(offsets, s)
+            if i == len(offsets) or offsets[i] >= e:
+                continue  # none of its words begins in this line
+        if find(t, s, e):
+            score += w
+    return score
 
 
 def line_scores(
@@ -98,10 +157,12 @@ def line_scores(
     lines: list[tuple[int, int]],
     quotes: list[tuple[int, int]],
     bonus: set[int] | None = None,
+    starts: Callable[[str], list[int]] | None = None,
 ) -> list[int]:
     """Signed register score of the lines: each cue counts once per line, read outside
     quotation marks and with web addresses (not at a line start) reduced to "URL";
-    lines in ``bonus`` (a judgement cue) get ``VERDICT_WEIGHT`` more.
+    lines in ``bonus`` (a judgement cue) get ``VERDICT_WEIGHT`` more. ``starts``:
+    ``Doc.word_starts``, to skip cues whose words a line does not hold.
 
     The cut falls where the running sum of scores is lowest, so once the sum has risen
     ``STOP_MARGIN`` above its lowest point (several sure comments in a row) the later
@@ -114,13 +175,12 @@ def line_scores(
     # the cut is nearly always near the top: prepare the first lines only, all if needed
     head = min(len(lines), FIRST_BATCH)
     text, lowered = _scoring_text(norm, lines, quotes, lines[head - 1][1])
-    cues = _document_cues()
     scores: list[int] = []
     total = lowest = 0
     for i, (s, e) in enumerate(lines):
         if e > len(text):
             text, lowered = _scoring_text(norm, lines, quotes, len(norm))
-        score = sum(w for rx, w, lower in cues if rx.search(lowered if lower else text, s, e))
+        score = _line_score(text, lowered, s, e, starts)
         score += VERDICT_WEIGHT if i in bonus else 0
         scores.append(score)
         if i >= 1:
@@ -136,11 +196,14 @@ def _scoring_text(
 ) -> tuple[str, str]:
     """``norm[:limit]`` with quotation insides blanked and web addresses (not at a line
     start) reduced to "URL", and its lower-case twin."""
-    blank = list(norm[:limit])
-    for qs, qe in quotes:
-        if qs < limit:
-            blank[qs + 1 : min(qe - 1, limit)] = " " * max(0, min(qe - 1, limit) - qs - 1)
-    text = "".join(blank)
+    pieces, last = [], 0
+    for a, b in sorted((qs + 1, min(qe - 1, limit)) for qs, qe in quotes if qs < limit):
+        a = max(a, last)  # nested or overlapping quotations: blank their union
+        if a < b:
+            pieces += [norm[last:a], " " * (b - a)]
+            last = b
+    pieces.append(norm[last:limit])
+    text = "".join(pieces)
     starts = {s for s, _ in lines}
     if "http" in text or "www." in text:
         for m in _URL.finditer(text):
@@ -244,13 +307,13 @@ def segment(doc: Doc) -> Doc:
         split_sentences(norm, s, e, pairs_by_line[i]) for i, (s, e) in enumerate(lines)
     ]
     spans = [sp for line_sents in sents_by_line for sp in line_sents]
-    doc.cue_hits = cue_hits(doc.low, spans)
+    doc.cue_hits = cue_hits(doc.low, spans, doc.word_starts(TRIGGERS))
     if doc.article_end is not None:
         cut = next((i for i, (s, _) in enumerate(lines) if s >= doc.article_end), len(lines))
         doc.metadata["boundary"] = "given"
     else:
         verdict = _verdict_lines(lines, pairs_by_line, spans, doc.cue_hits)
-        scores = line_scores(norm, doc.low, lines, doc.quotes, verdict)
+        scores = line_scores(norm, doc.low, lines, doc.quotes, verdict, doc.word_starts)
         cut = best_boundary(scores)
         doc.metadata["boundary"] = "rule"
     if cut > 0:

@@ -1,0 +1,330 @@
+"""Blueprint "lookup": the pages people read without writing SPARQL.
+
+* ``/search?q=...`` finds actors, sources, claims and documents by label, alias, domain
+  and words (kb.search: forgiving of case, accents, apostrophes and reader spellings);
+  ``/search.json`` is its twin. The index is built once per app on first use and kept in
+  ``app.extensions`` (the served snapshot never changes).
+* The rich pages of actors and sources (``/entity/KEY``, ``/text/ID/unnamed/SLUG``),
+  claims (``/claim/H``) and documents (``/text/ID/article``, ``/text/ID/comment/N``).
+  Their stable URL is the resource's own IRI path: server.linked_data answers it and
+  hands browsers (HTML by Accept) to ``render_page`` here; ``PATH.json`` is the
+  kb.views dataclass as JSON and ``PATH.ttl`` the Linked Data description.
+* ``/editor``: a SPARQL editor with the named provenance queries as examples. It is a
+  plain form that POSTs to /sparql (an HTML results table) and works without
+  JavaScript; ``static/editor.js`` (served from 'self', the only script of the site,
+  allowed by this page's Content-Security-Policy alone) runs the query with fetch and
+  draws the table with ``textContent``.
+
+Every string shown comes from untrusted texts: templates autoescape, nothing from the
+data is marked safe, and the provenance drawings escape their labels
+(server.provenance_svg).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, cast
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from kb.named_queries import NamedQuery, bind, named_queries
+from kb.search import KINDS, SearchHit, SearchIndex
+from kb.views import (
+    ClaimView,
+    DocumentView,
+    EntityView,
+    as_json,
+    claim_view,
+    document_view,
+    entity_view,
+)
+
+from . import provenance_svg
+from .context import app_cache, get_kb, get_settings
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("lookup", __name__)
+
+SEARCH_INDEX_KEY = "srkb.search_index"
+_SEARCH_LOCK_KEY = "srkb.search_lock"
+MAX_QUERY_CHARS = 200
+SEARCH_LIMIT = 20
+SEARCH_EXAMPLES = ("Daesh", "almasdar", "Xelil", "liveuamap", "joint operation")
+KIND_TITLES = {"actor": "Actors", "source": "Sources", "claim": "Claims", "document": "Documents"}
+# The editor's script is the only one on the site: this page alone may run it.
+EDITOR_CSP = (
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+_DOCUMENT_PATH = re.compile(r"[0-9a-f]+/(?:article|comment/\d+)")
+_UNNAMED_PATH = re.compile(r"[0-9a-f]+/unnamed/[^/]+")
+_EXAMPLE_VALUE = re.compile(r'e\.g\. "([^"]+)"')
+
+
+# --------------------------------------------------------------------------- search index
+def search_index() -> SearchIndex:
+    """The app's search index, built from the store on first use (then shared)."""
+    index = current_app.extensions.get(SEARCH_INDEX_KEY)
+    if index is None:
+        lock = current_app.extensions.setdefault(_SEARCH_LOCK_KEY, threading.Lock())
+        with lock:
+            index = current_app.extensions.get(SEARCH_INDEX_KEY)
+            if index is None:
+                started = time.perf_counter()
+                index = SearchIndex.build(get_kb())
+                logger.info(
+                    "search index: %d entities, %d items in %.2f s",
+                    len(index.entities),
+                    len(index.items),
+                    time.perf_counter() - started,
+                )
+                current_app.extensions[SEARCH_INDEX_KEY] = index
+    return cast(SearchIndex, index)
+
+
+def _query_text() -> str:
+    return " ".join(request.args.get("q", "").split())[:MAX_QUERY_CHARS]
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    from .linked_data import local_href
+
+    out = as_json(hit)
+    out["href"] = local_href(hit.iri)
+    return out
+
+
+@bp.route("/search")
+def search() -> ResponseReturnValue:
+    """Search page: hits grouped by kind, each linking to its page."""
+    q = _query_text()
+    results = search_index().search(q, limit=SEARCH_LIMIT) if q else None
+    return render_template(
+        "lookup/search.html",
+        q=q,
+        search_q=q,
+        results=results,
+        kinds=KINDS,
+        kind_titles=KIND_TITLES,
+        examples=SEARCH_EXAMPLES,
+        limit=SEARCH_LIMIT,
+        total=sum(len(v) for v in results.values()) if results else 0,
+    )
+
+
+@bp.route("/search.json")
+def search_json() -> ResponseReturnValue:
+    """The search page's twin: ``{"query", "counts", "results": {kind: [hit...]}}``."""
+    q = _query_text()
+    results = search_index().search(q, limit=SEARCH_LIMIT) if q else {k: [] for k in KINDS}
+    return jsonify(
+        {
+            "query": q,
+            "limit": SEARCH_LIMIT,
+            "counts": {k: len(results[k]) for k in KINDS},
+            "results": {k: [_hit_json(h) for h in results[k]] for k in KINDS},
+        }
+    )
+
+
+# --------------------------------------------------------------------------- pages
+@dataclass(frozen=True)
+class PageView:
+    """Which rich page a data IRI gets, and what it shows."""
+
+    kind: str  # "entity", "claim" or "document"
+    view: EntityView | ClaimView | DocumentView
+
+
+def page_kind(kind: str, rest: str) -> str | None:
+    """The rich page a data IRI path gets, or None for the generic resource page."""
+    if kind == "entity":
+        return "entity"
+    if kind == "claim":
+        return "claim"
+    if kind == "text":
+        if _DOCUMENT_PATH.fullmatch(rest):
+            return "document"
+        if _UNNAMED_PATH.fullmatch(rest):
+            return "entity"
+    return None
+
+
+def load_view(kind: str, rest: str, iri: str) -> PageView | None:
+    """Read the view of a data IRI from the store (None: no rich page for it)."""
+    page = page_kind(kind, rest)
+    kb = get_kb()
+    view: EntityView | ClaimView | DocumentView | None = None
+    if page == "entity":
+        view = entity_view(kb, iri)
+    elif page == "claim":
+        view = claim_view(kb, iri)
+    elif page == "document":
+        view = document_view(kb, iri)
+    return PageView(page, view) if page and view is not None else None
+
+
+def json_twin(page: PageView) -> Response:
+    """``PATH.json``: the view as it is, plus where its page and twins are."""
+    body = as_json(page.view)
+    body["page"] = {"kind": page.kind, "html": request.path.removesuffix(".json")}
+    return jsonify(body)
+
+
+def _href(iri: str | None) -> str | None:
+    from .linked_data import local_href
+
+    return local_href(iri) if iri else None
+
+
+def grade_labels() -> dict[str, str]:
+    """Admiralty notation -> label (A: "completely reliable", 3: "possibly true"), from
+    the ontology's concept schemes in the store; read once per app."""
+    cache = app_cache()
+    labels = cache.get("grade_labels")
+    if not isinstance(labels, dict):
+        rows = get_kb().query(
+            """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+            PREFIX srkb: <https://w3id.org/srkb/ontology#>
+            SELECT ?n ?l WHERE { GRAPH ?g {
+              ?c skos:inScheme ?scheme ; skos:notation ?n ; skos:prefLabel ?l }
+              VALUES ?scheme { srkb:AdmiraltyReliabilityScheme srkb:AdmiraltyCredibilityScheme }
+            }"""
+        )
+        labels = {r["n"].value: r["l"].value for r in rows}
+        cache["grade_labels"] = labels
+    return cast(dict[str, str], labels)
+
+
+def highlight(text: str, needle: str) -> tuple[str, str, str] | None:
+    """``text`` split around the first case-insensitive occurrence of ``needle``."""
+    if not needle:
+        return None
+    at = text.casefold().find(needle.casefold())
+    if at < 0 or len(text.casefold()) != len(text):  # casefold changed the length
+        return None
+    return text[:at], text[at : at + len(needle)], text[at + len(needle) :]
+
+
+def _svg(drawing: provenance_svg.Drawing) -> Markup:
+    # Markup is right here: render() builds the SVG itself and XML-escapes every label.
+    return Markup(provenance_svg.render(drawing, _href))
+
+
+def render_page(page: PageView, iri: str) -> Response:
+    """The HTML page of an actor, source, claim or document."""
+    path = request.path
+    context: dict[str, Any] = {
+        "iri": iri,
+        "json_href": path + ".json",
+        "ttl_href": path + ".ttl",
+        "grades": grade_labels(),
+        "provenance_href": url_for(
+            "queries.run", name="triple-provenance", subject=iri, format="html"
+        ),
+    }
+    if page.kind == "entity":
+        view = cast(EntityView, page.view)
+        context["v"] = view
+        if view.rating or view.judgements or view.relayed:
+            context["drawing"] = _svg(provenance_svg.source_drawing(view))
+        template = "lookup/entity.html"
+    elif page.kind == "claim":
+        cview = cast(ClaimView, page.view)
+        context["v"] = cview
+        context["drawing"] = _svg(provenance_svg.claim_drawing(cview))
+        template = "lookup/claim.html"
+    else:
+        context["v"] = page.view
+        template = "lookup/document.html"
+    response = Response(render_template(template, **context), mimetype="text/html")
+    response.vary.add("Accept")
+    return response
+
+
+@bp.app_template_filter("href")
+def href_filter(iri: str | None) -> str | None:
+    """Where a data IRI's page is on this server (None for IRIs it cannot link safely)."""
+    return _href(iri)
+
+
+@bp.app_template_filter("highlight")
+def highlight_filter(text: str, needle: str) -> tuple[str, str, str] | None:
+    return highlight(text, needle)
+
+
+# --------------------------------------------------------------------------- editor
+@dataclass(frozen=True)
+class EditorExample:
+    name: str
+    title: str
+    description: str
+    sparql: str  # with the documented example values bound, ready to run
+    run_href: str  # the named query over HTTP, as an HTML table
+
+
+def _example_values(query: NamedQuery) -> dict[str, str]:
+    """Each required parameter bound to the example its documentation gives."""
+    values = {}
+    for p in query.params:
+        if not p.required:
+            continue
+        found = _EXAMPLE_VALUE.search(p.description)
+        if found:
+            values[p.name] = found.group(1)
+        elif p.kind == "iri":
+            hits = search_index().search("Reuters", limit=1)["source"]
+            values[p.name] = hits[0].iri if hits else get_settings().base_iri
+    return values
+
+
+def editor_examples() -> list[EditorExample]:
+    out = []
+    for query in named_queries().values():
+        values = _example_values(query)
+        out.append(
+            EditorExample(
+                name=query.name,
+                title=query.title,
+                description=query.description,
+                sparql=bind(query, values),
+                run_href=url_for("queries.run", name=query.name, format="html", **values),
+            )
+        )
+    return out
+
+
+@bp.route("/editor")
+def editor() -> ResponseReturnValue:
+    """The SPARQL editor: a form for /sparql, the named queries as examples."""
+    examples = editor_examples()
+    chosen = request.args.get("example", "")
+    by_name = {e.name: e for e in examples}
+    current = by_name.get(chosen) or examples[0]
+    settings = get_settings()
+    response = Response(
+        render_template(
+            "lookup/editor.html",
+            examples=examples,
+            current=current,
+            query=current.sparql,
+            max_rows=settings.max_rows,
+            base_iri=settings.base_iri,
+        ),
+        mimetype="text/html",
+    )
+    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    return response
+
+
+@bp.route("/editor.json")
+def editor_json() -> ResponseReturnValue:
+    """The editor's examples: the named queries with their example values bound."""
+    return jsonify({"examples": [as_json(e) for e in editor_examples()]})
