@@ -9,6 +9,7 @@ the entities they name. The index is built once from the store and is read-only.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from bisect import bisect_left
@@ -30,8 +31,11 @@ _SNIPPET = 160
 
 def normalise(text: str) -> str:
     """Case, accents, apostrophes and punctuation folded: "Da’esh" -> "daesh"."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if text.isascii():  # the common case, and the same result: nothing to decompose
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = folded.translate(_APOSTROPHES)
     return " ".join(_NON_WORD.sub(" ", folded).replace("_", " ").split())
 
@@ -95,6 +99,7 @@ class SearchIndex:
                     self._names.append((norm, e.iri, name))
         self._names.sort()
         self._name_keys = [n for n, _, _ in self._names]
+        self._name_tokens = [frozenset(n.split()) for n in self._name_keys]
         self._compact: dict[str, set[str]] = defaultdict(set)
         for norm, iri, _ in self._names:
             self._compact[norm.replace(" ", "")].add(iri)
@@ -106,6 +111,7 @@ class SearchIndex:
             for e in item.entities:
                 self._by_entity[e].add(i)
         self._vocabulary = sorted(self._tokens)
+        self._sort_keys = [item.label.casefold() for item in items]
 
     # --- building ---------------------------------------------------------------------
     @classmethod
@@ -116,7 +122,7 @@ class SearchIndex:
         for r in kb.query(
             q
             + """
-            SELECT DISTINCT ?e ?label ?kind ?type WHERE {
+            SELECT DISTINCT ?e ?label ?kind ?typeLabel WHERE {
               { SELECT DISTINCT ?e WHERE { GRAPH ?g {
                   { ?x srkb:refersTo ?e } UNION { ?x srkb:speaker|srkb:relayedBy ?e }
                   UNION { ?x srkb:judgedSource ?e } } } }
@@ -129,7 +135,7 @@ class SearchIndex:
             iri = r["e"].value
             ent = entities.setdefault(iri, _Entity(iri, r["label"].value))
             ent.kinds.add(r["kind"].value)  # type: ignore[arg-type]  # "actor" | "source"
-            ent.types.add(r["type"].value.rsplit("#", 1)[-1])
+            ent.types.add(r["typeLabel"].value)  # "armed group", "news outlet"
         for r in kb.query(
             q
             + """
@@ -195,8 +201,7 @@ class SearchIndex:
                 break
             offer(iri, 100.0 if name == norm else 90.0, surface)
         q_tokens = set(norm.split())
-        for name, iri, surface in self._names:
-            tokens = set(name.split())
+        for (name, iri, surface), tokens in zip(self._names, self._name_tokens, strict=True):
             if q_tokens and q_tokens <= tokens:
                 offer(iri, 80.0, surface)
             elif tokens and len(name) > 2 and tokens <= q_tokens:
@@ -226,10 +231,21 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 20) -> dict[Kind, list[SearchHit]]:
         """Hits grouped by kind, best first; an empty query finds nothing."""
+        return self.search_with_totals(query, limit)[0]
+
+    def search_with_totals(
+        self, query: str, limit: int = 20
+    ) -> tuple[dict[Kind, list[SearchHit]], dict[Kind, int]]:
+        """The best ``limit`` hits of each kind, and how many hits each kind has in all.
+
+        Snippets are cut only for the hits returned: a word in thousands of documents
+        costs a sort, not thousands of snippets.
+        """
         out: dict[Kind, list[SearchHit]] = {k: [] for k in KINDS}
+        totals: dict[Kind, int] = dict.fromkeys(KINDS, 0)
         words = normalise(query).split()
         if not words:
-            return out
+            return out, totals
         entity_scores = self._entity_scores(query)
         for iri, (score, surface) in entity_scores.items():
             ent = self.entities[iri]
@@ -245,14 +261,20 @@ class SearchIndex:
             for i in self._by_entity.get(iri, ()):
                 if i not in item_scores:
                     item_scores[i] = (50.0, self.entities[iri].label)
-        for i, (score, matched) in item_scores.items():
+        by_kind: dict[Kind, list[tuple[float, str, str, int]]] = {k: [] for k in KINDS}
+        for i, (score, _matched) in item_scores.items():
             item = self.items[i]
-            out[item.kind].append(
-                SearchHit(
-                    item.kind, item.iri, item.label, score, matched, _snippet(item.text, words)
-                )
-            )
+            by_kind[item.kind].append((-score, self._sort_keys[i], item.iri, i))
         for kind in KINDS:
             out[kind].sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
+            totals[kind] = len(out[kind]) + len(by_kind[kind])
+            for _neg, _key, _iri, i in heapq.nsmallest(limit, by_kind[kind]):
+                item = self.items[i]
+                score, matched = item_scores[i]
+                out[kind].append(
+                    SearchHit(
+                        item.kind, item.iri, item.label, score, matched, _snippet(item.text, words)
+                    )
+                )
             del out[kind][limit:]
-        return out
+        return out, totals

@@ -1,8 +1,18 @@
 """What a page shows about one actor, source, claim or document, read from the store.
 
-These are plain dataclasses built by SPARQL over all graphs: the web pages render them as
-HTML and their ``.json`` twins serialise them as they are, so the two never disagree.
-No Flask here; every string is untrusted text and is escaped by whoever renders it.
+These are plain dataclasses: the web pages render them as HTML and their ``.json`` twins
+serialise them as they are, so the two never disagree. No Flask here; every string is
+untrusted text and is escaped by whoever renders it.
+
+How they are read, and why: a page is about one resource, so everything it shows is
+reached from that resource's IRI by index lookups with a bound subject or object
+(``Store.quads_for_pattern``, across all graphs), plus two aggregate SPARQL queries whose
+first pattern is bound (mention counts, aliases as written). SPARQL joins on the labels of
+linked resources (``GRAPH ?g { ?x skos:prefLabel ?l }`` with ``?x`` coming from another
+pattern or an OPTIONAL) let Oxigraph's planner scan every label of the store: on 10,000
+texts such a view took minutes, the lookups take milliseconds (bench/RESULTS.md, "Page
+times"). Long lists (a source that relayed thousands of claims) are cut at ``limit``
+items; ``EntityView.totals`` says how many there are.
 """
 
 from __future__ import annotations
@@ -15,22 +25,23 @@ import pyoxigraph as ox
 from ontology import NAMESPACE as NAMESPACE_SRKB
 
 from .store import KnowledgeBase
-from .vocab import sparql_prefixes
+from .vocab import PREFIXES, sparql_prefixes
 
 _Q = sparql_prefixes()
+LIST_LIMIT = 100  # items per list on a page (and in its JSON twin)
 
-
-def _v(term: Any) -> str | None:
-    return None if term is None else term.value
-
-
-def _rows(kb: KnowledgeBase, body: str, **bindings: str) -> list[dict[str, str | None]]:
-    text = _Q + body
-    for name, iri in bindings.items():
-        text = text.replace(f"?{name}_", str(ox.NamedNode(iri)))
-    result = kb.query(text)
-    names = [v.value for v in result.variables]
-    return [{n: _v(sol[n]) for n in names} for sol in result]
+_S = NAMESPACE_SRKB
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_RDFS_LABEL = PREFIXES["rdfs"] + "label"
+_SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
+_PREF = PREFIXES["skos"] + "prefLabel"
+_ALT = PREFIXES["skos"] + "altLabel"
+_HIDDEN = PREFIXES["skos"] + "hiddenLabel"
+_NOTATION = PREFIXES["skos"] + "notation"
+_SCHEMA = PREFIXES["schema"]
+_PROV = PREFIXES["prov"]
+_SOURCE = PREFIXES["dcterms"] + "source"
+_NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,8 @@ class ClaimSummary:
     via: Link | None = None
     date_text: str | None = None
     modality: str | None = None
-    credibility: str | None = None
+    credibility: str | None = None  # Admiralty digit 1-6
+    credibility_label: str | None = None  # "possibly true"
 
 
 @dataclass
@@ -83,6 +95,7 @@ class RatingView:
     profile: str
     explanation: str
     formula: str
+    iri: str = ""  # the rating resource
 
 
 @dataclass
@@ -99,6 +112,8 @@ class EntityView:
     claims_by: list[ClaimSummary] = field(default_factory=list)
     claims_about: list[ClaimSummary] = field(default_factory=list)
     documents: list[tuple[Link, int]] = field(default_factory=list)
+    # How many there are of each list above (the lists stop at ``limit`` items).
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -107,8 +122,8 @@ class ClaimView:
     text_iri: str
     file: str
     span: Span
-    before: str  # context before the span (same paragraph)
-    after: str
+    before: str  # context before the span: its line and the line before, in its document
+    after: str  # the rest of its line and the line after
     date_value: str | None
     credibility_label: str | None
     credibility_why: str | None
@@ -150,307 +165,364 @@ def as_json(view: Any) -> Any:
     return asdict(view)
 
 
-# --------------------------------------------------------------------------- helpers
-def _label(kb: KnowledgeBase, iri: str) -> str:
-    rows = _rows(
-        kb,
-        "SELECT ?l WHERE { { GRAPH ?g { ?x_ skos:prefLabel ?l } } UNION"
-        " { GRAPH ?g { ?x_ rdfs:label ?l } } } ORDER BY ?l LIMIT 1",
-        x=iri,
+# --------------------------------------------------------------------------- reading
+class _Reader:
+    """Index lookups on one store, across all graphs, with the labels memoised."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.store = kb.store
+        self._labels: dict[str, str | None] = {}
+        self._ancestors: dict[str, frozenset[str]] = {}
+
+    def objects(self, s: str, p: str) -> list[Any]:
+        """The distinct objects of (s, p), in a stable order."""
+        found = {
+            str(q.object): q.object
+            for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
+        }
+        return [found[k] for k in sorted(found)]
+
+    def value(self, s: str | None, p: str) -> str | None:
+        if s is None:
+            return None
+        objects = self.objects(s, p)
+        return objects[0].value if objects else None
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        """The distinct IRIs with (?, p, o), sorted."""
+        return sorted(
+            {
+                q.subject.value
+                for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None)
+                if isinstance(q.subject, ox.NamedNode)
+            }
+        )
+
+    def has_type(self, s: str, type_iri: str) -> bool:
+        quads = self.store.quads_for_pattern(
+            ox.NamedNode(s), ox.NamedNode(_RDF_TYPE), ox.NamedNode(type_iri), None
+        )
+        return next(iter(quads), None) is not None
+
+    def label(self, iri: str | None) -> str | None:
+        """skos:prefLabel, else rdfs:label; English or untagged first."""
+        if iri is None:
+            return None
+        if iri not in self._labels:
+            best: tuple[int, str] | None = None
+            for rank, p in enumerate((_PREF, _RDFS_LABEL)):
+                for o in self.objects(iri, p):
+                    if isinstance(o, ox.Literal):
+                        key = (rank * 2 + (0 if o.language in (None, "en") else 1), o.value)
+                        best = key if best is None or key < best else best
+            self._labels[iri] = best[1] if best else None
+        return self._labels[iri]
+
+    def link(self, iri: str | None) -> Link | None:
+        if iri is None:
+            return None
+        return Link(iri, self.label(iri) or iri)
+
+    def ancestors(self, cls: str) -> frozenset[str]:
+        """The class and all its superclasses (rdfs:subClassOf*)."""
+        if cls not in self._ancestors:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for o in self.objects(todo.pop(), _SUBCLASS):
+                    if isinstance(o, ox.NamedNode) and o.value not in seen:
+                        seen.add(o.value)
+                        todo.append(o.value)
+            self._ancestors[cls] = frozenset(seen)
+        return self._ancestors[cls]
+
+    def rows(self, body: str, **bindings: str) -> list[dict[str, str | None]]:
+        """A SPARQL SELECT; ``?name_`` in ``body`` is replaced by the IRI bound to name."""
+        text = _Q + body
+        for name, iri in bindings.items():
+            text = text.replace(f"?{name}_", str(ox.NamedNode(iri)))
+        result = self.kb.query(text)
+        names = [v.value for v in result.variables]
+        return [{n: (None if sol[n] is None else sol[n].value) for n in names} for sol in result]
+
+
+def _int(value: str | None, default: int = 0) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _claim(r: _Reader, iri: str) -> ClaimSummary | None:
+    content = r.value(iri, _S + "content")
+    document = r.value(iri, _S + "inDocument")
+    if content is None or document is None:
+        return None
+    rating = next(iter(r.subjects(_S + "ratedClaim", iri)), None)
+    grade = r.value(rating, _S + "credibilityGrade")
+    return ClaimSummary(
+        iri=iri,
+        content=content,
+        cue=r.value(iri, _S + "cue") or "",
+        document=Link(document, r.label(document) or document),
+        speaker=r.link(r.value(iri, _S + "speaker")),
+        via=r.link(r.value(iri, _S + "relayedBy")),
+        date_text=r.value(iri, _S + "dateText"),
+        modality=r.label(r.value(iri, _S + "modality")),
+        credibility=r.value(grade, _NOTATION),
+        credibility_label=r.label(grade),
     )
-    return (rows[0]["l"] if rows else None) or iri.rsplit("/", 1)[-1]
+
+
+def _claims(r: _Reader, iris: list[str], limit: int | None) -> list[ClaimSummary]:
+    """Summaries of the first ``limit`` claims (by IRI), shown by document then content."""
+    chosen = iris if limit is None else iris[:limit]
+    out = [c for c in (_claim(r, i) for i in chosen) if c is not None]
+    return sorted(out, key=lambda c: (c.document.iri, c.content, c.iri))
+
+
+def _judgement(r: _Reader, iri: str) -> JudgementView | None:
+    source = r.value(iri, _S + "judgedSource")
+    document = r.value(iri, _S + "inDocument")
+    if source is None or document is None:
+        return None
+    return JudgementView(
+        iri=iri,
+        polarity=r.label(r.value(iri, _S + "polarity")) or "",
+        cue=r.value(iri, _S + "cue") or "",
+        quote=r.value(r.value(iri, _S + "evidence"), _NIF + "anchorOf") or "",
+        comment=Link(document, r.label(document) or document),
+        source=Link(source, r.label(source) or source),
+        assessor=r.label(r.value(iri, _S + "assessor")),
+    )
+
+
+def _judgements(r: _Reader, iris: list[str], limit: int | None) -> list[JudgementView]:
+    chosen = iris if limit is None else iris[:limit]
+    out = [j for j in (_judgement(r, i) for i in chosen) if j is not None]
+    return sorted(out, key=lambda j: (j.comment.iri, j.iri))
+
+
+def _typed(r: _Reader, iris: list[str], type_iri: str) -> list[str]:
+    return [i for i in iris if r.has_type(i, type_iri)]
+
+
+def _context(string: str, b: int, e: int, lo: int, hi: int) -> tuple[int, int]:
+    r"""Where the context of span [b, e) starts and ends: the span's own lines plus one
+    line before and one after, never outside [lo, hi) (its document).
+
+    >>> text = "one\ntwo three\nfour\nfive"
+    >>> start, end = _context(text, 8, 13, 0, len(text))
+    >>> text[start:end]
+    'one\ntwo three\nfour'
+    """
+    start = string.rfind("\n", lo, b) + 1 if b > lo else lo
+    start = max(start, lo)
+    if start > lo:
+        start = max(lo, string.rfind("\n", lo, start - 1) + 1)
+    end = string.find("\n", e, hi)
+    end = hi if end < 0 else end
+    if end < hi:
+        nxt = string.find("\n", end + 1, hi)
+        end = hi if nxt < 0 else nxt
+    return start, end
 
 
 def kind_of(kb: KnowledgeBase, iri: str) -> str | None:
     """'entity', 'claim', 'document', or None for an IRI the views do not cover."""
-    rows = _rows(
-        kb,
-        """SELECT ?kind WHERE {
-          { GRAPH ?g { ?x_ a srkb:Claim } BIND("claim" AS ?kind) }
-          UNION { GRAPH ?g { ?x_ srkb:inSourceText ?t } BIND("document" AS ?kind) }
-          UNION { GRAPH ?g { ?x_ skos:prefLabel ?l } BIND("entity" AS ?kind) }
-        } LIMIT 1""",
-        x=iri,
-    )
-    return rows[0]["kind"] if rows else None
-
-
-_CLAIM_SUMMARY = """
-SELECT ?c ?content ?cue ?doc ?docLabel ?speaker ?speakerName ?via ?viaName ?dateText ?modality
-       ?credibility WHERE {
-  GRAPH ?g { ?c a srkb:Claim ; srkb:content ?content ; srkb:cue ?cue ; srkb:inDocument ?doc ;
-                srkb:modality ?m . ?doc rdfs:label ?docLabel .
-             OPTIONAL { ?c srkb:dateText ?dateText } }
-  FILTER_
-  OPTIONAL { GRAPH ?go { ?m skos:prefLabel ?modality } }
-  OPTIONAL { GRAPH ?g { ?c srkb:speaker ?speaker }
-             GRAPH ?gs { ?speaker skos:prefLabel ?speakerName } }
-  OPTIONAL { GRAPH ?g { ?c srkb:relayedBy ?via } GRAPH ?gv { ?via skos:prefLabel ?viaName } }
-  OPTIONAL { GRAPH ?gr { ?rating srkb:ratedClaim ?c ; srkb:credibilityGrade ?cg }
-             GRAPH ?gc { ?cg skos:notation ?credibility } }
-} ORDER BY ?doc ?content"""
-
-
-def _claims(kb: KnowledgeBase, pattern: str, **bindings: str) -> list[ClaimSummary]:
-    out: dict[str, ClaimSummary] = {}
-    for r in _rows(kb, _CLAIM_SUMMARY.replace("FILTER_", pattern), **bindings):
-        iri = r["c"] or ""
-        if iri in out:
-            continue
-        out[iri] = ClaimSummary(
-            iri=iri,
-            content=r["content"] or "",
-            cue=r["cue"] or "",
-            document=Link(r["doc"] or "", r["docLabel"] or ""),
-            speaker=Link(r["speaker"], r["speakerName"] or r["speaker"]) if r["speaker"] else None,
-            via=Link(r["via"], r["viaName"] or r["via"]) if r["via"] else None,
-            date_text=r["dateText"],
-            modality=r["modality"],
-            credibility=r["credibility"],
-        )
-    return list(out.values())
-
-
-def _judgements(kb: KnowledgeBase, pattern: str, **bindings: str) -> list[JudgementView]:
-    rows = _rows(
-        kb,
-        """SELECT ?j ?polarity ?cue ?quote ?doc ?docLabel ?src ?srcName ?assessor WHERE {
-          GRAPH ?g { ?j a srkb:SourceJudgement ; srkb:polarity ?p ; srkb:cue ?cue ;
-                        srkb:inDocument ?doc ; srkb:evidence/nif:anchorOf ?quote ;
-                        srkb:judgedSource ?src ; srkb:assessor ?a .
-                     ?doc rdfs:label ?docLabel . OPTIONAL { ?a rdfs:label ?assessor } }
-          FILTER_
-          GRAPH ?go { ?p skos:prefLabel ?polarity }
-          GRAPH ?gs { ?src skos:prefLabel ?srcName }
-        } ORDER BY ?doc ?j""".replace("FILTER_", pattern),
-        **bindings,
-    )
-    seen: dict[str, JudgementView] = {}
-    for r in rows:
-        seen.setdefault(
-            r["j"] or "",
-            JudgementView(
-                iri=r["j"] or "",
-                polarity=r["polarity"] or "",
-                cue=r["cue"] or "",
-                quote=r["quote"] or "",
-                comment=Link(r["doc"] or "", r["docLabel"] or ""),
-                source=Link(r["src"] or "", r["srcName"] or ""),
-                assessor=r["assessor"],
-            ),
-        )
-    return list(seen.values())
+    r = _Reader(kb)
+    if r.has_type(iri, _S + "Claim"):
+        return "claim"
+    if r.value(iri, _S + "inSourceText") is not None:
+        return "document"
+    if r.value(iri, _PREF) is not None:
+        return "entity"
+    return None
 
 
 # --------------------------------------------------------------------------- views
-def entity_view(kb: KnowledgeBase, iri: str) -> EntityView | None:
+def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityView | None:
     """An actor or source: aliases, grade with evidence, judgements, claims, documents."""
-    head = _rows(
-        kb,
-        """SELECT ?label ?typeLabel ?kind ?evidence WHERE {
-          GRAPH ?g { ?x_ skos:prefLabel ?label }
-          OPTIONAL { GRAPH ?gt { ?x_ a ?type } GRAPH ?go { ?type rdfs:label ?typeLabel }
-                     FILTER(STRSTARTS(STR(?type), "NS_"))
-                     OPTIONAL { GRAPH ?go2 { ?type rdfs:subClassOf* ?top }
-                                VALUES (?top ?kind) {
-                                  (srkb:Actor "actor") (srkb:Source "source") } } }
-          OPTIONAL { GRAPH ?ge { ?x_ srkb:typeEvidence ?evidence } }
-        }""".replace("NS_", NAMESPACE_SRKB),
+    r = _Reader(kb)
+    prefs = sorted(o.value for o in r.objects(iri, _PREF) if isinstance(o, ox.Literal))
+    if not prefs:
+        return None
+    label = r.label(iri) or prefs[0]
+    kinds, types = set(), set()
+    for t in r.objects(iri, _RDF_TYPE):
+        if not (isinstance(t, ox.NamedNode) and t.value.startswith(_S)):
+            continue
+        types.add(r.label(t.value) or t.value.rsplit("#", 1)[-1])
+        ancestors = r.ancestors(t.value)
+        kinds |= {
+            k for k, top in (("actor", "Actor"), ("source", "Source")) if _S + top in ancestors
+        }
+    written = r.rows(
+        """SELECT DISTINCT ?a WHERE { GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:evidence ?s .
+                                                ?s nif:anchorOf ?a } }""",
         x=iri,
     )
-    if not head:
-        return None
-    aliases = sorted(
-        {
-            r["a"] or ""
-            for r in _rows(
-                kb,
-                """SELECT DISTINCT ?a WHERE {
-                  { GRAPH ?g { ?x_ skos:altLabel|skos:hiddenLabel|srkb:domainName ?a } }
-                  UNION { GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:evidence/nif:anchorOf ?a } } }""",
-                x=iri,
-            )
-        }
-        - {head[0]["label"]},
-        key=str.casefold,
-    )
+    names = {o.value for p in (_ALT, _HIDDEN, _S + "domainName") for o in r.objects(iri, p)}
+    names |= {row["a"] or "" for row in written}
     view = EntityView(
         iri=iri,
-        label=head[0]["label"] or iri,
-        kinds=sorted({r["kind"] for r in head if r["kind"]}),
-        types=sorted({r["typeLabel"] for r in head if r["typeLabel"]}),
-        aliases=aliases,
-        type_evidence=next((r["evidence"] for r in head if r["evidence"]), None),
+        label=label,
+        kinds=sorted(kinds),
+        types=sorted(types),
+        aliases=sorted(names - {label, ""}, key=lambda a: (a.casefold(), a)),
+        type_evidence=r.value(iri, _S + "typeEvidence"),
     )
-    rating = _rows(
-        kb,
-        """SELECT * WHERE { GRAPH ?g {
-          ?rt srkb:ratedSource ?x_ ; srkb:reliabilityGrade ?gr ; srkb:positiveEvidence ?r ;
-              srkb:negativeEvidence ?s ; srkb:belief ?b ; srkb:disbelief ?d ;
-              srkb:uncertainty ?u ; srkb:expectedReliability ?e ; srkb:evidenceProfile ?profile ;
-              srkb:explanation ?why ; srkb:ratingModel/srkb:formula ?formula }
-          GRAPH ?go { ?gr skos:notation ?grade ; skos:prefLabel ?gradeLabel } }""",
+    rating = next(iter(r.subjects(_S + "ratedSource", iri)), None)
+    if rating is not None:
+        grade = r.value(rating, _S + "reliabilityGrade")
+
+        def number(prop: str, default: float = 0.0) -> float:
+            value = r.value(rating, _S + prop)
+            return float(value) if value is not None else default
+
+        view.rating = RatingView(
+            grade=r.value(grade, _NOTATION) or "F",
+            grade_label=r.label(grade) or "",
+            r=number("positiveEvidence"),
+            s=number("negativeEvidence"),
+            belief=number("belief"),
+            disbelief=number("disbelief"),
+            uncertainty=number("uncertainty", 1.0),
+            expected=number("expectedReliability"),
+            profile=r.value(rating, _S + "evidenceProfile") or "none",
+            explanation=r.value(rating, _S + "explanation") or "",
+            formula=r.value(r.value(rating, _S + "ratingModel"), _S + "formula") or "",
+            iri=rating,
+        )
+    judged = r.subjects(_S + "judgedSource", iri)  # its domain is srkb:SourceJudgement
+    relayed = r.subjects(_S + "relayedBy", iri)
+    said = r.subjects(_S + "speaker", iri)
+    about = r.subjects(_S + "mentionsActor", iri)
+    view.judgements = _judgements(r, judged, limit)
+    view.relayed = _claims(r, relayed, limit)
+    view.claims_by = _claims(r, said, limit)
+    view.claims_about = _claims(r, about, limit)
+    # Sorted here: Oxigraph's ORDER BY over thousands of groups costs more than the query.
+    counts = r.rows(
+        """SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE {
+             GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:inDocument ?d } } GROUP BY ?d""",
         x=iri,
     )
-    if rating:
-        r = rating[0]
-        view.rating = RatingView(
-            grade=r["grade"] or "F",
-            grade_label=r["gradeLabel"] or "",
-            r=float(r["r"] or 0),
-            s=float(r["s"] or 0),
-            belief=float(r["b"] or 0),
-            disbelief=float(r["d"] or 0),
-            uncertainty=float(r["u"] or 1),
-            expected=float(r["e"] or 0),
-            profile=r["profile"] or "none",
-            explanation=r["why"] or "",
-            formula=r["formula"] or "",
-        )
-    view.judgements = _judgements(kb, "FILTER(?src = ?x_)", x=iri)
-    view.relayed = _claims(kb, "FILTER EXISTS { GRAPH ?g { ?c srkb:relayedBy ?x_ } }", x=iri)
-    view.claims_by = _claims(kb, "FILTER EXISTS { GRAPH ?g { ?c srkb:speaker ?x_ } }", x=iri)
-    view.claims_about = _claims(
-        kb, "FILTER EXISTS { GRAPH ?g { ?c srkb:mentionsActor ?x_ } }", x=iri
-    )
-    view.documents = [
-        (Link(r["d"] or "", r["l"] or ""), int(r["n"] or 0))
-        for r in _rows(
-            kb,
-            """SELECT ?d ?l (COUNT(?m) AS ?n) WHERE { GRAPH ?g {
-              ?m srkb:refersTo ?x_ ; srkb:inDocument ?d . ?d rdfs:label ?l } }
-              GROUP BY ?d ?l ORDER BY DESC(?n) ?d""",
-            x=iri,
-        )
-    ]
+    ranked = sorted((-_int(row["n"]), row["d"] or "") for row in counts)
+    view.documents = [(Link(d, r.label(d) or d), -neg) for neg, d in ranked[:limit]]
+    view.totals = {
+        "judgements": len(judged),
+        "relayed": len(relayed),
+        "claims_by": len(said),
+        "claims_about": len(about),
+        "documents": len(counts),
+    }
     return view
 
 
-def claim_view(kb: KnowledgeBase, iri: str) -> ClaimView | None:
+def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimView | None:
     """A claim in context: span highlighted, chain, credibility and related claims."""
-    summaries = _claims(kb, "FILTER(?c = ?x_)", x=iri)
-    if not summaries:
+    r = _Reader(kb)
+    if not r.has_type(iri, _S + "Claim"):
         return None
-    rows = _rows(
-        kb,
-        """SELECT ?text ?file ?b ?e ?anchor ?string ?date ?version ?time ?cred ?credLabel ?why
-                  ?k ?m WHERE {
-          GRAPH ?g { ?x_ srkb:evidence ?span ; prov:wasGeneratedBy ?run .
-                     ?span nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?anchor ;
-                           nif:referenceContext ?text .
-                     ?text nif:isString ?string ; dcterms:source ?file .
-                     OPTIONAL { ?x_ srkb:statementDate ?date }
-                     OPTIONAL { ?run prov:startedAtTime ?time ;
-                                     prov:wasAssociatedWith/schema:softwareVersion ?version } }
-          OPTIONAL { GRAPH ?gr { ?rt srkb:ratedClaim ?x_ ; srkb:credibilityGrade ?cg ;
-                                     srkb:explanation ?why ; srkb:independentCorroborations ?k ;
-                                     srkb:contradictions ?m }
-                     GRAPH ?go { ?cg skos:notation ?cred ; skos:prefLabel ?credLabel } }
-        } LIMIT 1""",
-        x=iri,
-    )
-    if not rows:
+    summary = _claim(r, iri)
+    span_iri = r.value(iri, _S + "evidence")
+    text_iri = r.value(span_iri, _NIF + "referenceContext")
+    if summary is None or span_iri is None or text_iri is None:
         return None
-    r = rows[0]
-    string, b, e = r["string"] or "", int(r["b"] or 0), int(r["e"] or 0)
-    para_start = string.rfind("\n", 0, b) + 1
-    para_end = string.find("\n", e)
-    para_end = len(string) if para_end < 0 else para_end
+    string = r.value(text_iri, _NIF + "isString") or ""
+    b = _int(r.value(span_iri, _NIF + "beginIndex"))
+    e = _int(r.value(span_iri, _NIF + "endIndex"))
+    doc_b = _int(r.value(summary.document.iri, _NIF + "beginIndex"), 0)
+    doc_e = _int(r.value(summary.document.iri, _NIF + "endIndex"), len(string))
+    before_start, after_end = _context(string, b, e, max(0, doc_b), min(len(string), doc_e))
+    run = r.value(iri, _PROV + "wasGeneratedBy")
+    software = r.value(run, _PROV + "wasAssociatedWith")
+    rating = next(iter(r.subjects(_S + "ratedClaim", iri)), None)
+    chain = []
+    for agent in sorted({a.iri for a in (summary.speaker, summary.via) if a is not None}):
+        source_rating = next(iter(r.subjects(_S + "ratedSource", agent)), None)
+        grade = r.value(r.value(source_rating, _S + "reliabilityGrade"), _NOTATION)
+        if grade is not None:
+            chain.append((Link(agent, r.label(agent) or agent), grade))
+    chain.sort(key=lambda lg: (lg[0].label, lg[0].iri))
 
     def related(prop: str) -> list[ClaimSummary]:
-        return _claims(kb, f"FILTER EXISTS {{ GRAPH ?gr {{ ?x_ srkb:{prop} ?c }} }}", x=iri)
+        return _claims(r, sorted({o.value for o in r.objects(iri, _S + prop)}), limit)
 
-    chain = [
-        (Link(s["src"] or "", s["name"] or ""), s["grade"] or "F")
-        for s in _rows(
-            kb,
-            """SELECT DISTINCT ?src ?name ?grade WHERE {
-              GRAPH ?g { ?x_ srkb:speaker|srkb:relayedBy ?src }
-              GRAPH ?gn { ?src skos:prefLabel ?name }
-              GRAPH ?gr { ?rt srkb:ratedSource ?src ; srkb:reliabilityGrade ?gg }
-              GRAPH ?go { ?gg skos:notation ?grade } } ORDER BY ?name""",
-            x=iri,
-        )
-    ]
     return ClaimView(
-        summary=summaries[0],
-        text_iri=r["text"] or "",
-        file=r["file"] or "",
-        span=Span(b, e, r["anchor"] or ""),
-        before=string[para_start:b],
-        after=string[e:para_end],
-        date_value=r["date"],
-        credibility_label=r["credLabel"],
-        credibility_why=r["why"],
-        corroborations=int(r["k"] or 0),
-        contradictions=int(r["m"] or 0),
+        summary=summary,
+        text_iri=text_iri,
+        file=r.value(text_iri, _SOURCE) or "",
+        span=Span(b, e, r.value(span_iri, _NIF + "anchorOf") or string[b:e]),
+        before=string[before_start:b],
+        after=string[e:after_end],
+        date_value=r.value(iri, _S + "statementDate"),
+        credibility_label=summary.credibility_label,
+        credibility_why=r.value(rating, _S + "explanation"),
+        corroborations=_int(r.value(rating, _S + "independentCorroborations")),
+        contradictions=_int(r.value(rating, _S + "contradictions")),
         corroborating=related("corroboratedBy"),
         contradicting=related("contradictedBy"),
         repeating=related("repeatedBy"),
-        software=r["version"],
-        extracted_at=r["time"],
+        software=r.value(software, _SCHEMA + "softwareVersion"),
+        extracted_at=r.value(run, _PROV + "startedAtTime"),
         chain_ratings=chain,
     )
 
 
 def document_view(kb: KnowledgeBase, iri: str) -> DocumentView | None:
     """An article or comment: its text with the mentions linked, its claims and judgements."""
-    rows = _rows(
-        kb,
-        """SELECT ?label ?type ?text ?file ?string ?b ?e ?pos ?parent ?parentLabel ?author WHERE {
-          GRAPH ?g { ?x_ srkb:inSourceText ?text ; rdfs:label ?label ; a ?type ;
-                         nif:beginIndex ?b ; nif:endIndex ?e .
-                     ?text nif:isString ?string ; dcterms:source ?file .
-                     FILTER(?type IN (srkb:Article, srkb:ReaderComment))
-                     OPTIONAL { ?x_ schema:position ?pos }
-                     OPTIONAL { ?x_ schema:parentItem ?parent . ?parent rdfs:label ?parentLabel }
-                     OPTIONAL { ?x_ schema:author/rdfs:label ?author } } } LIMIT 1""",
-        x=iri,
-    )
-    if not rows:
+    r = _Reader(kb)
+    text_iri = r.value(iri, _S + "inSourceText")
+    if text_iri is None:
         return None
-    r = rows[0]
-    string, b, e = r["string"] or "", int(r["b"] or 0), int(r["e"] or 0)
-    mentions = _rows(
-        kb,
-        """SELECT ?mb ?me ?ent ?name WHERE { GRAPH ?g {
-              ?m srkb:inDocument ?x_ ; srkb:refersTo ?ent ; srkb:evidence ?s .
-              ?s nif:beginIndex ?mb ; nif:endIndex ?me }
-            GRAPH ?gn { ?ent skos:prefLabel ?name } } ORDER BY ?mb DESC(?me)""",
-        x=iri,
-    )
+    if r.has_type(iri, _S + "Article"):
+        kind = "article"
+    elif r.has_type(iri, _S + "ReaderComment"):
+        kind = "comment"
+    else:
+        return None
+    string = r.value(text_iri, _NIF + "isString") or ""
+    b = _int(r.value(iri, _NIF + "beginIndex"))
+    e = _int(r.value(iri, _NIF + "endIndex"))
+    items = r.subjects(_S + "inDocument", iri)
+    mentions = []
+    for m in items:
+        entity = r.value(m, _S + "refersTo")
+        span = r.value(m, _S + "evidence")
+        if entity is None or span is None:
+            continue
+        mb = _int(r.value(span, _NIF + "beginIndex"))
+        me = _int(r.value(span, _NIF + "endIndex"))
+        mentions.append((mb, -me, entity))
     pieces, cursor = [], b
-    for m in mentions:
-        mb, me = int(m["mb"] or 0), int(m["me"] or 0)
+    for mb, neg_me, entity in sorted(mentions):
+        me = -neg_me
         if mb < cursor or me > e:
             continue  # overlapping or outside: keep the first
         if mb > cursor:
             pieces.append(MentionPiece(string[cursor:mb]))
-        pieces.append(MentionPiece(string[mb:me], Link(m["ent"] or "", m["name"] or "")))
+        pieces.append(MentionPiece(string[mb:me], Link(entity, r.label(entity) or entity)))
         cursor = me
     if cursor < e:
         pieces.append(MentionPiece(string[cursor:e]))
-    comments = [
-        Link(c["c"] or "", c["l"] or "")
-        for c in _rows(
-            kb,
-            """SELECT ?c ?l ?p WHERE { GRAPH ?g { ?c schema:parentItem ?x_ ; rdfs:label ?l ;
-                                                     schema:position ?p } } ORDER BY ?p""",
-            x=iri,
-        )
+    replies = [
+        (_int(r.value(c, _SCHEMA + "position")), c) for c in r.subjects(_SCHEMA + "parentItem", iri)
     ]
+    position = r.value(iri, _SCHEMA + "position")
     return DocumentView(
         iri=iri,
-        label=r["label"] or "",
-        kind="article" if (r["type"] or "").endswith("Article") else "comment",
-        text_iri=r["text"] or "",
-        file=r["file"] or "",
+        label=r.label(iri) or iri,
+        kind=kind,
+        text_iri=text_iri,
+        file=r.value(text_iri, _SOURCE) or "",
         span=Span(b, e, string[b:e]),
         pieces=pieces,
-        position=int(r["pos"]) if r["pos"] else None,
-        parent=Link(r["parent"], r["parentLabel"] or "") if r["parent"] else None,
-        author=r["author"],
-        claims=_claims(kb, "FILTER(?doc = ?x_)", x=iri),
-        judgements=_judgements(kb, "FILTER(?doc = ?x_)", x=iri),
-        comments=comments,
+        position=_int(position) if position is not None else None,
+        parent=r.link(r.value(iri, _SCHEMA + "parentItem")),
+        author=r.label(r.value(iri, _SCHEMA + "author")),
+        claims=_claims(r, _typed(r, items, _S + "Claim"), None),
+        judgements=_judgements(r, _typed(r, items, _S + "SourceJudgement"), None),
+        comments=[r.link(c) or Link(c, c) for _pos, c in sorted(replies)],
     )

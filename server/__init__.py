@@ -99,4 +99,6 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_blueprint(lookup.bp)
     app.register_blueprint(linked_data.bp)
+    if release_dir is not None:  # serving a snapshot: have the search index ready early
+        lookup.warm_search_index(app)
     return app

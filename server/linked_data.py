@@ -24,8 +24,14 @@ IRI answers with the graph itself, capped at ``SRKB_MAX_ROWS`` like every answer
 
 The request's path is mapped onto the base IRI whatever host it came to, so srkb behind a
 proxy (or reached as localhost) serves the IRIs of its data: ``GET /entity/sdf`` on any
-host describes ``<BASE/entity/sdf>``. The HTML is rendered by templates under
-``templates/resource/`` so that richer entity pages can extend them.
+host describes ``<BASE/entity/sdf>``.
+
+Browsers get the rich pages of server.lookup for actors and sources (``entity/KEY``,
+``text/ID/unnamed/SLUG``), claims and documents (``text/ID/article``,
+``text/ID/comment/N``), and a generic page (``templates/resource/``) for the other kinds.
+``PATH.ttl`` and ``PATH.json`` are every page's twins: the Turtle description, and the
+JSON of the page's view (kb.views) or, for the kinds without a rich page, the JSON-LD
+description.
 """
 
 from __future__ import annotations

@@ -29,7 +29,16 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
@@ -69,6 +78,19 @@ _EXAMPLE_VALUE = re.compile(r'e\.g\. "([^"]+)"')
 
 
 # --------------------------------------------------------------------------- search index
+def warm_search_index(app: Flask) -> threading.Thread:
+    """Build the app's search index in the background (``srkb serve`` workers): on a
+    large store it takes seconds, which the first search would otherwise wait for."""
+
+    def build() -> None:
+        with app.app_context():
+            search_index()
+
+    thread = threading.Thread(target=build, name="srkb-search-index", daemon=True)
+    thread.start()
+    return thread
+
+
 def search_index() -> SearchIndex:
     """The app's search index, built from the store on first use (then shared)."""
     index = current_app.extensions.get(SEARCH_INDEX_KEY)
@@ -105,30 +127,32 @@ def _hit_json(hit: SearchHit) -> dict[str, Any]:
 def search() -> ResponseReturnValue:
     """Search page: hits grouped by kind, each linking to its page."""
     q = _query_text()
-    results = search_index().search(q, limit=SEARCH_LIMIT) if q else None
+    results, totals = search_index().search_with_totals(q, SEARCH_LIMIT) if q else (None, {})
     return render_template(
         "lookup/search.html",
         q=q,
         search_q=q,
         results=results,
+        totals=totals,
         kinds=KINDS,
         kind_titles=KIND_TITLES,
         examples=SEARCH_EXAMPLES,
         limit=SEARCH_LIMIT,
-        total=sum(len(v) for v in results.values()) if results else 0,
+        total=sum(totals.values()),
     )
 
 
 @bp.route("/search.json")
 def search_json() -> ResponseReturnValue:
-    """The search page's twin: ``{"query", "counts", "results": {kind: [hit...]}}``."""
+    """The search page's twin: ``{"query", "limit", "counts", "results": {kind: [hit]}}``;
+    ``counts`` are all the hits of each kind, ``results`` the best ``limit`` of them."""
     q = _query_text()
-    results = search_index().search(q, limit=SEARCH_LIMIT) if q else {k: [] for k in KINDS}
+    results, totals = search_index().search_with_totals(q, SEARCH_LIMIT)
     return jsonify(
         {
             "query": q,
             "limit": SEARCH_LIMIT,
-            "counts": {k: len(results[k]) for k in KINDS},
+            "counts": totals,
             "results": {k: [_hit_json(h) for h in results[k]] for k in KINDS},
         }
     )

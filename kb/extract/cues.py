@@ -7,7 +7,6 @@ text is cut into sentences, and both stages read the result from ``Doc.cue_hits`
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import lru_cache
 
@@ -48,21 +47,26 @@ def cue_hits(
     """
     cues = load_lexicon().judgement_cues
     rx, by_trigger = _triggers()
-    starts = [s for s, _ in spans]
     todo: dict[tuple[int, int], list[int]] = {}  # (cue number, sentence) -> trigger offsets
     found = rx.finditer(low) if trigger_starts is None else matches_at(rx, low, trigger_starts)
-    for m in found:
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if k < 0 or m.start() >= spans[k][1]:
+    k, last = -1, len(spans) - 1
+    for m in found:  # triggers and sentences both in text order: one walk over both
+        pos = m.start()
+        while k < last and spans[k + 1][0] <= pos:
+            k += 1
+        if k < 0 or pos >= spans[k][1]:
             continue
         for order in by_trigger[m.group(1)]:
-            todo.setdefault((order, k), []).append(m.start())
+            offsets = todo.get((order, k))
+            if offsets is None:
+                todo[(order, k)] = [pos]
+            else:
+                offsets.append(pos)
     hits: dict[int, list[CueHit]] = {}
-    for key in sorted(todo):
-        order, k = key
+    for (order, k), offsets in todo.items():  # any order: each list is sorted at the end
         polarity, cue_rx, _ = cues[order]
         s, e = spans[k]
-        windows = _windows(todo[key], s, e)
+        windows = _windows(offsets, s, e)
         # most woken cues do not match (a trigger word is common, the phrase is not): a
         # ``search`` per window says so before any iterator or bookkeeping is set up
         for lo, hi in windows:

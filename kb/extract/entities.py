@@ -30,18 +30,18 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kb.gazetteer import GazetteerEntry, load_gazetteer
 
+from . import ministries
 from .doc import Doc, EntityState, slugify
 from .lexicon import (
     UPPER,
     Lexicon,
     alternation,
     find_all,
-    literal_scan,
     load_lexicon,
     matches_at,
     normalise,
@@ -61,6 +61,8 @@ class _Label:
     guarded: bool  # a short acronym: refused inside SHOUTED text
     hidden: bool
     second: str  # the second word, lower case ("" for one-word labels)
+    state: bool = False  # the label of a state (or its capital)
+    body: bool = False  # the label of an official body or organisation ("UN", "EU")
 
 
 def _is_acronym(token: str) -> bool:
@@ -129,6 +131,12 @@ class GazetteerMatcher:
             for d in e.domains:
                 self.domains[d.lower()] = e.key
         self.states = {e.key for e in entries if e.types == frozenset({"State"})}
+        for groups in self.by_first.values():  # what _try_labels asks of every candidate
+            for labels in groups.values():
+                for i, lab in enumerate(labels):
+                    is_state = lab.key in self.states
+                    body = not is_state and bool(self.entries[lab.key].types & _BODY_KINDS)
+                    labels[i] = replace(lab, state=is_state, body=body)
         for groups in self.by_first.values():
             for labels in groups.values():
                 labels.sort(key=lambda lab: (-len(lab.text), lab.text))
@@ -539,6 +547,12 @@ _STATE_BODY = re.compile(
     r"(?:ministry|office|presidency|general staff|security service|intelligence service))(?![\w-])"
 )
 _DEFINITE_BEFORE = re.compile(r"(?<![\w-])(?:the|its|their)[ ]+$")
+# who may own a ministry besides a state: governments, parties, armed movements
+_MINISTRY_OWNERS = frozenset({"OfficialBody", "PoliticalOrganisation", "ArmedGroup"})
+# names the text rules read without knowing a ministry was meant; one gives way to it
+_READ_ON_ITS_OWN = frozenset(
+    {"an organisation noun in the name", "an acronym in a reporting frame", "a ministry's acronym"}
+)
 
 
 # "-run ", "-led ": a hyphen first, so that ``re`` jumps from hyphen to hyphen
@@ -685,15 +699,81 @@ def _locatives() -> frozenset[str]:
     return load_lexicon().locatives
 
 
-def _starts_org_name(norm: str, end: int) -> bool:
-    """True when capitalised words after ``end`` end in an organisation noun."""
+def _place_of_before(low: str, pos: int, end: int) -> bool:
+    """True when "<part> of (the)" comes before ``pos`` ("the suburbs of", "south of"),
+    and the name is not a possessor ("part of Russia's plan" is about the state)."""
+    if not (low.endswith(" of ", 0, pos) or low.endswith(" of the ", 0, pos)):
+        return False  # the common case, without slicing
+    window = low[max(0, pos - 40) : pos]
+    if low.startswith("'", end):
+        return False
+    words = window.split()
+    if words and words[-1] == "the":
+        words = words[:-1]
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in load_lexicon().place_of
+
+
+@lru_cache(maxsize=1)
+def _place_after_rx() -> re.Pattern[str]:
+    """After a state's or capital's name, words that make it a place: "Tripoli's southern
+    suburbs", "Syria's north", "the Kyiv region", "the Damascus countryside", "the
+    Tripoli militias" (militias of the city, not the state)."""
+    lex = load_lexicon()
+    directions = alternation(w for w in lex.locatives if w.endswith(("ern", "al")))
+    parts = alternation(lex.place_of)
+    after = alternation(lex.place_of | {"militia", "militias"})
+    return re.compile(
+        rf"(?:'s?[ ]+(?:{directions}[ ]+)?{parts}|[ ]+(?:{directions}[ ]+)?{after})(?![\w-])"
+        rf"(?![ ]+{_BODY_AFTER_PLACE})"  # "Kyiv's city council", "Libya's coast guard"
+    )
+
+
+_BODY_AFTER_PLACE = (
+    r"(?:council|guards?|service|police|authorities|administration|forces|troops|officials|"
+    r"governor|mayor|military|office|command|government)(?![\w-])"
+)
+
+
+def _place_after(low: str, end: int) -> bool:
+    return _place_after_rx().match(low, end) is not None
+
+
+def _starts_org_name(norm: str, end: int, kinds: frozenset[str] | None = None) -> bool:
+    """True when capitalised words after ``end`` end in an organisation noun (of one of
+    ``kinds``, if given)."""
     m = _CAPS_AFTER.match(norm, end)
     if not m:
         return False
-    last = m.group(0).split()[-1]
-    return last in load_lexicon().org_heads
+    words = m.group(0).split()
+    heads = load_lexicon().org_heads
+    if kinds is None:
+        return words[-1] in heads
+    # the noun may also end the words before an "of"/"for" ("Mission for Ukraine")
+    link = next((i for i, w in enumerate(words) if w in _CAPS_LINKS), len(words))
+    return any(heads.get(w) in kinds for w in {words[-1], words[max(0, link - 1)]})
 
 
+# organisation nouns whose name may go on with an "of"/"for" complement or a place, and
+# the bodies a known organisation's name may lead ("UN Support Mission in Libya")
+_COMPLEMENT_KINDS = frozenset({"OfficialBody", "PoliticalOrganisation", "Website"})
+_BODY_KINDS = frozenset({"OfficialBody", "PoliticalOrganisation"})
+_PLACE_COMPLEMENT_HEADS = frozenset({"Mission", "Office", "Commission", "Committee"})
+_PLACE_COMPLEMENT = re.compile(
+    rf"[ ]+(?:in|to|for|on)[ ]+(?:the[ ]+)?(?P<place>{UPPER}[\w'-]*(?:[ ]+{UPPER}[\w'-]*){{0,3}})"
+)
+
+
+def _known_body_first(word: str) -> bool:
+    """True when ``word`` is a gazetteer name or acronym of an organisation or official
+    body ("UN", "EU"): a name it leads with an organisation noun is a body's name."""
+    gaz = load_matcher()
+    return any(
+        lab.text == word and gaz.entries[lab.key].types & _BODY_KINDS
+        for lab in gaz.by_lower.get(word.lower(), ())
+    )
+
+
+_CAPS_LINKS = frozenset({"of", "for", "and", "de", "du", "des"})
 _CAP_AFTER = re.compile(rf"[ ]+({UPPER}[\w'-]*)")
 _CAP_OF_BEFORE = re.compile(rf"{UPPER}[\w'-]*[ ]+of[ ]+$")
 
@@ -783,13 +863,21 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
             continue
         if lab.text[-1] != "." and end + 1 < n and norm[end] == "." and norm[end + 1].isalpha():
             continue  # "US" inside "US.gov"
-        if doc.is_masked(pos, end):
+        if doc.masked and doc.is_masked(pos, end):
             continue
         if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
             continue
-        if lab.key in gaz.states:
-            if _after_locative(low, pos):
-                doc.mask(pos, end)  # "in Yemen": a place, not the state acting
+        if lab.body and _starts_org_name(norm, end, _BODY_KINDS):
+            return None  # "UN Support Mission in Libya": the longer name is read from the text
+        if lab.state:
+            if (
+                _after_locative(low, pos)
+                or _place_of_before(low, pos, end)
+                or _place_after(low, end)
+            ):
+                # "in Yemen", "the suburbs of Damascus", "Tripoli's southern suburbs", "the
+                # Kyiv region": a place, not the state acting
+                doc.mask(pos, end)
                 return end
             if _starts_org_name(norm, end) or _inside_longer_name(norm, pos, end):
                 return None  # "Congo River Alliance", "Myanmar Now": read from the text
@@ -959,6 +1047,7 @@ class _TextNames:
         self.press_offices()
         self.militaries()
         self.state_bodies()
+        self.bare_ministries()
         self.merge_domains()
         self.affix_aliases()
         self.surnames(masked)
@@ -977,6 +1066,9 @@ class _TextNames:
         if known is not None and known in doc.entities:  # a name this text introduced before
             doc.add_mention(known, run_s, run_e)
             return
+        if toks[-1][2] in lex.unit_heads or any(t in lex.unit_heads for _, _, t in toks):
+            if self.numbered_unit(toks):
+                return  # "the 444th Brigade", "Ukraine's 93rd Mechanised Brigade"
         texts = [t for _, _, t in toks]
         if len(toks) == 1 and not self.single_may_be_name(texts[0], run_s, run_e):
             return  # a capitalised word no rule can take: skip the regexes
@@ -999,19 +1091,32 @@ class _TextNames:
         ):  # "told The Irrawaddy": who is told a statement is a medium
             self.add_org(toks, "told a statement", kind=self.head_kind(texts) or "NewsOutlet")
             return
-        head_kind = self.head_kind(texts)
-        # a name ending in an organisation noun ("Resistance Committees", "Top Congo FM") or
-        # led by a media word ("Radio Okapi"); "General Staff" is a body, not a general
+        head_kind, head_i = self.head_kind(texts), len(texts) - 1
+        if head_kind is None:  # "Office for the Coordination of Humanitarian Affairs"
+            head_kind, head_i = self.inner_head(toks)
+        # a name ending in an organisation noun ("Resistance Committees", "Top Congo FM"),
+        # led by a media word ("Radio Okapi"), or an organisation noun with its "of"/"for"
+        # complement; "General Staff" is a body, not a general
         if head_kind and len(toks) >= 2:
-            rest = texts[1:] if lex.leading_heads.get(texts[0]) == head_kind else texts[:-1]
+            if lex.leading_heads.get(texts[0]) == head_kind and head_i == len(texts) - 1:
+                rest = texts[1:]
+            else:
+                rest = texts[:head_i] + texts[head_i + 1 :]
             generic = all(t in lex.generic_modifiers or t in lex.non_actor for t in rest)
             owner = self.possessor(run_s) if generic else None
             if generic and owner is None:
                 return  # "National TV", "General Staff" alone: too generic to be a name
-            if head_kind in _MEDIA_KINDS or in_sentence_frame(self, run_s, run_e) or seg == 0:
+            if (
+                head_kind in _MEDIA_KINDS
+                or in_sentence_frame(self, run_s, run_e)
+                or seg == 0
+                or _known_body_first(texts[0])
+            ):
                 # only a generic name carries its owner: "Ukraine's General Staff", but
                 # "Iraq's Sabereen News" is "Sabereen News"
                 name = f"{owner}'s {doc.text[run_s:run_e]}" if owner else None
+                if name is None and texts[head_i] in _PLACE_COMPLEMENT_HEADS:
+                    toks = toks + self.place_complement(run_e)  # "... Mission in Libya"
                 self.add_org(toks, "an organisation noun in the name", kind=head_kind, name=name)
             return
         # a descriptor right before the name: "security firm Ambrey", "Telegram channel X"
@@ -1115,6 +1220,54 @@ class _TextNames:
         if seg != 0:
             self.judged_name(toks, sent_s)
 
+    def numbered_unit(self, toks: list[tuple[int, int, str]]) -> bool:
+        """ "the 444th Brigade", "the 3rd Assault Brigade", "Ukraine's 93rd Mechanised
+        Brigade": an ordinal before capitalised words that end in a unit word (UNIT_HEAD)
+        names a military formation. It belongs to a state's forces (MilitaryForce) when a
+        state owns it ("Ukraine's", "the Ukrainian 93rd ...") and is an ArmedGroup
+        otherwise. True when the run was read as a unit, or as part of an army named right
+        before it ("the army's 6th Infantry Division", left to that army)."""
+        doc, lex = self.doc, self.lex
+        run_s = toks[0][0]
+        om = _ORDINAL_BEFORE.search(doc.norm, max(0, run_s - 8), run_s)
+        if om is None:
+            return False
+        ord_s = om.start()
+        if _UNIT_OF.search(doc.norm, max(0, ord_s - 20), ord_s):
+            return True
+        # the name ends at the last unit word before any lower-case link ("of the ...")
+        unit: list[tuple[int, int, str]] = []
+        for i, tok in enumerate(toks):
+            if i and doc.norm[toks[i - 1][1] : tok[0]].strip(" -"):
+                break
+            unit.append(tok)
+        while unit and unit[-1][2] not in lex.unit_heads:
+            unit.pop()
+        if not unit:
+            return False
+        ordinal = om.group(0).rstrip()
+        kind = "MilitaryForce" if self.state_owned(ord_s) else "ArmedGroup"
+        name = doc.text[ord_s : unit[-1][1]]
+        self.add_org(
+            [(ord_s, ord_s + len(ordinal), ordinal), *unit],
+            "a numbered military unit",
+            kind=kind,
+            name=name,
+        )
+        return True
+
+    def state_owned(self, pos: int) -> bool:
+        """True when a state or its army owns what begins at ``pos``: "Ukraine's 93rd ...",
+        "the Ukrainian 93rd ..."."""
+        doc = self.doc
+        pm = _POSSESSIVE_BEFORE.search(doc.norm, max(0, pos - 4), pos)
+        if pm is not None:
+            owner = doc.mention_ending_at(pm.start())
+            types = doc.entities[owner.entity].types if owner is not None else set()
+            return bool(types & {"State", "MilitaryForce"})
+        am = _ADJ_BEFORE.search(doc.norm, max(0, pos - 40), pos)
+        return am is not None and am.group(1).split()[-1] in self.lex.nationalities
+
     def single_may_be_name(self, tok: str, run_s: int, run_e: int) -> bool:
         """Cheap string tests: can any rule take the one-word run ``tok``? Most one-word
         runs are ordinary words capitalised at a sentence start ("Dollars", "Quite")."""
@@ -1208,6 +1361,38 @@ class _TextNames:
         if owner is None or doc.entities[owner.entity].is_person:
             return None
         return owner.span.text
+
+    def inner_head(self, toks: list[tuple[int, int, str]]) -> tuple[str | None, int]:
+        """The class and index of an organisation noun inside the run that an "of"/"for"
+        complement follows ("Office for the Coordination of Humanitarian Affairs",
+        "Institute for the Study of War"): (None, -1) if there is none."""
+        doc, lex = self.doc, self.lex
+        for i in range(len(toks) - 2, -1, -1):
+            kind = lex.org_heads.get(toks[i][2])
+            if kind in _COMPLEMENT_KINDS:
+                gap = doc.low[toks[i][1] : toks[i + 1][0]].split()
+                if gap and gap[0] in ("of", "for"):
+                    return kind, i
+        return None, -1
+
+    def place_complement(self, end: int) -> list[tuple[int, int, str]]:
+        """ "in Libya" after "UN Support Mission": the place a mission or office is named
+        after, as one token ([] if none); a state's mention there becomes part of it."""
+        doc = self.doc
+        m = _PLACE_COMPLEMENT.match(doc.norm, end)
+        if m is None or any(w in _TIME_WORDS for w in m.group("place").split()):
+            return []
+        s, e = m.start("place"), m.end("place")
+        inside = doc.mentions_in(s, e)
+        if any(doc.entities[x.entity].types - {"State"} for x in inside):
+            return []  # a named body or person there: not a place
+        if doc.overlaps_mention(s, e) and any(
+            x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
+        ):
+            return []
+        for x in inside:
+            doc.remove_mention(x)
+        return [(s, e, doc.text[s:e])]
 
     def head_kind(self, texts: list[str]) -> str | None:
         """The class a name's own words give it: a final org noun or a leading media word."""
@@ -1330,13 +1515,28 @@ class _TextNames:
 
     def state_bodies(self) -> None:
         """ "Russia's foreign ministry", "Iran's defence ministry": a state's own body, named in
-        lower case (the gazetteer's entry when it knows "Russian Foreign Ministry")."""
+        lower case (the gazetteer's entry when it knows "Russian Foreign Ministry"). A
+        ministry ("Russia's Ministry of Defence", "the GNU's interior ministry") also in
+        capitals and after any government or organisation (see ministries.py)."""
         doc = self.doc
         gaz = load_matcher()
         adj_of = _adjective_of_state()
+        norm = doc.norm
         for m in list(doc.mentions):
+            if not norm.startswith("'", m.span.end):
+                continue  # every owner here is a possessive ("Russia's")
+            if doc.mention_starting_at(m.span.start) is not m:
+                continue  # gave way to a ministry read before
             ent = doc.entities[m.entity]
-            if "State" not in ent.types or not ent.in_gazetteer:
+            if ent.is_person or ent.is_media or ent.is_unnamed:
+                continue
+            state = m.entity if "State" in ent.types and ent.in_gazetteer else None
+            mm = ministries.OWNED.match(doc.norm, m.span.end)
+            if mm is not None and (state or ent.types & _MINISTRY_OWNERS):
+                owner = None if state else ent.name
+                self.add_ministry(state, owner, ministries.kind_of(mm), mm.span("body"))
+                continue
+            if state is None:
                 continue
             bm = _STATE_BODY.match(doc.norm, m.span.end)
             if not bm:
@@ -1360,6 +1560,121 @@ class _TextNames:
                 )
                 self.by_name[name.casefold()] = key
             doc.add_mention(key, bm.start("body"), bm.end("body"))
+
+    def add_ministry(
+        self, state: str | None, owner: str | None, kind: str, span: tuple[int, int]
+    ) -> None:
+        """The ministry of ``kind`` of ``state`` (or of the organisation named ``owner``)
+        at ``span``: the gazetteer's when it knows it, else one named "<Adjective> <Kind>
+        Ministry". A name the text rules read there on their own ("Russia's Foreign
+        Ministry", "MoD") gives way to it."""
+        doc = self.doc
+        s, e = span
+        entry = ministries.gazetteer_ministries().get((state, kind)) if state else None
+        if entry is not None:
+            key = entry.key
+            doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
+        else:
+            base = owner
+            if state is not None:
+                base = _adjective_of_state().get(state) or doc.entities[state].name
+            name = ministries.display_name(base or "", kind)
+            key = self.by_name.get(name.casefold()) or doc.new_key(name)
+            doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
+            self.by_name[name.casefold()] = key
+        old = doc.mention_starting_at(s)
+        if old is not None and old.entity != key and (old.span.start, old.span.end) == (s, e):
+            former = doc.entities[old.entity]
+            if former.in_gazetteer or former.type_evidence not in _READ_ON_ITS_OWN:
+                return  # a name of its own there (a gazetteer body): keep it
+            doc.remove_mention(old)
+            if not any(x.entity == old.entity for x in doc.mentions):
+                del doc.entities[old.entity]
+        doc.add_mention(key, s, e)
+
+    def bare_ministries(self) -> None:
+        """ "the MoD", "the Ministry of Defence", "the Foreign Ministry" with no owner: the
+        ministry of the one state the sentence, or failing that one of the two sentences
+        before it, names ("Russian forces advanced, the MoD said" -> the Russian Ministry
+        of Defence). With no such state an acronym is still an official body ("MoD"),
+        named as written; lower-case and other kinds are left to the later rules."""
+        doc = self.doc
+        # every name holds "ministry" or an acronym: the text around each is searched
+        hits = find_all(doc.low, ("ministry",)) | find_all(doc.norm, ("MoD", "MOD", "MFA"))
+        seen: set[tuple[int, int]] = set()
+        found = []
+        for i in sorted(hits):
+            for m in ministries.BARE.finditer(doc.norm, max(0, i - 40), i + 60):
+                if m.start("body") <= i < m.end("body") and m.span("body") not in seen:
+                    seen.add(m.span("body"))
+                    found.append(m)
+        for m in found:
+            s, e = m.span("body")
+            acronym = bool(m.group("acr")) or m.group("body") == "MOD"
+            if not acronym and (not m.group("the") or not m.group("body")[0].isupper()):
+                continue  # "the defence ministry": often the other party's; left alone
+            if m.group("body") in ("MOD", "MFA") and not m.group("the"):
+                continue  # "MOD" alone may be shouting
+            kind = ministries.kind_of(m)
+            old = doc.mention_starting_at(s)
+            if doc.overlaps_mention(s, e) and (
+                old is None or (old.span.start, old.span.end) != (s, e)
+            ):
+                continue  # part of a longer name ("Russian Defence Ministry")
+            if doc.is_masked(s, e):
+                continue
+            state = self.context_state(s) if kind in ministries.CONTEXT_KINDS else None
+            if state is not None:
+                self.add_ministry(state, None, kind, (s, e))
+            elif acronym and old is None:
+                self.add_org([(s, e, m.group("body"))], "a ministry's acronym", kind="OfficialBody")
+
+    def context_state(self, pos: int) -> str | None:
+        """The one state named before ``pos`` in its sentence, else in the nearest of the
+        two sentences before it (same comment or article) that names any; None when that
+        sentence names more than one ("Russian shells hit Ukrainian towns")."""
+        doc = self.doc
+        k = bisect.bisect_right(self.sent_starts, pos) - 1
+        if k < 0:
+            return None
+        seg = doc.sentences[k].segment
+        windows = [(doc.sentences[k].start, pos)]
+        windows += [
+            (doc.sentences[j].start, doc.sentences[j].end)
+            for j in range(k - 1, max(-1, k - 3), -1)
+            if doc.sentences[j].segment == seg
+        ]
+        for lo, hi in windows:
+            states = self.states_named(lo, hi)
+            if states:
+                return next(iter(states)) if len(states) == 1 else None
+        return None
+
+    def states_named(self, lo: int, hi: int) -> set[str]:
+        """States a stretch of text names: by name, through their army or ministry, or by a
+        nationality adjective outside any other name ("Syrian" in "Syrian Democratic
+        Forces" names no state)."""
+        doc, lex = self.doc, self.lex
+        army_state = {e.key: st for st, e in _military_of_state().items()}
+        ministry_state = ministries.state_of_ministry()
+        out: set[str] = set()
+        inside = doc.mentions_in(lo, hi)
+        for x in inside:
+            ent = doc.entities[x.entity]
+            if "State" in ent.types and ent.in_gazetteer:
+                out.add(x.entity)
+            elif x.entity in army_state or x.entity in ministry_state:
+                out.add(army_state.get(x.entity) or ministry_state[x.entity])
+            elif x.entity.endswith("-armed-forces") and x.entity[: -len("-armed-forces")]:
+                state = x.entity[: -len("-armed-forces")]
+                if state in load_matcher().states:
+                    out.add(state)
+        for nm in self.rules.nationality.finditer(doc.norm, lo, hi):
+            state = lex.nationalities.get(nm.group(0))
+            holder = next((x for x in inside if x.span.start <= nm.start() < x.span.end), None)
+            if state and holder is None:
+                out.add(state)
+        return out
 
     def affix_aliases(self) -> None:
         """Shorter forms of an organisation's name found in the text refer back to it.

@@ -314,6 +314,8 @@ class Lexicon:
     military_nouns: tuple[str, ...]  # "army": after a nationality, that state's armed forces
     locatives: frozenset[str]  # "in": a state or capital after it is a place
     place_nouns: frozenset[str]  # "district" after a name: the name is a place
+    place_of: frozenset[str]  # "suburbs" in "the suburbs of Damascus": the name is a place
+    unit_heads: frozenset[str]  # "Brigade" in "the 93rd Mechanised Brigade": a unit
     nationalities: dict[str, str]
     tlds: frozenset[str]
     abbreviations: frozenset[str]
@@ -340,7 +342,7 @@ class Lexicon:
     concessions: tuple[re.Pattern[str], ...]
 
 
-def _lower_pattern(pattern: str) -> str:
+def lower_pattern(pattern: str) -> str:
     """A regex for lower-cased text: capitals to lower case, escapes such as \\B kept."""
     return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group(0).lower(), pattern)
 
@@ -355,7 +357,7 @@ def _comment_cue(rec: dict[str, Any]) -> tuple[str, re.Pattern[str], int, bool, 
     weight = int(rec["weight"]) * (-1 if rec["label"] == "NEWS_CUE" else 1)
     needs = tuple(rec.get("needs", ()))
     if pattern.startswith("(?i)"):
-        return rec["id"], re.compile(_lower_pattern(pattern[4:])), weight, True, needs
+        return rec["id"], re.compile(lower_pattern(pattern[4:])), weight, True, needs
     return rec["id"], re.compile(pattern), weight, False, needs
 
 
@@ -401,6 +403,8 @@ def load_lexicon() -> Lexicon:
         military_nouns=tuple(pats("MILITARY_NOUN")),
         locatives=frozenset(pats("LOCATIVE")),
         place_nouns=frozenset(pats("PLACE_NOUN")),
+        place_of=frozenset(pats("PLACE_OF")),
+        unit_heads=frozenset(pats("UNIT_HEAD")),
         nationalities={r["pattern"]: r["key"] for r in d.get("NATIONALITY", [])},
         tlds=frozenset(pats("TLD")),
         abbreviations=frozenset(pats("ABBREVIATION")),
@@ -431,7 +435,7 @@ def load_lexicon() -> Lexicon:
             for r in d.get("REFERENCE", [])
         },
         judgement_cues=tuple(
-            (r["polarity"], re.compile(_lower_pattern(r["pattern"])), tuple(r.get("any", ())))
+            (r["polarity"], re.compile(lower_pattern(r["pattern"])), tuple(r.get("any", ())))
             for r in d.get("JUDGEMENT_CUE", [])
         ),
         concessions=tuple(re.compile(p) for p in pats("CONCESSION")),

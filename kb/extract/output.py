@@ -6,8 +6,13 @@ sources ("Syrian sources") appear only as speaker/via strings, never in the list
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from kb.gazetteer import load_gazetteer
+
+from . import ministries
+from .lexicon import load_lexicon
 from .model import Entity, Extraction
 
 
@@ -25,7 +30,39 @@ def display_name(ent: Entity) -> str:
     folded = {a.casefold() for a in ent.aliases}
     if ent.name.casefold() in folded:
         return ent.name
+    if all(_generic_body(a) for a in ent.aliases):
+        # "foreign ministry" after "Russia's" names nothing by itself: the gazetteer's
+        # label worded as the text words it ("Russian Foreign Ministry"), else its name
+        labels = [
+            label
+            for label in _labels(ent.key)
+            if any(a.casefold() in label.casefold() for a in ent.aliases)
+        ]
+        return max(labels, key=lambda a: (-len(a.split()), a)) if labels else ent.name
     return max(ent.aliases, key=lambda a: (len(a.split()), len(a), a))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_labels() -> dict[str, tuple[str, ...]]:
+    return {e.key: (e.name, *e.labels) for e in load_gazetteer()}
+
+
+def _labels(key: str) -> tuple[str, ...]:
+    return _gazetteer_labels().get(key, ())
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    lex = load_lexicon()
+    words = {w.lower() for w in lex.generic_modifiers | set(lex.org_heads)}
+    words |= {w for kind in ministries.KINDS for w in kind.split()}
+    return frozenset(words | {w.lower() for w in ministries.ACRONYMS} | {"of", "the", "for"})
+
+
+def _generic_body(surface: str) -> bool:
+    """True for a body's generic name ("foreign ministry", "Ministry of Defence", "MoD",
+    "General Staff"), which the text ties to its owner by a possessive before it."""
+    return all(w in _generic_words() for w in surface.lower().split())
 
 
 def to_score_json(ex: Extraction) -> dict[str, Any]:

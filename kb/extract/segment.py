@@ -93,7 +93,8 @@ def _line_text(pattern: str) -> str:
 
 
 CueFinder = Callable[[str, int, int], "re.Match[str] | None"]
-MIN_INDEXED = 3  # a cue's words go to the shared scan when none is shorter ("i", "we" are everywhere)
+# a cue's words go to the shared scan when none is shorter ("i", "we" begin too many words)
+MIN_INDEXED = 3
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +120,7 @@ def _document_cues() -> tuple[tuple[CueFinder, int, bool, tuple[str, ...], str |
 def indexed_cue_words() -> dict[str, frozenset[str]]:
     """Index name -> the words of each cue that the shared scan looks for (starts.py)."""
     out: dict[str, frozenset[str]] = {}
-    for (find, _, _, _, name) in _document_cues():
+    for find, _, _, _, name in _document_cues():
         if name is not None:
             words = word_guarded_starts(find.__self__)  # type: ignore[attr-defined]
             assert words is not None
@@ -246,6 +247,18 @@ def _lines(norm: str) -> list[tuple[int, int]]:
     return out
 
 
+def _token_before(norm: str, start: int, pos: int) -> str:
+    """The whitespace-delimited token of the line (from ``start``) that ends at ``pos``,
+    ``pos`` included. ``str.rfind`` of a space, checked for other kinds of space."""
+    token = norm[max(start, norm.rfind(" ", start, pos) + 1) : pos + 1]
+    if len(token.split()) == 1 and not token[0].isspace():
+        return token
+    tok_start = pos  # another kind of space in between: walk back
+    while tok_start > start and not norm[tok_start - 1].isspace():
+        tok_start -= 1
+    return norm[tok_start : pos + 1]
+
+
 def split_sentences(
     norm: str, start: int, end: int, pairs: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
@@ -265,11 +278,7 @@ def split_sentences(
             nxt_i += 1
         nxt = norm[nxt_i] if nxt_i < end else ""
         if punct == ".":
-            tok_start = pos
-            while tok_start > start and not norm[tok_start - 1].isspace():
-                tok_start -= 1
-            token = norm[tok_start : pos + 1]
-            token = token.lstrip("(\"'\u201c[")
+            token = _token_before(norm, start, pos).lstrip("(\"'\u201c[")
             if token in abbrev or _DOTTED.fullmatch(token):
                 continue
         if nxt.islower():

@@ -1,0 +1,374 @@
+"""The lookup pages through Flask's test client: search, the rich pages of actors,
+sources, claims and documents, their ``.json`` / ``.ttl`` twins, the SPARQL editor,
+errors, escaping and the accessibility basics that can be read from the HTML.
+
+The knowledge base is the seed, the project's examples and a text whose reader comments
+carry ``<script>`` and ``<img onerror>`` (tests/lookup_texts/xss-comment.txt).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from kb.config import Settings
+from kb.corpus import InputText
+from kb.ingest import ingest_texts
+from kb.named_queries import named_queries
+from kb.reliability import compute_ratings
+from kb.search import SearchIndex
+from kb.store import KnowledgeBase
+from kb.views import as_json, claim_view, document_view, entity_view
+from server import create_app
+from server.lookup import SEARCH_INDEX_KEY
+
+from .helpers import PROJECT_ROOT, SEED_PATH
+
+BASE = "http://kb.test/"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+XSS_PATH = PROJECT_ROOT / "tests" / "lookup_texts" / "xss-comment.txt"
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=2">'
+AMN = BASE + "entity/al-masdar-news"
+ENAB = BASE + "entity/enab-baladi"
+
+
+def lookup_texts() -> list[Path]:
+    """The texts of the web-page tests: seed, examples, the XSS comment text."""
+    return [SEED_PATH, *sorted((PROJECT_ROOT / "examples").glob("*.txt")), XSS_PATH]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    store = KnowledgeBase.in_memory()
+    texts = [InputText(p.name, p.read_text(encoding="utf-8")) for p in lookup_texts()]
+    ingest_texts(store, texts, base_iri=BASE)
+    return store
+
+
+@pytest.fixture(scope="module")
+def app(kb: KnowledgeBase) -> Flask:
+    app = create_app(Settings.from_env(environ={}, base_iri=BASE), kb=kb)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def path(iri: str) -> str:
+    return "/" + iri.removeprefix(BASE)
+
+
+def html(client: FlaskClient, url: str) -> str:
+    resp = client.get(url, headers=BROWSER)
+    assert resp.status_code == 200, (url, resp.status_code, resp.data[:300])
+    assert resp.mimetype == "text/html"
+    return resp.data.decode()
+
+
+@pytest.fixture(scope="module")
+def xss_claim(kb: KnowledgeBase) -> str:
+    view = entity_view(kb, ENAB)
+    assert view is not None
+    claims = [c for c in view.relayed if "__pwned" in c.content]
+    assert claims, "the XSS text should give a claim relayed by Enab Baladi"
+    return claims[0].iri
+
+
+@pytest.fixture(scope="module")
+def xss_comments(kb: KnowledgeBase) -> list[str]:
+    view = entity_view(kb, ENAB)
+    assert view is not None
+    comments = sorted({j.comment.iri for j in view.judgements if "__pwned" in j.quote})
+    assert len(comments) == 2
+    return comments
+
+
+# --------------------------------------------------------------------------- search
+def test_search_page_groups_hits_by_kind(client: FlaskClient) -> None:
+    page = html(client, "/search?q=Daesh")
+    actors = page.split('id="actors"', 1)[1].split('id="sources"', 1)[0]
+    assert '<a href="/entity/isis" class="hit">ISIS</a>' in actors
+    assert "matched <q>Daesh</q>" in actors
+    for kind in ("actors", "sources", "claims", "documents"):
+        assert f'id="{kind}"' in page
+    assert 'value="Daesh"' in page  # the search box keeps the query
+
+
+def test_search_json_twin(client: FlaskClient) -> None:
+    resp = client.get("/search.json", query_string={"q": "almasdar"}, headers=BROWSER)
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert body["query"] == "almasdar"
+    assert set(body["results"]) == {"actor", "source", "claim", "document"}
+    top = body["results"]["source"][0]
+    assert top["label"] == "Al-Masdar News" and top["href"] == "/entity/al-masdar-news"
+    assert top["iri"] == AMN and top["matched"] == "almasdar"
+    assert body["counts"]["source"] >= 1 and body["counts"]["document"] >= 1
+    empty = client.get("/search.json?q=").get_json()
+    assert empty["counts"] == {"actor": 0, "source": 0, "claim": 0, "document": 0}
+
+
+def test_search_without_query_shows_examples(client: FlaskClient) -> None:
+    page = html(client, "/search")
+    assert "<h1>Search</h1>" in page and 'href="/search?q=Daesh"' in page
+
+
+def test_the_search_index_is_built_once_per_app(app: Flask, client: FlaskClient) -> None:
+    client.get("/search?q=isis")
+    index = app.extensions[SEARCH_INDEX_KEY]
+    assert isinstance(index, SearchIndex)
+    client.get("/search.json?q=rudaw")
+    assert app.extensions[SEARCH_INDEX_KEY] is index
+
+
+# --------------------------------------------------------------------------- entity pages
+def test_source_page_shows_its_computed_grade_and_judgements(
+    client: FlaskClient, kb: KnowledgeBase
+) -> None:
+    grade = compute_ratings(kb).sources[AMN].grade
+    page = html(client, "/entity/al-masdar-news")
+    assert "<h1>Al-Masdar News</h1>" in page
+    assert f'<span class="badge grade grade-{grade}"' in page
+    view = entity_view(kb, AMN)
+    assert view is not None and view.judgements
+    for j in view.judgements:
+        assert f'<span class="badge polarity polarity-{j.polarity}">' in page
+        assert f'href="{path(j.comment.iri)}"' in page
+        before, cue, _after = j.quote.partition(j.cue)
+        assert f"<mark>{cue}</mark>" in page and before.split()[-1] in page
+    assert '<svg class="opinion-bar"' in page and "uncertainty 40%" in page
+    assert 'class="provenance"' in page  # the provenance drawing, inline
+
+
+def test_actor_page_lists_aliases_claims_and_documents(client: FlaskClient) -> None:
+    page = html(client, "/entity/isis")
+    aliases = page.split('id="aliases"', 1)[1]
+    assert "<li>Daesh</li>" in aliases and "<li>d’aesh</li>" in aliases
+    assert 'id="claims-about"' in page and 'id="documents"' in page
+    assert "actor-profile" in page
+
+
+def test_entity_json_twin_is_the_view(client: FlaskClient, kb: KnowledgeBase) -> None:
+    resp = client.get("/entity/al-masdar-news.json", headers=BROWSER)
+    assert resp.status_code == 200 and resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert body.pop("page") == {"kind": "entity", "html": "/entity/al-masdar-news"}
+    expected = json.loads(json.dumps(as_json(entity_view(kb, AMN))))
+    assert body == expected
+    assert body["rating"]["grade"] in "ABCDEF" and body["totals"]["judgements"] == 3
+
+
+def test_turtle_twin_and_conneg_give_the_same_description(client: FlaskClient) -> None:
+    twin = client.get("/entity/al-masdar-news.ttl", headers=BROWSER)
+    assert twin.status_code == 200 and twin.mimetype == "text/turtle"
+    g = Graph().parse(data=twin.data, format="turtle")
+    assert (URIRef(AMN), SKOS.prefLabel, Literal("Al-Masdar News")) in g
+    negotiated = client.get("/entity/al-masdar-news", headers={"Accept": "text/turtle"})
+    assert negotiated.mimetype == "text/turtle"
+    assert len(Graph().parse(data=negotiated.data, format="turtle")) == len(g)
+
+
+def test_pages_advertise_their_twins(client: FlaskClient, xss_claim: str) -> None:
+    for url in ("/entity/isis", path(xss_claim)):
+        link = client.get(url, headers=BROWSER).headers["Link"]
+        assert f"<{url}.json>" in link and f"<{url}.ttl>" in link
+
+
+# --------------------------------------------------------------------------- claim pages
+def test_claim_page_marks_its_span_inside_its_document(
+    client: FlaskClient, kb: KnowledgeBase
+) -> None:
+    view = entity_view(kb, BASE + "entity/reuters")
+    assert view is not None and view.relayed
+    claim = claim_view(kb, view.relayed[0].iri)
+    assert claim is not None
+    page = html(client, path(claim.summary.iri))
+    context = re.search(r'<blockquote class="context"[^>]*>(.*?)</blockquote>', page, re.S)
+    assert context is not None
+    marked = re.search(r'<mark class="evidence">(.*?)</mark>', context.group(1), re.S)
+    assert marked is not None
+    from markupsafe import escape
+
+    assert marked.group(1) == str(escape(claim.span.text))
+    document = document_view(kb, claim.summary.document.iri)
+    assert document is not None
+    assert claim.before + claim.span.text + claim.after in document.span.text
+    assert "Reuters" in page and 'href="/entity/reuters"' in page  # the chain
+    assert 'class="provenance"' in page
+    assert claim.software and claim.software in page
+
+
+def test_claim_json_twin(client: FlaskClient, xss_claim: str) -> None:
+    body = client.get(path(xss_claim) + ".json").get_json()
+    assert body["summary"]["iri"] == xss_claim and body["page"]["kind"] == "claim"
+    assert SCRIPT in body["span"]["text"]  # JSON carries the text as it is
+
+
+# --------------------------------------------------------------------------- documents
+def test_document_page_links_its_mentions(client: FlaskClient, xss_comments: list[str]) -> None:
+    page = html(client, path(xss_comments[0]))
+    assert '<a class="mention" href="/entity/enab-baladi" title="Enab Baladi">Enab Baladi</a>' in (
+        page
+    )
+    assert 'id="judgements"' in page
+    body = client.get(path(xss_comments[0]) + ".json").get_json()
+    assert body["kind"] == "comment" and body["page"]["kind"] == "document"
+
+
+def test_generic_pages_stay_for_other_kinds(client: FlaskClient, kb: KnowledgeBase) -> None:
+    view = entity_view(kb, AMN)
+    assert view is not None and view.rating is not None
+    page = html(client, path(view.rating.iri))
+    assert "Pointing here" in page or "ratedSource" in page
+    twin = client.get(path(view.rating.iri) + ".json")
+    assert twin.status_code == 200 and twin.mimetype == "application/ld+json"
+    assert client.get(path(view.judgements[0].iri) + ".ttl").mimetype == "text/turtle"
+
+
+# --------------------------------------------------------------------------- errors
+def test_unknown_resources_are_404(client: FlaskClient) -> None:
+    resp = client.get("/entity/no-such-actor.json", headers=BROWSER)
+    assert resp.status_code == 404 and resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert body["ok"] is False and body["error"] == "E404" and "no-such-actor" in body["message"]
+    page = client.get("/entity/no-such-actor", headers=BROWSER)
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "<h1>Error 404</h1>" in page.data.decode()
+    assert client.get("/claim/0000.ttl").status_code == 404
+    assert client.get("/text/0000/comment/3").status_code == 404
+
+
+# --------------------------------------------------------------------------- editor
+def test_editor_offers_every_named_query_and_works_as_a_plain_form(client: FlaskClient) -> None:
+    resp = client.get("/editor", headers=BROWSER)
+    page = resp.data.decode()
+    assert '<form class="query" id="editor-form" method="post" action="/sparql"' in page
+    assert '<input type="hidden" name="format" value="html">' in page
+    for name in named_queries():
+        assert f'<option value="{name}"' in page
+        assert f"/editor?example={name}" in page  # without JavaScript: a link per query
+    assert '<script src="/static/editor.js" defer></script>' in page
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    chosen = client.get("/editor?example=source-reliability").data.decode()
+    textarea = re.search(r'<textarea id="query"[^>]*>(.*?)</textarea>', chosen, re.S)
+    assert textarea is not None and "VALUES ?source { &#34;AMN&#34; }" in textarea.group(1)
+    query = next(q for q in named_queries().values() if q.name == "source-reliability")
+    assert query.title in chosen
+
+
+def test_editor_example_runs_through_the_endpoint(client: FlaskClient) -> None:
+    body = client.get("/editor.json").get_json()
+    example = next(e for e in body["examples"] if e["name"] == "source-reliability")
+    resp = client.post("/sparql", data={"query": example["sparql"], "format": "html"})
+    assert resp.status_code == 200 and resp.mimetype == "text/html"
+    assert resp.data.decode().count("<tr>") > 1
+    assert int(resp.headers["SRKB-Rows"]) == 3
+
+
+def test_no_other_page_may_run_scripts(client: FlaskClient, xss_claim: str) -> None:
+    for url in ("/", "/search?q=isis", "/entity/isis", path(xss_claim), "/sparql"):
+        resp = client.get(url, headers=BROWSER)
+        assert "script-src" not in resp.headers["Content-Security-Policy"], url
+        assert "<script" not in resp.data.decode(), url
+
+
+# --------------------------------------------------------------------------- escaping
+def test_script_and_img_from_comments_are_escaped_on_every_page(
+    client: FlaskClient, kb: KnowledgeBase, xss_claim: str, xss_comments: list[str]
+) -> None:
+    urls = [
+        "/search?q=pwned",
+        "/search?q=enab",
+        path(ENAB),
+        path(xss_claim),
+        *[path(c) for c in xss_comments],
+    ]
+    for url in urls:
+        page = html(client, url)
+        assert "window.__pwned" in page, url  # the text is shown ...
+        assert "<script>window" not in page and "<img src=x" not in page, url  # ... as text
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page or (
+            "&lt;script&gt;window.__pwned=1&lt;/script" in page  # cut in a search snippet
+        ), url
+    from markupsafe import escape
+
+    for url in (path(xss_claim), *[path(c) for c in xss_comments]):
+        assert str(escape(IMG)) in html(client, url), url  # &lt;img src=x onerror=&#34;...
+    claim = claim_view(kb, xss_claim)
+    assert claim is not None
+    for url in (path(claim.text_iri), path(claim.text_iri.replace("/text/", "/graph/text/"))):
+        page = html(client, url)
+        assert "<script>window" not in page and "&lt;script&gt;window.__pwned=1" in page, url
+    svg = html(client, path(xss_claim)).split('class="provenance"', 1)[1]
+    assert "&lt;script&gt;" in svg.split("</svg>", 1)[0]
+
+
+def test_search_query_is_escaped(client: FlaskClient) -> None:
+    page = html(client, "/search?q=" + "%3Cscript%3Ealert(1)%3C/script%3E")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --------------------------------------------------------------------------- accessibility
+class _Audit(HTMLParser):
+    """Collects what the accessibility basics need: headings, labels, controls, tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang: str | None = None
+        self.h1 = 0
+        self.labels: set[str] = set()
+        self.controls: list[tuple[str, dict[str, Any]]] = []
+        self.th_without_scope = 0
+        self.skip_link = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif tag == "h1":
+            self.h1 += 1
+        elif tag == "label" and a.get("for"):
+            self.labels.add(a["for"] or "")
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.controls.append((tag, a))
+        elif tag == "th" and "scope" not in a:
+            self.th_without_scope += 1
+        elif tag == "a" and a.get("href") == "#main":
+            self.skip_link = True
+
+
+def test_pages_meet_the_accessibility_basics(
+    client: FlaskClient, xss_claim: str, xss_comments: list[str]
+) -> None:
+    for url in (
+        "/",
+        "/search",
+        "/search?q=Daesh",
+        "/entity/al-masdar-news",
+        "/entity/isis",
+        path(xss_claim),
+        path(xss_comments[0]),
+        "/editor",
+    ):
+        audit = _Audit()
+        audit.feed(html(client, url))
+        assert audit.lang == "en", url
+        assert audit.h1 == 1, url
+        assert audit.skip_link, url
+        for tag, attrs in audit.controls:
+            assert attrs.get("id") in audit.labels, (url, tag, attrs)
+        assert audit.th_without_scope == 0, url
