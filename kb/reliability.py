@@ -52,6 +52,8 @@ class ModelParameters:
     a_needs_evidence: float = 8.0  # "completely reliable" also needs this much evidence
     similarity: float = 0.34  # Jaccard of content terms above which two claims are on one matter
     duplicate: float = 0.85  # Jaccard above which two claims are the same wording (a reprint)
+    rare_terms: int = 4  # candidate pairs: claims sharing one of a claim's rarest terms
+    max_postings: int = 300  # a term used by more claims than this is not specific
 
     def describe(self) -> str:
         cuts = ", ".join(f"{g} if E >= {t}" for g, t in self.thresholds)
@@ -336,8 +338,11 @@ def relate_claims(
 ) -> dict[str, ClaimRelations]:
     """Find corroborating, contradicting and repeating claims; count independent origins.
 
-    Candidate pairs come from an inverted index on content terms, so the work grows with
-    the number of claims sharing terms, not with the square of all claims.
+    Candidate pairs come from an inverted index on content terms, through each claim's
+    rarest terms only (place names, numbers, names: what makes a matter specific). Two
+    claims on one matter share most of their terms, so one's rarest terms are almost always
+    among the other's; and the work grows with the claims that share specific terms, not
+    with the square of all claims, nor with words that thousands of claims use.
     """
     terms = {c.iri: content_terms(c) for c in claims}
     by_iri = {c.iri: c for c in claims}
@@ -346,12 +351,15 @@ def relate_claims(
         for t in terms[c.iri]:
             index[t].append(c.iri)
     pairs: set[tuple[str, str]] = set()
-    for postings in index.values():
-        if len(postings) > 2000:  # a term in everything tells nothing
-            continue
-        for i, a in enumerate(postings):
-            for b in postings[i + 1 :]:
-                pairs.add((a, b) if a < b else (b, a))
+    for c in claims:
+        rarest = sorted(terms[c.iri], key=lambda t: (len(index[t]), t))[: params.rare_terms]
+        for t in rarest:
+            postings = index[t]
+            if len(postings) > params.max_postings:
+                break  # sorted by frequency: the rest are commoner still
+            for other in postings:
+                if other != c.iri:
+                    pairs.add((c.iri, other) if c.iri < other else (other, c.iri))
     same_origin = _UnionFind()
     matters: list[tuple[str, str, bool]] = []  # (a, b, contradict)
     for a, b in sorted(pairs):
