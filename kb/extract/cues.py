@@ -48,9 +48,9 @@ def cue_hits(
     cues = load_lexicon().judgement_cues
     rx, by_trigger = _triggers()
     todo: dict[tuple[int, int], list[int]] = {}  # (cue number, sentence) -> trigger offsets
-    found = rx.finditer(low) if trigger_starts is None else matches_at(rx, low, trigger_starts)
+    triggers = rx.finditer(low) if trigger_starts is None else matches_at(rx, low, trigger_starts)
     k, last = -1, len(spans) - 1
-    for m in found:  # triggers and sentences both in text order: one walk over both
+    for m in triggers:  # triggers and sentences both in text order: one walk over both
         pos = m.start()
         while k < last and spans[k + 1][0] <= pos:
             k += 1

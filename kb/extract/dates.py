@@ -117,8 +117,17 @@ def date_value(m: re.Match[str], ref: date | None) -> str | None:
     return None
 
 
+# Every date DATE_RX finds holds a digit or one of these (in lower case): a sentence
+# without any has none, and the long pattern need not run over it.
+_MAYBE_DATE = re.compile(
+    r"\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|morning|night|week|month|year"
+)
+
+
 def find_dates(
     text: str, start: int, end: int, ref: date | None
 ) -> list[tuple[int, int, str | None]]:
     """Date expressions in ``text[start:end]``: (start, end, value)."""
+    if not _MAYBE_DATE.search(text[start:end].lower()):
+        return []
     return [(m.start(), m.end(), date_value(m, ref)) for m in DATE_RX.finditer(text, start, end)]

@@ -133,10 +133,10 @@ class GazetteerMatcher:
         self.states = {e.key for e in entries if e.types == frozenset({"State"})}
         for groups in self.by_first.values():  # what _try_labels asks of every candidate
             for labels in groups.values():
-                for i, lab in enumerate(labels):
-                    is_state = lab.key in self.states
-                    body = not is_state and bool(self.entries[lab.key].types & _BODY_KINDS)
-                    labels[i] = replace(lab, state=is_state, body=body)
+                for i, label in enumerate(labels):
+                    is_state = label.key in self.states
+                    body = not is_state and bool(self.entries[label.key].types & _BODY_KINDS)
+                    labels[i] = replace(label, state=is_state, body=body)
         for groups in self.by_first.values():
             for labels in groups.values():
                 labels.sort(key=lambda lab: (-len(lab.text), lab.text))
@@ -738,19 +738,26 @@ def _place_after(low: str, end: int) -> bool:
     return _place_after_rx().match(low, end) is not None
 
 
-def _starts_org_name(norm: str, end: int, kinds: frozenset[str] | None = None) -> bool:
-    """True when capitalised words after ``end`` end in an organisation noun (of one of
-    ``kinds``, if given)."""
+def _starts_org_name(norm: str, end: int, bodies: bool = False) -> bool:
+    """True when capitalised words after ``end`` end in an organisation noun; with
+    ``bodies``, in the noun of an official body ("Mission", "Office", "Council"), also
+    before an "of"/"for" ("Mission for Ukraine")."""
     m = _CAPS_AFTER.match(norm, end)
     if not m:
         return False
     words = m.group(0).split()
-    heads = load_lexicon().org_heads
-    if kinds is None:
-        return words[-1] in heads
-    # the noun may also end the words before an "of"/"for" ("Mission for Ukraine")
+    if not bodies:
+        return words[-1] in load_lexicon().org_heads
     link = next((i for i, w in enumerate(words) if w in _CAPS_LINKS), len(words))
-    return any(heads.get(w) in kinds for w in {words[-1], words[max(0, link - 1)]})
+    return words[-1] in _body_heads() or words[max(0, link - 1)] in _body_heads()
+
+
+@lru_cache(maxsize=1)
+def _body_heads() -> frozenset[str]:
+    """The nouns that end an official body's name: after a known organisation's name
+    they make one longer name ("UN Support Mission"); "Hamas Movement" stays Hamas."""
+    heads = load_lexicon().org_heads
+    return frozenset(h for h, kind in heads.items() if kind == "OfficialBody") | {"Council"}
 
 
 # organisation nouns whose name may go on with an "of"/"for" complement or a place, and
@@ -867,7 +874,7 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
             continue
         if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
             continue
-        if lab.body and _starts_org_name(norm, end, _BODY_KINDS):
+        if lab.body and _starts_org_name(norm, end, bodies=True):
             return None  # "UN Support Mission in Libya": the longer name is read from the text
         if lab.state:
             if (
@@ -1066,7 +1073,8 @@ class _TextNames:
         if known is not None and known in doc.entities:  # a name this text introduced before
             doc.add_mention(known, run_s, run_e)
             return
-        if toks[-1][2] in lex.unit_heads or any(t in lex.unit_heads for _, _, t in toks):
+        units = lex.unit_heads
+        if toks[-1][2] in units or (len(toks) > 1 and any(t in units for _, _, t in toks)):
             if self.numbered_unit(toks):
                 return  # "the 444th Brigade", "Ukraine's 93rd Mechanised Brigade"
         texts = [t for _, _, t in toks]
@@ -1665,15 +1673,15 @@ class _TextNames:
                 out.add(x.entity)
             elif x.entity in army_state or x.entity in ministry_state:
                 out.add(army_state.get(x.entity) or ministry_state[x.entity])
-            elif x.entity.endswith("-armed-forces") and x.entity[: -len("-armed-forces")]:
-                state = x.entity[: -len("-armed-forces")]
-                if state in load_matcher().states:
-                    out.add(state)
+            elif x.entity.endswith("-armed-forces"):
+                army_of = x.entity[: -len("-armed-forces")]
+                if army_of in load_matcher().states:
+                    out.add(army_of)
         for nm in self.rules.nationality.finditer(doc.norm, lo, hi):
-            state = lex.nationalities.get(nm.group(0))
+            adj_state = lex.nationalities.get(nm.group(0))
             holder = next((x for x in inside if x.span.start <= nm.start() < x.span.end), None)
-            if state and holder is None:
-                out.add(state)
+            if adj_state and holder is None:
+                out.add(adj_state)
         return out
 
     def affix_aliases(self) -> None:

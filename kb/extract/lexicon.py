@@ -79,8 +79,8 @@ def trie_regex(words: Iterable[str]) -> str:
 # gives the same matches many times faster on a whole document.
 
 try:
-    from re import _constants as _sre_c
-    from re import _parser as _sre_p
+    from re import _constants as _sre_c  # type: ignore[attr-defined]
+    from re import _parser as _sre_p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover  # a Python whose re internals moved: plain scans
     _sre_c = _sre_p = None  # type: ignore[assignment]
 

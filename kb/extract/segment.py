@@ -72,6 +72,16 @@ def quote_pairs(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
+def _pairs_by_line(norm: str, lines: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``quote_pairs`` of every line; one scan finds the few lines with quotation marks."""
+    marks = [m.start() for m in _QUOTE_CHARS.finditer(norm)]
+    out: list[list[tuple[int, int]]] = []
+    for s, e in lines:
+        i = bisect.bisect_left(marks, s)
+        out.append(quote_pairs(norm, s, e) if i < len(marks) and marks[i] < e else [])
+    return out
+
+
 def _line_text(pattern: str) -> str:
     """A per-line cue made safe for one scan of the whole text: ``\\s`` outside character
     classes may not cross a newline, and ``^``/``$`` mark line ends."""
@@ -309,7 +319,7 @@ def segment(doc: Doc) -> Doc:
     """Fill ``doc.segments``, ``doc.sentences``, ``doc.quotes`` and ``doc.cue_hits``."""
     norm = doc.norm
     lines = _lines(norm)
-    pairs_by_line = [quote_pairs(norm, s, e) for s, e in lines]
+    pairs_by_line = _pairs_by_line(norm, lines)
     for p in pairs_by_line:
         doc.quotes.extend(p)
     sents_by_line = [

@@ -281,3 +281,37 @@ def test_fast_records_equal_the_dataclass_ones() -> None:
     assert m == Mention("sdf", Span(0, 3, "SDF"), 2)
     with pytest.raises(AttributeError):
         m.segment = 3  # type: ignore[misc]  # frozen
+
+
+def test_date_prefilter_never_hides_a_date() -> None:
+    from kb.extract.dates import _MAYBE_DATE, DATE_RX
+
+    samples = TEXTS + [
+        "On Tuesday, April 3, 2018 it rained. Last night, this morning, earlier this week.",
+        "on the 4th of Sept, in mid-July 2024, since March, yesterday, 2024-05-01",
+    ]
+    for text in samples:
+        for m in DATE_RX.finditer(text):
+            assert _MAYBE_DATE.search(m.group(0).lower()), m.group(0)
+
+
+def test_quote_pairs_by_line_as_line_by_line() -> None:
+    for text in TEXTS:
+        lines = S._lines(text)
+        assert S._pairs_by_line(text, lines) == [S.quote_pairs(text, s, e) for s, e in lines]
+
+
+def test_no_reference_cycle_keeps_a_document_alive() -> None:
+    import gc
+
+    from kb.extract import extract_strict
+
+    text = TEXTS[0]
+    extract_strict(text)
+    gc.collect()
+    gc.disable()
+    try:
+        extract_strict(text)
+        assert gc.collect() == 0  # freed by reference counting alone
+    finally:
+        gc.enable()

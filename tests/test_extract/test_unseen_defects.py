@@ -114,6 +114,10 @@ def test_longest_organisation_name_wins(case: str) -> None:
     assert name in [s["name"] for s in json["sources"]]
 
 
+def test_a_movement_after_a_known_name_keeps_the_name() -> None:
+    assert "Hamas" in entities("The Hamas Movement said it accepted the deal.")
+
+
 def test_a_title_after_an_acronym_keeps_the_acronym() -> None:
     found = entities("UN Secretary-General Antonio Guterres said he was alarmed.")
     assert "United Nations" in found and "Antonio Guterres" in found
