@@ -56,7 +56,7 @@ def parse_document(name: str, text: str) -> dict[str, Any]:
         assembled_text(data)  # validates every field now, before anything is written
     except InputError as exc:
         raise InputError(f"{name}: {exc.message}") from exc
-    return data  # type: ignore[no-any-return]  # checked to be a dict just above
+    return data
 
 
 def _describe_decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> str:

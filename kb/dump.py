@@ -77,6 +77,7 @@ def serialize_quads(quads: list[ox.Quad], format_name: str) -> bytes:
     data: list[ox.Quad] | list[ox.Triple] = quads if fmt.quads else distinct_triples(quads)
     prefixes = PREFIXES if fmt.name in ("trig", "turtle") else None
     out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes)
+    assert out is not None  # bytes when no output file is given
     return out if out.endswith(b"\n") else out + b"\n"
 
 

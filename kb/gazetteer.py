@@ -53,8 +53,8 @@ def load_gazetteer() -> tuple[GazetteerEntry, ...]:
     """All gazetteer entries, sorted by key."""
     graph = load_gazetteer_graph()
     entries = []
-    for subject in sorted(set(graph.subjects(SKOS.prefLabel, None))):
-        iri = str(subject)
+    for iri in sorted({str(s) for s in graph.subjects(SKOS.prefLabel, None)}):
+        subject = URIRef(iri)
         if not iri.startswith(_ENTITY_PREFIX):
             raise OntologyError(f"gazetteer IRI {iri!r} is not of the form <entity/KEY>")
         pref = str(graph.value(subject, SKOS.prefLabel))

@@ -71,6 +71,12 @@ def run_local(kb: KnowledgeBase, sparql: str, settings: Settings) -> Any:
         raise QueryError(f"query failed: {exc}") from exc
 
 
+def _text(serialised: bytes | None) -> str:
+    """pyoxigraph's serialize returns bytes when given no output file."""
+    assert serialised is not None
+    return serialised.decode()
+
+
 def render_result(result: Any, fmt: str, columns: list[str] | None = None) -> str:
     """Serialise a pyoxigraph result in ``fmt`` (table or a standard format).
 
@@ -80,11 +86,11 @@ def render_result(result: Any, fmt: str, columns: list[str] | None = None) -> st
         raise QueryError("--columns only applies to the table format")
     if isinstance(result, ox.QueryBoolean):
         if fmt in _RESULT_FORMATS:
-            return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+            return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
         return "true\n" if bool(result) else "false\n"
     if isinstance(result, ox.QuerySolutions):
         if fmt in _RESULT_FORMATS:
-            return result.serialize(format=_RESULT_FORMATS[fmt]).decode()
+            return _text(result.serialize(format=_RESULT_FORMATS[fmt]))
         if fmt != "table":
             raise QueryError(
                 f"a SELECT result cannot be written as {fmt}; use table, json, xml, csv or tsv"

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -30,7 +31,7 @@ class ReasoningReport:
     message: str = ""
 
 
-def _load_world(path: Path) -> tuple[object, object]:
+def _load_world(path: Path) -> tuple[Any, Any]:  # owlready2 ships no type hints
     import owlready2
 
     world = owlready2.World()

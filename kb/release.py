@@ -126,7 +126,9 @@ def describe_release(kb: KnowledgeBase, nquads: bytes, *, created: str | None = 
         from ontology import ONTOLOGY_PATH
 
         shipped.load(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE)
-        onto = [str(s["v"].value) for s in shipped.query(_ONTOLOGY_VERSION.replace("GRAPH ?g", ""))]
+        rows = shipped.query(_ONTOLOGY_VERSION.replace("GRAPH ?g", ""))
+        assert isinstance(rows, ox.QuerySolutions)
+        onto = [str(s["v"].value) for s in rows]
     modified = [s["m"] for s in kb.query(_MODIFIED)]
     graphs = tuple(
         (s["g"].value, int(s["n"].value))
@@ -256,9 +258,11 @@ def void_turtle(release: Release, base_iri: str) -> bytes:
     """The VoID description of a release in Turtle (same release, same bytes)."""
     prefixes = {p: PREFIXES[p] for p in ("void", "dcterms", "owl", "prov", "schema", "xsd")}
     prefixes["sd"] = _SD
-    return ox.serialize(  # type: ignore[no-any-return]  # bytes without output=
+    out = ox.serialize(
         void_triples(release, base_iri), format=ox.RdfFormat.TURTLE, prefixes=prefixes
     )
+    assert out is not None  # bytes when no output file is given
+    return out
 
 
 __all__ = [

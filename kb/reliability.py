@@ -357,9 +357,9 @@ def relate_claims(
             postings = index[t]
             if len(postings) > params.max_postings:
                 break  # sorted by frequency: the rest are commoner still
-            for other in postings:
-                if other != c.iri:
-                    pairs.add((c.iri, other) if c.iri < other else (other, c.iri))
+            for other_iri in postings:
+                if other_iri != c.iri:
+                    pairs.add((c.iri, other_iri) if c.iri < other_iri else (other_iri, c.iri))
     same_origin = _UnionFind()
     matters: list[tuple[str, str, bool]] = []  # (a, b, contradict)
     for a, b in sorted(pairs):
@@ -446,7 +446,7 @@ class SourceRating:
         return "positive" if self.r > self.s else "negative"
 
     def explanation(self, name: str) -> str:
-        counts = defaultdict(int)
+        counts: dict[str, int] = defaultdict(int)
         for j in self.judgements:
             counts[j.polarity] += 1
         parts = [

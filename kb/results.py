@@ -306,12 +306,12 @@ def write_graph(
         raise QueryError(
             f"graph results cannot be written as {fmt}; use {', '.join(GRAPH_FORMATS)}"
         ) from None
+    use_prefixes = prefixes if fmt in _PREFIXED_GRAPH_FORMATS else None
     if fmt in ("nquads", "trig"):
         # Quad formats: the triples of a CONSTRUCT go to the default graph.
-        data: Iterable[ox.Triple | ox.Quad] = (
-            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples
-        )
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        out = ox.serialize(quads, format=rdf_format, prefixes=use_prefixes)
     else:
-        data = triples
-    use_prefixes = prefixes if fmt in _PREFIXED_GRAPH_FORMATS else None
-    return ox.serialize(data, format=rdf_format, prefixes=use_prefixes)  # type: ignore[no-any-return]  # stub says bytes|None; None only with output=
+        out = ox.serialize(triples, format=rdf_format, prefixes=use_prefixes)
+    assert out is not None  # bytes when no output file is given
+    return out

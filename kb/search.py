@@ -108,8 +108,8 @@ class SearchIndex:
         for i, item in enumerate(items):
             for tok in set(normalise(item.text).split()):
                 self._tokens[tok].add(i)
-            for e in item.entities:
-                self._by_entity[e].add(i)
+            for entity_iri in item.entities:
+                self._by_entity[entity_iri].add(i)
         self._vocabulary = sorted(self._tokens)
         self._sort_keys = [item.label.casefold() for item in items]
 
@@ -134,7 +134,7 @@ class SearchIndex:
         ):
             iri = r["e"].value
             ent = entities.setdefault(iri, _Entity(iri, r["label"].value))
-            ent.kinds.add(r["kind"].value)  # type: ignore[arg-type]  # "actor" | "source"
+            ent.kinds.add(r["kind"].value)
             ent.types.add(r["typeLabel"].value)  # "armed group", "news outlet"
         for r in kb.query(
             q
@@ -146,9 +146,9 @@ class SearchIndex:
               { GRAPH ?g { ?m srkb:refersTo ?e ; srkb:evidence/nif:anchorOf ?name } }
             }"""
         ):
-            ent = entities.get(r["e"].value)
-            if ent is not None:
-                ent.names.add(r["name"].value)
+            named = entities.get(r["e"].value)
+            if named is not None:
+                named.names.add(r["name"].value)
         items: dict[str, _Item] = {}
         for r in kb.query(
             q

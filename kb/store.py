@@ -143,6 +143,7 @@ class KnowledgeBase:
         rows = self.store.query(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"
         )
+        assert isinstance(rows, ox.QuerySolutions)
         return int(next(iter(rows))["n"].value)
 
     # --- writing ------------------------------------------------------------------

@@ -98,7 +98,8 @@ def void() -> Response:
         void_turtle(release, get_settings().base_iri), mimetype=conneg.TURTLE.media_type
     )
     response.set_etag(f"{release.id}.void")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 in place when the ETag matches
+    return response
 
 
 @bp.route("/.well-known/void")

@@ -68,8 +68,9 @@ def _handle_http_exception(exc: HTTPException) -> HTTPException | Response:
     if exc.code is None or exc.code < 400:
         return exc  # redirects (e.g. RequestRedirect) are not errors
     response = error_response(exc.code, f"E{exc.code}", _http_message(exc))
-    if exc.code == 405 and getattr(exc, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    allowed = getattr(exc, "valid_methods", None)  # only MethodNotAllowed has it
+    if exc.code == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 

@@ -257,6 +257,8 @@ def _labels(triples: list[ox.Triple]) -> dict[str, str]:
         if p in (_SKOS_PREF, _RDFS_LABEL) and isinstance(t.object, ox.Literal):
             rank = 0 if p == _SKOS_PREF else 1
             rank = rank * 2 + (0 if t.object.language in (None, "en") else 1)
+            if isinstance(t.subject, ox.Triple):
+                continue  # a quoted triple has no label
             key = t.subject.value
             if key not in labels or (rank, t.object.value) < labels[key]:
                 labels[key] = (rank, t.object.value)
@@ -269,7 +271,7 @@ def _value(term: object, labels: dict[str, str]) -> Value:
     if isinstance(term, ox.BlankNode):
         return Value("bnode", f"_:{term.value}")
     if isinstance(term, ox.Literal):
-        note = term.language or _compact(term.datatype.value)
+        note: str | None = term.language or _compact(term.datatype.value)
         if note == "xsd:string":
             note = None
         return Value("literal", term.value, note=note)

@@ -294,6 +294,12 @@ class EditorExample:
     run_href: str  # the named query over HTTP, as an HTML table
 
 
+def _run_href(name: str, values: dict[str, str]) -> str:
+    """The link that runs a named query with its example values, as an HTML table."""
+    params: dict[str, Any] = {"name": name, "format": "html", **values}
+    return url_for("queries.run", **params)
+
+
 def _example_values(query: NamedQuery) -> dict[str, str]:
     """Each required parameter bound to the example its documentation gives."""
     values = {}
@@ -319,7 +325,7 @@ def editor_examples() -> list[EditorExample]:
                 title=query.title,
                 description=query.description,
                 sparql=bind(query, values),
-                run_href=url_for("queries.run", name=query.name, format="html", **values),
+                run_href=_run_href(query.name, values),
             )
         )
     return out

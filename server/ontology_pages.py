@@ -249,7 +249,9 @@ def ontology_rdf(format_name: str) -> bytes:
     store.load(path=str(ONTOLOGY_PATH), format=ox.RdfFormat.TURTLE)
     triples = sorted((q.triple for q in store), key=str)
     prefixes = dict(PREFIXES) if format_name == "rdfxml" else None
-    return ox.serialize(triples, format=_OX_FORMATS[format_name], prefixes=prefixes)  # type: ignore[no-any-return]
+    out = ox.serialize(triples, format=_OX_FORMATS[format_name], prefixes=prefixes)
+    assert out is not None  # bytes when no output file is given
+    return out
 
 
 # --------------------------------------------------------------------------- views

@@ -263,7 +263,7 @@ class QueryPool:
             else:
                 self._discard(slot)
         if kind == "ok":
-            return payload  # type: ignore[no-any-return]  # a QueryOutcome from the child
+            return payload
         raise payload
 
     def status(self) -> dict[str, Any]:

@@ -123,7 +123,7 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-class SrkbGunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+class SrkbGunicorn(BaseApplication):
     """gunicorn application whose ``load`` builds the Flask app inside each worker."""
 
     def __init__(self, settings: Settings, snapshot: Path, options: dict[str, Any]) -> None:

@@ -28,3 +28,14 @@ def test_ruff_check_is_clean() -> None:
 def test_ruff_format_is_clean() -> None:
     out = ruff("format", "--check")
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-1000:]
+
+
+def test_mypy_is_clean() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-1000:]

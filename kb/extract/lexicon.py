@@ -82,7 +82,7 @@ try:
     from re import _constants as _sre_c  # type: ignore[attr-defined]
     from re import _parser as _sre_p  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover  # a Python whose re internals moved: plain scans
-    _sre_c = _sre_p = None  # type: ignore[assignment]
+    _sre_c = _sre_p = None
 
 _MAX_STARTS = 24  # beyond this many literals a whole-text scan by ``re`` is as quick
 
