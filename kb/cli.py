@@ -436,10 +436,10 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--threads",
-    default=4,
+    default=16,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Request threads per worker.",
+    help="Request threads per worker (a thread waiting on a slow query holds one).",
 )
 @data_option
 @click.pass_context

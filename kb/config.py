@@ -44,6 +44,11 @@ class Settings:
         "worker's threads (srkb serve --threads) so that no request waits for one; 0 "
         "evaluates in the worker itself, without a time limit.",
     )
+    query_memory_mb: int = _setting(
+        1024,
+        "Most resident memory (MB) one query process may reach; a query that needs more is "
+        "stopped with a 503 (E409) and the server keeps answering.",
+    )
     cors_origins: str = _setting(
         "", "Origins allowed to read responses from scripts (CORS): comma-separated, or *."
     )

@@ -76,6 +76,13 @@ class QueryTimeoutError(QueryError):
     status = 503
 
 
+class QueryMemoryError(QueryError):
+    """A query needed more memory than one query process may use, and was stopped."""
+
+    code = "E409"
+    status = 503
+
+
 class ServiceBusyError(SRKBError):
     """Every query process is busy (or restarting) and none freed up in time."""
 

@@ -1,75 +1,201 @@
-"""Checks a SPARQL request before it is evaluated: read-only, and no network access.
+"""Checks a SPARQL request before it is evaluated: a read-only query, and no network access.
 
-Both rdflib and Oxigraph follow ``SERVICE <iri>`` to the network when asked. srkb
-refuses such queries unless the target is on an allowlist, and it refuses every update
-operation (INSERT, DELETE, LOAD, CLEAR, DROP, ...) on the query endpoint. The check is
-lexical: keywords are found outside strings, IRIs and comments, so a claim text that
-contains the word "SERVICE" or "LOAD" does not trip it. SERVICE targets are compared
-after decoding ``\\u`` escapes (Oxigraph decodes them in IRIs) and parsed, never as
-string prefixes.
+Oxigraph follows ``SERVICE <iri>`` to the network when asked. srkb refuses such queries
+unless the target is on an allowlist, and refuses every update. The check works on the
+*parsed* query (rdflib's SPARQL 1.1 grammar), never on tokens of srkb's own: a
+hand-written tokenizer can be made to read the rest of a line as a comment (``ex:a\\#b``)
+while the engine still runs the SERVICE behind it.
+
+Two parsers can still disagree on an odd corner of the grammar, so the parse is checked
+against the text: every place where the letters ``service`` occur in the query (in any
+of the ways ``\\u`` escapes can be read) must be accounted for by the parse, as part of
+a string, an IRI, a name or a variable, or as a SERVICE clause that the guard checked.
+A query that hides the word anywhere else (a comment, say) is refused with a message.
+On the embedded store the query processes also have no network at all
+(kb/netblock.py), so a disagreement the checks missed still reaches nothing.
 
 ``FROM`` and ``FROM NAMED`` (like the protocol's ``default-graph-uri`` and
 ``named-graph-uri``) need no check: Oxigraph builds the dataset from the store's own
-named graphs and never dereferences them (a graph the store does not hold is empty);
-tests/test_server_sparql.py keeps that true with a listener.
+named graphs and never dereferences them; tests/test_sparql_guard.py keeps that true with
+a listener.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit
+
+import pyoxigraph as ox
+from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql import parser as sparql_parser
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef, Variable
 
 from .errors import QueryError, QueryForbiddenError
 
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-    | (?P<pname>[\w.\-]*:[\w.\-:%\\]*)
-    | (?P<word>[A-Za-z_][\w\-]*)
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.UNICODE,
-)
+QUERY_FORMS = {
+    "SelectQuery": "SELECT",
+    "AskQuery": "ASK",
+    "ConstructQuery": "CONSTRUCT",
+    "DescribeQuery": "DESCRIBE",
+}
+_KEYWORD = "service"
+# How \u escapes can be read: SPARQL's (\uXXXX and \UXXXXXXXX, case-sensitive) and
+# rdflib's (either case, 4 or 8 digits). The keyword check counts under each reading.
+_UCHAR_SPARQL = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UCHAR_LOOSE = re.compile(r"\\[uU]([0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})")
 
 
 @dataclass(frozen=True)
-class Token:
-    kind: str
+class ServiceTarget:
+    """The target of one SERVICE clause as written: an IRI, a variable or a prefixed name."""
+
+    kind: str  # "iri", "variable" or "prefixed"
     value: str
 
 
-def tokens(sparql: str) -> list[Token]:
-    """Split a SPARQL string into coarse tokens (comments dropped)."""
-    out = []
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup or "other"
-        if kind != "comment":
-            out.append(Token(kind, m.group()))
-    return out
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What the guard learnt from one query text."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    services: tuple[ServiceTarget, ...]
+    has_dataset_clause: bool  # FROM / FROM NAMED
 
 
-_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+def _decode(match: re.Match[str]) -> str:
+    code = int(next(g for g in match.groups() if g), 16)
+    return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
 
 
-def iri_value(token: str) -> str:
-    """The IRI an ``<...>`` token denotes, ``\\u`` escapes decoded as the engine reads them.
+def unescape_codepoints(sparql: str) -> str:
+    r"""The query text with ``\u``/``\U`` escapes decoded, as SPARQL 1.1 section 19.2 says.
 
-    >>> iri_value(r"<\\u0068ttp://example.org/>")
-    'http://example.org/'
+    >>> unescape_codepoints(r"<\u0068ttp://example.org/>")
+    '<http://example.org/>'
     """
-    inner = token[1:-1] if token.startswith("<") and token.endswith(">") else token
-    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), inner)
+    return _UCHAR_SPARQL.sub(_decode, sparql)
+
+
+def _readings(sparql: str) -> list[str]:
+    """The texts an engine could see: as sent, as SPARQL decodes escapes, as rdflib does."""
+    return [sparql, unescape_codepoints(sparql), _UCHAR_LOOSE.sub(_decode, sparql)]
+
+
+def _leaves(tree: object) -> Iterator[tuple[str | None, object]]:
+    """Every node of an rdflib parse tree with the key it sits under (iterative: no recursion)."""
+    stack: list[tuple[str | None, object]] = [(None, tree)]
+    while stack:
+        key, node = stack.pop()
+        yield key, node
+        if isinstance(node, CompValue):
+            stack.extend(node.items())
+        elif isinstance(node, ParseResults | list | tuple):
+            stack.extend((None, child) for child in node)
+
+
+_ENGINE_PARSE_DEPTH = 64
+_UNARY_RUN = re.compile(r"[!+\-](?:\s*[!+\-])+")
+
+
+def _nesting(sparql: str) -> int:
+    """An upper bound of how deep a parser must recurse: open brackets, unary runs."""
+    depth = deepest = 0
+    for char in sparql:
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth = max(0, depth - 1)
+    runs = max((len("".join(m.group().split())) for m in _UNARY_RUN.finditer(sparql)), default=0)
+    return max(deepest, runs)
+
+
+def _parse_error(sparql: str, exc: ParseBaseException) -> QueryError:
+    """A syntax error with its line and column, or a refusal if the text is an update.
+
+    The engine's own parser words syntax errors best, so its message is used when the
+    text cannot reach the network (no ``service`` in it under any reading) and is not
+    deeply nested (Oxigraph's recursive parser crashes the process on thousands of
+    levels): asking Oxigraph to parse then is harmless, whatever it makes of the text.
+    """
+    try:
+        sparql_parser.UpdateUnit.parse_string(unescape_codepoints(sparql), parse_all=True)
+    except (ParseBaseException, RecursionError, ValueError):
+        pass
+    else:
+        return QueryForbiddenError(
+            "this is a SPARQL Update request; this endpoint is read-only and accepts queries "
+            "only (SELECT, ASK, CONSTRUCT or DESCRIBE)"
+        )
+    if _nesting(sparql) <= _ENGINE_PARSE_DEPTH and not any(
+        _KEYWORD in text.lower() for text in _readings(sparql)
+    ):
+        try:
+            ox.Store().query(sparql)
+        except SyntaxError as engine_exc:
+            return QueryError(f"malformed query: {engine_exc}")
+        except (OSError, ValueError, RuntimeError):
+            pass
+    return QueryError(f"malformed query: error at {exc.lineno}:{exc.col}: {exc.msg}")
+
+
+@lru_cache(maxsize=1024)
+def parse_query(sparql: str) -> ParsedQuery:
+    """Parse and inspect one query text (cached: pages and named queries repeat).
+
+    Raises:
+        QueryError: empty, malformed, or nested too deeply to check.
+        QueryForbiddenError: an update, or a keyword the parse does not account for.
+    """
+    if not sparql or not sparql.strip():
+        raise QueryError("empty query: send a SPARQL query in the 'query' parameter")
+    try:
+        tree = sparql_parser.Query.parse_string(unescape_codepoints(sparql), parse_all=True)
+    except ParseBaseException as exc:
+        raise _parse_error(sparql, exc) from None
+    except RecursionError:
+        raise QueryError(
+            "the query is nested too deeply to be checked (groups, sub-queries or "
+            "parentheses more than about 30 levels deep); flatten it"
+        ) from None
+    except ValueError as exc:  # an escape that names no character
+        raise QueryError(f"malformed query: {exc}") from None
+    form = None
+    services: list[ServiceTarget] = []
+    dataset = False
+    accounted = 0
+    for key, node in _leaves(tree):
+        if isinstance(node, CompValue):
+            if node.name in QUERY_FORMS and form is None:
+                form = QUERY_FORMS[node.name]
+            elif node.name == "ServiceGraphPattern":
+                services.append(_service_target(node.get("term")))
+                accounted += 1
+            elif node.name == "DatasetClause":
+                dataset = True
+        elif isinstance(node, str) and key != "service_string":
+            accounted += node.lower().count(_KEYWORD)
+    if form is None:
+        raise QueryError("the request is not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    in_text = max(text.lower().count(_KEYWORD) for text in _readings(sparql))
+    if in_text > accounted:
+        raise QueryForbiddenError(
+            "the word SERVICE appears where the query's parse does not place it (in a "
+            "comment, or in an escape the engine may read differently); remove it there"
+        )
+    return ParsedQuery(form, tuple(services), dataset)
+
+
+def _service_target(term: object) -> ServiceTarget:
+    if isinstance(term, Variable):
+        return ServiceTarget("variable", f"?{term}")
+    if isinstance(term, URIRef):
+        return ServiceTarget("iri", str(term))
+    return ServiceTarget("prefixed", repr(term))
 
 
 def _port(parts: SplitResult) -> int | None:
@@ -115,66 +241,24 @@ def target_allowed(iri: str, allowed: Iterable[str]) -> bool:
     return False
 
 
-def has_dataset_clause(sparql: str) -> bool:
-    """Whether the query names its dataset (FROM or FROM NAMED, outside strings and IRIs).
-
-    >>> has_dataset_clause('SELECT * FROM <http://g> { ?s ?p "FROM" }')
-    True
-    >>> has_dataset_clause('SELECT * { ?s ?p "FROM" } # FROM')
-    False
-    """
-    return any(t.kind == "word" and t.value.upper() == "FROM" for t in tokens(sparql))
-
-
-def query_form(sparql: str) -> str:
-    """The form of a query (SELECT, ASK, CONSTRUCT, DESCRIBE), or raise QueryError."""
-    for tok in tokens(sparql):
-        if tok.kind == "word":
-            upper = tok.value.upper()
-            if upper in QUERY_FORMS:
-                return upper
-            if upper in UPDATE_KEYWORDS:
-                break
-    raise QueryError("the request is not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-
-
-def check_query(sparql: str, *, service_allowlist: Iterable[str] = ()) -> str:
-    """Refuse updates and SERVICE calls to targets not allowed; return the query form.
+def check_query(sparql: str, *, service_allowlist: Iterable[str] = ()) -> ParsedQuery:
+    """Refuse updates and SERVICE calls to targets not allowed; return what was parsed.
 
     Raises:
-        QueryError: empty request or no query form.
+        QueryError: empty request, malformed query, or no query form.
         QueryForbiddenError: an update operation, or SERVICE to a target not allowed.
     """
-    if not sparql or not sparql.strip():
-        raise QueryError("empty query: send a SPARQL query in the 'query' parameter")
-    toks = tokens(sparql)
+    parsed = parse_query(sparql)
     allowed = tuple(service_allowlist)
-    form = None
-    for i, tok in enumerate(toks):
-        if tok.kind != "word":
-            continue
-        upper = tok.value.upper()
-        if form is None and upper in QUERY_FORMS:
-            form = upper
-        if upper in UPDATE_KEYWORDS and form is None:
+    for target in parsed.services:
+        if target.kind != "iri":
             raise QueryForbiddenError(
-                f"{upper} is a SPARQL update operation; this endpoint is read-only and "
-                "accepts queries only"
+                f"SERVICE with a {target.kind} target is not allowed: name the target by its "
+                "full IRI (and only targets on the SRKB_SERVICE_ALLOWLIST are reached)"
             )
-        if upper == "SERVICE":
-            j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].value.upper() == "SILENT":
-                j += 1
-            target = toks[j] if j < len(toks) else None
-            if target is None or target.kind != "iri":
-                raise QueryForbiddenError(
-                    "SERVICE with a variable or prefixed target is not allowed"
-                )
-            if not target_allowed(iri_value(target.value), allowed):
-                raise QueryForbiddenError(
-                    f"SERVICE {target.value} is not allowed: federated queries may only reach "
-                    "targets on the SRKB_SERVICE_ALLOWLIST"
-                )
-    if form is None:
-        raise QueryError("the request is not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
-    return form
+        if not target_allowed(target.value, allowed):
+            raise QueryForbiddenError(
+                f"SERVICE <{target.value}> is not allowed: federated queries may only reach "
+                "targets on the SRKB_SERVICE_ALLOWLIST"
+            )
+    return parsed

@@ -70,7 +70,15 @@ def create_app(
         release_dir = snapshot_release_path(snap)
         logger.info("serving the snapshot %s", snap)
         if settings.query_processes > 0:
-            runner = QueryPool(store_path, settings.query_processes, settings.query_timeout_s)
+            runner = QueryPool(
+                store_path,
+                settings.query_processes,
+                settings.query_timeout_s,
+                memory_limit_bytes=settings.query_memory_mb << 20,
+                # SERVICE targets on the allowlist need the network; otherwise the query
+                # processes have none (kb.netblock), behind the guard on the parsed query.
+                no_network=not settings.service_targets,
+            )
         else:
             runner = InlineRunner(kb)
     else:

@@ -9,6 +9,12 @@ request takes a free process, sends its job and waits at most ``timeout_s``. Pas
 the process is killed (SIGKILL; it holds nothing but a read-only handle), the request
 gets ``QueryTimeoutError`` (HTTP 503) and a replacement process starts in the background.
 
+Each query process also has no network (kb.netblock: a seccomp filter) unless SERVICE
+targets are allowlisted, and the pool watches each running query's memory (stopped past
+SRKB_QUERY_MEMORY_MB with a 503 E409). A query still running after SLOW_AFTER_S gets a
+stand-in process started for the requests behind it, so runaway queries do not starve
+quick ones.
+
 Why these choices:
 
 * ``spawn``, never ``fork``: a worker has RocksDB open, and RocksDB's threads do not
@@ -42,7 +48,14 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Protocol
 
-from kb.errors import QueryTimeoutError, ServiceBusyError, SRKBError, StoreError
+from kb.errors import (
+    QueryMemoryError,
+    QueryTimeoutError,
+    ServiceBusyError,
+    SRKBError,
+    StoreError,
+)
+from kb.netblock import NetworkBlockUnavailableError, block_network
 from kb.store import KnowledgeBase
 
 from .execute import QueryJob, QueryOutcome, execute
@@ -51,6 +64,18 @@ logger = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 60.0
 _PR_SET_PDEATHSIG = 1
+WATCH_INTERVAL_S = 0.02  # how often a waiting request checks its query process's memory
+SLOW_AFTER_S = 0.5  # a query running longer gets a replacement process started for others
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_bytes(pid: int) -> int | None:
+    """A process's resident memory from /proc (None where there is no /proc)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 class QueryRunner(Protocol):
@@ -90,8 +115,8 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def _child_main(conn: Connection, store_path: str, parent_pid: int) -> None:
-    """A query process: open the snapshot, then answer jobs until the pipe closes."""
+def _child_main(conn: Connection, store_path: str, parent_pid: int, no_network: bool) -> None:
+    """A query process: open the snapshot, cut the network, answer jobs until the pipe closes."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -99,7 +124,13 @@ def _child_main(conn: Connection, store_path: str, parent_pid: int) -> None:
     except SRKBError as exc:
         conn.send(("error", str(exc)))
         return
-    conn.send(("ready", os.getpid()))
+    note = ""
+    if no_network:
+        try:
+            block_network()
+        except NetworkBlockUnavailableError as exc:
+            note = str(exc)
+    conn.send(("ready", (os.getpid(), note)))
     while True:
         try:
             job = conn.recv()
@@ -125,25 +156,48 @@ class _Slot:
     process: Any = None  # multiprocessing.process.BaseProcess
     conn: Connection | None = None
     started: float = field(default=0.0)
+    extra: bool = False  # started to stand in for a slow query; retired when idle
 
 
 class QueryPool:
-    """``size`` query processes on one snapshot, each job limited to ``timeout_s``."""
+    """``size`` query processes on one snapshot; each job bounded in time and memory.
 
-    def __init__(self, store_path: Path, size: int, timeout_s: float) -> None:
+    A job runs in a free process for at most ``timeout_s`` and with at most
+    ``memory_limit_bytes`` resident (checked every WATCH_INTERVAL_S while the request
+    waits); past either the process is killed and the request gets a 503 with its own
+    code. A job still running after SLOW_AFTER_S gets a stand-in: one more process is
+    started (up to ``size`` extra ones), so that a few runaway queries cannot hold every
+    process while quick ones wait; stand-ins retire when they fall idle.
+    """
+
+    def __init__(
+        self,
+        store_path: Path,
+        size: int,
+        timeout_s: float,
+        *,
+        memory_limit_bytes: int | None = None,
+        no_network: bool = True,
+    ) -> None:
         if size < 1:
             raise ValueError("a QueryPool needs at least one process")
         self.store_path = Path(store_path)
         self.size = size
         self.timeout_s = timeout_s
+        self.memory_limit_bytes = memory_limit_bytes
+        self.no_network = no_network
+        self.network_note = ""  # why the network block is missing, if it is
         self._ctx = multiprocessing.get_context("spawn")
         self._free: queue.Queue[_Slot] = queue.Queue()
         self._to_start: queue.Queue[_Slot | None] = queue.Queue()
         self._slots = [_Slot(i) for i in range(size)]
         self._closed = False
         self._busy = 0
+        self._extras = 0  # stand-in processes
+        self._slow = 0  # jobs running longer than SLOW_AFTER_S
         self._lock = threading.Lock()
         self.timeouts = 0
+        self.memory_stops = 0
         self.restarts = 0
         for slot in self._slots:
             self._to_start.put(slot)
@@ -172,7 +226,7 @@ class QueryPool:
         parent_end, child_end = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=_child_main,
-            args=(child_end, str(self.store_path), os.getpid()),
+            args=(child_end, str(self.store_path), os.getpid(), self.no_network),
             name=f"srkb-query-{slot.index}",
             daemon=True,
         )
@@ -189,11 +243,14 @@ class QueryPool:
         if kind != "ready":
             process.join(5)
             raise StoreError(str(detail))
+        pid, note = detail
+        if note and not self.network_note:
+            self.network_note = note
+            logger.warning("query processes keep network access: %s", note)
         slot.process, slot.conn, slot.started = process, parent_end, time.monotonic()
-        logger.debug("query process %s ready (pid %s)", slot.index, detail)
+        logger.debug("query process %s ready (pid %s)", slot.index, pid)
 
-    def _discard(self, slot: _Slot) -> None:
-        """Kill the slot's process and have a new one started."""
+    def _stop(self, slot: _Slot) -> None:
         if slot.process is not None:
             with contextlib.suppress(OSError, ValueError):
                 slot.process.kill()
@@ -202,42 +259,64 @@ class QueryPool:
             with contextlib.suppress(OSError):
                 slot.conn.close()
         slot.process = slot.conn = None
+
+    def _discard(self, slot: _Slot) -> None:
+        """Kill the slot's process; have a new one started unless it was a stand-in."""
+        self._stop(slot)
+        if slot.extra:
+            self._retire(slot)
+            return
         self.restarts += 1
         if not self._closed:
             self._to_start.put(slot)
 
-    # --- running jobs -------------------------------------------------------------------
-    def run(self, job: QueryJob) -> QueryOutcome:
-        """Evaluate ``job`` in a free process within the time limit.
+    def _retire(self, slot: _Slot) -> None:
+        self._stop(slot)
+        with self._lock:
+            self._extras -= 1
+            self._slots.remove(slot)
 
-        Raises:
-            QueryTimeoutError: the query ran past ``timeout_s`` (it was stopped).
-            ServiceBusyError: no process became free within ``timeout_s``.
-            SRKBError: what ``execute`` raised (malformed query, forbidden, ...).
-        """
-        if self._closed:
-            raise ServiceBusyError("the server is shutting down")
-        deadline = time.monotonic() + self.timeout_s
+    def _add_stand_in(self) -> None:
+        """Start one more process while a slow query holds one (at most ``size`` extra)."""
+        with self._lock:
+            if self._closed or self._extras >= self.size:
+                return
+            self._extras += 1
+            slot = _Slot(max(s.index for s in self._slots) + 1, extra=True)
+            self._slots.append(slot)
+        self._to_start.put(slot)
+
+    # --- running jobs -------------------------------------------------------------------
+    def _take_free(self, deadline: float) -> _Slot:
         while True:
             try:
                 slot = self._free.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
                 raise ServiceBusyError(
-                    f"all {self.size} query processes of this worker stayed busy for "
+                    f"all query processes of this worker stayed busy for "
                     f"{self.timeout_s:g} s; try again shortly"
                 ) from None
+            if slot.extra and self._surplus():
+                self._retire(slot)  # the slow query it stood in for has ended
+                continue
             if slot.process is not None and slot.process.is_alive():
-                break
+                return slot
             logger.warning("query process %s died while idle; starting another", slot.index)
             self._discard(slot)
+
+    def _surplus(self) -> bool:
         with self._lock:
-            self._busy += 1
-        healthy = False
+            return self._extras > self._slow
+
+    def _wait(self, slot: _Slot) -> tuple[str, Any]:
+        """The process's answer, watching its time and memory; kill it past either limit."""
+        assert slot.conn is not None and slot.process is not None
+        started = time.monotonic()
+        slow = False
         try:
-            assert slot.conn is not None
-            try:
-                slot.conn.send(job)
-                if not slot.conn.poll(self.timeout_s):
+            while not slot.conn.poll(WATCH_INTERVAL_S):
+                elapsed = time.monotonic() - started
+                if elapsed >= self.timeout_s:
                     self.timeouts += 1
                     logger.warning(
                         "query stopped after %.1f s (query process %s killed)",
@@ -246,22 +325,73 @@ class QueryPool:
                     )
                     raise QueryTimeoutError(
                         f"the query ran longer than the {self.timeout_s:g} s limit "
-                        "(SRKB_QUERY_TIMEOUT_S) and was stopped; narrow it down or "
-                        "add a LIMIT"
+                        "(SRKB_QUERY_TIMEOUT_S) and was stopped; narrow it down or add a LIMIT"
                     )
-                kind, payload = slot.conn.recv()
+                self._check_memory(slot)
+                if not slow and elapsed >= SLOW_AFTER_S:
+                    slow = True
+                    with self._lock:
+                        self._slow += 1
+                    self._add_stand_in()
+            try:
+                return slot.conn.recv()
             except (EOFError, OSError) as exc:
                 raise StoreError(
                     "the query process stopped unexpectedly while evaluating the query"
                 ) from exc
+        finally:
+            if slow:
+                with self._lock:
+                    self._slow -= 1
+
+    def _check_memory(self, slot: _Slot) -> None:
+        if self.memory_limit_bytes is None:
+            return
+        rss = resident_bytes(slot.process.pid)
+        if rss is None or rss <= self.memory_limit_bytes:
+            return
+        self.memory_stops += 1
+        logger.warning(
+            "query stopped at %d MB resident (query process %s killed)", rss >> 20, slot.index
+        )
+        raise QueryMemoryError(
+            f"the query needed more than {self.memory_limit_bytes >> 20} MB "
+            "(SRKB_QUERY_MEMORY_MB) and was stopped; narrow it down, or add a LIMIT or a more "
+            "selective pattern"
+        )
+
+    def run(self, job: QueryJob) -> QueryOutcome:
+        """Evaluate ``job`` in a free process within the time and memory limits.
+
+        Raises:
+            QueryTimeoutError: the query ran past ``timeout_s`` (it was stopped).
+            QueryMemoryError: the query process grew past the memory limit (it was stopped).
+            ServiceBusyError: no process became free within ``timeout_s``.
+            SRKBError: what ``execute`` raised (malformed query, forbidden, ...).
+        """
+        if self._closed:
+            raise ServiceBusyError("the server is shutting down")
+        slot = self._take_free(time.monotonic() + self.timeout_s)
+        with self._lock:
+            self._busy += 1
+        healthy = False
+        try:
+            assert slot.conn is not None
+            try:
+                slot.conn.send(job)
+            except (OSError, ValueError) as exc:
+                raise StoreError("the query process could not be reached") from exc
+            kind, payload = self._wait(slot)
             healthy = True
         finally:
             with self._lock:
                 self._busy -= 1
-            if healthy:
-                self._free.put(slot)
-            else:
+            if not healthy:
                 self._discard(slot)
+            elif slot.extra and self._surplus():
+                self._retire(slot)
+            else:
+                self._free.put(slot)
         if kind == "ok":
             return payload
         raise payload
@@ -273,8 +403,11 @@ class QueryPool:
             "size": self.size,
             "ready": ready,
             "busy": self._busy,
+            "stand_ins": self._extras,
             "timeouts": self.timeouts,
+            "memory_stops": self.memory_stops,
             "restarts": self.restarts,
+            "network": "blocked" if self.no_network and not self.network_note else "open",
         }
 
     def pids(self) -> list[int]:
@@ -295,11 +428,5 @@ class QueryPool:
             return
         self._closed = True
         self._to_start.put(None)
-        for slot in self._slots:
-            if slot.process is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    slot.process.kill()
-                slot.process.join(5)
-            if slot.conn is not None:
-                with contextlib.suppress(OSError):
-                    slot.conn.close()
+        for slot in list(self._slots):
+            self._stop(slot)

@@ -169,7 +169,7 @@ def gunicorn_options(
     }
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 4) -> None:
+def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 16) -> None:
     """Snapshot the store and serve it until SIGTERM or Ctrl-C.
 
     Raises:

@@ -39,7 +39,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kb.errors import NotAcceptableError, NotFoundError, QueryError, QueryForbiddenError
 from kb.release import void_triples
-from kb.sparql_guard import check_query
 from kb.vocab import PREFIXES, SD, VOID
 
 from . import conneg
@@ -227,15 +226,17 @@ def answer_query(
     and the Graph Store read side all come through here.
     """
     settings = get_settings()
-    form = check_query(query, service_allowlist=settings.service_targets)
-    graph = form in ("CONSTRUCT", "DESCRIBE")
-    offers = conneg.GRAPH_OFFERS if graph else conneg.RESULT_OFFERS
-    fmt = choose_format(request.headers.get("Accept"), formats, offers)
-    html = fmt.name == "html"
+    # The query is parsed and guarded in the query process (server.execute), within the
+    # time limit; until then its form is unknown, so both kinds of answer are negotiated.
+    accept = request.headers.get("Accept")
+    results_fmt = _acceptable(accept, formats, conneg.RESULT_OFFERS)
+    graph_fmt = _acceptable(accept, formats, conneg.GRAPH_OFFERS)
+    if results_fmt is None and graph_fmt is None:
+        choose_format(accept, formats, conneg.RESULT_OFFERS)  # raises NotAcceptableError
     job = QueryJob(
         sparql=query,
-        result_format="json" if html or graph else fmt.name,
-        graph_format="turtle" if html or not graph else fmt.name,
+        result_format=_job_format(results_fmt, "json"),
+        graph_format=_job_format(graph_fmt, "turtle"),
         max_rows=settings.max_rows,
         service_allowlist=settings.service_targets,
         default_graphs=default_graphs,
@@ -244,7 +245,9 @@ def answer_query(
         base_iri=settings.base_iri,
     )
     outcome = get_runner().run(job)
-    if html:
+    offers = conneg.GRAPH_OFFERS if outcome.kind == "graph" else conneg.RESULT_OFFERS
+    fmt = choose_format(accept, formats, offers)
+    if fmt.name == "html":
         body = _render_html_result(query, outcome, title=title)
         response = Response(body, mimetype="text/html")
     else:
@@ -252,6 +255,20 @@ def answer_query(
     add_result_headers(response, outcome)
     response.vary.add("Accept")
     return response
+
+
+def _acceptable(
+    accept: str | None, names: tuple[str, ...], offers: tuple[conneg.Format, ...]
+) -> conneg.Format | None:
+    try:
+        return choose_format(accept, names, offers)
+    except NotAcceptableError:
+        return None
+
+
+def _job_format(fmt: conneg.Format | None, fallback: str) -> str:
+    """The serialisation the query process writes: HTML pages are built from JSON/Turtle."""
+    return fallback if fmt is None or fmt.name == "html" else fmt.name
 
 
 def add_result_headers(response: Response, outcome: QueryOutcome) -> None:

@@ -11,10 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +25,8 @@ from werkzeug.test import TestResponse
 from kb.config import Settings
 from kb.store import KnowledgeBase
 from server import create_app
+
+from .conftest import Listener
 
 BASE = "http://kb.test/"
 SRKB = "https://w3id.org/srkb/ontology#"
@@ -501,49 +499,6 @@ def _update_attempts(listener_url: str) -> list[tuple[str, dict[str, Any]]]:
             {"method": "post", "data": {"update": f"LOAD <{listener_url}>"}},
         ),
     ]
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.02)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-    def settle(self) -> int:
-        time.sleep(0.1)  # queries run synchronously; this only lets accept() catch up
-        return self.connections
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    lst = Listener()
-    yield lst
-    lst.close()
 
 
 def test_updates_are_refused_and_change_nothing(listener: Listener) -> None:
