@@ -6,7 +6,8 @@ Searching "Daesh" finds ISIS; Al-Masdar News's page shows the grade kb.reliabili
 and every reader judgement with its quote; a claim page marks its evidence span inside its
 document's text; the SPARQL editor runs an example and draws a result table; keyboard and
 no-JavaScript use; colour contrast; and no script from the texts ever runs. The tests
-write the README's screenshots to docs/screenshots/ (overwritten each run).
+write screenshots to tests/artifacts/screenshots/ (SRKB_SCREENSHOTS=docs/screenshots
+refreshes the README's).
 
 ``bash scripts/test.sh`` installs Chromium (Debian's package); without it these tests are
 skipped with the reason.
@@ -45,7 +46,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
+# Screenshots go to tests/artifacts/ (git-ignored) so a test run leaves the tree clean;
+# SRKB_SCREENSHOTS=docs/screenshots refreshes the README's pictures.
+SCREENSHOTS = PROJECT_ROOT / os.environ.get("SRKB_SCREENSHOTS", "tests/artifacts/screenshots")
 XSS_PATH = PROJECT_ROOT / "tests" / "lookup_texts" / "xss-comment.txt"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2">'
