@@ -101,12 +101,12 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     Every input is read and checked first: if one is missing, empty, binary or not
     UTF-8, nothing is written. Ingesting a text again changes nothing.
     """
-    from .corpus import read_inputs
+    from .corpus import InputLimits, read_inputs
     from .ingest import ingest_texts
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    texts = read_inputs(paths)
+    texts = read_inputs(paths, InputLimits.from_settings(settings))
     with KnowledgeBase.open(settings.data_dir) as kb:
         if len(texts) >= PROGRESS_THRESHOLD:
             with click.progressbar(length=len(texts), label="ingesting", file=sys.stderr) as bar:
@@ -160,7 +160,7 @@ def texts(ctx: click.Context) -> None:
       OPTIONAL { ?c a srkb:Claim } OPTIONAL { ?j a srkb:SourceJudgement } } }
     GROUP BY ?text ?name ?version ORDER BY ?name"""
     )
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
         rows = [
             [
                 r["text"].value.rsplit("/", 1)[-1],
@@ -184,7 +184,7 @@ def validate(ctx: click.Context) -> None:
     from .validate import validate_kb
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
         result = validate_kb(kb)
     if result.conforms:
         click.echo("the knowledge base conforms to the srkb shapes")
@@ -224,7 +224,7 @@ def rating(
                 "use an ISO date, e.g. 2018-04-30", param_hint="--as-of"
             ) from None
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
         agents = resolve_agent(kb, source)
         if not agents:
             raise InputError(f"{source}: no actor or source has this name, alias or domain")
@@ -265,11 +265,11 @@ def rating(
 @handle_errors
 def extract(file: str, as_json: bool) -> None:
     """Show what srkb reads out of FILE, without touching the store."""
-    from .corpus import read_input
+    from .corpus import InputLimits, read_input
     from .extract import to_score_json
     from .ingest import extract_input
 
-    item = read_input(file)
+    item = read_input(file, InputLimits.from_settings(Settings.from_env()))
     result = extract_input(item)
     if as_json:
         click.echo(json.dumps(to_score_json(result), ensure_ascii=False, indent=1))
@@ -408,7 +408,7 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
         if void:
             release = describe_release(kb, dump_bytes(kb, "nquads"))
             data = void_turtle(release, settings.base_iri)

@@ -44,6 +44,13 @@ class Settings:
         "worker's threads (srkb serve --threads) so that no request waits for one; 0 "
         "evaluates in the worker itself, without a time limit.",
     )
+    max_input_bytes: int = _setting(
+        10_000_000, "Largest input text (bytes) ingest and extract accept; larger is refused."
+    )
+    max_input_lines: int = _setting(
+        20_000,
+        "Most lines (paragraphs and comments) one input text may have; more is refused.",
+    )
     query_memory_mb: int = _setting(
         1024,
         "Most resident memory (MB) one query process may reach; a query that needs more is "

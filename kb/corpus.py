@@ -1,7 +1,10 @@
 """Reading input texts: files, folders and stdin, checked before anything is written.
 
 Every problem becomes an InputError with a one-line message naming the input, so the
-CLI can refuse a batch before touching the store.
+CLI can refuse a batch before touching the store. Input is untrusted: its size and line
+count are bounded (``InputLimits``, from the settings) before it is read whole, JSON
+nested too deeply or holding lone surrogates (``"\\ud800"``, not a character) is refused
+here rather than failing halfway through a batch.
 """
 
 from __future__ import annotations
@@ -18,8 +21,22 @@ from .errors import InputError
 
 TEXT_SUFFIXES = (".txt", ".text")
 JSON_SUFFIX = ".json"
-MAX_INPUT_BYTES = 50 * 1024 * 1024
 _BINARY_CONTROL_RATIO = 0.05
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """How large one input may be (settings max_input_bytes and max_input_lines)."""
+
+    max_bytes: int = 10_000_000
+    max_lines: int = 20_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> InputLimits:
+        return cls(settings.max_input_bytes, settings.max_input_lines)
+
+
+DEFAULT_LIMITS = InputLimits()
 
 
 @dataclass(frozen=True)
@@ -39,12 +56,30 @@ def _is_document(data: object) -> bool:
     return isinstance(data, dict) and ("body" in data or "comments" in data)
 
 
-def parse_document(name: str, text: str) -> dict[str, Any]:
-    """Parse the JSON document form, or raise a one-line InputError."""
+def load_json(name: str, text: str) -> Any:
+    """``json.loads`` for untrusted text: every failure is a one-line InputError."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{name}: the JSON is nested too deeply to be a document") from None
     except ValueError as exc:
         raise InputError(f"{name}: not valid JSON ({exc})") from exc
+
+
+def check_characters(name: str, text: str) -> None:
+    """Refuse text that cannot be written as UTF-8 (lone surrogates from JSON escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"{name}: holds {text[exc.start]!r} at character {exc.start}, a lone surrogate "
+            "that is not a character (a broken \\uD8xx escape?); fix the input"
+        ) from None
+
+
+def parse_document(name: str, text: str, limits: InputLimits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """Parse the JSON document form, or raise a one-line InputError."""
+    data = load_json(name, text)
     if not _is_document(data):
         raise InputError(
             f"{name}: a JSON input must be an object with a 'body' or 'comments' field "
@@ -53,9 +88,19 @@ def parse_document(name: str, text: str) -> dict[str, Any]:
     from .extract.jsondoc import assembled_text  # the extractor owns the document form
 
     try:
-        assembled_text(data)  # validates every field now, before anything is written
+        assembled = assembled_text(data)  # validates every field now, before anything is written
     except InputError as exc:
         raise InputError(f"{name}: {exc.message}") from exc
+    except RecursionError:
+        raise InputError(f"{name}: a field is nested too deeply") from None
+    check_characters(name, assembled)
+    lines = assembled.count("\n") + 1
+    if lines > limits.max_lines:
+        raise InputError(
+            f"{name}: {lines} lines (body paragraphs and comments) is more than the "
+            f"{limits.max_lines}-line limit (SRKB_MAX_INPUT_LINES); split the document or "
+            "raise the limit"
+        )
     return data
 
 
@@ -66,14 +111,29 @@ def _describe_decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> s
     )
 
 
-def decode_text(name: str, data: bytes) -> str:
+def _too_large(name: str, size: int | str, limits: InputLimits) -> InputError:
+    return InputError(
+        f"{name}: {size} bytes is more than the {limits.max_bytes}-byte limit "
+        "(SRKB_MAX_INPUT_BYTES); split the text or raise the limit"
+    )
+
+
+def decode_text(name: str, data: bytes, limits: InputLimits = DEFAULT_LIMITS) -> str:
     """Decode and check one input's bytes.
 
     Raises:
-        InputError: empty, binary (NUL bytes or many control characters) or not UTF-8.
+        InputError: too large, too many lines, empty, binary (NUL bytes or many control
+            characters) or not UTF-8.
     """
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{name}: {len(data)} bytes is more than the {MAX_INPUT_BYTES}-byte limit")
+    if len(data) > limits.max_bytes:
+        raise _too_large(name, len(data), limits)
+    lines = data.count(b"\n") + 1
+    if lines > limits.max_lines:
+        raise InputError(
+            f"{name}: {lines} lines is more than the {limits.max_lines}-line limit "
+            "(SRKB_MAX_INPUT_LINES: one paragraph or comment per line); split the text or "
+            "raise the limit"
+        )
     if not data.strip():
         raise InputError(f"{name}: the file is empty; nothing to ingest")
     if b"\x00" in data:
@@ -123,44 +183,53 @@ def _json_document_file(path: Path) -> bool:
     annotations and other JSON beside the texts are left alone)."""
     try:
         return _is_document(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
 
 
-def _sniff(name: str, text: str) -> InputText:
+def _sniff(name: str, text: str, limits: InputLimits) -> InputText:
     """A plain-text input that has the JSON document shape is read as a document."""
     stripped = text.strip()
     if stripped.startswith("{") and stripped.endswith("}"):
         try:
             data = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             return InputText(name, text)
         if _is_document(data):
-            return InputText(name, text, data)
+            return InputText(name, text, parse_document(name, stripped, limits))
     return InputText(name, text)
 
 
-def read_input(name: str) -> InputText:
+def _read_bounded(name: str, stream: Any, limits: InputLimits) -> bytes:
+    """At most max_bytes + 1 bytes: a huge input is refused without being held whole."""
+    data: bytes = stream.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise _too_large(name, f"more than {limits.max_bytes}", limits)
+    return data
+
+
+def read_input(name: str, limits: InputLimits = DEFAULT_LIMITS) -> InputText:
     """Read and check one input ('-' is stdin); JSON documents are recognised by their
     .json suffix or, on stdin, by their shape."""
     if name == "-":
-        text = decode_text("<stdin>", sys.stdin.buffer.read())
-        return _sniff("<stdin>", text)
+        text = decode_text("<stdin>", _read_bounded("<stdin>", sys.stdin.buffer, limits), limits)
+        return _sniff("<stdin>", text, limits)
     path = Path(name)
     if not path.exists():
         raise InputError(f"{name}: no such file")
     if path.is_dir():
         raise InputError(f"{name}: is a folder, not a file")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = _read_bounded(name, stream, limits)
     except OSError as exc:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
-    text = decode_text(name, data)
+    text = decode_text(name, data, limits)
     if path.suffix.lower() == JSON_SUFFIX:
-        return InputText(name, text, parse_document(name, text))
-    return _sniff(name, text)
+        return InputText(name, text, parse_document(name, text, limits))
+    return _sniff(name, text, limits)
 
 
-def read_inputs(args: Iterable[str]) -> list[InputText]:
+def read_inputs(args: Iterable[str], limits: InputLimits = DEFAULT_LIMITS) -> list[InputText]:
     """Read every input first, so one bad file stops the batch before anything is stored."""
-    return [read_input(name) for name in expand_paths(args)]
+    return [read_input(name, limits) for name in expand_paths(args)]

@@ -127,9 +127,11 @@ def _parse_error(sparql: str, exc: ParseBaseException) -> QueryError:
     except (ParseBaseException, RecursionError, ValueError):
         pass
     else:
-        return QueryForbiddenError(
-            "this is a SPARQL Update request; this endpoint is read-only and accepts queries "
-            "only (SELECT, ASK, CONSTRUCT or DESCRIBE)"
+        # A 400, as the SPARQL 1.1 Protocol tests expect of an update sent as a query: it
+        # is not a query. (An update sent as an update is refused with 403 upstream.)
+        return QueryError(
+            "this is a SPARQL Update, not a query; this endpoint is read-only and accepts "
+            "queries only (SELECT, ASK, CONSTRUCT or DESCRIBE)"
         )
     if _nesting(sparql) <= _ENGINE_PARSE_DEPTH and not any(
         _KEYWORD in text.lower() for text in _readings(sparql)
@@ -149,7 +151,7 @@ def parse_query(sparql: str) -> ParsedQuery:
 
     Raises:
         QueryError: empty, malformed, or nested too deeply to check.
-        QueryForbiddenError: an update, or a keyword the parse does not account for.
+        QueryForbiddenError: a keyword the parse does not account for.
     """
     if not sparql or not sparql.strip():
         raise QueryError("empty query: send a SPARQL query in the 'query' parameter")

@@ -184,7 +184,8 @@ class KnowledgeBase:
     # --- snapshots for serving ------------------------------------------------------
     def snapshot(self, target: Path) -> None:
         """Write a checkpoint (hard links where possible) that a server opens read-only."""
-        self.store.flush()
+        if not self.read_only:
+            self.store.flush()
         try:
             self.store.backup(str(target))
         except OSError as exc:
@@ -209,7 +210,9 @@ def make_snapshot(data_dir: Path, owner_pid: int | None = None) -> Path:
     process that serves it (``owner_pid``, default this one); snapshots whose owner has
     exited are removed, those of running servers are left alone.
     """
-    data_dir = Path(data_dir)
+    # Absolute: the server hands these paths to Flask's send_file, which would resolve a
+    # relative one against the app's package folder, not the working directory.
+    data_dir = Path(data_dir).absolute()
     if not (data_dir / STORE_DIRNAME).is_dir():
         raise StoreError(
             f"no knowledge base in {data_dir}: run `srkb ingest FILE` first "
@@ -224,7 +227,15 @@ def make_snapshot(data_dir: Path, owner_pid: int | None = None) -> Path:
             shutil.rmtree(old, ignore_errors=True)
     target = snapshots / f"{owner}-{time.time_ns()}"
     target.mkdir()
-    with KnowledgeBase.open(data_dir, create=False) as kb:
+    try:
+        kb = KnowledgeBase.open(data_dir, create=False)
+    except StoreBusyError:
+        # `srkb ingest` holds the store. A read-only open takes no lock; its checkpoint
+        # holds what the writer has flushed (whole texts: each is one write batch), so
+        # the server starts now on that, without waiting for the ingest to end.
+        logger.warning("the store is being written to; serving what is flushed so far")
+        kb = KnowledgeBase.open(data_dir, read_only=True)
+    with kb:
         kb.snapshot(snapshot_store_path(target))
     return target
 

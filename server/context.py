@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import current_app
 
@@ -87,3 +87,16 @@ def get_release() -> Release:
                     release = write_release(get_kb(), directory)
                 cache["release"] = release
     return cast("Release", release)
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL under the configured base IRI (SRKB_BASE_IRI).
+
+    Never built from the request's Host header, which the client chooses: links in the
+    service description, the queries list and the dumps list must not point wherever a
+    forged Host says.
+    """
+    from flask import url_for
+
+    path = url_for(endpoint, **values)
+    return get_settings().base_iri.rstrip("/") + path

@@ -30,7 +30,7 @@ from kb.errors import NotFoundError
 from kb.release import DUMP_BASENAME, SERVED_DUMPS, dump_path, void_turtle
 
 from . import conneg
-from .context import get_release, get_settings, release_dir
+from .context import external_url, get_release, get_settings, release_dir
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _files() -> list[dict[str, str]]:
             "name": f"{DUMP_BASENAME}.{ext}",
             "format": DUMP_FORMATS[fmt].name,
             "media_type": DUMP_FORMATS[fmt].media_type,
-            "url": url_for("dumps.dump", ext=ext, _external=True),
+            "url": external_url("dumps.dump", ext=ext),
         }
         for ext, fmt in SERVED_DUMPS.items()
     ]
@@ -54,7 +54,7 @@ def _files() -> list[dict[str, str]]:
             "name": f"{DUMP_BASENAME}.void.ttl",
             "format": "void",
             "media_type": conneg.TURTLE.media_type,
-            "url": url_for("dumps.void", _external=True),
+            "url": external_url("dumps.void"),
         }
     )
     return files

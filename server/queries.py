@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from kb.errors import NotFoundError, QueryError
 from kb.named_queries import NamedQuery, bind, get_named_query, named_queries
 
 from . import conneg
+from .context import external_url
 from .sparql import answer_query
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def _describe(query: NamedQuery) -> dict[str, object]:
             }
             for p in query.params
         ],
-        "url": url_for("queries.run", name=query.name, _external=True),
+        "url": external_url("queries.run", name=query.name),
     }
 
 

@@ -165,6 +165,9 @@ def gunicorn_options(
         # gunicorn >= 25 opens a control socket under $HOME by default; several srkb
         # servers (or tests) would fight over it, and nothing here uses it.
         "control_socket_disable": True,
+        # gunicorn refuses request lines over 4 KB (414) by default; srkb bounds a GET
+        # query itself at SRKB_MAX_REQUEST_BYTES, as the service description says.
+        "limit_request_line": 0,
         "when_ready": on_ready,
     }
 

@@ -42,7 +42,7 @@ from kb.release import void_triples
 from kb.vocab import PREFIXES, SD, VOID
 
 from . import conneg
-from .context import get_kb, get_release, get_runner, get_settings
+from .context import external_url, get_kb, get_release, get_runner, get_settings
 from .examples import EXAMPLES
 from .execute import QueryJob, QueryOutcome
 
@@ -404,7 +404,7 @@ def service_description(formats: tuple[str, ...] = ()) -> Response | str:
         return render_template(
             "sparql_form.html", examples=EXAMPLES, max_rows=settings.max_rows, query=""
         )
-    triples = _sd_triples(url_for("sparql.endpoint", _external=True))
+    triples = _sd_triples(external_url("sparql.endpoint"))
     prefixes = {"sd": str(SD), "void": str(VOID)}
     prefixes.update({p: PREFIXES[p] for p in ("dcterms", "xsd", "owl", "prov", "schema")})
     body = _serialize_graph(triples, fmt.name, prefixes)

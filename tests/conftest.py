@@ -44,6 +44,7 @@ def run_srkb(
     env: dict[str, str] | None = None,
     timeout: float = 120,
     check: bool = False,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the real CLI (``python -m kb.cli``) in a subprocess and capture its output."""
     cmd = [*SRKB_COMMAND]
@@ -58,7 +59,7 @@ def run_srkb(
         timeout=timeout,
         check=check,
         env=full_env,
-        cwd=PROJECT_ROOT,
+        cwd=cwd or PROJECT_ROOT,
     )
 
 
@@ -147,6 +148,7 @@ def start_server(
     workers: int = 1,
     env: dict[str, str] | None = None,
     wait: bool = True,
+    cwd: Path | None = None,
 ) -> LiveServer:
     """Start `srkb serve`; wait for /healthz.
 
@@ -173,7 +175,7 @@ def start_server(
             stderr=err,
             text=True,
             env=full_env,
-            cwd=PROJECT_ROOT,
+            cwd=cwd or PROJECT_ROOT,
         )
     server = LiveServer(process, host, port, stderr_path)
     if wait:

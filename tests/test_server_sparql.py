@@ -590,10 +590,25 @@ def test_service_description_without_query(client: FlaskClient) -> None:
     g = Graph().parse(data=resp.data, format="turtle")
     sd = "http://www.w3.org/ns/sparql-service-description#"
     endpoints = list(g.objects(None, URIRef(sd + "endpoint")))
-    assert [str(e) for e in endpoints] == ["http://localhost/sparql"]
+    assert [str(e) for e in endpoints] == [BASE + "sparql"]  # from SRKB_BASE_IRI
     resp = client.get("/sparql", headers={"Accept": "text/html"})
     assert resp.mimetype == "text/html"
     assert b'<form class="query" method="post"' in resp.data
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/queries", "/dumps"])
+def test_a_forged_host_header_is_not_reflected_in_absolute_urls(
+    client: FlaskClient, path: str
+) -> None:
+    """Issue 11 item 12: absolute URLs come from the base IRI, never from Host."""
+    resp = client.get(path, headers={"Host": "evil.example", "Accept": "text/turtle"})
+    if resp.status_code in (301, 302, 303, 307, 308):
+        assert "evil.example" not in resp.headers["Location"]
+        resp = client.get(resp.headers["Location"], headers={"Host": "evil.example"})
+    assert resp.status_code in (200, 406), resp.status_code
+    assert b"evil.example" not in resp.data
+    resp = client.get(path, headers={"Host": "evil.example", "Accept": "application/json"})
+    assert b"evil.example" not in resp.data
 
 
 def test_healthz_reports_the_quad_count(client: FlaskClient, kb: KnowledgeBase) -> None:
@@ -649,8 +664,8 @@ def test_service_iris_are_checked_as_the_engine_reads_them(
 ) -> None:
     escaped = f"<\\u0068ttp://127.0.0.1:{listener.port}/sparql>"
     resp = ask(client, f"SELECT * WHERE {{ SERVICE {escaped} {{ ?s ?p ?o }} }}", method)
-    assert resp.status_code == 403
-    assert listener.settle() == 0
+    assert resp.status_code == 403, resp.data
+    assert listener.settle() == 0, f"{listener.connections} connection(s) to {listener.port}"
 
 
 def test_relative_iris_resolve_against_the_base_iri(client: FlaskClient) -> None:
