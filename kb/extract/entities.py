@@ -1394,9 +1394,7 @@ class _TextNames:
         inside = doc.mentions_in(s, e)
         if any(doc.entities[x.entity].types - {"State"} for x in inside):
             return []  # a named body or person there: not a place
-        if doc.overlaps_mention(s, e) and any(
-            x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
-        ):
+        if doc.straddles(s) or doc.straddles(e):
             return []
         for x in inside:
             doc.remove_mention(x)
@@ -1463,7 +1461,7 @@ class _TextNames:
             self.by_name[name.casefold()] = key
             doc.remove_mention(m)
             doc.add_mention(key, m.span.start, pm.end())
-            if m.entity in doc.entities and not any(x.entity == m.entity for x in doc.mentions):
+            if m.entity in doc.entities and not doc.has_mentions(m.entity):
                 del doc.entities[m.entity]
 
     def militaries(self) -> None:
@@ -1499,9 +1497,7 @@ class _TextNames:
             inside = doc.mentions_in(s, e)
             if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
                 continue  # the gazetteer knows this army ("Sudanese army")
-            if any(
-                x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
-            ):
+            if doc.straddles(s) or doc.straddles(e):
                 continue
             known = _military_of_state().get(state)
             if known is not None:  # "Sudan army": the gazetteer's Sudanese Armed Forces
@@ -1596,7 +1592,7 @@ class _TextNames:
             if former.in_gazetteer or former.type_evidence not in _READ_ON_ITS_OWN:
                 return  # a name of its own there (a gazetteer body): keep it
             doc.remove_mention(old)
-            if not any(x.entity == old.entity for x in doc.mentions):
+            if not doc.has_mentions(old.entity):
                 del doc.entities[old.entity]
         doc.add_mention(key, s, e)
 

@@ -26,6 +26,7 @@ _NEGATIVE_CUE_START = re.compile(
 )
 _CLAUSE_REST = re.compile(r"[^,.;]{0,40}")
 REACH = 300  # characters around a cue where its target is looked for
+MAX_SPAN = 3000  # a judgement's span never grows past this (a line without breaks)
 _JOINT_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|or\s+)\s*")
 _PERSON_PRONOUN = re.compile(r"(?<![\w'])(?:he|she|him|his|her|He|She|His|Her)(?![\w'])")
 _THING_PRONOUN = re.compile(
@@ -180,42 +181,56 @@ class _Judge:
         things = self.things_by_sentence()
         for seg in sorted(by_seg):
             found: dict[str, _Found] = {}
+            line = -1
             for k in by_seg[seg]:
                 sent = doc.sentences[k]
                 for key in things.get(k, ()):
                     self.ctx.note(seg, key)
                 if k not in hits:
                     continue  # no cue: nothing to judge (most sentences)
+                here = doc.norm.rfind("\n", 0, sent.start) + 1
+                if here != line:  # one judgement per (line, source), as the gold counts them
+                    self.flush(found, seg)
+                    line = here
                 last: list[str] = []  # the targets of this sentence's previous cue
                 for cs, ce, pol in _sentence_cues(doc, sent, hits[k]):
-                    if seg == 0 and any(qs < cs < qe for qs, qe in doc.quotes):
+                    if seg == 0 and doc.in_quote(cs):
                         continue  # a quoted speaker's words are not the author's verdict
                     keys = self.target(sent, (cs, ce), last) or last
                     last = keys
                     for key in keys:
                         self.ctx.note(seg, key)
-                        f = found.setdefault(
-                            key, _Found(cue=(cs, ce), first=sent.start, last=sent.end)
-                        )
+                        f = found.get(key)
+                        if f is not None and sent.end - f.first > MAX_SPAN:
+                            self.flush({key: found.pop(key)}, seg)  # a run-on line: cut it
+                            f = None
+                        if f is None:
+                            f = found[key] = _Found(cue=(cs, ce), first=sent.start, last=sent.end)
                         if pol == "mixed":
                             f.polarities |= {"positive", "negative"}
                         else:
                             f.polarities.add(pol)
                         f.last = sent.end
-            for key, f in found.items():
-                polarity: PolarityName = (
-                    "mixed" if len(f.polarities) > 1 else f.polarities.pop()  # type: ignore[assignment]
+            self.flush(found, seg)
+
+    def flush(self, found: dict[str, _Found], seg: int) -> None:
+        """One judgement for each source of ``found`` (which is emptied)."""
+        doc = self.doc
+        for key, f in found.items():
+            polarity: PolarityName = (
+                "mixed" if len(f.polarities) > 1 else f.polarities.pop()  # type: ignore[assignment]
+            )
+            doc.entities[key].roles.add("source")
+            doc.judgements.append(
+                Judgement(
+                    span=doc.span(f.first, f.last),
+                    cue=doc.span(*f.cue),
+                    source=key,
+                    polarity=polarity,
+                    segment=seg,
                 )
-                doc.entities[key].roles.add("source")
-                doc.judgements.append(
-                    Judgement(
-                        span=doc.span(f.first, f.last),
-                        cue=doc.span(*f.cue),
-                        source=key,
-                        polarity=polarity,
-                        segment=seg,
-                    )
-                )
+            )
+        found.clear()
 
 
 def judge(doc: Doc, ctx: SourceContext | None = None) -> Doc:
