@@ -36,6 +36,7 @@ from functools import lru_cache
 from kb.gazetteer import GazetteerEntry, load_gazetteer
 
 from . import ministries
+from .collectives import find_collectives
 from .doc import Doc, EntityState, slugify
 from .lexicon import (
     UPPER,
@@ -1878,5 +1879,6 @@ def find_entities(doc: Doc) -> Doc:
     _match_handles(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
+    find_collectives(doc)
     _TextNames(doc).run()
     return doc
