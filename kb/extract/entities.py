@@ -1528,14 +1528,27 @@ class _TextNames:
         adj_of = _adjective_of_state()
         norm = doc.norm
         for m in list(doc.mentions):
+            plain = None
             if not norm.startswith("'", m.span.end):
-                continue  # every owner here is a possessive ("Russia's")
+                plain = ministries.PLAIN.match(norm, m.span.end)  # "the Ukraine Defense Ministry"
+                if plain is None or "State" not in doc.entities[m.entity].types:
+                    continue  # every other owner here is a possessive ("Russia's")
             if doc.mention_starting_at(m.span.start) is not m:
                 continue  # gave way to a ministry read before
             ent = doc.entities[m.entity]
             if ent.is_person or ent.is_media or ent.is_unnamed:
                 continue
             state = m.entity if "State" in ent.types and ent.in_gazetteer else None
+            if plain is not None:
+                if state is not None and not doc.overlaps_mention(*plain.span("body")):
+                    # the state's name is part of this one: "Ukraine Defense Ministry"
+                    s, e = m.span.start, plain.end("body")
+                    doc.remove_mention(m)
+                    written = " ".join(doc.text[s:e].split())
+                    self.add_ministry(state, None, ministries.kind_of(plain), (s, e), written)
+                    if doc.mention_starting_at(s) is None:
+                        doc.add_mention(m.entity, m.span.start, m.span.end)  # kept the state
+                continue
             mm = ministries.OWNED.match(doc.norm, m.span.end)
             if mm is not None and (state or ent.types & _MINISTRY_OWNERS):
                 owner = None if state else ent.name
@@ -1567,7 +1580,12 @@ class _TextNames:
             doc.add_mention(key, bm.start("body"), bm.end("body"))
 
     def add_ministry(
-        self, state: str | None, owner: str | None, kind: str, span: tuple[int, int]
+        self,
+        state: str | None,
+        owner: str | None,
+        kind: str,
+        span: tuple[int, int],
+        written: str | None = None,
     ) -> None:
         """The ministry of ``kind`` of ``state`` (or of the organisation named ``owner``)
         at ``span``: the gazetteer's when it knows it, else one named "<Adjective> <Kind>
@@ -1583,7 +1601,7 @@ class _TextNames:
             base = owner
             if state is not None:
                 base = _adjective_of_state().get(state) or doc.entities[state].name
-            name = ministries.display_name(base or "", kind)
+            name = written or ministries.display_name(base or "", kind)
             key = self.by_name.get(name.casefold()) or doc.new_key(name)
             doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
             self.by_name[name.casefold()] = key
