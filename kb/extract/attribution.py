@@ -234,6 +234,18 @@ _GROUP_MEMBERS = re.compile(
     r"(?i)\b(?:rebels|fighters|militants|insurgents|members|forces|troops|militiamen|gunmen)\b"
 )
 _OWNER_TAIL = re.compile(r"\s*[\w'-]+'s\s*$")
+_OWNER_REACH = 80  # a possessive owner ("Ukraine's") is one word: look this far back only
+
+
+def _strip_owner(t: str, start: int, end: int) -> str:
+    """``t[start:end]`` without a trailing possessive word, right-stripped. Only the last
+    ``_OWNER_REACH`` characters are searched: a ``$``-anchored pattern searched along a
+    whole clause would retry from every character (quadratic on one long token)."""
+    lo = max(start, end - _OWNER_REACH)
+    m = _OWNER_TAIL.search(t, lo, end)
+    return t[start : m.start() if m else end].rstrip()
+
+
 _CONTENT_TAIL = re.compile(
     r",\s*(?:telling|speaking to|adding|according to|citing|quoting|in an interview with)\b"
     r"|,\s*(?:a|an)\s+(?:\w+\s+)?(?:claim|charge|allegation|accusation|report|assertion|account)s?\s"
@@ -255,6 +267,9 @@ _CLAUSE_SPLIT = re.compile(
     r"posted|wrote|tweeted|announced|told|insisted|urged|called|demanded)\b)"
 )
 _ISSUERS = frozenset({"MilitaryForce", "OfficialBody"})
+# How far back (characters) "the group" / "the ministry" may point: a few paragraphs. It
+# also keeps the search for a referent from walking a whole long text at every frame.
+REFER_BACK = 4000
 _OF_ORG = re.compile(r"\s(?:of|from)\s+(?:the\s+)?(?=\S)")
 
 # Trailing words that cut an unnamed phrase after "according to".
@@ -506,9 +521,12 @@ class _Reader:
         for m in doc.mentions_in(sent_start, pos):
             if fits(m.entity):
                 return m.entity
-        for m in reversed(doc.mentions_in(seg.start, sent_start)):
-            if fits(m.entity):
-                return m.entity
+        lo = max(seg.start, sent_start - REFER_BACK)  # "the group" points back a few paragraphs
+        back = doc.last_mention_before(sent_start, lo)
+        while back is not None:
+            if fits(back.entity):
+                return back.entity
+            back = doc.last_mention_before(back.span.start, lo)
         return None
 
     def via_after(self, start: int, end: int, tell: bool) -> tuple[str | None, int]:
@@ -608,7 +626,7 @@ class _Reader:
                         b -= 1
                     return (a, b) if a < b else (sent.start, sent.end)
         if subj_start is not None and subj_start > s0:
-            lead = _OWNER_TAIL.sub("", t[s0:subj_start]).rstrip()  # "..., Ukraine's General Staff"
+            lead = _strip_owner(t, s0, subj_start)  # "..., Ukraine's General Staff"
             rest = t[after : sent.end].strip(" .!?\u2026")
             if lead.endswith(",") and len(lead) > 12 and not _THAT_START.match(rest):
                 b = s0 + len(lead) - 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 
-from .lexicon import load_lexicon, matches_at, trie_regex
+from .lexicon import load_lexicon, trie_regex
 
 CueHit = tuple[int, int, str, int]  # start, end, polarity, pattern order
 WINDOW = 60  # characters searched on each side of a trigger word (cues are short phrases)
@@ -21,7 +22,7 @@ def _triggers() -> tuple[re.Pattern[str], dict[str, list[int]]]:
     """One scan for every cue's trigger words, and trigger -> the cue numbers of it and of
     every trigger that is a prefix of it ("lies" also wakes the cues of "lie")."""
     by_trigger: dict[str, list[int]] = {}
-    for order, (_, _, triggers) in enumerate(load_lexicon().judgement_cues):
+    for order, (_, _, triggers, _) in enumerate(load_lexicon().judgement_cues):
         for trig in triggers:
             by_trigger.setdefault(trig, []).append(order)
     closed = {
@@ -48,7 +49,13 @@ def cue_hits(
     cues = load_lexicon().judgement_cues
     rx, by_trigger = _triggers()
     todo: dict[tuple[int, int], list[int]] = {}  # (cue number, sentence) -> trigger offsets
-    triggers = rx.finditer(low) if trigger_starts is None else matches_at(rx, low, trigger_starts)
+    # every trigger wakes its cues, overlapping ones too: "has not" must not hide the
+    # "not corrected" that begins inside it
+    triggers = (
+        rx.finditer(low)
+        if trigger_starts is None
+        else [m for m in map(rx.match, repeat(low), trigger_starts) if m is not None]
+    )
     k, last = -1, len(spans) - 1
     for m in triggers:  # triggers and sentences both in text order: one walk over both
         pos = m.start()
@@ -64,7 +71,7 @@ def cue_hits(
                 offsets.append(pos)
     hits: dict[int, list[CueHit]] = {}
     for (order, k), offsets in todo.items():  # any order: each list is sorted at the end
-        polarity, cue_rx, _ = cues[order]
+        polarity, cue_rx, _, _ = cues[order]
         s, e = spans[k]
         windows = _windows(offsets, s, e)
         # most woken cues do not match (a trigger word is common, the phrase is not): a

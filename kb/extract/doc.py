@@ -126,11 +126,11 @@ class Doc:
         self.segments: list[Segment] = []
         self.sentences: list[Sentence] = []
         self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
+        self._quoted: bytearray | None = None  # 1 inside a quotation (built when first asked)
         self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
         self.cue_hits: dict[int, list[tuple[int, int, str, int]]] | None = None  # by sentence
         self._word_starts: dict[str, list[int]] | None = None  # see starts.py
         self.entities: dict[str, EntityState] = {}
-        self.mentions: list[Mention] = []
         self.claims: list[Claim] = []
         self.judgements: list[Judgement] = []
         self.publisher: str | None = None
@@ -139,8 +139,11 @@ class Doc:
         self._seg_starts: list[int] = []
         self._seg_index: list[int] = []
         self._by_end: dict[int, Mention] = {}
+        # the mentions, by start (they never overlap, so a start names one), in the order
+        # they were found: a dict, so that removing one costs O(1), not a list search
         self._by_start: dict[int, Mention] = {}
-        self._taken: list[tuple[int, int]] = []  # sorted mention spans
+        self._count: dict[str, int] = {}  # entity key -> how many mentions it has
+        self._starts = bytearray(len(text))  # 1 where a mention begins
         self._occupied = bytearray(len(text))  # 1 where a mention already is
         self._maskbits = bytearray(len(text))  # 1 inside a masked span
 
@@ -152,6 +155,16 @@ class Doc:
 
             self._word_starts = word_starts(self.low)
         return self._word_starts[name]
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention, in the order found (a fresh list: callers may change the Doc
+        while they walk it)."""
+        return list(self._by_start.values())
+
+    def has_mentions(self, key: str) -> bool:
+        """True while entity ``key`` has a mention left."""
+        return self._count.get(key, 0) > 0
 
     # ----------------------------------------------------------------- spans
     def span(self, start: int, end: int) -> Span:
@@ -224,11 +237,11 @@ class Doc:
             span = self.span(start, end)
         i = bisect.bisect_right(self._seg_starts, start) - 1
         m = _mention(key, span, self._seg_index[i] if i >= 0 else 0)
-        self.mentions.append(m)
-        bisect.insort(self._taken, (start, end))
+        self._starts[start] = 1
         self._occupied[start:end] = b"\x01" * (end - start)
         self._by_end[end] = m
         self._by_start[start] = m
+        self._count[key] = self._count.get(key, 0) + 1
         ent = self.entities[key]
         if surface not in ent.aliases:
             ent.aliases.append(surface)
@@ -239,19 +252,20 @@ class Doc:
     def remove_mention(self, m: Mention) -> None:
         """Forget one mention (a longer name found later covers it)."""
         s, e = m.span.start, m.span.end
-        self.mentions.remove(m)
-        self._taken.remove((s, e))
+        if self._by_start.get(s) is not m:
+            raise ValueError(f"no such mention: {m}")
+        del self._by_start[s]
+        self._starts[s] = 0
         self._occupied[s:e] = b"\x00" * (e - s)
         if self._by_end.get(e) is m:
             del self._by_end[e]
-        if self._by_start.get(s) is m:
-            del self._by_start[s]
+        self._count[m.entity] -= 1
 
     def merge_entity(self, src: str, dst: str) -> None:
         """Move every mention of entity ``src`` to ``dst`` and drop ``src``."""
         if src == dst or src not in self.entities or dst not in self.entities:
             return
-        moved = [m for m in self.mentions if m.entity == src]
+        moved = [m for m in self._by_start.values() if m.entity == src]
         for m in moved:
             self.remove_mention(m)
         for m in moved:
@@ -267,17 +281,37 @@ class Doc:
         return self._by_start.get(start)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        """Mentions wholly inside [start, end), in text order."""
-        i = bisect.bisect_left(self._taken, (start, -1))
+        """Mentions wholly inside [start, end), in text order. The cost is that of a
+        ``bytearray.find`` over the window plus one step per mention in it."""
         out = []
-        while i < len(self._taken) and self._taken[i][0] < end:
-            s, e = self._taken[i]
-            if e <= end:
-                m = self._by_start.get(s)
-                if m is not None:
-                    out.append(m)
-            i += 1
+        find, by_start = self._starts.find, self._by_start
+        i = find(1, max(0, start), end)
+        while i >= 0:
+            m = by_start[i]
+            if m.span.end <= end:
+                out.append(m)
+            i = find(1, i + 1, end)
         return out
+
+    def last_mention_before(self, pos: int, lo: int) -> Mention | None:
+        """The mention that begins last in [lo, pos) (``bytearray.rfind``: the cost is the
+        distance walked back, not the number of mentions)."""
+        i = self._starts.rfind(1, max(0, lo), pos)
+        return self._by_start[i] if i >= 0 else None
+
+    def in_quote(self, pos: int) -> bool:
+        """True when ``pos`` lies inside a paired quotation (its marks excluded)."""
+        if self._quoted is None:
+            self._quoted = bytearray(len(self.text))
+            for s, e in self.quotes:
+                if e - 1 > s + 1:
+                    self._quoted[s + 1 : e - 1] = b"\x01" * (e - 2 - s)
+        return 0 <= pos < len(self._quoted) and self._quoted[pos] == 1
+
+    def straddles(self, pos: int) -> bool:
+        """True when ``pos`` falls strictly inside a mention (not at its start or end)."""
+        occ = self._occupied
+        return 0 < pos < len(occ) and occ[pos - 1] == 1 and occ[pos] == 1 and not self._starts[pos]
 
     def unnamed(self, phrase_start: int, phrase_end: int, *, channel: bool) -> EntityState:
         """The document-local entity for an unnamed speaker or channel, named as written."""

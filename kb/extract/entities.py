@@ -36,6 +36,7 @@ from functools import lru_cache
 from kb.gazetteer import GazetteerEntry, load_gazetteer
 
 from . import ministries
+from .collectives import find_collectives
 from .doc import Doc, EntityState, slugify
 from .lexicon import (
     UPPER,
@@ -1394,9 +1395,7 @@ class _TextNames:
         inside = doc.mentions_in(s, e)
         if any(doc.entities[x.entity].types - {"State"} for x in inside):
             return []  # a named body or person there: not a place
-        if doc.overlaps_mention(s, e) and any(
-            x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
-        ):
+        if doc.straddles(s) or doc.straddles(e):
             return []
         for x in inside:
             doc.remove_mention(x)
@@ -1463,7 +1462,7 @@ class _TextNames:
             self.by_name[name.casefold()] = key
             doc.remove_mention(m)
             doc.add_mention(key, m.span.start, pm.end())
-            if m.entity in doc.entities and not any(x.entity == m.entity for x in doc.mentions):
+            if m.entity in doc.entities and not doc.has_mentions(m.entity):
                 del doc.entities[m.entity]
 
     def militaries(self) -> None:
@@ -1499,9 +1498,7 @@ class _TextNames:
             inside = doc.mentions_in(s, e)
             if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
                 continue  # the gazetteer knows this army ("Sudanese army")
-            if any(
-                x.span.start < s < x.span.end or x.span.start < e < x.span.end for x in doc.mentions
-            ):
+            if doc.straddles(s) or doc.straddles(e):
                 continue
             known = _military_of_state().get(state)
             if known is not None:  # "Sudan army": the gazetteer's Sudanese Armed Forces
@@ -1531,14 +1528,27 @@ class _TextNames:
         adj_of = _adjective_of_state()
         norm = doc.norm
         for m in list(doc.mentions):
+            plain = None
             if not norm.startswith("'", m.span.end):
-                continue  # every owner here is a possessive ("Russia's")
+                plain = ministries.PLAIN.match(norm, m.span.end)  # "the Ukraine Defense Ministry"
+                if plain is None or "State" not in doc.entities[m.entity].types:
+                    continue  # every other owner here is a possessive ("Russia's")
             if doc.mention_starting_at(m.span.start) is not m:
                 continue  # gave way to a ministry read before
             ent = doc.entities[m.entity]
             if ent.is_person or ent.is_media or ent.is_unnamed:
                 continue
             state = m.entity if "State" in ent.types and ent.in_gazetteer else None
+            if plain is not None:
+                if state is not None and not doc.overlaps_mention(*plain.span("body")):
+                    # the state's name is part of this one: "Ukraine Defense Ministry"
+                    s, e = m.span.start, plain.end("body")
+                    doc.remove_mention(m)
+                    written = " ".join(doc.text[s:e].split())
+                    self.add_ministry(state, None, ministries.kind_of(plain), (s, e), written)
+                    if doc.mention_starting_at(s) is None:
+                        doc.add_mention(m.entity, m.span.start, m.span.end)  # kept the state
+                continue
             mm = ministries.OWNED.match(doc.norm, m.span.end)
             if mm is not None and (state or ent.types & _MINISTRY_OWNERS):
                 owner = None if state else ent.name
@@ -1570,7 +1580,12 @@ class _TextNames:
             doc.add_mention(key, bm.start("body"), bm.end("body"))
 
     def add_ministry(
-        self, state: str | None, owner: str | None, kind: str, span: tuple[int, int]
+        self,
+        state: str | None,
+        owner: str | None,
+        kind: str,
+        span: tuple[int, int],
+        written: str | None = None,
     ) -> None:
         """The ministry of ``kind`` of ``state`` (or of the organisation named ``owner``)
         at ``span``: the gazetteer's when it knows it, else one named "<Adjective> <Kind>
@@ -1586,7 +1601,7 @@ class _TextNames:
             base = owner
             if state is not None:
                 base = _adjective_of_state().get(state) or doc.entities[state].name
-            name = ministries.display_name(base or "", kind)
+            name = written or ministries.display_name(base or "", kind)
             key = self.by_name.get(name.casefold()) or doc.new_key(name)
             doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
             self.by_name[name.casefold()] = key
@@ -1596,7 +1611,7 @@ class _TextNames:
             if former.in_gazetteer or former.type_evidence not in _READ_ON_ITS_OWN:
                 return  # a name of its own there (a gazetteer body): keep it
             doc.remove_mention(old)
-            if not any(x.entity == old.entity for x in doc.mentions):
+            if not doc.has_mentions(old.entity):
                 del doc.entities[old.entity]
         doc.add_mention(key, s, e)
 
@@ -1882,5 +1897,6 @@ def find_entities(doc: Doc) -> Doc:
     _match_handles(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
+    find_collectives(doc)
     _TextNames(doc).run()
     return doc

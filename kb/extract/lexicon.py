@@ -338,8 +338,15 @@ class Lexicon:
     denied_objects: frozenset[str]  # "claim" in "denied the claim", "a charge X denied"
     modality: tuple[tuple[str, re.Pattern[str]], ...]
     references: dict[str, tuple[frozenset[str], bool]]  # noun -> (kinds, may mean publisher)
-    judgement_cues: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]
+    # polarity, pattern, trigger words, flags (CUE_FLAGS: what else the cue may do)
+    judgement_cues: tuple[tuple[str, re.Pattern[str], tuple[str, ...], frozenset[str]], ...]
     concessions: tuple[re.Pattern[str], ...]
+
+
+# Judgement cue flags: "parties" may judge any party named as the verdict's subject (a
+# state, a person), not only a source; "comments" holds in reader comments only; "echo"
+# judges the source of the statement just reported ("Right.", "It must be true").
+CUE_FLAGS = ("parties", "comments", "echo")
 
 
 def lower_pattern(pattern: str) -> str:
@@ -435,7 +442,12 @@ def load_lexicon() -> Lexicon:
             for r in d.get("REFERENCE", [])
         },
         judgement_cues=tuple(
-            (r["polarity"], re.compile(lower_pattern(r["pattern"])), tuple(r.get("any", ())))
+            (
+                r["polarity"],
+                re.compile(lower_pattern(r["pattern"])),
+                tuple(r.get("any", ())),
+                frozenset(f for f in CUE_FLAGS if r.get(f)),
+            )
             for r in d.get("JUDGEMENT_CUE", [])
         ),
         concessions=tuple(re.compile(p) for p in pats("CONCESSION")),

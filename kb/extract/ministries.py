@@ -49,15 +49,18 @@ _BODY = (
 )
 # after an owner's name: "Russia's defence ministry", "the GNU's Ministry of Interior"
 OWNED = re.compile(rf"(?:'s|')[ ]+(?P<body>{_BODY})(?![\w-])")
+# a state's name as a modifier: "the Ukraine Defense Ministry"
+PLAIN = re.compile(rf"[ ]+(?P<body>(?P<k1>{_KIND})[ ]+Ministry)(?![\w-])", re.IGNORECASE)
 # with no owner: "the Ministry of Defence", "the MoD", "MoD"
 BARE = re.compile(rf"(?<![\w-])(?:(?P<the>[Tt]he)[ ]+)?(?P<body>{_BODY}|MOD)(?![\w-])")
 
 
 def kind_of(m: re.Match[str]) -> str:
     """The kind of ministry an OWNED or BARE match names."""
-    if m.group("acr") or m.group("body") == "MOD":
+    groups = m.groupdict()
+    if groups.get("acr") or m.group("body") == "MOD":
         return ACRONYMS[m.group("acr") or "MOD"]
-    words = " ".join((m.group("k1") or m.group("k2")).lower().split())
+    words = " ".join((groups.get("k1") or groups.get("k2") or "").lower().split())
     return KINDS[words]
 
 

@@ -77,8 +77,9 @@ class SourceContext:
         doc = self.doc
         for seg in doc.segments[1:]:
             s, e = seg.span.start, seg.span.end
-            for m in self.things[bisect.bisect_left(self._thing_starts, s) :]:
-                if m.span.start >= e:
+            i = bisect.bisect_left(self._thing_starts, s)
+            for m in self.things[i : i + 3]:  # an address opens the comment
+                if m.span.start >= min(e, s + 40):
                     break
                 ent = doc.entities[m.entity]
                 if not ent.is_media:

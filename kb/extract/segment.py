@@ -33,6 +33,10 @@ from .lexicon import (
 from .model import Segment
 from .starts import TRIGGERS
 
+# A "sentence" longer than this (text without stops, a pasted table) is cut at spaces into
+# pieces no longer: every stage works sentence by sentence, so this bounds the work per
+# character. Real sentences are far shorter (the longest in the dev texts: ~700).
+MAX_SENTENCE = 1500
 COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
 VERDICT_WEIGHT = 1  # a judgement cue (patterns/judgement_cues.jsonl) outside quotes
@@ -276,11 +280,14 @@ def split_sentences(
     abbrev = _abbrev()
     line = norm[start:end]
     cuts: list[int] = []
+    quoted = _merged(pairs)
+    quote_starts = [qs for qs, _ in quoted]
     for m in _BOUNDARY.finditer(line):
         pos, mend = start + m.start(), start + m.end()
         if mend >= end:
             continue
-        if any(qs < pos and mend < qe for qs, qe in pairs):
+        q = bisect.bisect_left(quote_starts, pos) - 1
+        if q >= 0 and mend < quoted[q][1]:
             continue  # inside a quote (the closing mark itself ends at qe)
         punct = m.group(0).rstrip("\"\u201d\u00bb')]")
         nxt_i = mend
@@ -310,9 +317,37 @@ def split_sentences(
         while b > a and norm[b - 1].isspace():
             b -= 1
         if a < b:
-            spans.append((a, b))
+            spans.extend(_capped(norm, a, b) if b - a > MAX_SENTENCE else [(a, b)])
         s = c
     return spans
+
+
+def _merged(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Quotation spans (sorted by start) with nested and overlapping ones joined."""
+    out: list[tuple[int, int]] = []
+    for qs, qe in pairs:
+        if out and qs < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], qe))
+        else:
+            out.append((qs, qe))
+    return out
+
+
+def _capped(norm: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A run-on "sentence" cut into pieces of at most ``MAX_SENTENCE`` characters, each
+    at the last space before the limit (anywhere, if a piece has none)."""
+    out = []
+    while b - a > MAX_SENTENCE:
+        cut = norm.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+        if cut <= a:
+            cut = a + MAX_SENTENCE
+        out.append((a, cut))
+        a = cut
+        while a < b and norm[a].isspace():
+            a += 1
+    if a < b:
+        out.append((a, b))
+    return out
 
 
 def segment(doc: Doc) -> Doc:

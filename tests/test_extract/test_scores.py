@@ -12,14 +12,14 @@ import pytest
 from .helpers import DATA, SCORER_PATH, SEED_GOLD, SEED_PATH, score_folder
 
 SEED_FLOORS = {"actors": 0.90, "sources": 0.90, "claims_attributed": 0.85, "judgements": 0.70}
-# Reset when held-out round 3 (six new texts, scored before any rule change) joined
-# tests/data: reached then 0.91, 0.93, 0.96, 0.88, 0.67.
-DATA_FLOORS = {
-    "actors": 0.90,
-    "sources": 0.92,
-    "claims_located": 0.95,
+# tests/data grew from 15 to 22 texts with held-out round 3 (f379b42), whose first score was
+# recorded before any rule change; the floors sit a little below the 22-text figures.
+DATA_FLOORS = {  # reached at 3903249: 0.91, 0.93, 0.96, 0.88, 0.67
+    "actors": 0.89,
+    "sources": 0.91,
+    "claims_located": 0.94,
     "claims_attributed": 0.86,
-    "judgements": 0.65,
+    "judgements": 0.64,
 }
 
 needs_scorer = pytest.mark.skipif(not SCORER_PATH.exists(), reason="../shared/eval is not here")
