@@ -55,6 +55,19 @@ class QueryError(SRKBError):
     status = 400
 
 
+class QuerySyntaxError(QueryError):
+    """A malformed query, with where the parser stopped (1-based line and column)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, int | None]]:
+        # Raised in query processes and sent over a pipe: keep line and column.
+        return (type(self), (self.message, self.line, self.column))
+
+
 class QueryForbiddenError(QueryError):
     """A query asks for something the endpoint refuses (update, SERVICE, LOAD)."""
 

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .errors import QueryError
-from .sparql_guard import check_query
+from .sparql_guard import check_query, syntax_error
 from .store import KnowledgeBase
 
 _RESULT_FORMATS = {
@@ -66,7 +66,7 @@ def run_local(kb: KnowledgeBase, sparql: str, settings: Settings) -> Any:
     try:
         return kb.query(sparql, use_default_graph_as_union=settings.union_default_graph)
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from exc
+        raise syntax_error(str(exc)) from exc
     except OSError as exc:
         raise QueryError(f"query failed: {exc}") from exc
 

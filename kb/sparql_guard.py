@@ -34,7 +34,7 @@ from rdflib.plugins.sparql import parser as sparql_parser
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef, Variable
 
-from .errors import QueryError, QueryForbiddenError
+from .errors import QueryError, QueryForbiddenError, QuerySyntaxError
 
 QUERY_FORMS = {
     "SelectQuery": "SELECT",
@@ -139,10 +139,22 @@ def _parse_error(sparql: str, exc: ParseBaseException) -> QueryError:
         try:
             ox.Store().query(sparql)
         except SyntaxError as engine_exc:
-            return QueryError(f"malformed query: {engine_exc}")
+            return syntax_error(str(engine_exc))
         except (OSError, ValueError, RuntimeError):
             pass
-    return QueryError(f"malformed query: error at {exc.lineno}:{exc.col}: {exc.msg}")
+    return QuerySyntaxError(
+        f"malformed query: error at {exc.lineno}:{exc.col}: {exc.msg}", exc.lineno, exc.col
+    )
+
+
+_ENGINE_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def syntax_error(engine_message: str) -> QuerySyntaxError:
+    """Oxigraph's SyntaxError text ("error at 3:10: expected ...") with its position."""
+    found = _ENGINE_POSITION.search(engine_message)
+    line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+    return QuerySyntaxError(f"malformed query: {engine_message}", line, column)
 
 
 @lru_cache(maxsize=1024)

@@ -13,7 +13,7 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kb.errors import SRKBError
+from kb.errors import QuerySyntaxError, SRKBError
 
 from .conneg import prefers_html
 from .context import get_settings
@@ -21,20 +21,25 @@ from .context import get_settings
 logger = logging.getLogger(__name__)
 
 
-def json_error(status: int, code: str, message: str) -> Response:
-    """The canonical error shape as JSON, whatever the client accepts (``.json`` URLs)."""
-    response = jsonify({"ok": False, "status": status, "error": code, "message": message})
+def json_error(status: int, code: str, message: str, **extra: object) -> Response:
+    """The canonical error shape as JSON, whatever the client accepts (``.json`` URLs).
+
+    ``extra`` adds fields: ``line`` and ``column`` of a syntax error, for editors.
+    """
+    body = {"ok": False, "status": status, "error": code, "message": message}
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = jsonify(body)
     response.status_code = status
     return response
 
 
-def error_response(status: int, code: str, message: str) -> Response:
+def error_response(status: int, code: str, message: str, **extra: object) -> Response:
     """The canonical error response, as HTML when the client prefers it."""
     if prefers_html(request.headers.get("Accept")):
         html = render_template("error.html", status=status, code=code, message=message)
         response = Response(html, status=status, mimetype="text/html")
     else:
-        response = json_error(status, code, message)
+        response = json_error(status, code, message, **extra)
     response.vary.add("Accept")
     return response
 
@@ -42,7 +47,10 @@ def error_response(status: int, code: str, message: str) -> Response:
 def _handle_srkb_error(exc: SRKBError) -> Response:
     if exc.status >= 500:
         logger.warning("%s %s failed: %s", request.method, request.path, exc)
-    return error_response(exc.status, exc.code, exc.message)
+    position = {}
+    if isinstance(exc, QuerySyntaxError):
+        position = {"line": exc.line, "column": exc.column}
+    return error_response(exc.status, exc.code, exc.message, **position)
 
 
 def _http_message(exc: HTTPException) -> str:

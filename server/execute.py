@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kb.errors import QueryError, StoreError
+from kb.errors import StoreError
 from kb.results import take, take_solutions, write_boolean, write_graph, write_select
-from kb.sparql_guard import check_query
+from kb.sparql_guard import check_query, syntax_error
 from kb.store import KnowledgeBase
 from kb.vocab import PREFIXES
 
@@ -93,7 +93,7 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
             body = write_graph(triples, job.graph_format, prefixes=PREFIXES)
             kind, fmt, rows = "graph", job.graph_format, len(triples)
     except SyntaxError as exc:
-        raise QueryError(f"malformed query: {exc}") from exc
+        raise syntax_error(str(exc)) from exc
     except OSError as exc:
         # Oxigraph reports store failures (and failed SERVICE calls) as OSError.
         raise StoreError(f"the query could not be evaluated: {exc}") from exc

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.config import Settings
-from kb.errors import QueryError, QueryForbiddenError
+from kb.errors import QueryError, QueryForbiddenError, QuerySyntaxError
 from kb.netblock import NetworkBlockUnavailableError, block_network, network_blocked
 from kb.sparql_guard import check_query, parse_query
 from kb.store import KnowledgeBase
@@ -323,8 +323,18 @@ def test_deep_nesting_is_a_clear_400_not_a_crash(depth: int) -> None:
 
 
 def test_a_syntax_error_names_line_and_column() -> None:
-    with pytest.raises(QueryError, match=r"2:\d+"):
+    with pytest.raises(QuerySyntaxError, match=r"2:\d+") as info:
         check_query("SELECT ?s WHERE {\n ?s ?p ?o . FILTR(?s) }")
+    assert info.value.line == 2 and info.value.column is not None
+
+
+def test_the_api_gives_line_and_column_of_a_syntax_error(inline_client: Any) -> None:
+    resp = inline_client.post(
+        "/sparql", data={"query": "PREFIX x: <urn:x>\nSELEKT ?s WHERE { ?s ?p ?o }"}
+    )
+    body = resp.get_json()
+    assert resp.status_code == 400 and body["error"] == "E400"
+    assert body["line"] == 2 and body["column"] >= 1, body
 
 
 # --------------------------------------------------------------------------- engine wall
