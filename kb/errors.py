@@ -68,6 +68,12 @@ class QuerySyntaxError(QueryError):
         return (type(self), (self.message, self.line, self.column))
 
 
+class ResultTooLargeError(QueryError):
+    """The answer has more rows than one response carries, in a format that cannot say so."""
+
+    code = "E410"
+
+
 class QueryForbiddenError(QueryError):
     """A query asks for something the endpoint refuses (update, SERVICE, LOAD)."""
 

@@ -21,6 +21,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 from xml.sax.saxutils import escape as _xml_escape
@@ -72,6 +73,19 @@ _CSV_NEEDS_QUOTES = re.compile('[,"\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]')
 
 
 # --------------------------------------------------------------------------- capping
+#: Formats whose body can say that an answer was cut at the row limit.
+FLAGGING_FORMATS = frozenset({"json", "xml"})
+
+
+@dataclass(frozen=True)
+class Cut:
+    """How an answer relates to the row limit, written into bodies that can carry it."""
+
+    row_limit: int
+    truncated: bool
+    link: str  # where the limit is explained (SPARQL results ``link`` metadata)
+
+
 def take(items: Iterable[_T], limit: int) -> tuple[list[_T], bool]:
     """The first ``limit`` items and whether there were more (reads at most limit+1)."""
     if limit < 0:
@@ -122,12 +136,21 @@ def _direction(lit: ox.Literal) -> str:
     return "rtl" if lit.direction == ox.BaseDirection.RTL else "ltr"
 
 
-def write_json(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
+def write_json(variables: Sequence[str], rows: Iterable[Row], cut: Cut | None = None) -> bytes:
+    """SPARQL JSON results; with ``cut``, an ``srkb`` member says whether rows were left out
+    (and a truncated answer's ``head.link`` points at the explanation)."""
     bindings = [
         {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
         for row in rows
     ]
-    doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    head: dict[str, Any] = {"vars": list(variables)}
+    doc: dict[str, Any] = {"head": head}
+    if cut is not None:
+        if cut.truncated:
+            head["link"] = [cut.link]
+        # Before "results": streaming parsers (Oxigraph's) stop reading at the bindings.
+        doc["srkb"] = {"truncated": cut.truncated, "rowLimit": cut.row_limit}
+    doc["results"] = {"bindings": bindings}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
@@ -177,11 +200,14 @@ def term_xml(term: Term) -> str:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def write_xml(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
+def write_xml(variables: Sequence[str], rows: Iterable[Row], cut: Cut | None = None) -> bytes:
+    """SPARQL XML results; a truncated answer carries a ``link`` to the explanation."""
     out = io.StringIO()
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_SPARQL_RESULTS_NS}">\n')
     out.write("<head>")
     out.writelines(f"<variable name={_xml_attr(v)}/>" for v in variables)
+    if cut is not None and cut.truncated:
+        out.write(f"<link href={_xml_attr(cut.link)}/>")
     out.write("</head>\n<results>\n")
     for row in rows:
         out.write("<result>")
@@ -269,8 +295,14 @@ def write_tsv(variables: Sequence[str], rows: Iterable[Row]) -> bytes:
 _SELECT_WRITERS = {"json": write_json, "xml": write_xml, "csv": write_csv, "tsv": write_tsv}
 
 
-def write_select(variables: Sequence[str], rows: Iterable[Row], fmt: str) -> bytes:
-    """SELECT results in ``fmt`` (json, xml, csv or tsv)."""
+def write_select(
+    variables: Sequence[str], rows: Iterable[Row], fmt: str, cut: Cut | None = None
+) -> bytes:
+    """SELECT results in ``fmt`` (json, xml, csv or tsv); JSON and XML say if cut."""
+    if fmt == "json":
+        return write_json(variables, rows, cut)
+    if fmt == "xml":
+        return write_xml(variables, rows, cut)
     try:
         writer = _SELECT_WRITERS[fmt]
     except KeyError:

@@ -15,8 +15,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kb.errors import StoreError
-from kb.results import take, take_solutions, write_boolean, write_graph, write_select
+from kb.errors import ResultTooLargeError, StoreError
+from kb.results import (
+    FLAGGING_FORMATS,
+    Cut,
+    take,
+    take_solutions,
+    write_boolean,
+    write_graph,
+    write_select,
+)
 from kb.sparql_guard import check_query, syntax_error
 from kb.store import KnowledgeBase
 from kb.vocab import PREFIXES
@@ -37,6 +45,24 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()  # SPARQL Protocol named-graph-uri
     union_default_graph: bool = True  # without default-graph-uri: the union of all graphs
     base_iri: str | None = None  # resolves relative IRIs in the query (the service's base)
+    # An answer cut at max_rows in a format that cannot say so (CSV, TSV, RDF graphs) is
+    # refused (E410) rather than sent silently partial; pages that show the cut say False.
+    refuse_silent_cut: bool = True
+
+
+def _limit_link(job: QueryJob) -> str:
+    """Where a cut answer's ``link`` points: the service description, which states the limit."""
+    return (job.base_iri or "").rstrip("/") + "/sparql#row-limit"
+
+
+def _refuse_silent_cut(job: QueryJob, unit: str) -> None:
+    if job.refuse_silent_cut:
+        raise ResultTooLargeError(
+            f"the answer has more than {job.max_rows} {unit} (SRKB_MAX_ROWS), and this format "
+            "cannot say that it was cut; add LIMIT (and OFFSET to page through it), ask for "
+            "SPARQL JSON or XML results, which mark a cut answer, or take the whole knowledge "
+            "base from /dumps/"
+        )
 
 
 @dataclass(frozen=True)
@@ -85,10 +111,15 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
             kind, fmt, rows, truncated = "results", job.result_format, 1, False
         elif isinstance(result, ox.QuerySolutions):
             variables, taken, truncated = take_solutions(result, job.max_rows)
-            body = write_select(variables, taken, job.result_format)
+            if truncated and job.result_format not in FLAGGING_FORMATS:
+                _refuse_silent_cut(job, "rows")
+            cut = Cut(job.max_rows, truncated, _limit_link(job))
+            body = write_select(variables, taken, job.result_format, cut)
             kind, fmt, rows = "results", job.result_format, len(taken)
         else:
             triples, truncated = take(result, job.max_rows)
+            if truncated:
+                _refuse_silent_cut(job, "triples")
             triples.sort(key=str)  # grouped by subject, and the same bytes every time
             body = write_graph(triples, job.graph_format, prefixes=PREFIXES)
             kind, fmt, rows = "graph", job.graph_format, len(triples)

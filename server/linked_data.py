@@ -182,7 +182,9 @@ def resource(kind: str, rest: str) -> Response:
             conneg.GRAPH_OFFERS,
         )
     if fmt.name != "html":
-        response = answer_query(query, formats=(fmt.name,))
+        # A resource's description may be cut at the row limit (SRKB-Truncated says so):
+        # it is a summary with links onwards, not an export.
+        response = answer_query(query, formats=(fmt.name,), refuse_silent_cut=False)
         if twin is not None:
             response.vary.remove("Accept")
     else:

@@ -219,6 +219,7 @@ def answer_query(
     named_graphs: tuple[str, ...] = (),
     formats: tuple[str, ...] = (),
     title: str = "Query result",
+    refuse_silent_cut: bool = True,
 ) -> Response:
     """Guard, run (in the app's query runner) and answer one query, negotiated by Accept.
 
@@ -243,6 +244,8 @@ def answer_query(
         named_graphs=named_graphs,
         union_default_graph=settings.union_default_graph,
         base_iri=settings.base_iri,
+        # An HTML page shows a cut answer as cut: nothing to refuse there.
+        refuse_silent_cut=refuse_silent_cut and not _wants_html(results_fmt, graph_fmt),
     )
     outcome = get_runner().run(job)
     offers = conneg.GRAPH_OFFERS if outcome.kind == "graph" else conneg.RESULT_OFFERS
@@ -264,6 +267,10 @@ def _acceptable(
         return choose_format(accept, names, offers)
     except NotAcceptableError:
         return None
+
+
+def _wants_html(*fmts: conneg.Format | None) -> bool:
+    return any(f is not None and f.name == "html" for f in fmts)
 
 
 def _job_format(fmt: conneg.Format | None, fallback: str) -> str:

@@ -548,26 +548,59 @@ def test_the_listener_would_see_an_unguarded_service_call(listener: Listener) ->
 
 
 # --------------------------------------------------------------------------- row cap
-@pytest.mark.parametrize("fmt", list(RESULT_TYPES))
-def test_row_cap_truncates_and_says_so(kb: KnowledgeBase, fmt: str) -> None:
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_row_cap_truncates_and_says_so_in_the_body(kb: KnowledgeBase, fmt: str) -> None:
     client = create_app(settings(max_rows=2), kb=kb).test_client()
     resp = ask(client, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", accept=RESULT_TYPES[fmt])
     assert resp.status_code == 200
     assert resp.headers["SRKB-Truncated"] == "true"
     assert resp.headers["SRKB-Row-Limit"] == "2"
     assert len(parse_select(resp.data, fmt)) == 2
-    # Exactly at the cap is not truncated.
+    link = BASE + "sparql#row-limit"
+    if fmt == "json":
+        doc = json.loads(resp.data)
+        assert doc["srkb"] == {"truncated": True, "rowLimit": 2}
+        assert doc["head"]["link"] == [link]
+    else:
+        assert f'<link href="{link}"/>'.encode() in resp.data
+    # Exactly at the cap is not truncated, and the body says so too.
     resp = ask(client, CLAIMS, accept=RESULT_TYPES[fmt])
     assert resp.headers["SRKB-Truncated"] == "false"
     assert len(parse_select(resp.data, fmt)) == 2
+    if fmt == "json":
+        doc = json.loads(resp.data)
+        assert doc["srkb"] == {"truncated": False, "rowLimit": 2} and "link" not in doc["head"]
+    else:
+        assert b"<link" not in resp.data
 
 
-def test_row_cap_applies_to_graph_results(kb: KnowledgeBase) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_cut_answer_in_a_format_that_cannot_say_so_is_refused(
+    kb: KnowledgeBase, fmt: str
+) -> None:
+    client = create_app(settings(max_rows=2), kb=kb).test_client()
+    resp = ask(client, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", accept=RESULT_TYPES[fmt])
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["error"] == "E410" and "LIMIT" in body["message"], body
+    resp = ask(client, CLAIMS, accept=RESULT_TYPES[fmt])  # exactly at the cap: answered
+    assert resp.status_code == 200 and len(parse_select(resp.data, fmt)) == 2
+
+
+def test_a_cut_graph_is_refused_and_a_limited_one_answered(kb: KnowledgeBase) -> None:
     client = create_app(settings(max_rows=2), kb=kb).test_client()
     query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
     resp = ask(client, query, accept="application/n-triples")
-    assert resp.headers["SRKB-Truncated"] == "true"
+    assert resp.status_code == 400 and resp.get_json()["error"] == "E410"
+    resp = ask(client, query + " LIMIT 2", accept="application/n-triples")
+    assert resp.headers["SRKB-Truncated"] == "false"
     assert len(Graph().parse(data=resp.data, format="nt")) == 2
+
+
+def test_an_html_page_shows_a_cut_answer(kb: KnowledgeBase) -> None:
+    client = create_app(settings(max_rows=2), kb=kb).test_client()
+    resp = ask(client, "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", accept="text/html")
+    assert resp.status_code == 200 and resp.headers["SRKB-Truncated"] == "true"
 
 
 # --------------------------------------------------------------------------- HTML and description
