@@ -1,14 +1,12 @@
 """Content negotiation: media types <-> srkb format names, and Accept header parsing.
 
-The tables are data so that adding a format is one line. Negotiation follows RFC 9110
-section 12.5.1: each offer gets the quality of the most specific media range that
-matches it; the highest quality wins; ties go to the more specific range, then to the
-range the client listed first, then to the server's order (the first offer is the
-default, used for ``*/*`` and for a missing or empty Accept header). Quality 0 means
-"not acceptable". Media type parameters other than q are ignored when matching, so a
-JSON-LD profile parameter does not turn into a 406. The other media types an offer
-answers to (``application/json`` for SPARQL JSON results) count only when named
-exactly, never through a wildcard, and the response always carries the offer's own type.
+The tables are data so that adding a format is one line. Accept headers are parsed and
+ranked by Werkzeug (RFC 9110 section 12.5.1: quality, then the most specific matching
+range, then the server's order; the first offer is the default, used for ``*/*`` and
+for a missing or empty Accept header; quality 0 means "not acceptable"). The other media
+types an offer answers to (``application/json`` for SPARQL JSON results) count only when
+named exactly, never through a wildcard, and the response always carries the offer's
+own type.
 """
 
 from __future__ import annotations
@@ -16,6 +14,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 logger = logging.getLogger(__name__)
 
@@ -74,82 +75,33 @@ DESCRIPTION_OFFERS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, HTML
 RESOURCE_OFFERS: tuple[Format, ...] = (TURTLE, JSONLD, NTRIPLES, RDFXML, HTML)
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    """One element of an Accept header."""
+def _range(element: str) -> str | None:
+    """One Accept element reduced to ``type/subtype[;q=..]``, or None if it is no range.
 
-    type: str
-    subtype: str
-    q: float
-    position: int
-
-    def specificity(self, media_type: str) -> int:
-        """-1 if this range does not match ``media_type``; else 0 (*/*), 1 (type/*), 2 (exact)."""
-        mtype, _, msub = media_type.partition("/")
-        if self.type == "*":
-            return 0
-        if self.type != mtype:
-            return -1
-        if self.subtype == "*":
-            return 1
-        return 2 if self.subtype == msub else -1
-
-
-def _parse_q(raw: str) -> float | None:
-    try:
-        q = float(raw)
-    except ValueError:
-        return None
-    return q if 0.0 <= q <= 1.0 else None
-
-
-def parse_accept(header: str | None) -> list[MediaRange]:
-    """Parse an Accept header, skipping malformed elements (as browsers and servers do)."""
-    ranges: list[MediaRange] = []
-    if not header:
-        return ranges
-    for position, element in enumerate(header.split(",")):
-        parts = [p.strip() for p in element.split(";")]
-        media = parts[0].lower()
-        if media == "*":  # sent by some old clients; means */*
-            media = "*/*"
-        mtype, slash, msub = media.partition("/")
-        if not slash or not mtype or not msub or (mtype == "*" and msub != "*"):
-            continue
-        q: float | None = 1.0
-        for param in parts[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                q = _parse_q(value.strip())
-                break  # later parameters are accept-extensions
-        if q is None:
-            continue
-        ranges.append(MediaRange(mtype, msub, q, position))
-    return ranges
-
-
-def _quality(ranges: Sequence[MediaRange], fmt: Format) -> tuple[float, int, int]:
-    """(q, specificity, -client position) of the range that decides for one offer.
-
-    The primary media type is matched by wildcards too; the other types an offer answers
-    only when named exactly, so ``text/*`` does not pick XML through ``text/xml``.
+    Media type parameters other than q are dropped, so a JSON-LD profile does not turn
+    into a 406; "*" alone (sent by some old clients) means */*.
     """
-    best: tuple[float, int, int] = (0.0, -1, 0)
-    for index, media_type in enumerate(fmt.media_types):
-        matching = [(r.specificity(media_type), r) for r in ranges]
-        least = 0 if index == 0 else 2
-        matching = [(s, r) for s, r in matching if s >= least]
-        if not matching:
-            continue
-        spec, rng = max(matching, key=lambda sr: (sr[0], -sr[1].position))
-        candidate = (rng.q, spec, -rng.position)
-        if candidate > best:
-            best = candidate
-    return best
+    media, *params = (p.strip() for p in element.split(";"))
+    media = "*/*" if media == "*" else media.lower()
+    if media.count("/") != 1:
+        return None
+    q = [p for p in params if p.replace(" ", "").lower().startswith("q=")]
+    return ";".join([media, *q[:1]])
+
+
+def _accepted(accept: str | None) -> MIMEAccept:
+    """The client's media ranges, parsed by Werkzeug (as ``request.accept_mimetypes``)."""
+    ranges = [r for r in map(_range, (accept or "").split(",")) if r]
+    return parse_accept_header(",".join(ranges), MIMEAccept)
 
 
 def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     """The offer the client prefers, or None when it accepts none of them (a 406).
+
+    Werkzeug's ``MIMEAccept.best_match`` ranks the offers' own media types by quality,
+    then by how specific the matching range is; on a tie the client's order decides (the
+    type it named first), then the server's. The other types an offer answers to count
+    only when the client names them exactly, never through a wildcard.
 
     >>> negotiate("text/csv;q=0.5, application/sparql-results+json", RESULT_OFFERS).name
     'json'
@@ -160,18 +112,22 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format | None:
     """
     if not offers:
         return None
-    ranges = parse_accept(accept)
-    if not ranges:
+    accepted = _accepted(accept)
+    if not accepted:
         # No header, an empty one, or nothing parseable: the client states no preference.
         return offers[0]
-    scored = []
-    for order, fmt in enumerate(offers):
-        q, spec, neg_pos = _quality(ranges, fmt)
-        if q > 0:
-            scored.append(((q, spec, neg_pos, -order), fmt))
-    if not scored:
-        return None
-    return max(scored, key=lambda sf: sf[0])[1]
+    named = [value for value, _q in accepted]
+    by_type = {f.media_type: f for f in offers}
+    ordered = sorted(by_type, key=lambda t: named.index(t) if t in named else len(named))
+    best = accepted.best_match(ordered)
+    chosen = by_type.get(best) if best else None
+    quality = accepted.quality(best) if best else 0.0
+    exact = dict(accepted)
+    for fmt in offers:
+        for alias in fmt.also:
+            if exact.get(alias, 0.0) > quality:
+                chosen, quality = fmt, exact[alias]
+    return chosen if quality > 0 else None
 
 
 def by_name(name: str, offers: Sequence[Format]) -> Format | None:

@@ -9,7 +9,6 @@ from server.conneg import (
     RESULT_OFFERS,
     by_name,
     negotiate,
-    parse_accept,
     prefers_html,
 )
 
@@ -18,23 +17,6 @@ SPARQLWRAPPER_JSON = (
     "application/sparql-results+json,application/json,text/javascript,application/javascript"
 )
 SPARQLWRAPPER_TURTLE = "application/turtle,text/turtle"
-
-
-def test_parse_accept_reads_q_values_and_skips_malformed_elements() -> None:
-    ranges = parse_accept(
-        "text/csv;q=0.5, application/json ; charset=utf-8, bogus, a/b;q=x, */*;q=0"
-    )
-    assert [(r.type, r.subtype, r.q) for r in ranges] == [
-        ("text", "csv", 0.5),
-        ("application", "json", 1.0),
-        ("*", "*", 0.0),
-    ]
-
-
-def test_parse_accept_rejects_out_of_range_q_and_odd_wildcards() -> None:
-    assert parse_accept("text/csv;q=1.5, */json, text/csv;q=-1") == []
-    assert [(r.type, r.subtype) for r in parse_accept("*")] == [("*", "*")]
-    assert [(r.type, r.subtype) for r in parse_accept("TEXT/CSV")] == [("text", "csv")]
 
 
 RESULT_CASES = [
