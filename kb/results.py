@@ -329,15 +329,30 @@ def write_boolean(value: bool, fmt: str) -> bytes:
 
 
 def write_graph(
-    triples: Iterable[ox.Triple], fmt: str, *, prefixes: dict[str, str] | None = None
+    triples: Iterable[ox.Triple],
+    fmt: str,
+    *,
+    prefixes: dict[str, str] | None = None,
+    compact_jsonld: bool = True,
 ) -> bytes:
-    """CONSTRUCT/DESCRIBE results in ``fmt`` (a key of GRAPH_FORMATS)."""
+    """CONSTRUCT/DESCRIBE results in ``fmt`` (a key of GRAPH_FORMATS).
+
+    JSON-LD comes compacted against srkb's published context (kb.jsonld) unless
+    ``compact_jsonld`` is false (then expanded, as pyoxigraph writes it).
+    """
     try:
         rdf_format = GRAPH_FORMATS[fmt]
     except KeyError:
         raise QueryError(
             f"graph results cannot be written as {fmt}; use {', '.join(GRAPH_FORMATS)}"
         ) from None
+    if fmt == "jsonld" and compact_jsonld:
+        from .jsonld import compact
+
+        try:
+            return compact(triples)
+        except ValueError as exc:
+            raise NotAcceptableError(str(exc)) from None
     use_prefixes = prefixes if fmt in _PREFIXED_GRAPH_FORMATS else None
     if fmt in ("nquads", "trig"):
         # Quad formats: the triples of a CONSTRUCT go to the default graph.

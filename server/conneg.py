@@ -50,11 +50,13 @@ TURTLE = Format(
     ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3"),
     ("ttl", "n3"),
 )
-NTRIPLES = Format("ntriples", "application/n-triples", names=("nt",))
+# text/plain: N-Triples is plain text a person can read (curl -H 'Accept: text/plain').
+NTRIPLES = Format("ntriples", "application/n-triples", ("text/plain",), names=("nt",))
+# application/json: a JSON client asking for a resource gets JSON-LD (plain JSON to it).
 JSONLD = Format(
     "jsonld",
     "application/ld+json",
-    ("application/x-json+ld",),
+    ("application/x-json+ld", "application/json"),
     ("json-ld", "json", "application/ld+json"),
 )
 NQUADS = Format("nquads", "application/n-quads", names=("nq",))

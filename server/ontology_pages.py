@@ -36,6 +36,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from kb.errors import NotAcceptableError, NotFoundError
+from kb.jsonld import context_document
 from kb.vocab import PREFIXES
 from ontology import NAMESPACE, ONTOLOGY_IRI, ONTOLOGY_PATH
 
@@ -304,3 +305,12 @@ def variant(ext: str) -> Response:
             f"no ontology.{ext}; there are " + ", ".join(f"ontology.{e}" for e in _VARIANTS)
         )
     return _variant_response(fmt)
+
+
+@bp.route("/context.jsonld")
+def jsonld_context() -> Response:
+    """The JSON-LD ``@context`` every compacted JSON-LD answer of this server refers to."""
+    response = Response(context_document(), mimetype="application/ld+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # JSON-LD processors fetch it
+    return response
