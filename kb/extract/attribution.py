@@ -233,6 +233,40 @@ _THAT_HERE = re.compile(r"that\s+")
 _GROUP_MEMBERS = re.compile(
     r"(?i)\b(?:rebels|fighters|militants|insurgents|members|forces|troops|militiamen|gunmen)\b"
 )
+_DATE_TAIL = re.compile(
+    r"(?<![\w-])(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|today)(?:\s+(?:morning|afternoon|evening|night))?,?\s*$"
+)
+# "called" and "calls" report only when they take an object and its description
+_NAMING_VERBS = frozenset({"called", "calls"})
+_NOT_CALLED_AFTER = re.compile(
+    r"\s+(?:for|on|off|up|in|out|back|upon|together|it quits|him|her|me|us)\b|\s*$"
+)
+_NOT_CALLED_BEFORE = re.compile(
+    r"(?:-|\b(?:is|are|was|were|be|been|being|so|also|now|often|sometimes)\s+)$"
+    r"|\b(?:a|an|the|this|that)\s+(?:\w+\s+)?$"
+)
+# objects that make a reporting verb an act: "declared independence", "told the truth"
+_ACT_OBJECT = re.compile(
+    r"\s+(?:independence|war|victory|martial law|a state of emergency|a ceasefire|bankruptcy|"
+    r"the truth|a lie|lies|stories|jokes)\b"
+)
+_COORDINATOR = re.compile(r",\s*(?:and|while|whereas|but)\b|;|\b(?:while|whereas)\b")
+_REPORTED_OPENS = re.compile(r"\s*(?:that\b|[\"\u201c:])")
+_ITS_BODY = re.compile(
+    r"(?i)(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|army|military|spokes(?:man|woman|person)|"
+    r"office|command|leadership|presidency|cabinet|authorities|officials?|representatives?)$"
+)
+# what may follow the verb of a trailing frame: nothing, or when, where and how it was said
+_TRAILING_REST = re.compile(
+    r"\s*(?:$|[.,;:!?\u2026]|(?:on|in|at|last|yesterday|today|earlier|later|late|early|"
+    r"after|before|while|when|according|citing|quoting|adding|via|through|during)\b"
+    r"|this (?:morning|afternoon|evening|week|month|year)\b)"
+)
+_SUBJECT_ENDS = re.compile(
+    r"\s*(?:[.!?;,\u2026]|$|\s+(?:on|in|at|after|before|when|as|last|this)\b)"
+)
+_PRONOUN_AFTER = re.compile(r"(?:he|she|they|He|She|They)\b")
 _OWNER_TAIL = re.compile(r"\s*[\w'-]+'s\s*$")
 _OWNER_REACH = 80  # a possessive owner ("Ukraine's") is one word: look this far back only
 
@@ -362,9 +396,11 @@ class _Reader:
         while p > sent.start and t[p - 1].isspace():
             p -= 1
         for _ in range(4):
-            am = r.aux_tail.search(t, max(sent.start, p - 40), p)
-            if not am:
-                break
+            am = r.aux_tail.search(t, max(sent.start, p - 40), p) or _DATE_TAIL.search(
+                t, max(sent.start, p - 40), p
+            )  # "The ministry on Wednesday alleged"
+            if not am or doc.overlaps_mention(am.start(), am.end()):
+                break  # "Russia Today mentions": the word is part of a name
             p = am.start()
             while p > sent.start and t[p - 1].isspace():
                 p -= 1
@@ -460,16 +496,30 @@ class _Reader:
         um = r.unnamed_tail.search(left)
         if um:
             np = um.group("np")
+            owner = self.owner_of_its(sent, sent.start + um.start("np"), np)
+            if owner is not None:  # "China ..., its foreign ministry said": China speaks
+                return self.agent_of(doc.entities[owner]), sent.start + um.start("np")
             if re.search(r"(?i)(?<![\w'])(?:my|your|our|I|we|you)(?![\w'])", np):
                 return None
             s = sent.start + um.start("np")
             e = sent.start + um.end("np")
             om = _OF_ORG.search(t, s, e)
             if om:  # "Rebels of the M23 movement", "Officials of the ministry": the body speaks
-                owner = doc.mention_starting_at(om.end())
-                if owner is not None and not doc.entities[owner.entity].is_person:
-                    return self.agent_of(doc.entities[owner.entity]), s
+                body = doc.mention_starting_at(om.end())
+                if body is not None and not doc.entities[body.entity].is_person:
+                    return self.agent_of(doc.entities[body.entity]), s
             return self.unnamed(s, e), s
+        return None
+
+    def owner_of_its(self, sent: Sentence, start: int, np: str) -> str | None:
+        """ "its foreign ministry", "their spokesman": the organisation or state named
+        first in the sentence, whose body or voice it is."""
+        if not _ITS_BODY.match(np):
+            return None
+        for m in self.doc.mentions_in(sent.start, start):
+            ent = self.doc.entities[m.entity]
+            if not ent.is_person and not ent.is_unnamed and not ent.is_media:
+                return m.entity
         return None
 
     def negated(self, lo: int, pos: int) -> bool:
@@ -628,7 +678,14 @@ class _Reader:
         if subj_start is not None and subj_start > s0:
             lead = _strip_owner(t, s0, subj_start)  # "..., Ukraine's General Staff"
             rest = t[after : sent.end].strip(" .!?\u2026")
-            if lead.endswith(",") and len(lead) > 12 and not _THAT_START.match(rest):
+            # a trailing frame has next to nothing after its verb ("..., X said on Monday.");
+            # "X refuted ... and its spokesman, Y, called it lies" is a frame of its own
+            if (
+                lead.endswith(",")
+                and len(lead) > 12
+                and not _THAT_START.match(rest)
+                and _TRAILING_REST.match(rest)
+            ):
                 b = s0 + len(lead) - 1
                 while b > s0 and doc.norm[b - 1] == " ":
                     b -= 1
@@ -728,10 +785,17 @@ class _Reader:
 
     # ------------------------------------------------------------------ frames
     def verb_frame(self, sent: Sentence, found: list[re.Match[str]]) -> list[Claim]:
-        """The first reporting verb with a subject, its channel and content; plus a denial
-        clause of the same sentence ("..., a claim the SDF denied") as its own claim."""
+        """Each reporting verb with a subject of its own, its channel and content ("X
+        refuted the claims and its spokesman, Y, called them lies": two frames); plus a
+        denial clause of the same sentence ("..., a claim the SDF denied") as its own
+        claim. A later frame needs its subject after the earlier frame's cue."""
         t, r = self.text, self.r
+        claims: list[Claim] = []
+        agents: list[tuple[str | None, str | None]] = []
+        after = sent.start  # where the last frame's cue ended
         for vm in found:
+            if vm.start() < after:
+                continue
             verb = vm.group("verb")
             kind = r.kinds[verb]
             if self.negated(sent.start, vm.start()):
@@ -742,6 +806,12 @@ class _Reader:
                 continue  # "EUMA reports are dry": the plural noun, not the verb
             if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
                 continue  # "posted the same video last month": an act, not a statement
+            if verb in _NAMING_VERBS and (
+                _NOT_CALLED_AFTER.match(t, vm.end()) or _NOT_CALLED_BEFORE.search(t, 0, vm.start())
+            ):
+                continue  # "called for talks", "so-called", "a town called Gori"
+            if _ACT_OBJECT.match(t, vm.end()):
+                continue  # "declared independence", "told the truth": an act, no content
             if (
                 sent.segment != 0
                 and verb.endswith("s")
@@ -751,16 +821,13 @@ class _Reader:
             subj = self.subject(sent, vm.start(), kind)
             cue_start = vm.start()
             subj_start: int | None = None
+            if claims and (subj is None or not self.coordinated(after, subj[1])):
+                continue  # a frame inside what the earlier one reports, or its subject again
             if subj is None:
-                # "“...,” said X" / "said the ministry"
-                if not re.search(
-                    r"[\u201d\"],?\s*$", t[max(sent.start, vm.start() - 4) : vm.start()]
-                ):
+                inverted = self.inverted_subject(sent, vm)  # "..., said Karapetyan."
+                if inverted is None:
                     continue
-                m = self.doc.mention_starting_at(vm.end() + 1)
-                if m is None:
-                    continue
-                agent = self.agent_of(self.doc.entities[m.entity])
+                agent, cue_end0 = inverted
             else:
                 agent, subj_start = subj
                 if (
@@ -770,7 +837,8 @@ class _Reader:
                     and not self.doc.mentions_in(subj_start, vm.start())
                 ):
                     cue_start = subj_start  # "the article points out"
-            via, cue_end = self.via_after(vm.end(), sent.end, kind == "tell")
+                cue_end0 = vm.end()
+            via, cue_end = self.via_after(cue_end0, sent.end, kind == "tell")
             via = via or self.via_elsewhere(sent, vm.end())
             if via:
                 agent = agent.with_via(via)
@@ -780,7 +848,15 @@ class _Reader:
             relay = self.according_source(sent, vm.end())
             if relay is not None and relay != agent.via:  # "JNIM claimed ..., according to SITE"
                 agent = agent.with_via(relay)
-            content = self.content(sent, max(cue_end, vm.end()), vm.start(), subj_start)
+            content = self.content(sent, max(cue_end, cue_end0), vm.start(), subj_start)
+            if subj_start is not None and content[1] <= subj_start:
+                # a trailing frame ("China ... urged a ceasefire, its foreign ministry said")
+                # reports the clause before it, with any frame inside that clause
+                kept = [c for c in claims if not content[0] <= c.cue.start < content[1]]
+                agents = [(c.speaker, c.via) for c in kept]
+                claims = kept
+            if (agent.speaker, agent.via) in agents:
+                continue  # the same agent's second verb ("said ... and added")
             dm = self.r.denial.search(t, content[0], content[1])
             if dm:  # "..., a claim the SDF denied" is not part of what was said
                 content = (content[0], max(content[0], dm.start()))
@@ -791,10 +867,56 @@ class _Reader:
                 prev = self.last_claim.get(sent.segment)  # "The army denied the claim"
                 contradicts = prev.content if prev is not None else None
             claim = self.make(
-                sent, agent, (cue_start, max(cue_end, vm.end())), content, kind, contradicts
+                sent, agent, (cue_start, max(cue_end, cue_end0)), content, kind, contradicts
             )
-            return [claim, *self.denial_clause(sent, claim)]
-        return []
+            denials = self.denial_clause(sent, claim)
+            claims += [claim, *denials]
+            agents.append((agent.speaker, agent.via))
+            after = max(c.cue.end for c in (claim, *denials))
+        return claims
+
+    def coordinated(self, after: int, subject_start: int) -> bool:
+        """True when a frame whose subject starts at ``subject_start`` is coordinated with
+        the frame whose cue ended at ``after`` ("X refuted the claims and its spokesman
+        called them lies", "..., while their journalists claimed"), not part of what that
+        frame reports ("X told Reuters that Kyiv expects ...")."""
+        if subject_start < after:
+            return False
+        gap = self.text[after:subject_start]
+        if _COORDINATOR.search(gap):
+            return True
+        return not _REPORTED_OPENS.match(gap)
+
+    def inverted_subject(self, sent: Sentence, vm: re.Match[str]) -> tuple[_Agent, int] | None:
+        """The subject after its verb: "“...,” said X", "..., said Karapetyan.", "Says he
+        after ...": (agent, end of the subject), or None. The verb must follow a closing
+        quote or a comma, or open the sentence."""
+        doc, t = self.doc, self.text
+        lead = t[max(sent.start, vm.start() - 4) : vm.start()]
+        quoted = re.search(r"[\u201d\"],?\s*$", lead) is not None
+        opens = not t[sent.start : vm.start()].strip()
+        if not (quoted or opens or re.search(r",\s*$", lead)):
+            return None
+        p = vm.end()
+        while p < sent.end and t[p] == " ":
+            p += 1
+        m = doc.mention_starting_at(p)
+        if m is None and t.startswith(("the ", "The "), p):
+            m = doc.mention_starting_at(p + 4)
+        if m is not None:
+            ent = doc.entities[m.entity]
+            if not quoted and not _SUBJECT_ENDS.match(t, m.span.end, sent.end):
+                return None  # ", said Karapetyan." ends the clause; a name inside goes on
+            return self.agent_of(ent), m.span.end
+        pm = _PRONOUN_AFTER.match(t, p)
+        if pm is None or not (quoted or opens or _SUBJECT_ENDS.match(t, pm.end(), sent.end)):
+            return None
+        seg = doc.segment_at(vm.start())
+        prev = self.last.get(seg)
+        if prev is not None:
+            return _Agent(prev.speaker, prev.via), pm.end()
+        key = self.ctx.pronoun(True, vm.start(), seg)
+        return (_Agent(speaker=key), pm.end()) if key else None
 
     def denial_clause(self, sent: Sentence, claim: Claim) -> list[Claim]:
         """ ", a claim the SDF denied" / ", a charge Abu Dhabi has repeatedly denied"."""

@@ -112,7 +112,7 @@ class GazetteerMatcher:
         self.compact: dict[str, str] = {}  # "kyivindependent" -> key, for @handles and #tags
         for e in entries:
             hidden = set(e.hidden_labels)
-            for lab in dict.fromkeys(e.all_labels):
+            for lab in dict.fromkeys(_spelling_variants(e.all_labels)):
                 text = normalise(lab).strip()
                 m = _FIRST_WORD.search(text)
                 if not m or m.start() != 0:
@@ -174,6 +174,23 @@ class GazetteerMatcher:
             if key:
                 return key
         return None
+
+
+# British and American spellings of the words of body names: either matches a label
+_SPELLINGS = (("Defence", "Defense"), ("defence", "defense"), ("Centre", "Center"))
+
+
+def _spelling_variants(labels: Iterable[str]) -> list[str]:
+    """The labels, each followed by its other spelling ("Defence" / "Defense")."""
+    out = []
+    for lab in labels:
+        out.append(lab)
+        for a, b in _SPELLINGS:
+            if a in lab:
+                out.append(lab.replace(a, b))
+            elif b in lab:
+                out.append(lab.replace(b, a))
+    return out
 
 
 def _hyphen_variants(text: str) -> list[str]:
@@ -537,6 +554,11 @@ def _military_noun_rx() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _MILITARY_AFTER_STATE() -> re.Pattern[str]:  # noqa: N802  # a cached constant
     return re.compile(rf"(?:'s)?[ ]+(?:{alternation(load_lexicon().military_nouns)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _nationality_ministry_rx() -> re.Pattern[str]:
+    return ministries.nationality_rx(alternation(load_lexicon().nationalities))
 
 
 _ORG_NOUN_AT = re.compile(rf"({_ORG_NOUNS})(?![\w-])")
@@ -1055,6 +1077,7 @@ class _TextNames:
         self.press_offices()
         self.militaries()
         self.state_bodies()
+        self.nationality_ministries()
         self.bare_ministries()
         self.merge_domains()
         self.affix_aliases()
@@ -1601,10 +1624,17 @@ class _TextNames:
             base = owner
             if state is not None:
                 base = _adjective_of_state().get(state) or doc.entities[state].name
-            name = written or ministries.display_name(base or "", kind)
-            key = self.by_name.get(name.casefold()) or doc.new_key(name)
+            # one entity per (owner, kind), whatever the spelling ("Defense", "Defence");
+            # it is named as the text first writes it
+            canonical = ministries.display_name(base or "", kind)
+            name = written or canonical
+            key = (
+                self.by_name.get(canonical.casefold())
+                or self.by_name.get(name.casefold())
+                or doc.new_key(canonical)
+            )
             doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
-            self.by_name[name.casefold()] = key
+            self.by_name[canonical.casefold()] = self.by_name[name.casefold()] = key
         old = doc.mention_starting_at(s)
         if old is not None and old.entity != key and (old.span.start, old.span.end) == (s, e):
             former = doc.entities[old.entity]
@@ -1614,6 +1644,33 @@ class _TextNames:
             if not doc.has_mentions(old.entity):
                 del doc.entities[old.entity]
         doc.add_mention(key, s, e)
+
+    def nationality_ministries(self) -> None:
+        """ "the Azeri defense ministry", "the Romanian Ministry of Defence": the ministry of
+        the state the adjective names, named with the text's own spelling of its kind."""
+        doc, lex = self.doc, self.lex
+        if "inistry" not in doc.norm:
+            return
+        for m in _nationality_ministry_rx().finditer(doc.norm):
+            adj, (s, e) = m.group("adj"), m.span()
+            state = lex.nationalities.get(adj)
+            if not state or doc.is_masked(s, e) or m.group("acr"):
+                continue
+            inside = doc.mentions_in(s, e)
+            if doc.straddles(s) or doc.straddles(e):
+                continue
+            if any(
+                doc.entities[x.entity].in_gazetteer and "State" not in doc.entities[x.entity].types
+                for x in inside
+            ):
+                continue  # a name of its own there
+            for x in inside:  # the text rules' own reading of it gives way
+                doc.remove_mention(x)
+                if not doc.has_mentions(x.entity) and not doc.entities[x.entity].in_gazetteer:
+                    del doc.entities[x.entity]
+            canonical = _adjective_of_state().get(state, adj)
+            written = f"{canonical} {ministries.written_kind(m)} Ministry"
+            self.add_ministry(state, None, ministries.kind_of(m), (s, e), written)
 
     def bare_ministries(self) -> None:
         """ "the MoD", "the Ministry of Defence", "the Foreign Ministry" with no owner: the

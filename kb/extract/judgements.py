@@ -15,6 +15,7 @@ reported. In the article a quoted verdict is about what the quote names or what 
 comments on, and reader-only cues (omissions) do not count. One judgement per (line,
 source), as the gold counts them: both polarities make it mixed.
 """
+
 from __future__ import annotations
 
 import bisect

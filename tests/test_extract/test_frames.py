@@ -1,0 +1,67 @@
+"""Reporting frames on real text: several frames in a sentence, inverted and trailing
+frames, and who the subject is. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims
+
+# sentence -> (speaker, via, cue) of each claim
+CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
+    "two coordinated frames": (
+        "Moldova's Defense Ministry rejected the reports and its spokesman, Ion Vrabie, "
+        "called them a cheap provocation.",
+        [
+            (None, "Moldovan Defence Ministry", "rejected"),
+            ("Ion Vrabie", None, "called"),
+        ],
+    ),
+    "a frame inside a that-clause is what is reported": (
+        "Colonel Ion Vrabie told Reuters that Chisinau expects more drones.",
+        [("Ion Vrabie", "Reuters", "told Reuters")],
+    ),
+    "a trailing frame reports the frame before it": (
+        "Moldova, which borders the region, urged restraint, its foreign ministry said.",
+        [("Moldova", "Moldova", "said")],
+    ),
+    "inverted frame after a comma": (
+        "The strike was a provocation, since no troops were there, said Ion Vrabie.",
+        [("Ion Vrabie", None, "said Ion Vrabie")],
+    ),
+    "a date between subject and verb": (
+        "The Romanian defence ministry on Tuesday alleged that a drone fell near Galati.",
+        [(None, "Romanian Defence Ministry", "alleged")],
+    ),
+    "called with an object and its description": (
+        "Commander Ion Vrabie called the report an obvious fabrication.",
+        [("Ion Vrabie", None, "called")],
+    ),
+    "called for is no report": ("Commander Ion Vrabie called for calm in Galati.", []),
+    "a place called X is no report": ("They reached a village called Ocnita at dawn.", []),
+    "declared independence is an act": ("Transnistria declared independence in 1990.", []),
+    "told the truth is a verdict, no report": ("In the end Moldova told the truth.", []),
+    "a word of a name is no adverb": (
+        "The TV channel, Russia Today, mentions the fire but gives no figure.",
+        [(None, "RT", "mentions")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_frames(case: str) -> None:
+    text, expected = CASES[case]
+    got = [(s, v, cue) for s, v, cue in claims(text + "\n")]
+    assert got == expected
+
+
+def test_one_ministry_whatever_the_spelling() -> None:
+    text = (
+        "Romanian Defense Ministry spokesman Ion Vrabie spoke at noon.\n"
+        "Romania's Defence Ministry said the drone was Russian.\n"
+    )
+    from kb.extract import extract_strict
+
+    ex = extract_strict(text)
+    ministries = [e for e in ex.entities if "OfficialBody" in e.types]
+    assert len(ministries) == 1
