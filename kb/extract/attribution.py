@@ -116,8 +116,12 @@ def _rules() -> _Rules:
     lex = load_lexicon()
     nouns = alternation(lex.unnamed_nouns)
     ref_nouns = alternation(list(lex.references))
+    # "Says he after ...": a verb may open its sentence (checked in verb_frame)
+    capitalised = [v[0].upper() + v[1:] for v in lex.report_verbs if " " not in v]
     return _Rules(
-        verb=re.compile(rf"(?<![\w'-])(?P<verb>{alternation(list(lex.report_verbs))})(?![\w'-])"),
+        verb=re.compile(
+            rf"(?<![\w'-])(?P<verb>{alternation([*lex.report_verbs, *capitalised])})(?![\w'-])"
+        ),
         kinds=lex.report_verbs,
         negated=re.compile(
             rf"(?:n't|(?<![\w'-]){alternation(lex.negations)})(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE
@@ -253,6 +257,18 @@ _ACT_OBJECT = re.compile(
 )
 _COORDINATOR = re.compile(r",\s*(?:and|while|whereas|but)\b|;|\b(?:while|whereas)\b")
 _REPORTED_OPENS = re.compile(r"\s*(?:that\b|[\"\u201c:])")
+_CAME_AND = re.compile(
+    r"(?<![\w'-])(?:came|come|comes|went|goes|stepped|steps|got|gets|stood|stands|turned|turns)"
+    r"(?:\s+(?:up|out|forward|on|back|in|down))?\s+and\s*$"
+)
+_NO_SUBJECT = re.compile(
+    r"(?i)(?:(?:literally|absolutely|simply|and|but|so|yet)\s+)?(?:no|not a single|not one)\s+"
+    r"(?:[\w'-]+[ ,]*){0,6}$"
+)
+_LEAD_CONJ = re.compile(
+    r"(?i)(?:and|but|while|whereas|however|meanwhile|as|that|when|where|since)\s+"
+)
+_CONJ_BEFORE = re.compile(r"\s+and\s+(?:the\s+)?$")
 _ITS_BODY = re.compile(
     r"(?i)(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|army|military|spokes(?:man|woman|person)|"
     r"office|command|leadership|presidency|cabinet|authorities|officials?|representatives?)$"
@@ -393,12 +409,16 @@ class _Reader:
         """Who governs the verb at ``pos``: (agent, start of the subject) or None."""
         doc, t, r = self.doc, self.text, self.r
         p = pos
+        if p - 2 >= sent.start and t[p - 1] == "." and t[p - 2].isalpha():
+            p -= 1  # a missing space: "their journalists.claimed that"
         while p > sent.start and t[p - 1].isspace():
             p -= 1
         for _ in range(4):
-            am = r.aux_tail.search(t, max(sent.start, p - 40), p) or _DATE_TAIL.search(
-                t, max(sent.start, p - 40), p
-            )  # "The ministry on Wednesday alleged"
+            am = (
+                r.aux_tail.search(t, max(sent.start, p - 40), p)
+                or _DATE_TAIL.search(t, max(sent.start, p - 40), p)  # "on Wednesday alleged"
+                or _CAME_AND.search(t, max(sent.start, p - 40), p)  # "came out and said"
+            )
             if not am or doc.overlaps_mention(am.start(), am.end()):
                 break  # "Russia Today mentions": the word is part of a name
             p = am.start()
@@ -433,6 +453,11 @@ class _Reader:
                 while p > sent.start and t[p - 1].isspace():
                     p -= 1
         m = doc.mention_ending_at(p)
+        if m is not None:  # "Russian media and the Russian government insist": the first
+            cm = _CONJ_BEFORE.search(t, max(sent.start, m.span.start - 12), m.span.start)
+            first = doc.mention_ending_at(cm.start()) if cm else None
+            if first is not None and not doc.entities[first.entity].is_unnamed:
+                m = first
         if m is None:  # "Civil Defence crews said", "the Al-Qahera News channel reported"
             m, member = self.mention_before_nouns(sent.start, p)
             if m is not None and member:  # people of the body speak: "UN experts said"
@@ -503,6 +528,11 @@ class _Reader:
                 return None
             s = sent.start + um.start("np")
             e = sent.start + um.end("np")
+            lead = _LEAD_CONJ.match(t, s, e)  # "..., while their journalists claimed"
+            if lead:
+                s = lead.end()
+            if _NO_SUBJECT.match(t, sent.start, s):
+                return None  # "Literally no celebrity, party or journalist came out and said"
             om = _OF_ORG.search(t, s, e)
             if om:  # "Rebels of the M23 movement", "Officials of the ministry": the body speaks
                 body = doc.mention_starting_at(om.end())
@@ -797,6 +827,10 @@ class _Reader:
             if vm.start() < after:
                 continue
             verb = vm.group("verb")
+            if verb[0].isupper():
+                if vm.start() != sent.start:
+                    continue  # a capitalised verb inside a sentence is part of a name
+                verb = verb.lower()
             kind = r.kinds[verb]
             if self.negated(sent.start, vm.start()):
                 continue

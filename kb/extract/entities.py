@@ -458,7 +458,10 @@ _UNIT_OF = re.compile(
     r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
-_TOLD_BEFORE = re.compile(r"(?<![\w-])told[ ]+(?:[Tt]he[ ]+)?$")
+_TOLD_BEFORE = re.compile(
+    r"(?<![\w-])(?:told|(?:an?|the|exclusive|phone|recent)[ ]+interview[ ]+with|interviewed[ ]+by|"
+    r"(?:speaking|talking)[ ]+to)[ ]+(?:[Tt]he[ ]+)?$"
+)
 _TIME_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December".split()
@@ -1118,7 +1121,7 @@ class _TextNames:
         pm = _PLACE_AFTER.match(doc.low, run_e)
         if pm and pm.group(1) in lex.place_nouns:
             return  # "the Sheikh Maqsoud district": a place, though "Sheikh" is a title
-        if _TOLD_BEFORE.search(doc.norm, max(0, run_s - 12), run_s) and not (
+        if _TOLD_BEFORE.search(doc.norm, max(0, run_s - 32), run_s) and not (
             texts[0] in lex.given_names or self.title_before(run_s)
         ):  # "told The Irrawaddy": who is told a statement is a medium
             self.add_org(toks, "told a statement", kind=self.head_kind(texts) or "NewsOutlet")
@@ -1315,8 +1318,10 @@ class _TextNames:
         if nxt and nxt[0].strip(".,;:!?") in group_or_place:
             return True  # "Wazalendo militias", "the Sheikh Maqsoud district"
         prev = low[max(0, run_s - 30) : run_s].split()
-        if prev and (prev[-1] in descriptor_last or prev[-1] in {"told", "the"}):
-            return True  # "security firm Ambrey", "told Reuters"
+        if prev and (
+            prev[-1] in descriptor_last or prev[-1] in {"told", "the", "with", "to", "by"}
+        ):
+            return True  # "security firm Ambrey", "told Reuters", "an interview with BuzzFeed"
         i = bisect.bisect_right(self.title_hits, (run_s, run_s)) - 1
         return i >= 0 and run_s - self.title_hits[i][1] <= 120  # "spokesman X"
 

@@ -45,6 +45,30 @@ CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
         "The TV channel, Russia Today, mentions the fire but gives no figure.",
         [(None, "RT", "mentions")],
     ),
+    "coordinated subjects: the first speaks": (
+        "Romanian media and the Romanian government insist the drone was Russian.",
+        [(None, "Romanian media", "insist")],
+    ),
+    "came out and said": (
+        "A Moldovan official came out and said that the bridge was hit.",
+        [("A Moldovan official", None, "said")],
+    ),
+    "nobody said is no report": (
+        "Literally no minister, party or general came out and said that it was lost.",
+        [],
+    ),
+    "a missing space before the verb": (
+        "Their reporters.claimed that the town was still held.",
+        [("Their reporters", "Their reporters", "claimed")],
+    ),
+    "a verb opening its sentence": (
+        "Commander Ion Vrabie spoke at noon. Says he after all that: the town is safe.",
+        [("Ion Vrabie", None, "Says he")],
+    ),
+    "an interview with an unknown outlet": (
+        "In an interview with Zdg on Monday, Ion Vrabie said the town was safe.",
+        [("Ion Vrabie", "Zdg", "said")],
+    ),
 }
 
 
