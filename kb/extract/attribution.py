@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .affiliation import media_affiliations
 from .dates import DATE_RX, find_dates
 from .doc import Doc, EntityState, Sentence
 from .lexicon import (
@@ -257,6 +258,19 @@ _ACT_OBJECT = re.compile(
 )
 _COORDINATOR = re.compile(r",\s*(?:and|while|whereas|but)\b|;|\b(?:while|whereas)\b")
 _REPORTED_OPENS = re.compile(r"\s*(?:that\b|[\"\u201c:])")
+_SAME_OUTLET = re.compile(
+    r"\s*,?\s*(?:to|with|on|in)?\s*the\s+same\s+(?:news\s+)?(?:outlet|newspaper|paper|channel|"
+    r"broadcaster|agency|network|station|programme|program|publication|site|website|media)\b"
+)
+_RELATIVE_WHO = re.compile(r"(?:,\s*)?(?<![\w'-])(?:who|which)\s*$")
+_AUTHORITIES = re.compile(
+    r"(?:[Tt]he\s+)?(?P<adj>[A-Z][\w-]+)\s+(?:authorities|government|regime|leadership|junta|"
+    r"presidency)"
+)
+_ROLE_REF = re.compile(
+    r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?P<role>reporter|correspondent|journalist|photographer|"
+    r"spokesman|spokeswoman|spokesperson|official|commander|minister|envoy|expert|analyst)"
+)
 _CAME_AND = re.compile(
     r"(?<![\w'-])(?:came|come|comes|went|goes|stepped|steps|got|gets|stood|stands|turned|turns)"
     r"(?:\s+(?:up|out|forward|on|back|in|down))?\s+and\s*$"
@@ -285,6 +299,15 @@ _SUBJECT_ENDS = re.compile(
 _PRONOUN_AFTER = re.compile(r"(?:he|she|they|He|She|They)\b")
 _OWNER_TAIL = re.compile(r"\s*[\w'-]+'s\s*$")
 _OWNER_REACH = 80  # a possessive owner ("Ukraine's") is one word: look this far back only
+
+
+def _date_before(t: str, lo: int, end: int) -> re.Match[str] | None:
+    """A date ("on Friday, April 26,") that ends right before ``end``."""
+    last = None
+    for m in DATE_RX.finditer(t, lo, end):
+        if not t[m.end() : end].strip(" ,"):
+            last = m
+    return last
 
 
 def _strip_owner(t: str, start: int, end: int) -> str:
@@ -381,6 +404,7 @@ class _Reader:
         self.last_claim: dict[int, Claim] = {}  # segment -> its last claim
         self.recent: dict[int, list[str]] = {}  # segment -> organisations that spoke, in order
         self.starts: list[int] = []
+        self.affiliation = media_affiliations(doc)
 
     # ------------------------------------------------------------------ agents
     def agent_of(self, ent: EntityState) -> _Agent:
@@ -388,7 +412,8 @@ class _Reader:
         statement: the relay, speaker null (gold CONVENTIONS). Any other organisation
         (armed group, state, party): both, since annotators put it in either slot."""
         if ent.is_person:
-            return _Agent(speaker=ent.key)
+            outlet = self.affiliation.get(ent.key)  # "BBC reporter X": X speaks through the BBC
+            return _Agent(speaker=ent.key, via=outlet, implicit=outlet is not None)
         if ent.is_media:
             return _Agent(via=ent.key)
         if "OfficialBody" in ent.types and not ent.types & {"ArmedGroup", "State"}:
@@ -409,16 +434,20 @@ class _Reader:
         """Who governs the verb at ``pos``: (agent, start of the subject) or None."""
         doc, t, r = self.doc, self.text, self.r
         p = pos
+        relative = False
         if p - 2 >= sent.start and t[p - 1] == "." and t[p - 2].isalpha():
             p -= 1  # a missing space: "their journalists.claimed that"
         while p > sent.start and t[p - 1].isspace():
             p -= 1
         for _ in range(4):
-            am = (
+            rel = _RELATIVE_WHO.search(t, max(sent.start, p - 12), p)
+            relative = relative or rel is not None
+            am = rel or (
                 r.aux_tail.search(t, max(sent.start, p - 40), p)
                 or _DATE_TAIL.search(t, max(sent.start, p - 40), p)  # "on Wednesday alleged"
+                or _date_before(t, max(sent.start, p - 50), p)  # "on Friday, April 26, rejected"
                 or _CAME_AND.search(t, max(sent.start, p - 40), p)  # "came out and said"
-            )
+            )  # "the army, which claims": the relative pronoun's antecedent
             if not am or doc.overlaps_mention(am.start(), am.end()):
                 break  # "Russia Today mentions": the word is part of a name
             p = am.start()
@@ -476,7 +505,9 @@ class _Reader:
             if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
                 return None
             um = (
-                r.unnamed_before.search(t[sent.start : m.span.start]) if not ent.is_person else None
+                r.unnamed_before.search(t[sent.start : m.span.start])
+                if not ent.is_person and not relative
+                else None
             )
             if um and _GROUP_MEMBERS.search(um.group("np")):
                 um = None  # "Rebels of the M23 movement said": the group itself speaks
@@ -503,7 +534,11 @@ class _Reader:
             if word in {"he", "she"}:
                 key = self.ctx.pronoun(True, pos, seg)
                 if key:
-                    return _Agent(speaker=key), pm.start()
+                    return self.agent_of(doc.entities[key]), pm.start()
+            elif word in {"it", "they"} and seg == 0:  # "It further goes on to say"
+                key = self.ctx.pronoun(False, pos, seg)
+                if key and doc.entities[key].is_media:
+                    return self.agent_of(doc.entities[key]), pm.start()
             return None
         rm = r.ref_tail.search(t, lo, p)
         seg = doc.segment_at(pos)
@@ -533,6 +568,13 @@ class _Reader:
                 s = lead.end()
             if _NO_SUBJECT.match(t, sent.start, s):
                 return None  # "Literally no celebrity, party or journalist came out and said"
+            state = self.state_of_np(s, e)
+            if state is not None:  # "The Malian authorities still deny": the state speaks
+                return self.agent_of(doc.entities[state]), s
+            role = _ROLE_REF.fullmatch(t, s, e)
+            person = self.person_by_role(role.group("role"), s) if role else None
+            if person is not None:  # "The reporter repeats": the one introduced as reporter
+                return self.agent_of(doc.entities[person]), s
             om = _OF_ORG.search(t, s, e)
             if om:  # "Rebels of the M23 movement", "Officials of the ministry": the body speaks
                 body = doc.mention_starting_at(om.end())
@@ -540,6 +582,37 @@ class _Reader:
                     return self.agent_of(doc.entities[body.entity]), s
             return self.unnamed(s, e), s
         return None
+
+    def state_of_np(self, s: int, e: int) -> str | None:
+        """The state whose government an unnamed phrase names: "the Malian authorities"."""
+        m = _AUTHORITIES.fullmatch(self.text, s, e)
+        if m is None:
+            return None
+        state = self.lex.nationalities.get(m.group("adj"))
+        if not state:
+            return None
+        from .entities import load_matcher
+
+        entry = load_matcher().entries.get(state)
+        if entry is None or "State" not in entry.types:
+            return None
+        self.doc.add_entity(state, entry.name, set(entry.types), in_gazetteer=True)
+        return state
+
+    def person_by_role(self, role: str, pos: int) -> str | None:
+        """The one person the text introduced with ``role`` before ``pos`` ("the BBC
+        reporter in Tripoli Feras Kilani" for "the reporter")."""
+        doc = self.doc
+        found: list[str] = []
+        back = doc.last_mention_before(pos, max(0, pos - REFER_BACK))
+        while back is not None:
+            ent = doc.entities[back.entity]
+            if ent.is_person and back.entity not in found:
+                lead = doc.low[max(0, back.span.start - 40) : back.span.start]
+                if re.search(rf"\b{re.escape(role.lower())}\b", lead):
+                    found.append(back.entity)
+            back = doc.last_mention_before(back.span.start, max(0, pos - REFER_BACK))
+        return found[0] if len(found) == 1 else None
 
     def owner_of_its(self, sent: Sentence, start: int, np: str) -> str | None:
         """ "its foreign ministry", "their spokesman": the organisation or state named
@@ -615,6 +688,11 @@ class _Reader:
         p = start
         while p < end and t[p] == " ":
             p += 1
+        sm = _SAME_OUTLET.match(t, start, min(end, start + 60))
+        if sm:  # "said to the same news outlet": the channel of the statement before
+            prev = self.last.get(doc.segment_at(start))
+            if prev is not None and prev.via:
+                return prev.via, sm.end()
         if tell:
             m = doc.mention_starting_at(p)  # "told The Irrawaddy" (a name with its article)
             if m is None and t.startswith(("the ", "The "), p):
@@ -889,6 +967,14 @@ class _Reader:
                 kept = [c for c in claims if not content[0] <= c.cue.start < content[1]]
                 agents = [(c.speaker, c.via) for c in kept]
                 claims = kept
+            prev = self.last.get(sent.segment)
+            if (
+                prev is not None
+                and agent.speaker
+                and agent.speaker == prev.speaker
+                and not agent.via
+            ):
+                agent = _Agent(agent.speaker, prev.via)  # "Gross added": still to the same outlet
             if (agent.speaker, agent.via) in agents:
                 continue  # the same agent's second verb ("said ... and added")
             dm = self.r.denial.search(t, content[0], content[1])

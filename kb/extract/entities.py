@@ -458,6 +458,7 @@ _UNIT_OF = re.compile(
     r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
+_TITLE_IN_PLACE = re.compile(r"(?<![\w-])in[ ]+(?:the[ ]+)?[a-z\u00c0-\u024f' -]*$|in[ ]+\S")
 _TOLD_BEFORE = re.compile(
     r"(?<![\w-])(?:told|(?:an?|the|exclusive|phone|recent)[ ]+interview[ ]+with|interviewed[ ]+by|"
     r"(?:speaking|talking)[ ]+to)[ ]+(?:[Tt]he[ ]+)?$"
@@ -1222,7 +1223,10 @@ class _TextNames:
             if org:
                 while org_end > sent_s and doc.norm[org_end - 1].isspace():
                     org_end -= 1
-                ok = doc.mention_ending_at(org_end) is not None
+                # "co-chair of ORG X" needs ORG named; "reporter in Tripoli X" is a place
+                ok = doc.mention_ending_at(org_end) is not None or bool(
+                    _TITLE_IN_PLACE.search(doc.low, max(sent_s, org_end - len(org) - 5), org_end)
+                )
             intro = self.intro_words(max(sent_s, t_start - 40), run_s)
             if ok:
                 name_toks = toks

@@ -69,6 +69,51 @@ CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
         "In an interview with Zdg on Monday, Ion Vrabie said the town was safe.",
         [("Ion Vrabie", "Zdg", "said")],
     ),
+    "a reporter speaks through the outlet": (
+        "The Reuters correspondent in Chisinau Ana Popa reported that the bridge was hit.",
+        [("Ana Popa", "Reuters", "reported")],
+    ),
+    "a press officer after the name": (
+        '"We stand by the story," said Ana Popa, the head of public relations for Reuters.',
+        [("Ana Popa", "Reuters", "said Ana Popa")],
+    ),
+    "the same outlet again": (
+        "Commander Ion Vrabie told Reuters the bridge fell. Analyst Ana Popa said to the same "
+        "news outlet that it was a feint.",
+        [
+            ("Ion Vrabie", "Reuters", "told Reuters"),
+            ("Ana Popa", "Reuters", "said to the same news outlet"),
+        ],
+    ),
+    "the same speaker keeps the channel": (
+        "Commander Ion Vrabie told Reuters the bridge fell. Vrabie added that more would follow.",
+        [("Ion Vrabie", "Reuters", "told Reuters"), ("Ion Vrabie", "Reuters", "added")],
+    ),
+    "the subject of a relative clause": (
+        "The strike followed reports from the Moldovan army, which claims to have downed a drone.",
+        [("Moldovan Armed Forces", "Moldovan Armed Forces", "claims")],
+    ),
+    "a full date between subject and verb": (
+        "The Romanian defence ministry on Friday, April 26, rejected the report.",
+        [(None, "Romanian Defence Ministry", "rejected")],
+    ),
+    "a state's authorities speak for it": (
+        "The Moldovan authorities still deny the presence of foreign troops.",
+        [("Moldova", "Moldova", "deny")],
+    ),
+    "the reporter introduced before": (
+        "The Reuters reporter Ana Popa filed from the front. The reporter says that the town "
+        "is quiet.",
+        [("Ana Popa", "Reuters", "says")],
+    ),
+    "the report goes on to say": (
+        "The TASS report was long. It further goes on to say that the town fell.",
+        [(None, "TASS", "goes on to say")],
+    ),
+    "who asked not to be named": (
+        "A Moldovan official, who asked not to be named, said the town was quiet.",
+        [("A Moldovan official", None, "said")],
+    ),
 }
 
 
