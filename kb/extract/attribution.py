@@ -967,14 +967,14 @@ class _Reader:
                 kept = [c for c in claims if not content[0] <= c.cue.start < content[1]]
                 agents = [(c.speaker, c.via) for c in kept]
                 claims = kept
-            prev = self.last.get(sent.segment)
+            before = self.last.get(sent.segment)
             if (
-                prev is not None
+                before is not None
                 and agent.speaker
-                and agent.speaker == prev.speaker
+                and agent.speaker == before.speaker
                 and not agent.via
             ):
-                agent = _Agent(agent.speaker, prev.via)  # "Gross added": still to the same outlet
+                agent = _Agent(agent.speaker, before.via)  # "Gross added": to the same outlet
             if (agent.speaker, agent.via) in agents:
                 continue  # the same agent's second verb ("said ... and added")
             dm = self.r.denial.search(t, content[0], content[1])
