@@ -48,7 +48,9 @@ from .lexicon import (
     normalise,
     trie_regex,
 )
+from .media_names import find_media_names
 from .model import SOURCE_TYPES
+from .nonactors import adjective_or_place, drop_addressees, mask_non_actors
 from .starts import GAZETTEER, MILITARY, PRESS_OFFICES, ROLES, TITLES
 
 # ---------------------------------------------------------------------- gazetteer
@@ -908,6 +910,7 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
                 _after_locative(low, pos)
                 or _place_of_before(low, pos, end)
                 or _place_after(low, end)
+                or adjective_or_place(low, norm, pos, end)
             ):
                 # "in Yemen", "the suburbs of Damascus", "Tripoli's southern suburbs", "the
                 # Kyiv region": a place, not the state acting
@@ -1961,8 +1964,11 @@ def find_entities(doc: Doc) -> Doc:
     """Fill ``doc.entities`` and ``doc.mentions``."""
     _match_domains(doc)
     _match_handles(doc)
+    mask_non_actors(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
     find_collectives(doc)
+    find_media_names(doc)
     _TextNames(doc).run()
+    drop_addressees(doc)
     return doc

@@ -194,8 +194,13 @@ class _Judge:
         sent = Sentence(lo, hi, seg)
         clause = self.clause_start(sent, cue[0])
         owner = self.owner_of_cue(sent, cue, clause, parties)
+        if owner is None:
+            return []  # a verdict on what something is against ("anti-Serb propaganda")
         if owner:  # "Azeri propaganda", "Azerbaijan's misinformation", "Russian statistics"
             return owner
+        antecedent = self.relative_antecedent(sent, clause, cue[0])
+        if antecedent:  # "... coverage which they insist is biased"
+            return [antecedent]
         agents = self.agents_after(sent, cue)
         if agents:  # "the disinformation campaign waged by Hamas", "fabricating news by X and Y"
             return agents
@@ -249,9 +254,6 @@ class _Judge:
             if _ACCUSE.search(doc.norm, first.span.end, cue[0]) and own[-1] is not first:
                 first = own[-1]
             return self.joint(first, own, cue[0])
-        antecedent = self.relative_antecedent(sent, clause, cue[0])
-        if antecedent:  # "... coverage which they insist is biased"
-            return [antecedent]
         if seg == 0:
             named = [m for m in named if doc.entities[m.entity].is_source_typed]
         if named:
@@ -375,7 +377,7 @@ class _Judge:
 
     def owner_of_cue(
         self, sent: Sentence, cue: tuple[int, int], clause: int, parties: bool
-    ) -> list[str]:
+    ) -> list[str] | None:
         """The source whose information a cue names: a nationality or a possessive right
         before an information noun at the cue ("Azeri propaganda", "Russian statistics
         appear to be exaggerated", "Hamas' lies"). A nationality means the one source of
@@ -400,7 +402,7 @@ class _Judge:
             ):
                 continue
             if _AGAINST.search(doc.norm, max(0, om.start() - 9), om.start()):
-                continue  # "anti-Serb propaganda" is propaganda against them
+                return None  # "anti-Serb propaganda": what it is against, not whose
             subject = doc.last_mention_before(om.start(), max(sent.start, clause))
             if subject is not None and subject.span.end <= om.start():
                 is_cue = im.start() < cue[1] and im.end() > cue[0]
@@ -415,12 +417,15 @@ class _Judge:
                 ):
                     return [m.entity]
                 continue
-            state = load_lexicon().nationalities.get(om.group("owner"))
+            word = om.group("owner")
+            if word not in load_lexicon().nationalities:
+                word = word.split()[-1]  # "Slam Azeri Propaganda": the last capitalised word
+            state = load_lexicon().nationalities.get(word)
             if state:
                 # "Azeri propaganda" is the state's; "Russian statistics" are those of the
                 # one Russian source the text cites (its ministry), else the state's
                 spin = im.group("spin") is not None or im.group("people") is not None
-                key = self.source_of_nation(om.group("owner"), state, parties, spin)
+                key = self.source_of_nation(word, state, parties, spin)
                 if key:
                     return [key]
         return []
