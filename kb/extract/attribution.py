@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .affiliation import media_affiliations
 from .dates import DATE_RX, find_dates
 from .doc import Doc, EntityState, Sentence
 from .lexicon import (
@@ -116,8 +117,12 @@ def _rules() -> _Rules:
     lex = load_lexicon()
     nouns = alternation(lex.unnamed_nouns)
     ref_nouns = alternation(list(lex.references))
+    # "Says he after ...": a verb may open its sentence (checked in verb_frame)
+    capitalised = [v[0].upper() + v[1:] for v in lex.report_verbs if " " not in v]
     return _Rules(
-        verb=re.compile(rf"(?<![\w'-])(?P<verb>{alternation(list(lex.report_verbs))})(?![\w'-])"),
+        verb=re.compile(
+            rf"(?<![\w'-])(?P<verb>{alternation([*lex.report_verbs, *capitalised])})(?![\w'-])"
+        ),
         kinds=lex.report_verbs,
         negated=re.compile(
             rf"(?:n't|(?<![\w'-]){alternation(lex.negations)})(?:\W+\w+){{0,2}}\W*$", re.IGNORECASE
@@ -233,8 +238,76 @@ _THAT_HERE = re.compile(r"that\s+")
 _GROUP_MEMBERS = re.compile(
     r"(?i)\b(?:rebels|fighters|militants|insurgents|members|forces|troops|militiamen|gunmen)\b"
 )
+_DATE_TAIL = re.compile(
+    r"(?<![\w-])(?:(?:on|last|this|late|early)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|today)(?:\s+(?:morning|afternoon|evening|night))?,?\s*$"
+)
+# "called" and "calls" report only when they take an object and its description
+_NAMING_VERBS = frozenset({"called", "calls"})
+_NOT_CALLED_AFTER = re.compile(
+    r"\s+(?:for|on|off|up|in|out|back|upon|together|it quits|him|her|me|us)\b|\s*$"
+)
+_NOT_CALLED_BEFORE = re.compile(
+    r"(?:-|\b(?:is|are|was|were|be|been|being|so|also|now|often|sometimes)\s+)$"
+    r"|\b(?:a|an|the|this|that)\s+(?:\w+\s+)?$"
+)
+# objects that make a reporting verb an act: "declared independence", "told the truth"
+_ACT_OBJECT = re.compile(
+    r"\s+(?:independence|war|victory|martial law|a state of emergency|a ceasefire|bankruptcy|"
+    r"the truth|a lie|lies|stories|jokes)\b"
+)
+_COORDINATOR = re.compile(r",\s*(?:and|while|whereas|but)\b|;|\b(?:while|whereas)\b")
+_REPORTED_OPENS = re.compile(r"\s*(?:that\b|[\"\u201c:])")
+_SAME_OUTLET = re.compile(
+    r"\s*,?\s*(?:to|with|on|in)?\s*the\s+same\s+(?:news\s+)?(?:outlet|newspaper|paper|channel|"
+    r"broadcaster|agency|network|station|programme|program|publication|site|website|media)\b"
+)
+_RELATIVE_WHO = re.compile(r"(?:,\s*)?(?<![\w'-])(?:who|which)\s*$")
+_AUTHORITIES = re.compile(
+    r"(?:[Tt]he\s+)?(?P<adj>[A-Z][\w-]+)\s+(?:authorities|government|regime|leadership|junta|"
+    r"presidency)"
+)
+_ROLE_REF = re.compile(
+    r"(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?P<role>reporter|correspondent|journalist|photographer|"
+    r"spokesman|spokeswoman|spokesperson|official|commander|minister|envoy|expert|analyst)"
+)
+_CAME_AND = re.compile(
+    r"(?<![\w'-])(?:came|come|comes|went|goes|stepped|steps|got|gets|stood|stands|turned|turns)"
+    r"(?:\s+(?:up|out|forward|on|back|in|down))?\s+and\s*$"
+)
+_NO_SUBJECT = re.compile(
+    r"(?i)(?:(?:literally|absolutely|simply|and|but|so|yet)\s+)?(?:no|not a single|not one)\s+"
+    r"(?:[\w'-]+[ ,]*){0,6}$"
+)
+_LEAD_CONJ = re.compile(
+    r"(?i)(?:and|but|while|whereas|however|meanwhile|as|that|when|where|since)\s+"
+)
+_CONJ_BEFORE = re.compile(r"\s+and\s+(?:the\s+)?$")
+_ITS_BODY = re.compile(
+    r"(?i)(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|army|military|spokes(?:man|woman|person)|"
+    r"office|command|leadership|presidency|cabinet|authorities|officials?|representatives?)$"
+)
+# what may follow the verb of a trailing frame: nothing, or when, where and how it was said
+_TRAILING_REST = re.compile(
+    r"\s*(?:$|[.,;:!?\u2026]|(?:on|in|at|last|yesterday|today|earlier|later|late|early|"
+    r"after|before|while|when|according|citing|quoting|adding|via|through|during)\b"
+    r"|this (?:morning|afternoon|evening|week|month|year)\b)"
+)
+_SUBJECT_ENDS = re.compile(
+    r"\s*(?:[.!?;,\u2026]|$|\s+(?:on|in|at|after|before|when|as|last|this)\b)"
+)
+_PRONOUN_AFTER = re.compile(r"(?:he|she|they|He|She|They)\b")
 _OWNER_TAIL = re.compile(r"\s*[\w'-]+'s\s*$")
 _OWNER_REACH = 80  # a possessive owner ("Ukraine's") is one word: look this far back only
+
+
+def _date_before(t: str, lo: int, end: int) -> re.Match[str] | None:
+    """A date ("on Friday, April 26,") that ends right before ``end``."""
+    last = None
+    for m in DATE_RX.finditer(t, lo, end):
+        if not t[m.end() : end].strip(" ,"):
+            last = m
+    return last
 
 
 def _strip_owner(t: str, start: int, end: int) -> str:
@@ -331,6 +404,7 @@ class _Reader:
         self.last_claim: dict[int, Claim] = {}  # segment -> its last claim
         self.recent: dict[int, list[str]] = {}  # segment -> organisations that spoke, in order
         self.starts: list[int] = []
+        self.affiliation = media_affiliations(doc)
 
     # ------------------------------------------------------------------ agents
     def agent_of(self, ent: EntityState) -> _Agent:
@@ -338,7 +412,8 @@ class _Reader:
         statement: the relay, speaker null (gold CONVENTIONS). Any other organisation
         (armed group, state, party): both, since annotators put it in either slot."""
         if ent.is_person:
-            return _Agent(speaker=ent.key)
+            outlet = self.affiliation.get(ent.key)  # "BBC reporter X": X speaks through the BBC
+            return _Agent(speaker=ent.key, via=outlet, implicit=outlet is not None)
         if ent.is_media:
             return _Agent(via=ent.key)
         if "OfficialBody" in ent.types and not ent.types & {"ArmedGroup", "State"}:
@@ -359,12 +434,22 @@ class _Reader:
         """Who governs the verb at ``pos``: (agent, start of the subject) or None."""
         doc, t, r = self.doc, self.text, self.r
         p = pos
+        relative = False
+        if p - 2 >= sent.start and t[p - 1] == "." and t[p - 2].isalpha():
+            p -= 1  # a missing space: "their journalists.claimed that"
         while p > sent.start and t[p - 1].isspace():
             p -= 1
         for _ in range(4):
-            am = r.aux_tail.search(t, max(sent.start, p - 40), p)
-            if not am:
-                break
+            rel = _RELATIVE_WHO.search(t, max(sent.start, p - 12), p)
+            relative = relative or rel is not None
+            am = rel or (
+                r.aux_tail.search(t, max(sent.start, p - 40), p)
+                or _DATE_TAIL.search(t, max(sent.start, p - 40), p)  # "on Wednesday alleged"
+                or _date_before(t, max(sent.start, p - 50), p)  # "on Friday, April 26, rejected"
+                or _CAME_AND.search(t, max(sent.start, p - 40), p)  # "came out and said"
+            )  # "the army, which claims": the relative pronoun's antecedent
+            if not am or doc.overlaps_mention(am.start(), am.end()):
+                break  # "Russia Today mentions": the word is part of a name
             p = am.start()
             while p > sent.start and t[p - 1].isspace():
                 p -= 1
@@ -397,6 +482,11 @@ class _Reader:
                 while p > sent.start and t[p - 1].isspace():
                     p -= 1
         m = doc.mention_ending_at(p)
+        if m is not None:  # "Russian media and the Russian government insist": the first
+            cm = _CONJ_BEFORE.search(t, max(sent.start, m.span.start - 12), m.span.start)
+            first = doc.mention_ending_at(cm.start()) if cm else None
+            if first is not None and not doc.entities[first.entity].is_unnamed:
+                m = first
         if m is None:  # "Civil Defence crews said", "the Al-Qahera News channel reported"
             m, member = self.mention_before_nouns(sent.start, p)
             if m is not None and member:  # people of the body speak: "UN experts said"
@@ -415,7 +505,9 @@ class _Reader:
             if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
                 return None
             um = (
-                r.unnamed_before.search(t[sent.start : m.span.start]) if not ent.is_person else None
+                r.unnamed_before.search(t[sent.start : m.span.start])
+                if not ent.is_person and not relative
+                else None
             )
             if um and _GROUP_MEMBERS.search(um.group("np")):
                 um = None  # "Rebels of the M23 movement said": the group itself speaks
@@ -442,7 +534,11 @@ class _Reader:
             if word in {"he", "she"}:
                 key = self.ctx.pronoun(True, pos, seg)
                 if key:
-                    return _Agent(speaker=key), pm.start()
+                    return self.agent_of(doc.entities[key]), pm.start()
+            elif word in {"it", "they"} and seg == 0:  # "It further goes on to say"
+                key = self.ctx.pronoun(False, pos, seg)
+                if key and doc.entities[key].is_media:
+                    return self.agent_of(doc.entities[key]), pm.start()
             return None
         rm = r.ref_tail.search(t, lo, p)
         seg = doc.segment_at(pos)
@@ -460,16 +556,73 @@ class _Reader:
         um = r.unnamed_tail.search(left)
         if um:
             np = um.group("np")
+            owner = self.owner_of_its(sent, sent.start + um.start("np"), np)
+            if owner is not None:  # "China ..., its foreign ministry said": China speaks
+                return self.agent_of(doc.entities[owner]), sent.start + um.start("np")
             if re.search(r"(?i)(?<![\w'])(?:my|your|our|I|we|you)(?![\w'])", np):
                 return None
             s = sent.start + um.start("np")
             e = sent.start + um.end("np")
+            lead = _LEAD_CONJ.match(t, s, e)  # "..., while their journalists claimed"
+            if lead:
+                s = lead.end()
+            if _NO_SUBJECT.match(t, sent.start, s):
+                return None  # "Literally no celebrity, party or journalist came out and said"
+            state = self.state_of_np(s, e)
+            if state is not None:  # "The Malian authorities still deny": the state speaks
+                return self.agent_of(doc.entities[state]), s
+            role = _ROLE_REF.fullmatch(t, s, e)
+            person = self.person_by_role(role.group("role"), s) if role else None
+            if person is not None:  # "The reporter repeats": the one introduced as reporter
+                return self.agent_of(doc.entities[person]), s
             om = _OF_ORG.search(t, s, e)
             if om:  # "Rebels of the M23 movement", "Officials of the ministry": the body speaks
-                owner = doc.mention_starting_at(om.end())
-                if owner is not None and not doc.entities[owner.entity].is_person:
-                    return self.agent_of(doc.entities[owner.entity]), s
+                body = doc.mention_starting_at(om.end())
+                if body is not None and not doc.entities[body.entity].is_person:
+                    return self.agent_of(doc.entities[body.entity]), s
             return self.unnamed(s, e), s
+        return None
+
+    def state_of_np(self, s: int, e: int) -> str | None:
+        """The state whose government an unnamed phrase names: "the Malian authorities"."""
+        m = _AUTHORITIES.fullmatch(self.text, s, e)
+        if m is None:
+            return None
+        state = self.lex.nationalities.get(m.group("adj"))
+        if not state:
+            return None
+        from .entities import load_matcher
+
+        entry = load_matcher().entries.get(state)
+        if entry is None or "State" not in entry.types:
+            return None
+        self.doc.add_entity(state, entry.name, set(entry.types), in_gazetteer=True)
+        return state
+
+    def person_by_role(self, role: str, pos: int) -> str | None:
+        """The one person the text introduced with ``role`` before ``pos`` ("the BBC
+        reporter in Tripoli Feras Kilani" for "the reporter")."""
+        doc = self.doc
+        found: list[str] = []
+        back = doc.last_mention_before(pos, max(0, pos - REFER_BACK))
+        while back is not None:
+            ent = doc.entities[back.entity]
+            if ent.is_person and back.entity not in found:
+                lead = doc.low[max(0, back.span.start - 40) : back.span.start]
+                if re.search(rf"\b{re.escape(role.lower())}\b", lead):
+                    found.append(back.entity)
+            back = doc.last_mention_before(back.span.start, max(0, pos - REFER_BACK))
+        return found[0] if len(found) == 1 else None
+
+    def owner_of_its(self, sent: Sentence, start: int, np: str) -> str | None:
+        """ "its foreign ministry", "their spokesman": the organisation or state named
+        first in the sentence, whose body or voice it is."""
+        if not _ITS_BODY.match(np):
+            return None
+        for m in self.doc.mentions_in(sent.start, start):
+            ent = self.doc.entities[m.entity]
+            if not ent.is_person and not ent.is_unnamed and not ent.is_media:
+                return m.entity
         return None
 
     def negated(self, lo: int, pos: int) -> bool:
@@ -535,6 +688,11 @@ class _Reader:
         p = start
         while p < end and t[p] == " ":
             p += 1
+        sm = _SAME_OUTLET.match(t, start, min(end, start + 60))
+        if sm:  # "said to the same news outlet": the channel of the statement before
+            prev = self.last.get(doc.segment_at(start))
+            if prev is not None and prev.via:
+                return prev.via, sm.end()
         if tell:
             m = doc.mention_starting_at(p)  # "told The Irrawaddy" (a name with its article)
             if m is None and t.startswith(("the ", "The "), p):
@@ -628,7 +786,14 @@ class _Reader:
         if subj_start is not None and subj_start > s0:
             lead = _strip_owner(t, s0, subj_start)  # "..., Ukraine's General Staff"
             rest = t[after : sent.end].strip(" .!?\u2026")
-            if lead.endswith(",") and len(lead) > 12 and not _THAT_START.match(rest):
+            # a trailing frame has next to nothing after its verb ("..., X said on Monday.");
+            # "X refuted ... and its spokesman, Y, called it lies" is a frame of its own
+            if (
+                lead.endswith(",")
+                and len(lead) > 12
+                and not _THAT_START.match(rest)
+                and _TRAILING_REST.match(rest)
+            ):
                 b = s0 + len(lead) - 1
                 while b > s0 and doc.norm[b - 1] == " ":
                     b -= 1
@@ -728,11 +893,22 @@ class _Reader:
 
     # ------------------------------------------------------------------ frames
     def verb_frame(self, sent: Sentence, found: list[re.Match[str]]) -> list[Claim]:
-        """The first reporting verb with a subject, its channel and content; plus a denial
-        clause of the same sentence ("..., a claim the SDF denied") as its own claim."""
+        """Each reporting verb with a subject of its own, its channel and content ("X
+        refuted the claims and its spokesman, Y, called them lies": two frames); plus a
+        denial clause of the same sentence ("..., a claim the SDF denied") as its own
+        claim. A later frame needs its subject after the earlier frame's cue."""
         t, r = self.text, self.r
+        claims: list[Claim] = []
+        agents: list[tuple[str | None, str | None]] = []
+        after = sent.start  # where the last frame's cue ended
         for vm in found:
+            if vm.start() < after:
+                continue
             verb = vm.group("verb")
+            if verb[0].isupper():
+                if vm.start() != sent.start:
+                    continue  # a capitalised verb inside a sentence is part of a name
+                verb = verb.lower()
             kind = r.kinds[verb]
             if self.negated(sent.start, vm.start()):
                 continue
@@ -742,6 +918,12 @@ class _Reader:
                 continue  # "EUMA reports are dry": the plural noun, not the verb
             if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
                 continue  # "posted the same video last month": an act, not a statement
+            if verb in _NAMING_VERBS and (
+                _NOT_CALLED_AFTER.match(t, vm.end()) or _NOT_CALLED_BEFORE.search(t, 0, vm.start())
+            ):
+                continue  # "called for talks", "so-called", "a town called Gori"
+            if _ACT_OBJECT.match(t, vm.end()):
+                continue  # "declared independence", "told the truth": an act, no content
             if (
                 sent.segment != 0
                 and verb.endswith("s")
@@ -751,16 +933,13 @@ class _Reader:
             subj = self.subject(sent, vm.start(), kind)
             cue_start = vm.start()
             subj_start: int | None = None
+            if claims and (subj is None or not self.coordinated(after, subj[1])):
+                continue  # a frame inside what the earlier one reports, or its subject again
             if subj is None:
-                # "“...,” said X" / "said the ministry"
-                if not re.search(
-                    r"[\u201d\"],?\s*$", t[max(sent.start, vm.start() - 4) : vm.start()]
-                ):
+                inverted = self.inverted_subject(sent, vm)  # "..., said Karapetyan."
+                if inverted is None:
                     continue
-                m = self.doc.mention_starting_at(vm.end() + 1)
-                if m is None:
-                    continue
-                agent = self.agent_of(self.doc.entities[m.entity])
+                agent, cue_end0 = inverted
             else:
                 agent, subj_start = subj
                 if (
@@ -770,7 +949,8 @@ class _Reader:
                     and not self.doc.mentions_in(subj_start, vm.start())
                 ):
                     cue_start = subj_start  # "the article points out"
-            via, cue_end = self.via_after(vm.end(), sent.end, kind == "tell")
+                cue_end0 = vm.end()
+            via, cue_end = self.via_after(cue_end0, sent.end, kind == "tell")
             via = via or self.via_elsewhere(sent, vm.end())
             if via:
                 agent = agent.with_via(via)
@@ -780,7 +960,23 @@ class _Reader:
             relay = self.according_source(sent, vm.end())
             if relay is not None and relay != agent.via:  # "JNIM claimed ..., according to SITE"
                 agent = agent.with_via(relay)
-            content = self.content(sent, max(cue_end, vm.end()), vm.start(), subj_start)
+            content = self.content(sent, max(cue_end, cue_end0), vm.start(), subj_start)
+            if subj_start is not None and content[1] <= subj_start:
+                # a trailing frame ("China ... urged a ceasefire, its foreign ministry said")
+                # reports the clause before it, with any frame inside that clause
+                kept = [c for c in claims if not content[0] <= c.cue.start < content[1]]
+                agents = [(c.speaker, c.via) for c in kept]
+                claims = kept
+            before = self.last.get(sent.segment)
+            if (
+                before is not None
+                and agent.speaker
+                and agent.speaker == before.speaker
+                and not agent.via
+            ):
+                agent = _Agent(agent.speaker, before.via)  # "Gross added": to the same outlet
+            if (agent.speaker, agent.via) in agents:
+                continue  # the same agent's second verb ("said ... and added")
             dm = self.r.denial.search(t, content[0], content[1])
             if dm:  # "..., a claim the SDF denied" is not part of what was said
                 content = (content[0], max(content[0], dm.start()))
@@ -791,10 +987,56 @@ class _Reader:
                 prev = self.last_claim.get(sent.segment)  # "The army denied the claim"
                 contradicts = prev.content if prev is not None else None
             claim = self.make(
-                sent, agent, (cue_start, max(cue_end, vm.end())), content, kind, contradicts
+                sent, agent, (cue_start, max(cue_end, cue_end0)), content, kind, contradicts
             )
-            return [claim, *self.denial_clause(sent, claim)]
-        return []
+            denials = self.denial_clause(sent, claim)
+            claims += [claim, *denials]
+            agents.append((agent.speaker, agent.via))
+            after = max(c.cue.end for c in (claim, *denials))
+        return claims
+
+    def coordinated(self, after: int, subject_start: int) -> bool:
+        """True when a frame whose subject starts at ``subject_start`` is coordinated with
+        the frame whose cue ended at ``after`` ("X refuted the claims and its spokesman
+        called them lies", "..., while their journalists claimed"), not part of what that
+        frame reports ("X told Reuters that Kyiv expects ...")."""
+        if subject_start < after:
+            return False
+        gap = self.text[after:subject_start]
+        if _COORDINATOR.search(gap):
+            return True
+        return not _REPORTED_OPENS.match(gap)
+
+    def inverted_subject(self, sent: Sentence, vm: re.Match[str]) -> tuple[_Agent, int] | None:
+        """The subject after its verb: "“...,” said X", "..., said Karapetyan.", "Says he
+        after ...": (agent, end of the subject), or None. The verb must follow a closing
+        quote or a comma, or open the sentence."""
+        doc, t = self.doc, self.text
+        lead = t[max(sent.start, vm.start() - 4) : vm.start()]
+        quoted = re.search(r"[\u201d\"],?\s*$", lead) is not None
+        opens = not t[sent.start : vm.start()].strip()
+        if not (quoted or opens or re.search(r",\s*$", lead)):
+            return None
+        p = vm.end()
+        while p < sent.end and t[p] == " ":
+            p += 1
+        m = doc.mention_starting_at(p)
+        if m is None and t.startswith(("the ", "The "), p):
+            m = doc.mention_starting_at(p + 4)
+        if m is not None:
+            ent = doc.entities[m.entity]
+            if not quoted and not _SUBJECT_ENDS.match(t, m.span.end, sent.end):
+                return None  # ", said Karapetyan." ends the clause; a name inside goes on
+            return self.agent_of(ent), m.span.end
+        pm = _PRONOUN_AFTER.match(t, p)
+        if pm is None or not (quoted or opens or _SUBJECT_ENDS.match(t, pm.end(), sent.end)):
+            return None
+        seg = doc.segment_at(vm.start())
+        prev = self.last.get(seg)
+        if prev is not None:
+            return _Agent(prev.speaker, prev.via), pm.end()
+        key = self.ctx.pronoun(True, vm.start(), seg)
+        return (_Agent(speaker=key), pm.end()) if key else None
 
     def denial_clause(self, sent: Sentence, claim: Claim) -> list[Claim]:
         """ ", a claim the SDF denied" / ", a charge Abu Dhabi has repeatedly denied"."""

@@ -48,7 +48,9 @@ from .lexicon import (
     normalise,
     trie_regex,
 )
+from .media_names import find_media_names
 from .model import SOURCE_TYPES
+from .nonactors import adjective_or_place, drop_addressees, mask_non_actors
 from .starts import GAZETTEER, MILITARY, PRESS_OFFICES, ROLES, TITLES
 
 # ---------------------------------------------------------------------- gazetteer
@@ -112,7 +114,7 @@ class GazetteerMatcher:
         self.compact: dict[str, str] = {}  # "kyivindependent" -> key, for @handles and #tags
         for e in entries:
             hidden = set(e.hidden_labels)
-            for lab in dict.fromkeys(e.all_labels):
+            for lab in dict.fromkeys(_spelling_variants(e.all_labels)):
                 text = normalise(lab).strip()
                 m = _FIRST_WORD.search(text)
                 if not m or m.start() != 0:
@@ -174,6 +176,23 @@ class GazetteerMatcher:
             if key:
                 return key
         return None
+
+
+# British and American spellings of the words of body names: either matches a label
+_SPELLINGS = (("Defence", "Defense"), ("defence", "defense"), ("Centre", "Center"))
+
+
+def _spelling_variants(labels: Iterable[str]) -> list[str]:
+    """The labels, each followed by its other spelling ("Defence" / "Defense")."""
+    out = []
+    for lab in labels:
+        out.append(lab)
+        for a, b in _SPELLINGS:
+            if a in lab:
+                out.append(lab.replace(a, b))
+            elif b in lab:
+                out.append(lab.replace(b, a))
+    return out
 
 
 def _hyphen_variants(text: str) -> list[str]:
@@ -441,7 +460,11 @@ _UNIT_OF = re.compile(
     r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
-_TOLD_BEFORE = re.compile(r"(?<![\w-])told[ ]+(?:[Tt]he[ ]+)?$")
+_TITLE_IN_PLACE = re.compile(r"(?<![\w-])in[ ]+(?:the[ ]+)?[a-z\u00c0-\u024f' -]*$|in[ ]+\S")
+_TOLD_BEFORE = re.compile(
+    r"(?<![\w-])(?:told|(?:an?|the|exclusive|phone|recent)[ ]+interview[ ]+with|interviewed[ ]+by|"
+    r"(?:speaking|talking)[ ]+to)[ ]+(?:[Tt]he[ ]+)?$"
+)
 _TIME_WORDS = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April "
     "May June July August September October November December".split()
@@ -537,6 +560,11 @@ def _military_noun_rx() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _MILITARY_AFTER_STATE() -> re.Pattern[str]:  # noqa: N802  # a cached constant
     return re.compile(rf"(?:'s)?[ ]+(?:{alternation(load_lexicon().military_nouns)})(?![\w-])")
+
+
+@lru_cache(maxsize=1)
+def _nationality_ministry_rx() -> re.Pattern[str]:
+    return ministries.nationality_rx(alternation(load_lexicon().nationalities))
 
 
 _ORG_NOUN_AT = re.compile(rf"({_ORG_NOUNS})(?![\w-])")
@@ -882,6 +910,7 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
                 _after_locative(low, pos)
                 or _place_of_before(low, pos, end)
                 or _place_after(low, end)
+                or adjective_or_place(low, norm, pos, end)
             ):
                 # "in Yemen", "the suburbs of Damascus", "Tripoli's southern suburbs", "the
                 # Kyiv region": a place, not the state acting
@@ -1055,6 +1084,7 @@ class _TextNames:
         self.press_offices()
         self.militaries()
         self.state_bodies()
+        self.nationality_ministries()
         self.bare_ministries()
         self.merge_domains()
         self.affix_aliases()
@@ -1095,7 +1125,7 @@ class _TextNames:
         pm = _PLACE_AFTER.match(doc.low, run_e)
         if pm and pm.group(1) in lex.place_nouns:
             return  # "the Sheikh Maqsoud district": a place, though "Sheikh" is a title
-        if _TOLD_BEFORE.search(doc.norm, max(0, run_s - 12), run_s) and not (
+        if _TOLD_BEFORE.search(doc.norm, max(0, run_s - 32), run_s) and not (
             texts[0] in lex.given_names or self.title_before(run_s)
         ):  # "told The Irrawaddy": who is told a statement is a medium
             self.add_org(toks, "told a statement", kind=self.head_kind(texts) or "NewsOutlet")
@@ -1196,7 +1226,10 @@ class _TextNames:
             if org:
                 while org_end > sent_s and doc.norm[org_end - 1].isspace():
                     org_end -= 1
-                ok = doc.mention_ending_at(org_end) is not None
+                # "co-chair of ORG X" needs ORG named; "reporter in Tripoli X" is a place
+                ok = doc.mention_ending_at(org_end) is not None or bool(
+                    _TITLE_IN_PLACE.search(doc.low, max(sent_s, org_end - len(org) - 5), org_end)
+                )
             intro = self.intro_words(max(sent_s, t_start - 40), run_s)
             if ok:
                 name_toks = toks
@@ -1292,8 +1325,10 @@ class _TextNames:
         if nxt and nxt[0].strip(".,;:!?") in group_or_place:
             return True  # "Wazalendo militias", "the Sheikh Maqsoud district"
         prev = low[max(0, run_s - 30) : run_s].split()
-        if prev and (prev[-1] in descriptor_last or prev[-1] in {"told", "the"}):
-            return True  # "security firm Ambrey", "told Reuters"
+        if prev and (
+            prev[-1] in descriptor_last or prev[-1] in {"told", "the", "with", "to", "by"}
+        ):
+            return True  # "security firm Ambrey", "told Reuters", "an interview with BuzzFeed"
         i = bisect.bisect_right(self.title_hits, (run_s, run_s)) - 1
         return i >= 0 and run_s - self.title_hits[i][1] <= 120  # "spokesman X"
 
@@ -1601,10 +1636,17 @@ class _TextNames:
             base = owner
             if state is not None:
                 base = _adjective_of_state().get(state) or doc.entities[state].name
-            name = written or ministries.display_name(base or "", kind)
-            key = self.by_name.get(name.casefold()) or doc.new_key(name)
+            # one entity per (owner, kind), whatever the spelling ("Defense", "Defence");
+            # it is named as the text first writes it
+            canonical = ministries.display_name(base or "", kind)
+            name = written or canonical
+            key = (
+                self.by_name.get(canonical.casefold())
+                or self.by_name.get(name.casefold())
+                or doc.new_key(canonical)
+            )
             doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
-            self.by_name[name.casefold()] = key
+            self.by_name[canonical.casefold()] = self.by_name[name.casefold()] = key
         old = doc.mention_starting_at(s)
         if old is not None and old.entity != key and (old.span.start, old.span.end) == (s, e):
             former = doc.entities[old.entity]
@@ -1614,6 +1656,33 @@ class _TextNames:
             if not doc.has_mentions(old.entity):
                 del doc.entities[old.entity]
         doc.add_mention(key, s, e)
+
+    def nationality_ministries(self) -> None:
+        """ "the Azeri defense ministry", "the Romanian Ministry of Defence": the ministry of
+        the state the adjective names, named with the text's own spelling of its kind."""
+        doc, lex = self.doc, self.lex
+        if "inistry" not in doc.norm:
+            return
+        for m in _nationality_ministry_rx().finditer(doc.norm):
+            adj, (s, e) = m.group("adj"), m.span()
+            state = lex.nationalities.get(adj)
+            if not state or doc.is_masked(s, e) or m.group("acr"):
+                continue
+            inside = doc.mentions_in(s, e)
+            if doc.straddles(s) or doc.straddles(e):
+                continue
+            if any(
+                doc.entities[x.entity].in_gazetteer and "State" not in doc.entities[x.entity].types
+                for x in inside
+            ):
+                continue  # a name of its own there
+            for x in inside:  # the text rules' own reading of it gives way
+                doc.remove_mention(x)
+                if not doc.has_mentions(x.entity) and not doc.entities[x.entity].in_gazetteer:
+                    del doc.entities[x.entity]
+            canonical = _adjective_of_state().get(state, adj)
+            written = f"{canonical} {ministries.written_kind(m)} Ministry"
+            self.add_ministry(state, None, ministries.kind_of(m), (s, e), written)
 
     def bare_ministries(self) -> None:
         """ "the MoD", "the Ministry of Defence", "the Foreign Ministry" with no owner: the
@@ -1895,8 +1964,11 @@ def find_entities(doc: Doc) -> Doc:
     """Fill ``doc.entities`` and ``doc.mentions``."""
     _match_domains(doc)
     _match_handles(doc)
+    mask_non_actors(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
     find_collectives(doc)
+    find_media_names(doc)
     _TextNames(doc).run()
+    drop_addressees(doc)
     return doc

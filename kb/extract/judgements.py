@@ -40,6 +40,15 @@ _PERSON_PRONOUN = re.compile(r"(?<![\w'])(?:he|she|him|his|her|He|She|His|Her)(?
 _PARTIES = frozenset(
     {"State", "Person", "ArmedGroup", "PoliticalOrganisation", "MilitaryForce", "OfficialBody"}
 )
+# what a "but" clause must hold to grant the source something back ("..., but its figures
+# may be the most startling yet" goes on criticising)
+_CONCEDES = re.compile(
+    r"(?<![\w'])(?:still|useful|helpful|worth|good|decent|fair|right|correct|accurate|reliable|"
+    r"valuable|possible|credit|interesting|informative|at least|usually|often|sometimes|"
+    r"generally|mostly|overall|admit|concede|grant|trends?|read|follow|check|better|best|"
+    r"first|fast|quick|detailed|honest|solid|great|nice|ok|okay|not bad|if you only|"
+    r"other side|both sides|every side|each side|see through)(?![\w'])"
+)
 _ECHO_REACH = 400  # how far back a sarcastic echo may point at a reported statement
 _HEDGE = re.compile(
     r"(?i)(?:(?:is|'s|isn't|is not|it's not|not) (?:entirely |really |at all )?"
@@ -61,14 +70,35 @@ _BREAK = re.compile(r"[.;:!?]")
 # what a source says or shows: a nationality or possessive before it names its source
 _INFO_NOUN = re.compile(
     r"(?<![\w-])(?:(?P<spin>propaganda|misinformation|disinformation|lies|fakes|fake news|"
-    r"fabrications?|spin|hasbara)|claims|statistics|stats|data|figures|numbers|assessments|"
-    r"tallies|tally|estimates|reports|reporting|coverage|narratives?|version|accounts|"
-    r"statements|allegations)(?![\w-])"
+    r"fabrications?|spin|hasbara|libels?)|claims|statistics|stats|data|figures|numbers|"
+    r"assessments|tallies|tally|estimates|reports|reporting|coverage|narratives?|version|"
+    r"accounts|statements|allegations|(?P<people>officials|authorities|leaders|spokesmen|"
+    r"government|regime|military|army))(?![\w-])"
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w'])(?:in|of|from|at|on|with|for|to|about|near|into|against|than)[ ]+(?:the[ ]+)?$"
+)
+_APPOSITION_OPENS = re.compile(r"[ ]*(?:one of|an?|the|its|their)[ ]")
+_ITS_BEFORE = re.compile(r"(?<![\w'])(?:its|their)[ ]+(?:[\w-]+[ ]+){0,2}$")
+_BY_AGENT = re.compile(
+    r"[ ]+(?:[\w-]+[ ]+){0,2}?(?:(?:waged|spread|run|launched|pushed|produced|carried out|"
+    r"conducted|published|made|orchestrated|issued)[ ]+)?by[ ]+(?:the[ ]+)?"
+    r"(?:(?:terrorist|militant|armed|rebel|jihadist|militia|movement|group|outlet|channel|agency|"
+    r"broadcaster)[ ]+){0,2}"
+)
+_AND_NEXT = re.compile(r"[ ]*(?:,[ ]*)?(?:and|&)[ ]+(?:the[ ]+)?")
+_OWNS_ONE_CLAIM = re.compile(
+    r"'s?[ ]+(?:[\w-]+[ ]+)?(?:claim|statement|report|allegation|story|account|assertion|"
+    r"version|figure)(?![\w-])"
+)
+_SINGLE_CLAIM = re.compile(
+    r"(?:'s?|\b(?:the|this|that|his|her|its|their))[ ]+(?:[\w-]+[ ]+)?(?:claim|statement|report|"
+    r"allegation|story|account|assertion|version|figure)[ ]+(?:[\w'-]+[ ]+){0,3}$"
 )
 _OWNER_BEFORE = re.compile(
     r"(?<![\w-])(?P<owner>[A-Z][\w-]*(?:[ ][A-Z][\w-]*)?)(?P<poss>'s?)?[ ]+"
     r"(?:(?:latest|usual|own|new|official|daily|recent|wartime|state|cheap|crude|blatant|"
-    r"typical|constant|endless|shameless|so-called)[ ]+){0,3}"
+    r"typical|constant|endless|shameless|so-called)[ ]+){0,3}(?:[a-z][\w-]*[ ]+)?"
     r"(?:(?:attempts?|campaigns?|waves?|pieces?|acts?|kind|sort|brand|dose|torrent|stream|"
     r"flood|barrage)[ ]+(?:at|of)[ ]+)?$"
 )
@@ -118,8 +148,10 @@ def _sentence_cues(
                 if cm is None:
                     nxt = _CLAUSE_REST.match(doc.norm, e, sent.end)
                     cm = rx.match(doc.norm, nxt.end(), sent.end) if nxt else None
-                if cm is not None:
-                    pol = "mixed"
+                if cm is not None and _CONCEDES.search(
+                    doc.low, cm.end(), min(sent.end, cm.end() + 90)
+                ):
+                    pol = "mixed"  # "biased, but you should still read it"
                     break
         out.append((s, e, pol, flags))
     return out
@@ -162,8 +194,16 @@ class _Judge:
         sent = Sentence(lo, hi, seg)
         clause = self.clause_start(sent, cue[0])
         owner = self.owner_of_cue(sent, cue, clause, parties)
+        if owner is None:
+            return []  # a verdict on what something is against ("anti-Serb propaganda")
         if owner:  # "Azeri propaganda", "Azerbaijan's misinformation", "Russian statistics"
             return owner
+        antecedent = self.relative_antecedent(sent, clause, cue[0])
+        if antecedent:  # "... coverage which they insist is biased"
+            return [antecedent]
+        agents = self.agents_after(sent, cue)
+        if agents:  # "the disinformation campaign waged by Hamas", "fabricating news by X and Y"
+            return agents
         refs = list(self.ref_rx.finditer(doc.norm, lo, hi))
         in_ref = [(r.start(), r.end()) for r in refs]
         mentions = [
@@ -190,7 +230,19 @@ class _Judge:
             for m in mentions
             if clause <= m.span.start < cue[0]
             and (self.judgeable(m.entity) or (parties and self.actor(m.entity)))
+            and not _PREPOSITION_BEFORE.search(
+                doc.low, max(clause, m.span.start - 12), m.span.start
+            )
+            and not _OWNS_ONE_CLAIM.match(doc.norm, m.span.end)  # "Saree's claim is credible"
         ]
+        if not own:
+            head = self.appositive_head(sent, clause)
+            if head is not None and (
+                self.judgeable(head.entity) or parties and self.actor(head.entity)
+            ):
+                own = [head]  # "NRT, one of the most prominent channels, has kept ..."
+        if not own and _SINGLE_CLAIM.search(doc.norm, max(clause, cue[0] - 60), cue[0]):
+            return []  # "Saree's claim appears credible": a verdict on one claim, not its source
         if own:
             typed = [m for m in own if doc.entities[m.entity].is_source_typed]
             first = typed[0] if typed else own[0]
@@ -202,9 +254,6 @@ class _Judge:
             if _ACCUSE.search(doc.norm, first.span.end, cue[0]) and own[-1] is not first:
                 first = own[-1]
             return self.joint(first, own, cue[0])
-        antecedent = self.relative_antecedent(sent, clause, cue[0])
-        if antecedent:  # "... coverage which they insist is biased"
-            return [antecedent]
         if seg == 0:
             named = [m for m in named if doc.entities[m.entity].is_source_typed]
         if named:
@@ -242,6 +291,49 @@ class _Judge:
         key = self.ctx.topic.get(seg)  # the comment's own topic so far
         return [key] if key else []
 
+    def agents_after(self, sent: Sentence, cue: tuple[int, int]) -> list[str]:
+        """The sources a "by" names right after the cue, joined by "and"."""
+        doc = self.doc
+        bm = _BY_AGENT.match(doc.norm, cue[1], min(sent.end, cue[1] + 60))
+        if bm is None:
+            return []
+        m = doc.mention_starting_at(bm.end())
+        if m is None or not (self.judgeable(m.entity) or self.actor(m.entity)):
+            return []
+        out, end = [m.entity], m.span.end
+        while True:
+            am = _AND_NEXT.match(doc.norm, end, sent.end)
+            nxt = doc.mention_starting_at(am.end()) if am else None
+            if nxt is None or not (self.judgeable(nxt.entity) or self.actor(nxt.entity)):
+                return out
+            out.append(nxt.entity)
+            end = nxt.span.end
+
+    def appositive_head(self, sent: Sentence, clause: int) -> Mention | None:
+        """The name before the comma that opens the cue's clause when that clause is an
+        apposition with its verb ("NRT, one of the most prominent channels in the KRG, has
+        maintained ..."): the clause opens with a descriptive noun phrase."""
+        doc = self.doc
+        if clause <= sent.start or doc.norm[clause - 1] != ",":
+            return None
+        if not _APPOSITION_OPENS.match(doc.low, clause):
+            return None
+        p = clause - 1
+        while p > sent.start and doc.norm[p - 1] == " ":
+            p -= 1
+        return doc.mention_ending_at(p)
+
+    def party_before(self, pos: int, lo: int) -> str | None:
+        """The last organisation or state named in [lo, pos): what "its" points at."""
+        doc = self.doc
+        m = doc.last_mention_before(pos, lo)
+        while m is not None:
+            ent = doc.entities[m.entity]
+            if not ent.is_person and not ent.is_unnamed and (ent.types & _PARTIES or ent.is_media):
+                return m.entity
+            m = doc.last_mention_before(m.span.start, lo)
+        return None
+
     def echoed(self, pos: int) -> list[str]:
         """The source of the statement reported just before ``pos`` (a sarcastic "Right."
         after a quote judges who said it): the channel, else the speaker, of the last
@@ -268,7 +360,7 @@ class _Judge:
         """Where the clause holding ``pos`` begins: after the last comma, semicolon, colon,
         dash or opening parenthesis before it in the sentence."""
         norm = self.doc.norm
-        return max(sent.start, *(norm.rfind(c, sent.start, pos) + 1 for c in ",;:(\u2013\u2014"))
+        return max(sent.start, *(norm.rfind(c, sent.start, pos) + 1 for c in ",;:("))
 
     def relative_antecedent(self, sent: Sentence, clause: int, pos: int) -> str | None:
         """ "Western media coverage which they insist is biased": the source named right
@@ -285,7 +377,7 @@ class _Judge:
 
     def owner_of_cue(
         self, sent: Sentence, cue: tuple[int, int], clause: int, parties: bool
-    ) -> list[str]:
+    ) -> list[str] | None:
         """The source whose information a cue names: a nationality or a possessive right
         before an information noun at the cue ("Azeri propaganda", "Russian statistics
         appear to be exaggerated", "Hamas' lies"). A nationality means the one source of
@@ -298,13 +390,20 @@ class _Judge:
         lo = max(sent.start, clause, cue[0] - 40)
         for im in _INFO_NOUN.finditer(doc.low, lo, min(sent.end, cue[1] + 4)):
             om = _OWNER_BEFORE.search(doc.norm, max(sent.start, im.start() - 60), im.start())
+            pm = _ITS_BEFORE.search(doc.low, max(sent.start, im.start() - 40), im.start())
+            if om is None and pm is not None and im.group("spin") is not None and parties:
+                # "a third voice concerned with carrying out its jihadist propaganda"
+                key = self.party_before(pm.start(), max(0, pm.start() - 2 * REACH))
+                if key is not None:
+                    return [key]
+                continue
             if om is None or _POSSESSIVE_PRONOUN.search(
                 doc.low, max(0, om.start() - 8), om.start()
             ):
                 continue
             if _AGAINST.search(doc.norm, max(0, om.start() - 9), om.start()):
-                continue  # "anti-Serb propaganda" is propaganda against them
-            subject = doc.last_mention_before(om.start(), max(lo, clause))
+                return None  # "anti-Serb propaganda": what it is against, not whose
+            subject = doc.last_mention_before(om.start(), max(sent.start, clause))
             if subject is not None and subject.span.end <= om.start():
                 is_cue = im.start() < cue[1] and im.end() > cue[0]
                 linked = doc.norm[subject.span.end : om.start()]
@@ -318,12 +417,15 @@ class _Judge:
                 ):
                     return [m.entity]
                 continue
-            state = load_lexicon().nationalities.get(om.group("owner"))
+            word = om.group("owner")
+            if word not in load_lexicon().nationalities:
+                word = word.split()[-1]  # "Slam Azeri Propaganda": the last capitalised word
+            state = load_lexicon().nationalities.get(word)
             if state:
                 # "Azeri propaganda" is the state's; "Russian statistics" are those of the
                 # one Russian source the text cites (its ministry), else the state's
-                spin = im.group("spin") is not None
-                key = self.source_of_nation(om.group("owner"), state, parties, spin)
+                spin = im.group("spin") is not None or im.group("people") is not None
+                key = self.source_of_nation(word, state, parties, spin)
                 if key:
                     return [key]
         return []

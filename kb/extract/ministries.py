@@ -51,6 +51,14 @@ _BODY = (
 OWNED = re.compile(rf"(?:'s|')[ ]+(?P<body>{_BODY})(?![\w-])")
 # a state's name as a modifier: "the Ukraine Defense Ministry"
 PLAIN = re.compile(rf"[ ]+(?P<body>(?P<k1>{_KIND})[ ]+Ministry)(?![\w-])", re.IGNORECASE)
+
+
+# after a nationality adjective: "the Azeri defense ministry", "the Romanian Ministry of Defence"
+def nationality_rx(adjectives: str) -> re.Pattern[str]:
+    """``adjectives``: an alternation of nationality adjectives (group ``adj``)."""
+    return re.compile(rf"(?<![\w-])(?P<adj>{adjectives})[ ]+(?P<body>{_BODY})(?![\w-])")
+
+
 # with no owner: "the Ministry of Defence", "the MoD", "MoD"
 BARE = re.compile(rf"(?<![\w-])(?:(?P<the>[Tt]he)[ ]+)?(?P<body>{_BODY}|MOD)(?![\w-])")
 
@@ -62,6 +70,13 @@ def kind_of(m: re.Match[str]) -> str:
         return ACRONYMS[m.group("acr") or "MOD"]
     words = " ".join((groups.get("k1") or groups.get("k2") or "").lower().split())
     return KINDS[words]
+
+
+def written_kind(m: re.Match[str]) -> str:
+    """The kind words of a match as written, capitalised ("defense" -> "Defense")."""
+    groups = m.groupdict()
+    words = groups.get("k1") or groups.get("k2") or ""
+    return " ".join(w.capitalize() for w in words.split())
 
 
 def display_name(owner: str, kind: str) -> str:

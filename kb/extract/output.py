@@ -25,6 +25,11 @@ def display_name(ent: Entity) -> str:
     reader of the JSON, and a scorer, meet the name they read. Hidden labels (slurs)
     are never shown; the entity key keeps the canonical identity.
     """
+    if ent.aliases and ent.type_evidence == "a ministry named by its owner":
+        # the text's own full form ("Armenian Defense Ministry"), not the one built from
+        # its owner's adjective ("Armenian Defence Ministry")
+        full = [a for a in ent.aliases if len(a.split()) >= len(ent.name.split())]
+        return max(full, key=lambda a: (len(a.split()), len(a), a)) if full else ent.name
     if not ent.aliases or not ent.in_gazetteer:
         return ent.name
     folded = {a.casefold() for a in ent.aliases}

@@ -76,6 +76,36 @@ ARTICLE_CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "Ask the ever so objective RT what happened at the dam.",
         [("RT", "negative")],
     ),
+    "the agent of a campaign": (
+        "The ministry rejected the smear campaign waged by the group Hayat Tahrir al-Sham.",
+        [("Hayat Tahrir al-Sham", "negative")],
+    ),
+    "fabricating by two outlets": (
+        "The constant attempts at fabricating news by TASS and RT are well known.",
+        [("RT", "negative"), ("TASS", "negative")],
+    ),
+    "its propaganda points back at the party": (
+        "The Taliban posted a video of the attack. A crude piece, and its jihadist propaganda "
+        "as usual.",
+        [("Taliban", "negative")],
+    ),
+    "a verdict on one claim is not on its source": (
+        "Commander Oleg Petrenko said the bridge fell. Petrenko's claim appears credible.",
+        [],
+    ),
+    "the head of an apposition": (
+        "TASS, one of the largest agencies in Russia, has kept its independent status.",
+        [("TASS", "positive")],
+    ),
+    "a but that goes on criticising is no concession": (
+        "The Taliban has long exaggerated its successes, but its figures for 2023 are the "
+        "wildest yet.",
+        [("Taliban", "negative")],
+    ),
+    "a but that grants something is a concession": (
+        "TASS is biased, but it is still useful for the official line.",
+        [("TASS", "mixed")],
+    ),
     "an omission reported in an article is no verdict": (
         "Reuters did not report the strike on Tuesday.",
         [],
@@ -125,6 +155,13 @@ VOCABULARY: dict[str, str] = {
     "Reuters was totally unprofessional": "negative",
     "Reuters has often proved prescient": "positive",
     "Reuters was caught faking the footage": "negative",
+    "Reuters repeats the same mantra every day": "negative",
+    "Reuters ran it without any critical thought": "negative",
+    "Reuters was all too eager to believe the army": "negative",
+    "Reuters published false reports about the strike": "negative",
+    "Reuters has maintained its independence": "positive",
+    "Belarus spread significant disinformation about the strike": "negative",
+    "Reuters is a libel machine": "negative",
 }
 
 
@@ -133,6 +170,16 @@ def test_vocabulary(sentence: str) -> None:
     who = sentence.split()[0]
     text = ARTICLE + sentence + ".\n"
     assert verdicts(text, article_end=len(text)) == [(who, VOCABULARY[sentence])]
+
+
+def test_nothing_officials_say_can_be_believed() -> None:
+    text = ARTICLE + "Of course, nothing Moldovan officials say can be believed.\n"
+    assert verdicts(text, article_end=len(text)) == [("Moldova", "negative")]
+
+
+def test_media_lies() -> None:
+    text = "Port Harcourt media lies about the army\nThe army took the bridge on Monday.\n"
+    assert verdicts(text, article_end=len(text)) == [("Port Harcourt media", "negative")]
 
 
 def test_readers_are_sceptical_of_a_source() -> None:

@@ -1,0 +1,136 @@
+"""Reporting frames on real text: several frames in a sentence, inverted and trailing
+frames, and who the subject is. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims
+
+# sentence -> (speaker, via, cue) of each claim
+CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
+    "two coordinated frames": (
+        "Moldova's Defense Ministry rejected the reports and its spokesman, Ion Vrabie, "
+        "called them a cheap provocation.",
+        [
+            (None, "Moldovan Defence Ministry", "rejected"),
+            ("Ion Vrabie", None, "called"),
+        ],
+    ),
+    "a frame inside a that-clause is what is reported": (
+        "Colonel Ion Vrabie told Reuters that Chisinau expects more drones.",
+        [("Ion Vrabie", "Reuters", "told Reuters")],
+    ),
+    "a trailing frame reports the frame before it": (
+        "Moldova, which borders the region, urged restraint, its foreign ministry said.",
+        [("Moldova", "Moldova", "said")],
+    ),
+    "inverted frame after a comma": (
+        "The strike was a provocation, since no troops were there, said Ion Vrabie.",
+        [("Ion Vrabie", None, "said Ion Vrabie")],
+    ),
+    "a date between subject and verb": (
+        "The Romanian defence ministry on Tuesday alleged that a drone fell near Galati.",
+        [(None, "Romanian Defence Ministry", "alleged")],
+    ),
+    "called with an object and its description": (
+        "Commander Ion Vrabie called the report an obvious fabrication.",
+        [("Ion Vrabie", None, "called")],
+    ),
+    "called for is no report": ("Commander Ion Vrabie called for calm in Galati.", []),
+    "a place called X is no report": ("They reached a village called Ocnita at dawn.", []),
+    "declared independence is an act": ("Transnistria declared independence in 1990.", []),
+    "told the truth is a verdict, no report": ("In the end Moldova told the truth.", []),
+    "a word of a name is no adverb": (
+        "The TV channel, Russia Today, mentions the fire but gives no figure.",
+        [(None, "RT", "mentions")],
+    ),
+    "coordinated subjects: the first speaks": (
+        "Romanian media and the Romanian government insist the drone was Russian.",
+        [(None, "Romanian media", "insist")],
+    ),
+    "came out and said": (
+        "A Moldovan official came out and said that the bridge was hit.",
+        [("A Moldovan official", None, "said")],
+    ),
+    "nobody said is no report": (
+        "Literally no minister, party or general came out and said that it was lost.",
+        [],
+    ),
+    "a missing space before the verb": (
+        "Their reporters.claimed that the town was still held.",
+        [("Their reporters", "Their reporters", "claimed")],
+    ),
+    "a verb opening its sentence": (
+        "Commander Ion Vrabie spoke at noon. Says he after all that: the town is safe.",
+        [("Ion Vrabie", None, "Says he")],
+    ),
+    "an interview with an unknown outlet": (
+        "In an interview with Zdg on Monday, Ion Vrabie said the town was safe.",
+        [("Ion Vrabie", "Zdg", "said")],
+    ),
+    "a reporter speaks through the outlet": (
+        "The Reuters correspondent in Chisinau Ana Popa reported that the bridge was hit.",
+        [("Ana Popa", "Reuters", "reported")],
+    ),
+    "a press officer after the name": (
+        '"We stand by the story," said Ana Popa, the head of public relations for Reuters.',
+        [("Ana Popa", "Reuters", "said Ana Popa")],
+    ),
+    "the same outlet again": (
+        "Commander Ion Vrabie told Reuters the bridge fell. Analyst Ana Popa said to the same "
+        "news outlet that it was a feint.",
+        [
+            ("Ion Vrabie", "Reuters", "told Reuters"),
+            ("Ana Popa", "Reuters", "said to the same news outlet"),
+        ],
+    ),
+    "the same speaker keeps the channel": (
+        "Commander Ion Vrabie told Reuters the bridge fell. Vrabie added that more would follow.",
+        [("Ion Vrabie", "Reuters", "told Reuters"), ("Ion Vrabie", "Reuters", "added")],
+    ),
+    "the subject of a relative clause": (
+        "The strike followed reports from the Moldovan army, which claims to have downed a drone.",
+        [("Moldovan Armed Forces", "Moldovan Armed Forces", "claims")],
+    ),
+    "a full date between subject and verb": (
+        "The Romanian defence ministry on Friday, April 26, rejected the report.",
+        [(None, "Romanian Defence Ministry", "rejected")],
+    ),
+    "a state's authorities speak for it": (
+        "The Moldovan authorities still deny the presence of foreign troops.",
+        [("Moldova", "Moldova", "deny")],
+    ),
+    "the reporter introduced before": (
+        "The Reuters reporter Ana Popa filed from the front. The reporter says that the town "
+        "is quiet.",
+        [("Ana Popa", "Reuters", "says")],
+    ),
+    "the report goes on to say": (
+        "The TASS report was long. It further goes on to say that the town fell.",
+        [(None, "TASS", "goes on to say")],
+    ),
+    "who asked not to be named": (
+        "A Moldovan official, who asked not to be named, said the town was quiet.",
+        [("A Moldovan official", None, "said")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_frames(case: str) -> None:
+    text, expected = CASES[case]
+    got = [(s, v, cue) for s, v, cue in claims(text + "\n")]
+    assert got == expected
+
+
+def test_one_ministry_whatever_the_spelling() -> None:
+    text = (
+        "Romanian Defense Ministry spokesman Ion Vrabie spoke at noon.\n"
+        "Romania's Defence Ministry said the drone was Russian.\n"
+    )
+    from kb.extract import extract_strict
+
+    ex = extract_strict(text)
+    ministries = [e for e in ex.entities if "OfficialBody" in e.types]
+    assert len(ministries) == 1

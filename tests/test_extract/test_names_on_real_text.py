@@ -1,0 +1,68 @@
+"""What is an actor or a source on real pages (kb/extract/nonactors.py, media_names.py).
+
+Sentences written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.extract import extract_strict, to_score_json
+
+
+def names(text: str, article_end: int | None = None) -> tuple[list[str], list[str]]:
+    out = to_score_json(extract_strict(text, article_end=article_end))
+    return [a["name"] for a in out["actors"]], [s["name"] for s in out["sources"]]
+
+
+NOT_ACTORS: dict[str, str] = {
+    "dateline": "CHISINAU: Shelling was heard near the border on Monday, officials said.",
+    "dateline with a state": "TIRASPOL, Moldova (Combined Sources) - Shelling was heard.",
+    "byline": "By Ana Popa \u2013 Shelling was heard near the border on Monday.",
+    "adjective": "A UK-based monitor counted the strikes near the border.",
+    "place after a direction word": "Shelling was heard in northeast Syria on Monday.",
+}
+
+
+@pytest.mark.parametrize("case", NOT_ACTORS, ids=list(NOT_ACTORS))
+def test_not_actors(case: str) -> None:
+    actors, _ = names(NOT_ACTORS[case] + "\n")
+    assert actors == [], actors
+
+
+def test_a_reader_addressed_is_no_actor() -> None:
+    text = "Shelling was heard near the border.\nAna Popa, it's nonsense about the border.\n"
+    actors, _ = names(text, article_end=text.index("Ana"))
+    assert "Ana Popa" not in actors
+
+
+def test_an_apposition_keeps_the_actor() -> None:
+    text = "Shelling was heard.\nIon Vrabie, a Moldovan commander, said the town was safe.\n"
+    actors, _ = names(text)
+    assert "Ion Vrabie" in actors
+
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "quoted programme title": (
+        "The program \u201cEvening With Vlad\u201d aired the claim on Sunday.",
+        "Evening With Vlad",
+    ),
+    "name before a platform": (
+        "The group posted it on its Al-Thabat propaganda platform.",
+        "Al-Thabat",
+    ),
+    "one of many channels": (
+        "Kanal Doi, one of the most watched channels in Moldova, ran the story.",
+        "Kanal Doi",
+    ),
+    "credit tag": ("Shelling was heard near the border. (Zdg / Moldova Post)", "Moldova Post"),
+    "source line": ("Shelling was heard near the border.\nSource: Kyiv Daily", "Kyiv Daily"),
+    "a blog's name": ("Read it over at Dragos's Moldoblog, it is worth it.", "Moldoblog"),
+}
+
+
+@pytest.mark.parametrize("case", SOURCES, ids=list(SOURCES))
+def test_outlets_by_presentation(case: str) -> None:
+    text, expected = SOURCES[case]
+    _, sources = names(text + "\n")
+    assert expected in sources, sources
