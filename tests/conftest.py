@@ -264,3 +264,16 @@ def listener() -> Iterator[Listener]:
     lst = Listener()
     yield lst
     lst.close()
+
+
+NOTE_TEXT = "Reuters said the convoy reached the town on Monday.\n"
+
+
+def serve_note(factory: pytest.TempPathFactory, env: dict[str, str] | None = None) -> LiveServer:
+    """A real `srkb serve` over a one-line text: for tests of the server's own behaviour."""
+    folder = factory.mktemp("note")
+    text = folder / "note.txt"
+    text.write_text(NOTE_TEXT, encoding="utf-8")
+    done = run_srkb("ingest", str(text), data=folder / "data")
+    assert done.returncode == 0, done.stderr
+    return start_server(folder / "data", folder / "serve.stderr", env=env)

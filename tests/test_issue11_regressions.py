@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import LiveServer, run_srkb, start_server
+from .conftest import LiveServer, serve_note
 
 pytestmark = pytest.mark.slow
 
@@ -40,13 +40,8 @@ SIMPLE = "ASK { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    text = tmp_path_factory.mktemp("i11") / "note.txt"
-    text.write_text("Reuters said the convoy reached the town on Monday.\n", encoding="utf-8")
-    data = tmp_path_factory.mktemp("i11-data") / "data"
-    assert run_srkb("ingest", str(text), data=data).returncode == 0
-    srv = start_server(
-        data,
-        tmp_path_factory.mktemp("i11-log") / "serve.stderr",
+    srv = serve_note(
+        tmp_path_factory,
         env={
             "SRKB_QUERY_PROCESSES": "4",
             "SRKB_QUERY_MEMORY_MB": "300",

@@ -13,7 +13,7 @@ import pytest
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from .conftest import LiveServer, run_srkb, start_server
+from .conftest import LiveServer, serve_note
 
 pytestmark = pytest.mark.slow
 
@@ -22,13 +22,7 @@ ALL_QUADS = "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    text = tmp_path_factory.mktemp("cap") / "note.txt"
-    text.write_text("Reuters said the convoy reached the town on Monday.\n", encoding="utf-8")
-    data = tmp_path_factory.mktemp("cap-data") / "data"
-    assert run_srkb("ingest", str(text), data=data).returncode == 0
-    srv = start_server(
-        data, tmp_path_factory.mktemp("cap-log") / "s.stderr", env={"SRKB_MAX_ROWS": "5"}
-    )
+    srv = serve_note(tmp_path_factory, env={"SRKB_MAX_ROWS": "5"})
     yield srv
     srv.stop()
 

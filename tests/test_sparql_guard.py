@@ -27,7 +27,7 @@ from kb.sparql_guard import check_query, parse_query
 from kb.store import KnowledgeBase
 from server import create_app
 
-from .conftest import Listener, LiveServer, run_srkb, start_server
+from .conftest import Listener, LiveServer, serve_note
 
 BASE = "http://kb.test/"
 ALLOWED = 200  # FROM / FROM NAMED: answered from the store's own graphs, never fetched
@@ -431,12 +431,7 @@ def test_fuzzed_service_queries_never_connect_and_never_500(
 # --------------------------------------------------------------------------- live server
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data = tmp_path_factory.mktemp("guard") / "data"
-    text = tmp_path_factory.mktemp("guard-text") / "note.txt"
-    text.write_text("Reuters said the convoy reached the town on Monday.\n", encoding="utf-8")
-    done = run_srkb("ingest", str(text), data=data)
-    assert done.returncode == 0, done.stderr
-    server = start_server(data, tmp_path_factory.mktemp("guard-log") / "serve.stderr")
+    server = serve_note(tmp_path_factory)
     yield server
     server.stop()
 
