@@ -12,8 +12,9 @@ gets ``QueryTimeoutError`` (HTTP 503) and a replacement process starts in the ba
 Each query process also has no network (kb.netblock: a seccomp filter) unless SERVICE
 targets are allowlisted, and the pool watches each running query's memory (stopped past
 SRKB_QUERY_MEMORY_MB with a 503 E409). A query still running after SLOW_AFTER_S gets a
-stand-in process started for the requests behind it, so runaway queries do not starve
-quick ones.
+stand-in process started for the requests behind it, and its own process is demoted to
+a lower CPU priority (then replaced when it is done), so runaway queries starve neither the
+processes nor the CPU that quick ones need.
 
 Why these choices:
 
@@ -65,8 +66,21 @@ logger = logging.getLogger(__name__)
 START_TIMEOUT_S = 60.0
 _PR_SET_PDEATHSIG = 1
 WATCH_INTERVAL_S = 0.02  # how often a waiting request checks its query process's memory
-SLOW_AFTER_S = 0.5  # a query running longer gets a replacement process started for others
+SLOW_AFTER_S = 0.5  # a query running longer is demoted and gets a stand-in process
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+SLOW_NICE = 10  # about a tenth of a normal process's CPU share when both want the CPU
+
+
+def _deprioritise(pid: int) -> bool:
+    """Lower a slow query's CPU priority, so that runaway queries on a small machine do not
+    slow quick ones down (a share, not SCHED_IDLE: a long but legitimate query still ends)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, SLOW_NICE)
+        return True
+    except (AttributeError, OSError):
+        return False
 
 
 def resident_bytes(pid: int) -> int | None:
@@ -156,7 +170,7 @@ class _Slot:
     process: Any = None  # multiprocessing.process.BaseProcess
     conn: Connection | None = None
     started: float = field(default=0.0)
-    extra: bool = False  # started to stand in for a slow query; retired when idle
+    extra: bool = False  # holds a slow, demoted query: retired when the query ends
 
 
 class QueryPool:
@@ -165,9 +179,10 @@ class QueryPool:
     A job runs in a free process for at most ``timeout_s`` and with at most
     ``memory_limit_bytes`` resident (checked every WATCH_INTERVAL_S while the request
     waits); past either the process is killed and the request gets a 503 with its own
-    code. A job still running after SLOW_AFTER_S gets a stand-in: one more process is
-    started (up to ``size`` extra ones), so that a few runaway queries cannot hold every
-    process while quick ones wait; stand-ins retire when they fall idle.
+    code. A job still running after SLOW_AFTER_S becomes an *extra*: its process is
+    demoted to a lower CPU priority and a fresh process takes its place among the ``size``
+    (at most ``size`` extras at once), so a few runaway queries hold neither the processes
+    nor the CPU that quick ones need; an extra is retired when its query ends.
     """
 
     def __init__(
@@ -193,8 +208,7 @@ class QueryPool:
         self._slots = [_Slot(i) for i in range(size)]
         self._closed = False
         self._busy = 0
-        self._extras = 0  # stand-in processes
-        self._slow = 0  # jobs running longer than SLOW_AFTER_S
+        self._extras = 0  # processes holding a slow query beyond the ``size`` others
         self._lock = threading.Lock()
         self.timeouts = 0
         self.memory_stops = 0
@@ -261,7 +275,7 @@ class QueryPool:
         slot.process = slot.conn = None
 
     def _discard(self, slot: _Slot) -> None:
-        """Kill the slot's process; have a new one started unless it was a stand-in."""
+        """Kill the slot's process; have a new one started unless it was an extra."""
         self._stop(slot)
         if slot.extra:
             self._retire(slot)
@@ -276,15 +290,18 @@ class QueryPool:
             self._extras -= 1
             self._slots.remove(slot)
 
-    def _add_stand_in(self) -> None:
-        """Start one more process while a slow query holds one (at most ``size`` extra)."""
+    def _stand_in_for(self, slot: _Slot) -> None:
+        """A slow query's process becomes an extra (demoted, retired when the query ends)
+        and a fresh process takes its place; at most ``size`` extras at once."""
         with self._lock:
             if self._closed or self._extras >= self.size:
                 return
             self._extras += 1
-            slot = _Slot(max(s.index for s in self._slots) + 1, extra=True)
-            self._slots.append(slot)
-        self._to_start.put(slot)
+            slot.extra = True
+            fresh = _Slot(max(s.index for s in self._slots) + 1)
+            self._slots.append(fresh)
+        _deprioritise(slot.process.pid)
+        self._to_start.put(fresh)
 
     # --- running jobs -------------------------------------------------------------------
     def _take_free(self, deadline: float) -> _Slot:
@@ -296,53 +313,39 @@ class QueryPool:
                     f"all query processes of this worker stayed busy for "
                     f"{self.timeout_s:g} s; try again shortly"
                 ) from None
-            if slot.extra and self._surplus():
-                self._retire(slot)  # the slow query it stood in for has ended
-                continue
             if slot.process is not None and slot.process.is_alive():
                 return slot
             logger.warning("query process %s died while idle; starting another", slot.index)
             self._discard(slot)
-
-    def _surplus(self) -> bool:
-        with self._lock:
-            return self._extras > self._slow
 
     def _wait(self, slot: _Slot) -> tuple[str, Any]:
         """The process's answer, watching its time and memory; kill it past either limit."""
         assert slot.conn is not None and slot.process is not None
         started = time.monotonic()
         slow = False
+        while not slot.conn.poll(WATCH_INTERVAL_S):
+            elapsed = time.monotonic() - started
+            if elapsed >= self.timeout_s:
+                self.timeouts += 1
+                logger.warning(
+                    "query stopped after %.1f s (query process %s killed)",
+                    self.timeout_s,
+                    slot.index,
+                )
+                raise QueryTimeoutError(
+                    f"the query ran longer than the {self.timeout_s:g} s limit "
+                    "(SRKB_QUERY_TIMEOUT_S) and was stopped; narrow it down or add a LIMIT"
+                )
+            self._check_memory(slot)
+            if not slow and elapsed >= SLOW_AFTER_S:
+                slow = True
+                self._stand_in_for(slot)
         try:
-            while not slot.conn.poll(WATCH_INTERVAL_S):
-                elapsed = time.monotonic() - started
-                if elapsed >= self.timeout_s:
-                    self.timeouts += 1
-                    logger.warning(
-                        "query stopped after %.1f s (query process %s killed)",
-                        self.timeout_s,
-                        slot.index,
-                    )
-                    raise QueryTimeoutError(
-                        f"the query ran longer than the {self.timeout_s:g} s limit "
-                        "(SRKB_QUERY_TIMEOUT_S) and was stopped; narrow it down or add a LIMIT"
-                    )
-                self._check_memory(slot)
-                if not slow and elapsed >= SLOW_AFTER_S:
-                    slow = True
-                    with self._lock:
-                        self._slow += 1
-                    self._add_stand_in()
-            try:
-                return slot.conn.recv()
-            except (EOFError, OSError) as exc:
-                raise StoreError(
-                    "the query process stopped unexpectedly while evaluating the query"
-                ) from exc
-        finally:
-            if slow:
-                with self._lock:
-                    self._slow -= 1
+            return slot.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise StoreError(
+                "the query process stopped unexpectedly while evaluating the query"
+            ) from exc
 
     def _check_memory(self, slot: _Slot) -> None:
         if self.memory_limit_bytes is None:
@@ -388,8 +391,8 @@ class QueryPool:
                 self._busy -= 1
             if not healthy:
                 self._discard(slot)
-            elif slot.extra and self._surplus():
-                self._retire(slot)
+            elif slot.extra:
+                self._retire(slot)  # demoted: its priority cannot be given back
             else:
                 self._free.put(slot)
         if kind == "ok":
@@ -403,7 +406,7 @@ class QueryPool:
             "size": self.size,
             "ready": ready,
             "busy": self._busy,
-            "stand_ins": self._extras,
+            "slow_extras": self._extras,
             "timeouts": self.timeouts,
             "memory_stops": self.memory_stops,
             "restarts": self.restarts,
