@@ -18,6 +18,8 @@ from kb.errors import QuerySyntaxError, SRKBError
 from .conneg import prefers_html
 from .context import get_settings
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,10 +35,33 @@ def json_error(status: int, code: str, message: str, **extra: object) -> Respons
     return response
 
 
+def _sent_query() -> str | None:
+    """The query a browser sent to /sparql (form field or URL), so the error page can give
+    it back in the form; None for other pages (a named query is not the user's text)."""
+    if request.endpoint != "sparql.endpoint":
+        return None
+    if request.method == "POST":
+        return request.form.get("query") if request.mimetype == FORM_TYPE else None
+    return request.args.get("query")
+
+
 def error_response(status: int, code: str, message: str, **extra: object) -> Response:
-    """The canonical error response, as HTML when the client prefers it."""
+    """The canonical error response, as HTML when the client prefers it.
+
+    The HTML page of a failed /sparql query shows where the parser stopped (``line``,
+    ``column`` in ``extra``) and the query again in the form, to be corrected.
+    """
     if prefers_html(request.headers.get("Accept")):
-        html = render_template("error.html", status=status, code=code, message=message)
+        html = render_template(
+            "error.html",
+            status=status,
+            code=code,
+            message=message,
+            line=extra.get("line"),
+            column=extra.get("column"),
+            query=_sent_query(),
+            max_rows=get_settings().max_rows,
+        )
         response = Response(html, status=status, mimetype="text/html")
     else:
         response = json_error(status, code, message, **extra)
