@@ -4,8 +4,10 @@ carry ``<script>`` and ``<img onerror>``.
 
 Searching "Daesh" finds ISIS; Al-Masdar News's page shows the grade kb.reliability computes
 and every reader judgement with its quote; a claim page marks its evidence span inside its
-document's text; the SPARQL editor runs an example and draws a result table; keyboard and
-no-JavaScript use; colour contrast; and no script from the texts ever runs. The tests
+document's text; the SPARQL editor (YASGUI) runs a named query, pages through and
+downloads the answer, marks the line and column of a syntax error and makes no request
+outside the server's origin; keyboard and no-JavaScript use (the plain form, whose error
+page keeps the query); colour contrast; and no script from the texts ever runs. The tests
 write screenshots to tests/artifacts/screenshots/ (SRKB_SCREENSHOTS=docs/screenshots
 refreshes the README's).
 
@@ -15,9 +17,14 @@ skipped with the reason.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import re
 import shutil
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -104,6 +111,7 @@ class Watch:
 
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # URLs, where a test records them
 
 
 def open_page(browser: Any, *, javascript: bool = True) -> tuple[Any, Any, Watch]:
@@ -226,28 +234,197 @@ def test_a_claim_page_marks_its_span_in_the_document(site: Site, page: tuple[Any
     assert watch.errors == [] and watch.dialogs == []
 
 
-def test_the_editor_runs_an_example_query(site: Site, page: tuple[Any, Watch]) -> None:
-    p, watch = page
-    p.goto(site.url("/editor"))
-    assert p.locator("#load-example").is_hidden()  # the script fills the editor itself
-    tab_to(p, "example")
-    p.select_option("#example", "source-reliability")
-    assert 'VALUES ?source { "AMN" }' in p.input_value("#query")
-    tab_to(p, "query")  # the editor is reachable by keyboard; Ctrl+Enter runs it
+# --------------------------------------------------------------------------- the editor
+# A query whose WHERE is misspelt on line 3 (the editor's and the plain form's test).
+MISSPELT = "PREFIX srkb: <https://w3id.org/srkb/ontology#>\nSELECT ?s\nWHER { ?s a srkb:Source }"
+
+
+def sparql_json(site: Site, query: str) -> dict[str, Any]:
+    """The endpoint's own JSON answer (or JSON error) for a query: what the page must show."""
+    request = urllib.request.Request(
+        site.server.sparql_url,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": "application/sparql-results+json, application/json;q=0.5"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as resp:
+            return dict(json.load(resp))
+    except urllib.error.HTTPError as error:
+        return dict(json.load(error))
+
+
+def example_sparql(site: Site, name: str) -> str:
+    with urllib.request.urlopen(site.url("/editor.json"), timeout=10) as resp:
+        examples = json.load(resp)["examples"]
+    return str(next(e["sparql"] for e in examples if e["name"] == name))
+
+
+def open_editor(site: Site, browser: Any, path: str = "/editor") -> tuple[Any, Any, Watch]:
+    """The editor page, with every request the page makes recorded in ``watch.requests``."""
+    context, p, watch = open_page(browser)
+    context.on("request", lambda r: watch.requests.append(r.url))
+    p.goto(site.url(path))
+    p.locator(".yasqe .CodeMirror").wait_for()
+    return context, p, watch
+
+
+def editor_text(p: Any) -> str:
+    return str(p.evaluate("document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"))
+
+
+def set_editor_text(p: Any, text: str) -> None:
+    p.evaluate("(t) => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(t)", text)
+
+
+def run_in_editor(p: Any) -> None:
+    """Ctrl+Enter in the editor, as a user runs a query."""
+    p.click(".yasqe .CodeMirror-code")
     p.keyboard.press("Control+Enter")
-    rows = p.locator("#results-table tbody tr")
-    rows.first.wait_for()
-    assert rows.count() >= 3
-    headers = p.locator("#results-table thead th").all_inner_texts()
-    assert "?grade" in headers and "?evidenceText" in headers
-    assert "rows in" in p.locator("#query-status").inner_text()
-    screenshot(p, "editor.png", full_page=False)
-    # A broken query shows the endpoint's message, as text.
-    p.fill("#query", "SELECT * WHERE { <x> ?p }")
-    p.click("#run-query")
-    p.locator("#results p.error").wait_for()
-    assert p.locator("#results p.error").inner_text().startswith("Error 400")
-    assert [e for e in watch.errors if "400" not in e] == [] and watch.dialogs == []
+
+
+def assert_same_origin(site: Site, watch: Watch) -> None:
+    """Every request went to the server's origin (a download's blob: URL is the page's)."""
+    origin = site.server.url.rstrip("/")
+    assert watch.requests, "no request recorded"
+    outside = [u for u in watch.requests if not u.startswith((origin + "/", f"blob:{origin}/"))]
+    assert outside == [], outside
+
+
+def test_the_editor_runs_a_named_query_and_pages_through_the_results(
+    site: Site, browser: Any
+) -> None:
+    context, p, watch = open_editor(site, browser)
+    try:
+        assert p.locator("#editor-form").is_hidden()  # YASGUI replaces the plain form
+        assert p.locator("#load-example").is_hidden()  # choosing an example loads it
+        tab_to(p, "example")  # the examples are reachable by keyboard
+        p.select_option("#example", "actor-profile")
+        sparql = example_sparql(site, "actor-profile")
+        assert editor_text(p) == sparql
+        assert p.locator(".yasgui .tab.active a span").inner_text() == "An actor's profile"
+        expected = sparql_json(site, sparql)
+        variables = expected["head"]["vars"]
+        bindings = expected["results"]["bindings"]
+        assert len(bindings) > 20, "the example should give more than two pages of 10 rows"
+        # Syntax highlighting: keywords, variables and prefixed names get their own classes.
+        assert p.locator(".yasqe .cm-keyword", has_text="SELECT").count() >= 1
+        assert p.locator(".yasqe .cm-atom", has_text="?name").count() >= 1
+        run_in_editor(p)
+        table = p.locator(".yasr table.dataTable")
+        table.locator("tbody tr").first.wait_for()
+        headers = table.locator("thead th").all_inner_texts()
+        assert [h.strip() for h in headers[1:]] == variables
+        assert p.locator("#query-status").inner_text() == f"{len(bindings)} rows."
+        screenshot(p, "editor.png", full_page=False)
+        info = p.locator(".yasr .dt-info")
+        assert info.inner_text() == f"Showing 1 to {len(bindings)} of {len(bindings)} entries"
+        p.select_option(".yasr select.tableSizer", "10")
+        assert info.inner_text() == f"Showing 1 to 10 of {len(bindings)} entries"
+        p.click(".yasr .dt-paging button.next")
+        assert info.inner_text() == f"Showing 11 to 20 of {len(bindings)} entries"
+        first = table.locator("tbody tr").first.locator("td")
+        assert first.nth(0).inner_text() == "11"  # the row number
+        assert first.nth(1).inner_text() == bindings[10][variables[0]]["value"]
+        p.click(".yasr .dt-paging button.next")
+        assert (
+            info.inner_text()
+            == f"Showing 21 to {min(30, len(bindings))} of {len(bindings)} entries"
+        )
+        # Download: the whole answer as CSV, a header and one line per row.
+        with p.expect_download() as download:
+            p.click(".yasr .yasr_downloadIcon")
+        rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+        assert rows[0] == variables and len(rows) == len(bindings) + 1
+        assert download.value.suggested_filename.endswith(".csv")
+        assert_same_origin(site, watch)
+        assert watch.errors == [] and watch.dialogs == []
+    finally:
+        context.close()
+
+
+def test_a_misspelt_keyword_shows_its_line_and_column_in_the_editor(
+    site: Site, browser: Any
+) -> None:
+    context, p, watch = open_editor(site, browser)
+    try:
+        api = sparql_json(site, MISSPELT)
+        assert api["error"] == "E400" and api["line"] == 3, api
+        line, column = api["line"], api["column"]
+        set_editor_text(p, MISSPELT)
+        run_in_editor(p)
+        shown = p.locator(".yasr .srkb-query-error")
+        shown.wait_for()
+        assert shown.locator(".srkb-error-position").inner_text() == (
+            f"Line {line}, column {column}"
+        )
+        assert shown.locator(".srkb-error-message").inner_text() == api["message"]
+        status = p.locator("#query-status").inner_text()
+        assert status.startswith(f"Line {line}, column {column}: ")
+        # The line is marked in the editor, and the character the parser stopped at.
+        marked = p.locator(".CodeMirror-code > div:has(.srkb-error-line)")
+        assert marked.count() == 1
+        assert marked.locator(".CodeMirror-linenumber").inner_text() == str(line)
+        wrong = MISSPELT.split("\n")[line - 1]
+        assert p.locator(".srkb-error-at").inner_text() == wrong[column - 1 : column]
+        screenshot(p, "editor-error.png", full_page=False)
+        # Yasqe's own check marks the line too; its tooltip (a hashed inline style) is allowed.
+        p.locator(".CodeMirror-gutter-elt .parseErrorIcon").first.hover()
+        # Changing the query clears the mark.
+        p.click(".yasqe .CodeMirror-code")
+        p.keyboard.press("End")
+        p.keyboard.type(" ")
+        assert p.locator(".srkb-error-line").count() == 0
+        assert_same_origin(site, watch)
+        # The 400 itself is logged by the browser; nothing else may be (no CSP violation).
+        assert [e for e in watch.errors if "status of 400" not in e] == []
+    finally:
+        context.close()
+
+
+def test_no_request_leaves_the_origin(site: Site, browser: Any) -> None:
+    # A shared link may name another endpoint: srkb's editor still asks only its own.
+    link = "/editor?" + urllib.parse.urlencode(
+        {"query": "ASK { ?s ?p ?o }", "endpoint": "http://203.0.113.9/sparql"}
+    )
+    context, p, watch = open_editor(site, browser, link)
+    try:
+        p.locator(".yasr .booleanResult").wait_for()  # the link's query ran, here
+        assert editor_text(p) == "ASK { ?s ?p ?o }"
+        assert p.locator("#query-status").inner_text() == "ASK: true."
+        # Prefix completion offers srkb's prefixes (kb/vocab.py), from the page itself.
+        set_editor_text(p, "")
+        p.click(".yasqe .CodeMirror-code")
+        p.keyboard.type("PREFIX pr")
+        hints = p.locator(".CodeMirror-hints li")
+        hints.first.wait_for()
+        assert hints.all_inner_texts() == ["prov: <http://www.w3.org/ns/prov#>"]
+        p.keyboard.press("Enter")
+        # Using an undeclared srkb prefix adds its PREFIX line.
+        p.keyboard.type("\nSELECT ?source WHERE { ?source a srkb:")
+        p.wait_for_function(
+            "document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"
+            ".includes('PREFIX srkb: <https://w3id.org/srkb/ontology#>')"
+        )
+        p.keyboard.type("Source }")
+        run_in_editor(p)
+        p.locator(".yasr table.dataTable tbody tr").first.wait_for()
+        # Resizing a column (column-resizer's hashed inline style) and a new tab.
+        column = p.locator(".yasr table.dataTable thead th").first  # the row numbers
+        width = column.bounding_box()["width"]
+        box = p.locator(".yasr .grip-handle .grip-resizable").first.bounding_box()
+        assert box is not None
+        p.mouse.move(box["x"] + box["width"] / 2, box["y"] + 5)
+        p.mouse.down()
+        p.mouse.move(box["x"] + 80, box["y"] + 5, steps=5)
+        p.mouse.up()
+        assert column.bounding_box()["width"] > width + 40
+        p.click(".yasgui .addTab")
+        assert p.locator(".yasgui .tabsList .tab").count() == 2
+        p.wait_for_load_state("networkidle")
+        assert_same_origin(site, watch)
+        assert watch.errors == [] and watch.dialogs == []
+    finally:
+        context.close()
 
 
 def test_pages_work_without_javascript(site: Site, browser: Any) -> None:
@@ -259,7 +436,7 @@ def test_pages_work_without_javascript(site: Site, browser: Any) -> None:
         link.click()
         assert p.locator(".grade-line .badge").is_visible()
         p.goto(site.url("/editor"))
-        assert p.locator("#load-example").is_visible()
+        assert p.locator("#load-example").is_visible() and p.locator("#yasgui").inner_html() == ""
         p.select_option("#example", "who-said-what")
         p.click("#load-example")
         p.wait_for_url(re.compile(r"example=who-said-what"))
@@ -268,6 +445,35 @@ def test_pages_work_without_javascript(site: Site, browser: Any) -> None:
         p.wait_for_url(re.compile(r"/sparql$"))
         assert p.locator("table.results tbody tr").count() > 0
         assert watch.errors == []
+    finally:
+        context.close()
+
+
+def test_without_javascript_a_syntax_error_shows_where_and_keeps_the_query(
+    site: Site, browser: Any
+) -> None:
+    context, p, watch = open_page(browser, javascript=False)
+    try:
+        api = sparql_json(site, MISSPELT)
+        p.goto(site.url("/editor"))
+        p.fill("#query", MISSPELT)
+        p.click("#run-query")
+        p.wait_for_url(re.compile(r"/sparql$"))
+        assert p.locator("h1").inner_text() == "Error 400"
+        position = f"Line {api['line']}, column {api['column']}"
+        assert p.locator("#error-position").inner_text() == position
+        marked = p.locator("pre.query-listing .error-line")
+        assert marked.locator(".line-number").inner_text() == str(api["line"])
+        assert marked.inner_text().endswith(MISSPELT.split("\n")[api["line"] - 1])
+        kept = p.input_value("#query").replace("\r\n", "\n")
+        assert kept == MISSPELT  # the query is back in the form, to be corrected
+        fixed = kept.replace("WHER {", "WHERE {")
+        p.fill("#query", fixed)
+        p.click("form.query button[type=submit]")
+        p.wait_for_url(re.compile(r"/sparql$"))
+        rows = p.locator("table.results tbody tr")
+        assert rows.count() == len(sparql_json(site, fixed)["results"]["bindings"]) > 0
+        assert [e for e in watch.errors if "status of 400" not in e] == []
     finally:
         context.close()
 

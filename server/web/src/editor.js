@@ -115,6 +115,20 @@ function localiseLinks(container, base, root) {
   new MutationObserver(fix).observe(container, { childList: true, subtree: true });
 }
 
+// One line for the status: "35 rows.", "ASK: true.", "412 triples.".
+function summary(results) {
+  if (!results) {
+    return "";
+  }
+  if (typeof results.getBoolean() === "boolean") {
+    return `ASK: ${results.getBoolean()}.`;
+  }
+  const statements = results.getStatements();
+  const count = statements ? statements.length : (results.getBindings() || []).length;
+  const unit = statements ? "triple" : "row";
+  return `${count} ${unit}${count === 1 ? "" : "s"}.`;
+}
+
 function start() {
   const app = document.getElementById("editor-app");
   const mount = document.getElementById("yasgui");
@@ -133,6 +147,13 @@ function start() {
   // Each tab's Yasr takes its error renderers from Yasr's defaults, not Yasgui's config.
   Yasgui.Yasr.defaults.errorRenderers = [renderError];
 
+  // A shared link's endpoint= would become the endpoint of the whole page (Yasgui writes
+  // it into its own config, over the function below): this editor has one, so drop it.
+  const here = new URL(window.location.href);
+  if (here.searchParams.has("endpoint")) {
+    here.searchParams.delete("endpoint");
+    history.replaceState(null, "", here);
+  }
   const yasgui = new Yasgui(mount, {
     persistenceId: "srkb-editor",
     tabName: "Query",
@@ -186,9 +207,7 @@ function start() {
           : "The query failed.";
         return;
       }
-      const rows = results && results.getBindings() ? results.getBindings().length : null;
-      status.textContent =
-        rows === null ? "Answer received." : `${rows} ${rows === 1 ? "row" : "rows"}.`;
+      status.textContent = summary(results);
     });
   });
   localiseLinks(mount, base, root);
