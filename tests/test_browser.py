@@ -137,9 +137,13 @@ def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
     context.close()
 
 
-def screenshot(page: Any, name: str, *, full_page: bool = True) -> None:
+def screenshot(page: Any, name: str, *, full_page: bool = True, element: str = "") -> None:
+    """The page (or one element of it) as SCREENSHOTS/name."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
+    if element:
+        page.locator(element).screenshot(path=str(SCREENSHOTS / name))
+    else:
+        page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
 
 def tab_to(page: Any, element_id: str, limit: int = 40) -> list[str]:
@@ -315,11 +319,11 @@ def test_the_editor_runs_a_named_query_and_pages_through_the_results(
         headers = table.locator("thead th").all_inner_texts()
         assert [h.strip() for h in headers[1:]] == variables
         assert p.locator("#query-status").inner_text() == f"{len(bindings)} rows."
-        screenshot(p, "editor.png", full_page=False)
         info = p.locator(".yasr .dt-info")
         assert info.inner_text() == f"Showing 1 to {len(bindings)} of {len(bindings)} entries"
         p.select_option(".yasr select.tableSizer", "10")
         assert info.inner_text() == f"Showing 1 to 10 of {len(bindings)} entries"
+        screenshot(p, "editor.png", element="#editor-app")
         p.click(".yasr .dt-paging button.next")
         assert info.inner_text() == f"Showing 11 to 20 of {len(bindings)} entries"
         first = table.locator("tbody tr").first.locator("td")
