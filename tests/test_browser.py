@@ -574,10 +574,35 @@ def test_text_colours_meet_wcag_aa(site: Site, page: tuple[Any, Watch]) -> None:
             "table.claims .cred",
         ],
         "/search?q=Daesh": [".matched", "p.snippet", "a.hit"],
-        "/editor": ["label[for=query]", "#query-help", "button"],
+        "/editor": ["label[for=example]", "#example-description", "#query-help", "button"],
     }
     for target, selectors in checks.items():
         p.goto(site.url(target))
         for sel, fg, bg in p.evaluate(_COLOURS, selectors):
             assert fg is not None, f"{target}: nothing matches {sel}"
             assert contrast(fg, bg) >= 4.5, (target, sel, fg, bg, contrast(fg, bg))
+    # YASGUI's editor and result table, with an answer on screen.
+    p.goto(site.url("/editor?example=source-relayed"))
+    run_in_editor(p)
+    p.locator(".yasr table.dataTable tbody tr").first.wait_for()
+    yasgui = [
+        "#query-status",
+        ".yasgui .tabsList .tab.active a",
+        ".yasqe .cm-comment",
+        ".yasqe .cm-keyword",
+        ".yasqe .cm-atom",
+        ".yasqe .cm-string-2",
+        ".yasqe .cm-variable-3",
+        ".yasqe .CodeMirror-linenumber",
+        ".yasr .yasr_response_chip",
+        ".yasr .yasr_btn.selected",
+        ".yasr .yasr_btn:not(.selected)",
+        ".yasr .tableControls .label",
+        ".yasr .dt-info",
+        ".yasr table.dataTable th",
+        ".yasr table.dataTable td",
+        ".yasr a.iri",
+    ]
+    for sel, fg, bg in p.evaluate(_COLOURS, yasgui):
+        assert fg is not None, f"/editor: nothing matches {sel}"
+        assert contrast(fg, bg) >= 4.5, ("/editor", sel, fg, bg, contrast(fg, bg))
