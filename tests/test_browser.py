@@ -60,6 +60,7 @@ XSS_PATH = PROJECT_ROOT / "tests" / "lookup_texts" / "xss-comment.txt"
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=2">'
 VIEWPORT = {"width": 1200, "height": 900}
+ROW_LIMIT = 5000
 
 if CHROMIUM is None:
     pytest.skip(
@@ -88,7 +89,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     texts = [SEED_PATH, PROJECT_ROOT / "examples", XSS_PATH]
     done = run_srkb("ingest", *(os.path.relpath(t, PROJECT_ROOT) for t in texts), data=data)
     assert done.returncode == 0, done.stderr
-    server = start_server(data, tmp_path_factory.mktemp("browser-log") / "serve.stderr")
+    # A row limit below the number of quads, so the editor can be shown a partial answer.
+    server = start_server(
+        data,
+        tmp_path_factory.mktemp("browser-log") / "serve.stderr",
+        env={"SRKB_MAX_ROWS": str(ROW_LIMIT)},
+    )
     kb = KnowledgeBase.open(data, read_only=True)
     try:
         yield Site(server, kb, Settings.from_env().base_iri)
@@ -272,17 +278,26 @@ def open_editor(site: Site, browser: Any, path: str = "/editor") -> tuple[Any, A
     return context, p, watch
 
 
+ACTIVE_EDITOR = "document.querySelector('.tabPanel.active .yasqe .CodeMirror').CodeMirror"
+
+
 def editor_text(p: Any) -> str:
-    return str(p.evaluate("document.querySelector('.yasqe .CodeMirror').CodeMirror.getValue()"))
+    """The query in the active tab's editor."""
+    return str(p.evaluate(f"{ACTIVE_EDITOR}.getValue()"))
 
 
 def set_editor_text(p: Any, text: str) -> None:
-    p.evaluate("(t) => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(t)", text)
+    p.evaluate(f"(t) => {ACTIVE_EDITOR}.setValue(t)", text)
+
+
+def in_editor(p: Any) -> bool:
+    """The focus is in the query (CodeMirror's text input), not on a button beside it."""
+    return bool(p.evaluate("document.activeElement.matches('.yasqe .CodeMirror textarea')"))
 
 
 def run_in_editor(p: Any) -> None:
     """Ctrl+Enter in the editor, as a user runs a query."""
-    p.click(".yasqe .CodeMirror-code")
+    p.click(".tabPanel.active .yasqe .CodeMirror-code")
     p.keyboard.press("Control+Enter")
 
 
@@ -313,7 +328,12 @@ def test_the_editor_runs_a_named_query_and_pages_through_the_results(
         # Syntax highlighting: keywords, variables and prefixed names get their own classes.
         assert p.locator(".yasqe .cm-keyword", has_text="SELECT").count() >= 1
         assert p.locator(".yasqe .cm-atom", has_text="?name").count() >= 1
-        run_in_editor(p)
+        for _ in range(10):  # the editor is next by keyboard; Ctrl+Enter runs the query
+            p.keyboard.press("Tab")
+            if in_editor(p):
+                break
+        assert in_editor(p), "Tab from the examples never reached the editor"
+        p.keyboard.press("Control+Enter")
         table = p.locator(".yasr table.dataTable")
         table.locator("tbody tr").first.wait_for()
         headers = table.locator("thead th").all_inner_texts()
@@ -340,8 +360,57 @@ def test_the_editor_runs_a_named_query_and_pages_through_the_results(
         rows = list(csv.reader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
         assert rows[0] == variables and len(rows) == len(bindings) + 1
         assert download.value.suggested_filename.endswith(".csv")
+        # Tab indents inside the editor; Esc leaves it, and Tab goes on to what follows.
+        p.click(".tabPanel.active .yasqe .CodeMirror-code")
+        p.keyboard.press("Escape")
+        p.keyboard.press("Tab")
+        assert not in_editor(p) and p.evaluate("document.activeElement !== document.body")
         assert_same_origin(site, watch)
         assert watch.errors == [] and watch.dialogs == []
+    finally:
+        context.close()
+
+
+def test_an_example_never_replaces_a_query_being_written(site: Site, browser: Any) -> None:
+    context, p, watch = open_editor(site, browser, "/editor?example=who-said-what")
+    try:
+        assert editor_text(p) == example_sparql(site, "who-said-what")
+        p.select_option("#example", "claim-credibility")  # an unchanged example: replaced
+        assert p.locator(".yasgui .tabsList .tab").count() == 1
+        assert editor_text(p) == example_sparql(site, "claim-credibility")
+        mine = "SELECT ?claim WHERE { ?claim a <https://w3id.org/srkb/ontology#Claim> }"
+        set_editor_text(p, mine)
+        p.select_option("#example", "source-relayed")  # the user's own query: a new tab
+        tabs = p.locator(".yasgui .tabsList .tab")
+        assert tabs.count() == 2 and editor_text(p) == example_sparql(site, "source-relayed")
+        assert p.locator(".yasgui .tab.active a span").inner_text() == "Everything a source relayed"
+        tabs.first.locator("a").click()
+        assert editor_text(p) == mine
+        p.reload()  # tabs are kept in the browser
+        p.locator(".yasqe .CodeMirror").wait_for()
+        assert p.locator(".yasgui .tabsList .tab").count() == 2
+        assert watch.errors == []
+    finally:
+        context.close()
+
+
+def test_the_editor_says_when_an_answer_is_cut_at_the_row_limit(site: Site, browser: Any) -> None:
+    context, p, watch = open_editor(site, browser)
+    try:
+        every_quad = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert site.kb.quad_count() > ROW_LIMIT
+        set_editor_text(p, every_quad)
+        run_in_editor(p)
+        p.locator(".yasr table.dataTable tbody tr, .yasr .srkb-query-error").first.wait_for()
+        status = p.locator("#query-status").inner_text()
+        if p.locator(".yasr .srkb-query-error").count():
+            assert "LIMIT" in status  # refused: the message says what to add
+        else:
+            assert status.startswith(f"{ROW_LIMIT} rows. The answer is partial"), status
+            assert f"limit of {ROW_LIMIT} rows" in status
+            info = p.locator(".yasr .dt-info").inner_text()
+            assert info.endswith(f"of {ROW_LIMIT:,} entries")
+        assert [e for e in watch.errors if "status of 400" not in e] == []
     finally:
         context.close()
 

@@ -129,6 +129,83 @@ function summary(results) {
   return `${count} ${unit}${count === 1 ? "" : "s"}.`;
 }
 
+// The examples list: a named query goes into the current tab when that tab holds nothing
+// of the user's (empty, or an example as it was loaded), else into a new tab, so choosing
+// an example never throws away a query being written. ?example=NAME (the links of the
+// list under the editor) does the same at load time.
+function offerExamples(yasgui, select) {
+  const options = Array.from(select.options);
+  const examples = new Set(options.map((o) => (o.dataset.query || "").trim()));
+  const load = (name) => {
+    const chosen = options.find((o) => o.value === name);
+    if (!chosen) {
+      return;
+    }
+    select.value = name;
+    document.getElementById("example-description").textContent = chosen.dataset.description || "";
+    const current = yasgui.getTab();
+    const text = current ? current.getQuery().trim() : "";
+    const tab = current && (!text || examples.has(text)) ? current : yasgui.addTab(true);
+    tab.setQuery(chosen.dataset.query || "");
+    tab.setName(chosen.textContent || name);
+  };
+  const asked = new URLSearchParams(window.location.search).get("example");
+  if (asked) {
+    load(asked);
+  }
+  select.addEventListener("change", () => {
+    load(select.value);
+    history.replaceState(null, "", `?example=${encodeURIComponent(select.value)}`);
+  });
+}
+
+// The status line under the examples says how each query ended: rows (and whether the
+// endpoint cut the answer at its row limit, from its SRKB-Truncated header), or where the
+// parser stopped, with the line and column marked in the query.
+function watchResponses(yasgui, status) {
+  const watched = new WeakSet();
+  const watch = (tab) => {
+    const yasqe = tab && tab.getYasqe();
+    if (!yasqe || watched.has(yasqe)) {
+      return;
+    }
+    watched.add(yasqe);
+    yasqe.on("queryResponse", (_yasqe, response) => {
+      // The tab hands the response to Yasr on the same event: read Yasr's parse after it.
+      queueMicrotask(() => report(tab, response, status));
+    });
+  };
+  // A shared link's query is already running when Yasgui's constructor returns.
+  watch(yasgui.getTab());
+  yasgui.on("query", (_instance, tab) => {
+    status.textContent = "Running…";
+    watch(tab);
+  });
+}
+
+function report(tab, response, status) {
+  const results = tab.getYasr().results;
+  if (response instanceof Error) {
+    const error = parseError(response.message);
+    if (error && error.line) {
+      markError(tab.getYasqe(), error);
+    }
+    status.textContent = error
+      ? [positionText(error), error.message].filter(Boolean).join(": ")
+      : response instanceof TypeError
+        ? "The server could not be reached."
+        : "The query failed.";
+    return;
+  }
+  let text = summary(results);
+  const headers = response && response.headers;
+  if (headers && headers.get("SRKB-Truncated") === "true") {
+    const limit = headers.get("SRKB-Row-Limit");
+    text += ` The answer is partial: cut at the endpoint's limit of ${limit} rows (add LIMIT, or narrow the query).`;
+  }
+  status.textContent = text;
+}
+
 function start() {
   const app = document.getElementById("editor-app");
   const mount = document.getElementById("yasgui");
@@ -170,46 +247,8 @@ function start() {
     yasr: { prefixes },
   });
 
-  const load = (tab, name) => {
-    const chosen = Array.from(select.options).find((o) => o.value === name);
-    if (chosen) {
-      select.value = name;
-      tab.setQuery(chosen.dataset.query || "");
-      tab.setName(chosen.textContent || name);
-    }
-  };
-  // ?example=NAME (the links of the list below) wins over the query kept from last time.
-  const asked = new URLSearchParams(window.location.search).get("example");
-  if (asked) {
-    load(yasgui.getTab(), asked);
-  }
-  select.addEventListener("change", () => {
-    load(yasgui.getTab(), option().value);
-    document.getElementById("example-description").textContent = option().dataset.description || "";
-    history.replaceState(null, "", `?example=${encodeURIComponent(option().value)}`);
-  });
-
-  yasgui.on("query", () => {
-    status.textContent = "Running…";
-  });
-  yasgui.on("queryResponse", (_instance, tab) => {
-    // Yasr reads the response right after this event: look at it once it has.
-    queueMicrotask(() => {
-      const results = tab.getYasr().results;
-      const failure = results && results.getError();
-      if (failure) {
-        const error = parseError(failure.text);
-        if (error && error.line) {
-          markError(tab.getYasqe(), error);
-        }
-        status.textContent = error
-          ? [positionText(error), error.message].filter(Boolean).join(": ")
-          : "The query failed.";
-        return;
-      }
-      status.textContent = summary(results);
-    });
-  });
+  offerExamples(yasgui, select);
+  watchResponses(yasgui, status);
   localiseLinks(mount, base, root);
   plain.hidden = true;
   document.getElementById("load-example").hidden = true;
