@@ -26,7 +26,9 @@ function files(dir) {
 
 function stamp() {
   const hash = createHash("sha256");
-  for (const file of [join(here, "build.mjs"), join(here, "package-lock.json"), ...files(join(here, "src"))]) {
+  const inputs = [join(here, "build.mjs"), join(here, "package-lock.json")];
+  inputs.push(...files(join(here, "src")));
+  for (const file of inputs) {
     hash.update(relative(here, file)).update("\0").update(readFileSync(file)).update("\0");
   }
   return hash.digest("hex");
@@ -55,7 +57,9 @@ function licences() {
       .map((f) => readFileSync(join(dir, f), "utf8").trim())
       .join("\n\n");
     const name = path.replace(/^.*node_modules\//, "");
-    parts.push(`${"=".repeat(78)}\n${name} ${info.version} (${info.license || "see below"})\n\n${text || "(no licence file in the package)"}\n`);
+    const licence = info.license || "see below";
+    const body = text || "(no licence file in the package)";
+    parts.push(`${"=".repeat(78)}\n${name} ${info.version} (${licence})\n\n${body}\n`);
   }
   return parts.join("\n");
 }

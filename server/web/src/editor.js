@@ -31,7 +31,8 @@ function registerPrefixCompleter(prefixes) {
     false,
   );
   // In place: Yasgui's defaults hold the same object, and lodash's merge would mix arrays.
-  Yasqe.defaults.autocompleters.splice(0, Yasqe.defaults.autocompleters.length, "srkbPrefixes", "variables");
+  const enabled = Yasqe.defaults.autocompleters;
+  enabled.splice(0, enabled.length, "srkbPrefixes", "variables");
 }
 
 // The JSON error body of /sparql: {"status", "error", "message", "line", "column"}.
@@ -201,7 +202,9 @@ function report(tab, response, status) {
   const headers = response && response.headers;
   if (headers && headers.get("SRKB-Truncated") === "true") {
     const limit = headers.get("SRKB-Row-Limit");
-    text += ` The answer is partial: cut at the endpoint's limit of ${limit} rows (add LIMIT, or narrow the query).`;
+    text +=
+      ` The answer is partial: cut at the endpoint's limit of ${limit} rows` +
+      " (add LIMIT, or narrow the query).";
   }
   status.textContent = text;
 }
