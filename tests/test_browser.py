@@ -439,7 +439,7 @@ def test_a_misspelt_keyword_shows_its_line_and_column_in_the_editor(
         assert marked.locator(".CodeMirror-linenumber").inner_text() == str(line)
         wrong = MISSPELT.split("\n")[line - 1]
         assert p.locator(".srkb-error-at").inner_text() == wrong[column - 1 : column]
-        screenshot(p, "editor-error.png", full_page=False)
+        screenshot(p, "editor-error.png", element="#editor-app")
         # Yasqe's own check marks the line too; its tooltip (a hashed inline style) is allowed.
         p.locator(".CodeMirror-gutter-elt .parseErrorIcon").first.hover()
         # Changing the query clears the mark.
