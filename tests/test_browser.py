@@ -481,6 +481,12 @@ def test_no_request_leaves_the_origin(site: Site, browser: Any) -> None:
         p.keyboard.type("Source }")
         run_in_editor(p)
         p.locator(".yasr table.dataTable tbody tr").first.wait_for()
+        # The sources' IRIs link to their pages here, not to the base IRI's host.
+        links = p.locator(".yasr a.iri")
+        assert links.count() > 0
+        for i in range(links.count()):
+            iri, href = links.nth(i).inner_text().strip("<>"), links.nth(i).get_attribute("href")
+            assert iri.startswith(site.base) and href == "/" + iri.removeprefix(site.base)
         # Resizing a column (column-resizer's hashed inline style) and a new tab.
         column = p.locator(".yasr table.dataTable thead th").first  # the row numbers
         width = column.bounding_box()["width"]
