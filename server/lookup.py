@@ -361,8 +361,8 @@ def editor_bundle() -> str | None:
 
 @bp.route("/editor")
 def editor() -> ResponseReturnValue:
-    """The SPARQL editor: YASGUI over a plain form for /sparql, the named queries as
-    examples."""
+    """The SPARQL editor: YASGUI, with a plain form for /sparql under it for browsers
+    without JavaScript; the named queries as examples."""
     examples = editor_examples()
     chosen = request.args.get("example", "")
     by_name = {e.name: e for e in examples}

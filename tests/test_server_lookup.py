@@ -343,6 +343,14 @@ def test_a_syntax_error_page_shows_line_and_column_and_keeps_the_query(
         assert mark is not None and unescape(mark.group(1)) == (wrong[column - 1 : column] or " ")
 
 
+def test_a_too_large_form_is_a_413_page_for_browsers(kb: KnowledgeBase) -> None:
+    small = create_app(Settings.from_env(environ={}, base_iri=BASE, max_request_bytes=1000), kb=kb)
+    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5000
+    resp = small.test_client().post("/sparql", data={"query": query}, headers=BROWSER)
+    assert resp.status_code == 413 and resp.mimetype == "text/html"
+    assert "E413" in resp.data.decode() and "<textarea" not in resp.data.decode()
+
+
 def test_other_query_errors_keep_the_query_but_named_queries_do_not_offer_a_form(
     client: FlaskClient,
 ) -> None:
