@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Shared set-up for scripts/run.sh and scripts/test.sh: system packages, a virtualenv,
-# and srkb installed into it (editable, with the extras named in $SRKB_EXTRAS).
+# Shared set-up for scripts/run.sh and scripts/test.sh: system packages, the SPARQL
+# editor's bundle, a virtualenv, and srkb installed into it (editable, with the extras
+# named in $SRKB_EXTRAS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,22 @@ apt_install() {
 # Debian packages named as COMMAND:PACKAGE pairs in $SRKB_APT, installed when COMMAND is
 # missing (the tests need java for the HermiT reasoner and chromium for the browser tests).
 apt_install ${SRKB_APT:-}
+
+# The SPARQL editor (YASGUI) is bundled from server/web/ by npm and esbuild into
+# server/static/yasgui/ (git-ignored). Built only when missing or older than its sources
+# or lock file (build.mjs --check compares a hash of them). --ignore-scripts: nothing
+# needs an install script (esbuild's binary is an npm package of its own), so none runs.
+build_editor() {
+  local web=server/web
+  node "$web/build.mjs" --check 2>/dev/null && return 0
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "setup: Node.js (20 or later) and npm are needed to build the SPARQL editor in $web; install them and run this again" >&2
+    exit 1
+  fi
+  echo "setup: building the SPARQL editor (npm ci, esbuild)" >&2
+  (cd "$web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 && npm run --silent build >&2)
+}
+build_editor
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then

@@ -13,10 +13,11 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kb.errors import QuerySyntaxError, SRKBError
+from kb.errors import QueryError, QuerySyntaxError, SRKBError
 
 from .conneg import prefers_html
 from .context import get_settings
+from .sparql import FORM_TYPE
 
 logger = logging.getLogger(__name__)
 
@@ -33,10 +34,38 @@ def json_error(status: int, code: str, message: str, **extra: object) -> Respons
     return response
 
 
-def error_response(status: int, code: str, message: str, **extra: object) -> Response:
-    """The canonical error response, as HTML when the client prefers it."""
+def _sent_query() -> str | None:
+    """The query a browser sent to /sparql (form field or URL), so the error page can give
+    it back in the form; None for other pages (a named query is not the user's text)."""
+    if request.endpoint != "sparql.endpoint":
+        return None
+    try:
+        if request.method == "POST":
+            return request.form.get("query") if request.mimetype == FORM_TYPE else None
+        return request.args.get("query")
+    except HTTPException:  # a body the form parser refuses (too large): no query to give back
+        return None
+
+
+def error_response(
+    status: int, code: str, message: str, *, query: str | None = None, **extra: object
+) -> Response:
+    """The canonical error response, as HTML when the client prefers it.
+
+    The HTML page of a failed /sparql query shows where the parser stopped (``line``,
+    ``column`` in ``extra``) and ``query`` again in the form, to be corrected.
+    """
     if prefers_html(request.headers.get("Accept")):
-        html = render_template("error.html", status=status, code=code, message=message)
+        html = render_template(
+            "error.html",
+            status=status,
+            code=code,
+            message=message,
+            line=extra.get("line"),
+            column=extra.get("column"),
+            query=query,
+            max_rows=get_settings().max_rows,
+        )
         response = Response(html, status=status, mimetype="text/html")
     else:
         response = json_error(status, code, message, **extra)
@@ -50,7 +79,8 @@ def _handle_srkb_error(exc: SRKBError) -> Response:
     position = {}
     if isinstance(exc, QuerySyntaxError):
         position = {"line": exc.line, "column": exc.column}
-    return error_response(exc.status, exc.code, exc.message, **position)
+    query = _sent_query() if isinstance(exc, QueryError) else None
+    return error_response(exc.status, exc.code, exc.message, query=query, **position)
 
 
 def _http_message(exc: HTTPException) -> str:

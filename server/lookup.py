@@ -9,11 +9,12 @@
   Their stable URL is the resource's own IRI path: server.linked_data answers it and
   hands browsers (HTML by Accept) to ``render_page`` here; ``PATH.json`` is the
   kb.views dataclass as JSON and ``PATH.ttl`` the Linked Data description.
-* ``/editor``: a SPARQL editor with the named provenance queries as examples. It is a
-  plain form that POSTs to /sparql (an HTML results table) and works without
-  JavaScript; ``static/editor.js`` (served from 'self', the only script of the site,
-  allowed by this page's Content-Security-Policy alone) runs the query with fetch and
-  draws the table with ``textContent``.
+* ``/editor``: the SPARQL editor, YASGUI (syntax highlighting, prefix completion, result
+  tables with paging and download) with the named provenance queries as examples. Under it
+  is a plain form that POSTs to /sparql (an HTML results table), which is what a browser
+  without JavaScript uses. The bundle (``static/yasgui/``, built from server/web/ by
+  scripts/setup.sh) is the only script of the site, allowed by this page's
+  Content-Security-Policy alone; every request it makes goes to this server.
 
 Every string shown comes from untrusted texts: templates autoescape, nothing from the
 data is marked safe, and the provenance drawings escape their labels
@@ -27,6 +28,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 from flask import (
@@ -53,6 +55,7 @@ from kb.views import (
     document_view,
     entity_view,
 )
+from kb.vocab import PREFIXES
 
 from . import provenance_svg
 from .context import app_cache, get_kb, get_settings
@@ -67,11 +70,25 @@ MAX_QUERY_CHARS = 200
 SEARCH_LIMIT = 20
 SEARCH_EXAMPLES = ("Daesh", "almasdar", "Xelil", "liveuamap", "joint operation")
 KIND_TITLES = {"actor": "Actors", "source": "Sources", "claim": "Claims", "document": "Documents"}
-# The editor's script is the only one on the site: this page alone may run it.
+# The editor's script is the only one on the site: this page alone may run it. Same
+# origin only, no 'unsafe-eval' (nothing in the bundle evaluates strings) and no
+# 'unsafe-inline': YASGUI's inline styles are allowed one by one, by the hash of their
+# exact text (sha256, base64), so no other inline style can apply:
+_EDITOR_STYLE_HASHES = (
+    # column-resizer (Yasr's result table) adds this <style> when it draws a table ...
+    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
+    # ... and "*{cursor:col-resize!important}" while a column is being dragged;
+    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
+    # Yasqe's syntax-check tooltip underlines the expected tokens with the attribute
+    # style="text-decoration:underline" ('unsafe-hashes' lets a hash allow an attribute).
+    "'unsafe-hashes' 'sha256-EntWS0hFrz2vH7susM+dPUxvHlL6sBswmM8K80E5oUk='",
+)
 EDITOR_CSP = (
-    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    f"style-src 'self' {' '.join(_EDITOR_STYLE_HASHES)}; "
     "img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+EDITOR_BUNDLE = Path(__file__).parent / "static" / "yasgui"
 _DOCUMENT_PATH = re.compile(r"[0-9a-f]+/(?:article|comment/\d+)")
 _UNNAMED_PATH = re.compile(r"[0-9a-f]+/unnamed/[^/]+")
 _EXAMPLE_VALUE = re.compile(r'e\.g\. "([^"]+)"')
@@ -331,9 +348,21 @@ def editor_examples() -> list[EditorExample]:
     return out
 
 
+def editor_bundle() -> str | None:
+    """The built editor's stamp (for cache-busting URLs), or None when it is not built:
+    the page then offers the plain form alone. Read per request: a rebuild shows at once."""
+    try:
+        stamp = (EDITOR_BUNDLE / "BUILD-STAMP").read_text(encoding="ascii").strip()
+    except OSError:
+        return None
+    built = all((EDITOR_BUNDLE / name).is_file() for name in ("editor.js", "editor.css"))
+    return stamp[:12] if built and stamp else None
+
+
 @bp.route("/editor")
 def editor() -> ResponseReturnValue:
-    """The SPARQL editor: a form for /sparql, the named queries as examples."""
+    """The SPARQL editor: YASGUI, with a plain form for /sparql under it for browsers
+    without JavaScript; the named queries as examples."""
     examples = editor_examples()
     chosen = request.args.get("example", "")
     by_name = {e.name: e for e in examples}
@@ -347,6 +376,8 @@ def editor() -> ResponseReturnValue:
             query=current.sparql,
             max_rows=settings.max_rows,
             base_iri=settings.base_iri,
+            prefixes=PREFIXES,
+            bundle=editor_bundle(),
         ),
         mimetype="text/html",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from kb.reliability import compute_ratings
 from kb.search import SearchIndex
 from kb.store import KnowledgeBase
 from kb.views import as_json, claim_view, document_view, entity_view
-from server import create_app
+from kb.vocab import PREFIXES
+from server import create_app, lookup
 from server.lookup import SEARCH_INDEX_KEY
 
 from .helpers import PROJECT_ROOT, SEED_PATH
@@ -260,14 +262,104 @@ def test_editor_offers_every_named_query_and_works_as_a_plain_form(client: Flask
     for name in named_queries():
         assert f'<option value="{name}"' in page
         assert f"/editor?example={name}" in page  # without JavaScript: a link per query
-    assert '<script src="/static/editor.js" defer></script>' in page
-    csp = resp.headers["Content-Security-Policy"]
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     chosen = client.get("/editor?example=source-reliability").data.decode()
     textarea = re.search(r'<textarea id="query"[^>]*>(.*?)</textarea>', chosen, re.S)
     assert textarea is not None and "VALUES ?source { &#34;AMN&#34; }" in textarea.group(1)
     query = next(q for q in named_queries().values() if q.name == "source-reliability")
     assert query.title in chosen
+
+
+def test_editor_page_loads_the_bundled_yasgui_under_a_same_origin_csp(
+    client: FlaskClient,
+) -> None:
+    assert lookup.editor_bundle() is not None, (
+        "the editor bundle is not built in server/static/yasgui/: run bash scripts/setup.sh"
+    )
+    resp = client.get("/editor", headers=BROWSER)
+    page = resp.data.decode()
+    stamp = lookup.editor_bundle()
+    script = f'<script src="/static/yasgui/editor.js?v={stamp}" defer></script>'
+    assert script in page and page.count("<script") == 1
+    assert f'<link rel="stylesheet" href="/static/yasgui/editor.css?v={stamp}">' in page
+    prefixes = re.search(r"data-prefixes='([^']*)'", page)
+    assert prefixes is not None and json.loads(unescape(prefixes.group(1))) == PREFIXES
+    assert 'data-endpoint="/sparql"' in page
+    for asset, mimetype in (("editor.js", "text/javascript"), ("editor.css", "text/css")):
+        served = client.get(f"/static/yasgui/{asset}?v={stamp}")
+        assert served.status_code == 200 and served.mimetype == mimetype, asset
+        assert len(served.data) > 10_000, asset
+    csp = dict(d.strip().split(" ", 1) for d in resp.headers["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == "'none'" and csp["script-src"] == "'self'"
+    assert csp["connect-src"] == "'self'" and csp["img-src"] == "'self'"
+    for source in csp["style-src"].split():
+        # 'self', the hashes of YASGUI's few inline styles and the keyword that lets a hash
+        # match a style attribute: no 'unsafe-inline', no other origin.
+        assert source in ("'self'", "'unsafe-hashes'") or source.startswith("'sha256-"), source
+    assert "unsafe-eval" not in resp.headers["Content-Security-Policy"]
+
+
+def test_without_the_bundle_the_editor_is_the_plain_form(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(lookup, "EDITOR_BUNDLE", tmp_path)
+    page = html(client, "/editor")
+    assert "<script" not in page and "yasgui/editor.css" not in page
+    assert "bash scripts/setup.sh" in page
+    assert '<form class="query" id="editor-form" method="post" action="/sparql"' in page
+
+
+# A browser's form sends CRLF line ends; WHERE is misspelt on line 3.
+MISSPELT = (
+    "PREFIX srkb: <https://w3id.org/srkb/ontology#>\r\nSELECT ?s\r\nWHER { ?s a srkb:Source }"
+)
+POSITION = re.compile(r'<p class="error-position" id="error-position">Line (\d+), column (\d+)</p>')
+MARKED = re.compile(
+    r'<span class="error-line"><span class="line-number">(\d+)</span>(.*?)</span>\n'
+)
+
+
+def test_a_syntax_error_page_shows_line_and_column_and_keeps_the_query(
+    client: FlaskClient,
+) -> None:
+    api = client.post("/sparql", data={"query": MISSPELT}).get_json()
+    assert api["error"] == "E400" and api["line"] == 3, api
+    line, column = api["line"], api["column"]
+    # The plain form (POST, as the no-JavaScript editor and /sparql send it) and a link.
+    for resp in (
+        client.post("/sparql", data={"query": MISSPELT, "format": "html"}, headers=BROWSER),
+        client.get("/sparql", query_string={"query": MISSPELT}, headers=BROWSER),
+    ):
+        assert resp.status_code == 400 and resp.mimetype == "text/html"
+        page = resp.data.decode()
+        position = POSITION.search(page)
+        assert position is not None and position.groups() == (str(line), str(column))
+        textarea = re.search(r'<textarea id="query" name="query"[^>]*>(.*?)</textarea>', page, re.S)
+        assert textarea is not None and unescape(textarea.group(1)) == MISSPELT
+        marked = MARKED.search(page)
+        assert marked is not None and marked.group(1) == str(line)
+        wrong = MISSPELT.split("\r\n")[line - 1]
+        assert unescape(re.sub(r"</?mark[^>]*>", "", marked.group(2))) == wrong
+        mark = re.search(r'<mark class="error-at">(.*?)</mark>', marked.group(2))
+        assert mark is not None and unescape(mark.group(1)) == (wrong[column - 1 : column] or " ")
+
+
+def test_a_too_large_form_is_a_413_page_for_browsers(kb: KnowledgeBase) -> None:
+    small = create_app(Settings.from_env(environ={}, base_iri=BASE, max_request_bytes=1000), kb=kb)
+    query = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5000
+    resp = small.test_client().post("/sparql", data={"query": query}, headers=BROWSER)
+    assert resp.status_code == 413 and resp.mimetype == "text/html"
+    assert "E413" in resp.data.decode() and "<textarea" not in resp.data.decode()
+
+
+def test_other_query_errors_keep_the_query_but_named_queries_do_not_offer_a_form(
+    client: FlaskClient,
+) -> None:
+    update = "INSERT DATA { <a:b> <a:c> <a:d> }"
+    resp = client.post("/sparql", data={"query": update}, headers=BROWSER)
+    assert resp.status_code in (400, 403) and "error-position" not in resp.data.decode()
+    assert "INSERT DATA { &lt;a:b&gt;" in resp.data.decode()  # back in the form, escaped
+    named = client.get("/queries/who-said-what?nope=1", headers=BROWSER)
+    assert named.status_code == 400 and "<textarea" not in named.data.decode()
 
 
 def test_editor_example_runs_through_the_endpoint(client: FlaskClient) -> None:
