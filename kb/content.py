@@ -76,6 +76,11 @@ class ContentState:
     quads: int = 0
     texts: int = 0
     graphs: dict[str, int] = field(default_factory=dict)  # quads of each shared graph
+    # what the texts hold: articles, reader comments, claims, source judgements
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
 
     def add(self, graph: str, digest: int, count: int, sign: int = 1) -> None:
         self.digest = (self.digest + sign * digest) % MODULUS
@@ -95,12 +100,19 @@ class ContentState:
         data = asdict(self)
         data["digest"] = f"{self.digest:064x}"
         data["graphs"] = dict(sorted(self.graphs.items()))
+        data["counts"] = {k: v for k, v in sorted(self.counts.items()) if v}
         return ox.Literal(json.dumps(data, sort_keys=True))
 
     @classmethod
     def parse(cls, text: str) -> ContentState:
         data = json.loads(text)
-        return cls(int(data["digest"], 16), int(data["quads"]), int(data["texts"]), data["graphs"])
+        return cls(
+            int(data["digest"], 16),
+            int(data["quads"]),
+            int(data["texts"]),
+            data["graphs"],
+            {k: int(v) for k, v in data.get("counts", {}).items()},
+        )
 
 
 def state_quads(kb: KnowledgeBase, base_iri: str) -> list[ox.Quad]:
@@ -133,10 +145,38 @@ def text_graph_digest(
     return lines_digest(lines)
 
 
+#: What the content counts are counted as: rdf:type of things in text graphs.
+COUNTED = {
+    "articles": PREFIXES["srkb"] + "Article",
+    "reader comments": PREFIXES["srkb"] + "ReaderComment",
+    "claims": PREFIXES["srkb"] + "Claim",
+    "source judgements": PREFIXES["srkb"] + "SourceJudgement",
+}
+
+
+def content_counts(kb: KnowledgeBase, graphs: list[str] | None = None) -> dict[str, int]:
+    """How many articles, comments, claims and judgements the text graphs (all, or the
+    given ones) hold."""
+    values = ""
+    if graphs is not None:
+        if not graphs:
+            return {}
+        values = "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }\n"
+    kinds = " ".join(f"<{t}>" for t in COUNTED.values())
+    rows = kb.query(
+        f"SELECT ?kind (COUNT(?x) AS ?n) WHERE {{ {values} VALUES ?kind {{ {kinds} }} "
+        f"GRAPH ?g {{ ?x a ?kind }} FILTER(CONTAINS(STR(?g), '{TEXT_GRAPH_INFIX}')) }} "
+        "GROUP BY ?kind"
+    )
+    by_type = {t: k for k, t in COUNTED.items()}
+    return {by_type[value(r["kind"])]: int(value(r["n"])) for r in rows}
+
+
 def compute_state(kb: KnowledgeBase, base_iri: str, *, recorded: bool = True) -> ContentState:
     """The state from scratch: every graph read (for stores srkb did not keep it for);
     ``recorded=False`` hashes text graphs too rather than trust their recorded digests."""
     state = ContentState()
+    state.counts = {k: v for k, v in content_counts(kb).items() if v}
     skip = bookkeeping_graph(base_iri)
     for graph in kb.named_graphs():
         if graph == skip:

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from ontology import NAMESPACE, ONTOLOGY_IRI
 
-from .content import ContentState, current_state
+from .content import COUNTED, ContentState, current_state
 from .dump import DUMP_FORMATS, convert_nquads_file, dump_format, write_dump
 from .errors import ServiceBusyError, StoreError
 from .iri import IriMinter
@@ -84,6 +84,8 @@ class Release:
     extractor_versions: tuple[str, ...]
     data_modified: str | None  # the latest prov:endedAtTime in the data
     graphs: tuple[tuple[str, int], ...] = field(default=())  # (shared named graph, quads)
+    # what the home page shows: texts, articles, comments, claims, judgements, actors ...
+    counts: tuple[tuple[str, int], ...] = field(default=())
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
@@ -93,6 +95,7 @@ class Release:
         raw = json.loads(text)
         raw["extractor_versions"] = tuple(raw["extractor_versions"])
         raw["graphs"] = tuple((g, int(n)) for g, n in raw["graphs"])
+        raw["counts"] = tuple((k, int(n)) for k, n in raw.get("counts", ()))
         return cls(**raw)
 
 
@@ -129,6 +132,14 @@ def describe_release(kb: KnowledgeBase, *, created: str | None = None) -> Releas
         assert isinstance(rows, ox.QuerySolutions)
         onto = [str(s["v"].value) for s in rows]
     modified = [s["m"] for s in kb.query(_MODIFIED)]
+    actors, sources = _mentioned(kb)
+    counts = (
+        ("texts", state.texts),
+        *((what, state.counts.get(what, 0)) for what in COUNTED),
+        ("actors mentioned", actors),
+        ("sources mentioned", sources),
+        ("named graphs", state.texts + len(state.graphs)),
+    )
     return Release(
         id=release_id(state),
         created=created or _now(),
@@ -139,7 +150,44 @@ def describe_release(kb: KnowledgeBase, *, created: str | None = None) -> Releas
         extractor_versions=versions,
         data_modified=modified[0].value if modified and modified[0] is not None else None,
         graphs=tuple(sorted((g, n) for g, n in state.graphs.items() if g)),
+        counts=counts,
     )
+
+
+_MENTIONED = (
+    _P
+    + """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+         GRAPH ?g { ?f srkb:refersTo|srkb:speaker|srkb:relayedBy|srkb:judgedSource ?x }
+         GRAPH ?g2 { ?x a ?t } GRAPH ?o { ?t rdfs:subClassOf* TOP } }"""
+)
+
+
+def _mentioned(kb: KnowledgeBase) -> tuple[int, int]:
+    """How many actors and sources the texts name: from the search index (DATA/derived),
+    where each is listed once with its kinds; else counted in the store (small stores)."""
+    import sqlite3
+
+    from .search import FILENAME
+
+    path = kb.path.parent / "derived" / FILENAME if kb.path is not None else None
+    if path is not None and path.is_file():
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = [
+                db.execute(
+                    "SELECT COUNT(*) FROM entities WHERE ' ' || kinds || ' ' LIKE ?",
+                    (f"% {kind} %",),
+                ).fetchone()[0]
+                for kind in ("actor", "source")
+            ]
+        finally:
+            db.close()
+        return int(found[0]), int(found[1])
+    out = []
+    for top in ("srkb:Actor", "srkb:Source"):
+        rows = list(kb.query(_MENTIONED.replace("TOP", top)))
+        out.append(int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0)
+    return out[0], out[1]
 
 
 # --------------------------------------------------------------------------- release dirs

@@ -31,6 +31,7 @@ from ..content import (
     TEXT_GRAPH_INFIX,
     ContentState,
     bookkeeping_graph,
+    content_counts,
     digest_literal,
     read_state,
     state_quad,
@@ -115,14 +116,18 @@ def _step(
     discarded: list[str],
 ) -> DerivedReport:
     started = time.perf_counter()
+    added_claims = load_claims(kb, added) if added else []
+    removed_claims = load_claims(kb, removed) if removed else []
+    added_judgements = load_judgements(kb, added) if added else []
+    removed_judgements = load_judgements(kb, removed) if removed else []
     change = update_ratings(
         kb,
         index,
         rq,
-        added_claims=load_claims(kb, added) if added else [],
-        removed_claims=load_claims(kb, removed) if removed else [],
-        added_judgements=load_judgements(kb, added) if added else [],
-        removed_judgements=load_judgements(kb, removed) if removed else [],
+        added_claims=added_claims,
+        removed_claims=removed_claims,
+        added_judgements=added_judgements,
+        removed_judgements=removed_judgements,
     )
     ent_remove, ent_add = update_entities(kb, base_iri, added + removed, removed)
     search.update(kb, added, removed + discarded)
@@ -137,6 +142,10 @@ def _step(
         state.add(graph, *text_graph_digest(kb, base_iri, graph), -1)
     state.add_quads(add)
     state.add_quads(remove, -1)
+    for what, n in content_counts(kb, added).items():
+        state.count(what, n)
+    for what, n in content_counts(kb, removed).items():
+        state.count(what, -n)
     book = bookkeeping_graph(base_iri)
     gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
     done = added + removed + discarded
