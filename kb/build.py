@@ -1,32 +1,99 @@
-"""Extraction records -> RDF: the only place where extracted facts become triples.
+"""Extraction records -> RDF quads: the only place where extracted facts become triples.
 
 Each source text gets one named graph holding everything read out of it and where it
 came from (nanopublication-like): the text itself, its article and comments, every
 mention, claim and judgement with its character span, and the extraction activity with
 the software version and time. Removing a text is dropping its graph.
+
+Quads are built directly as pyoxigraph objects (no intermediate rdflib graph: at volume
+that cost more than the extraction), and each fact is stated once:
+
+* provenance is stated per graph: the graph ``prov:wasGeneratedBy`` its extraction
+  activity, and every fact in it was read by that activity (a fact reaches it through
+  its document: ``srkb:inDocument/srkb:inSourceText/^prov:used``);
+* types that the ontology entails are not repeated: a span is a ``srkb:TextSpan`` as the
+  range of ``srkb:evidence``, a mention a ``srkb:Mention`` as the domain of
+  ``srkb:refersTo``;
+* display labels that repeat other triples (a claim's label was its content) are left
+  to whoever displays them; documents keep theirs ("comment 3 on FILE"), which Linked
+  Data pages show;
+* an actor or source found in the text keeps, in the text's graph, only what this text
+  says of it (``srkb:nameInText``, ``srkb:typeInText``, ``srkb:typeEvidence``); its
+  labels and types are stated once, in the shared entities graph (kb.derived.entities).
+  Unnamed sources ("local sources") are local to their text and described in full here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
 
 from .extract.model import SOURCE_TYPES, Extraction, Span
-from .gazetteer import load_gazetteer
-from .iri import IriMinter, content_hash
-from .vocab import NIF, SCHEMA, SRKB
+from .gazetteer import GazetteerEntry, load_gazetteer
+from .iri import IriMinter, content_hash, short_hash, slugify
+from .vocab import PREFIXES
 
-_MODALITY = {
-    "asserted": SRKB.asserted,
-    "possible": SRKB.possible,
-    "planned": SRKB.planned,
-    "doubted": SRKB.doubted,
-}
-_POLARITY = {"positive": SRKB.positive, "negative": SRKB.negative, "mixed": SRKB.mixed}
-_LABEL_MAX = 120
+_S = PREFIXES["srkb"]
+_RDF, _RDFS, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"]
+_PROV, _SCHEMA, _DCT = PREFIXES["prov"], PREFIXES["schema"], PREFIXES["dcterms"]
+_SKOS = PREFIXES["skos"]
+_NIF = PREFIXES["nif"]
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+# Predicates and classes, made once.
+A = _n(_RDF + "type")
+LABEL = _n(_RDFS + "label")
+PREF = _n(_SKOS + "prefLabel")
+ALT = _n(_SKOS + "altLabel")
+BEGIN, END, ANCHOR = _n(_NIF + "beginIndex"), _n(_NIF + "endIndex"), _n(_NIF + "anchorOf")
+CONTEXT, IS_STRING = _n(_NIF + "referenceContext"), _n(_NIF + "isString")
+IN_DOC, IN_TEXT, EVIDENCE = _n(_S + "inDocument"), _n(_S + "inSourceText"), _n(_S + "evidence")
+REFERS = _n(_S + "refersTo")
+SPEAKER, RELAY, ABOUT = _n(_S + "speaker"), _n(_S + "relayedBy"), _n(_S + "mentionsActor")
+CONTENT, CUE, MODALITY = _n(_S + "content"), _n(_S + "cue"), _n(_S + "modality")
+DATE_TEXT, STATEMENT_DATE = _n(_S + "dateText"), _n(_S + "statementDate")
+JUDGED, POLARITY, ASSESSOR = _n(_S + "judgedSource"), _n(_S + "polarity"), _n(_S + "assessor")
+NAME_IN_TEXT, TYPE_IN_TEXT = _n(_S + "nameInText"), _n(_S + "typeInText")
+TYPE_EVIDENCE, CONTENT_HASH = _n(_S + "typeEvidence"), _n(_S + "contentHash")
+GENERATED, DERIVED, USED = (
+    _n(_PROV + "wasGeneratedBy"),
+    _n(_PROV + "wasDerivedFrom"),
+    _n(_PROV + "used"),
+)
+ASSOCIATED, STARTED, ENDED = (
+    _n(_PROV + "wasAssociatedWith"),
+    _n(_PROV + "startedAtTime"),
+    _n(_PROV + "endedAtTime"),
+)
+VERSION, URL, PUBLISHER = (
+    _n(_SCHEMA + "softwareVersion"),
+    _n(_SCHEMA + "url"),
+    _n(_SCHEMA + "publisher"),
+)
+POSITION, PARENT, AUTHOR = (
+    _n(_SCHEMA + "position"),
+    _n(_SCHEMA + "parentItem"),
+    _n(_SCHEMA + "author"),
+)
+SOURCE, DATE = _n(_DCT + "source"), _n(_DCT + "date")
+CLAIM, JUDGEMENT = _n(_S + "Claim"), _n(_S + "SourceJudgement")
+ARTICLE, COMMENT = _n(_S + "Article"), _n(_S + "ReaderComment")
+COMMENTER, SOURCE_TEXT = _n(_S + "Commenter"), _n(_S + "SourceText")
+ACTIVITY, SOFTWARE = _n(_S + "ExtractionActivity"), _n(_S + "ExtractorSoftware")
+BUNDLE, AGENT = _n(_PROV + "Bundle"), _n(_PROV + "Agent")
+
+_MODALITY = {m: _n(_S + m) for m in ("asserted", "possible", "planned", "doubted")}
+_POLARITY = {p: _n(_S + p) for p in ("positive", "negative", "mixed")}
+_XSD_DATE_TIME = _n(_XSD + "dateTime")
+_XSD_DATES = {k: _n(_XSD + k) for k in ("date", "gMonthDay", "gYearMonth", "gYear")}
 
 
 @dataclass(frozen=True)
@@ -35,146 +102,191 @@ class TextGraph:
 
     text_id: str
     text_hash: str
-    graph_iri: URIRef
-    source_text_iri: URIRef
-    activity_iri: URIRef
-    graph: Graph
+    graph_iri: str
+    source_text_iri: str
+    activity_iri: str
+    quads: list[ox.Quad]
+
+    def nquads(self) -> bytes:
+        """The graph as N-Quads (what extraction workers send to the writer)."""
+        out = ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
+        assert out is not None
+        return out
+
+    def rdflib_graph(self) -> Graph:
+        """The graph as an rdflib Graph (for tests and SHACL on one text)."""
+        ds = Dataset()
+        ds.parse(data=self.nquads().decode("utf-8"), format="nquads")
+        out = Graph()
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            out.add((s, p, o))
+        return out
 
 
-def _date_literal(value: str) -> Literal:
+def _date_literal(value: str) -> ox.Literal:
     """'2018-04-04' -> xsd:date; '--04-04' -> xsd:gMonthDay; '2018-04' -> xsd:gYearMonth."""
     if value.startswith("--"):
-        return Literal(value, datatype=XSD.gMonthDay)
-    if len(value) == 7:
-        return Literal(value, datatype=XSD.gYearMonth)
-    if len(value) == 4:
-        return Literal(value, datatype=XSD.gYear)
-    return Literal(value, datatype=XSD.date)
+        kind = "gMonthDay"
+    elif len(value) == 7:
+        kind = "gYearMonth"
+    elif len(value) == 4:
+        kind = "gYear"
+    else:
+        kind = "date"
+    return ox.Literal(value, datatype=_XSD_DATES[kind])
 
 
-def _timestamp_literal(value: str) -> Literal:
+def canonical_datetime(dt: datetime) -> str:
+    """An xsd:dateTime in the store's canonical form (no trailing zeros, UTC as "Z"), so
+    that the quads a worker hashes are the quads the store gives back (kb.content)."""
+    text = dt.strftime("%Y-%m-%dT%H:%M:%S")
+    if dt.microsecond:
+        text += f"{dt.microsecond / 1e6:.6f}"[1:].rstrip("0")
+    offset = dt.utcoffset()
+    if offset is None:
+        return text
+    seconds = int(offset.total_seconds())
+    if seconds == 0:
+        return text + "Z"
+    sign = "+" if seconds > 0 else "-"
+    seconds = abs(seconds)
+    return f"{text}{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def _timestamp_literal(value: str) -> ox.Literal:
     """An ISO date or date-time as written in a JSON document: typed when it parses."""
     try:
         if "T" in value:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return Literal(value, datatype=XSD.dateTime)
-        date.fromisoformat(value)
-        return Literal(value, datatype=XSD.date)
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return ox.Literal(canonical_datetime(parsed), datatype=_XSD_DATE_TIME)
+        return ox.Literal(date.fromisoformat(value).isoformat(), datatype=_XSD_DATES["date"])
     except ValueError:
-        return Literal(value)
+        return ox.Literal(value)
 
 
-def _short_label(text: str) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= _LABEL_MAX else one_line[: _LABEL_MAX - 1] + "…"
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, GazetteerEntry]:
+    return {e.key: e for e in load_gazetteer()}
 
 
 class _Builder:
-    """Accumulates the triples of one text graph."""
+    """Accumulates the quads of one text graph."""
 
     def __init__(
         self, ex: Extraction, mint: IriMinter, source_name: str, version: str, when: datetime
     ) -> None:
         self.ex = ex
-        self.mint = mint
+        self.base = mint.base
         self.source_name = source_name
         self.version = version
         self.when = when
         self.text_hash = content_hash(ex.text)
         self.text_id = mint.text_id(self.text_hash)
-        self.g = Graph()
-        self.text_iri = mint.source_text(self.text_id)
-        self.graph_iri = mint.text_graph(self.text_id)
-        self.activity = mint.activity(self.text_id, version)
-        self.gazetteer = {e.key: e for e in load_gazetteer()}
+        self.text = f"{self.base}text/{self.text_id}"
+        self.graph = f"{self.base}graph/text/{self.text_id}"
+        self.activity = f"{self.base}activity/{short_hash(self.text_id, version)}"
+        self.g = _n(self.graph)
+        self.t = _n(self.text)
+        self.quads: list[ox.Quad] = []
+        self._spans: set[tuple[int, int]] = set()
+        self._nodes: dict[str, ox.NamedNode] = {}
 
     # --- helpers -----------------------------------------------------------------
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.g.add((s, p, o))
+    def node(self, iri: str) -> ox.NamedNode:
+        found = self._nodes.get(iri)
+        if found is None:
+            found = self._nodes[iri] = _n(iri)
+        return found
 
-    def span(self, span: Span) -> URIRef:
-        iri = self.mint.span(self.text_id, span.start, span.end)
-        self.add(iri, RDF.type, SRKB.TextSpan)
-        self.add(iri, NIF.referenceContext, self.text_iri)
-        self.add(iri, NIF.beginIndex, Literal(span.start, datatype=XSD.integer))
-        self.add(iri, NIF.endIndex, Literal(span.end, datatype=XSD.integer))
-        self.add(iri, NIF.anchorOf, Literal(span.text))
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.quads.append(ox.Quad(s, p, o, self.g))
+
+    def span(self, span: Span) -> ox.NamedNode:
+        iri = self.node(f"{self.text}#char={span.start},{span.end}")
+        if (span.start, span.end) not in self._spans:
+            self._spans.add((span.start, span.end))
+            self.add(iri, CONTEXT, self.t)
+            self.add(iri, BEGIN, ox.Literal(span.start))
+            self.add(iri, END, ox.Literal(span.end))
+            self.add(iri, ANCHOR, ox.Literal(span.text))
         return iri
 
-    def segment_iri(self, index: int) -> URIRef:
+    def segment_iri(self, index: int) -> ox.NamedNode:
         if index == 0:
-            return self.mint.article(self.text_id)
-        return self.mint.comment(self.text_id, index)
+            return self.node(f"{self.text}/article")
+        return self.node(f"{self.text}/comment/{index}")
 
-    def entity_iri(self, key: str) -> URIRef:
+    def entity_iri(self, key: str) -> ox.NamedNode:
         if key.startswith("unnamed/"):
-            return self.mint.unnamed(self.text_id, key)
-        return self.mint.entity(key)
+            return self.node(f"{self.text}/{key}")
+        return self.node(f"{self.base}entity/{key}")
 
-    def fact(self, iri: URIRef, kind: URIRef, segment: int, evidence: Span) -> None:
-        self.add(iri, RDF.type, kind)
-        self.add(iri, SRKB.inDocument, self.segment_iri(segment))
-        self.add(iri, SRKB.evidence, self.span(evidence))
-        self.add(iri, PROV.wasGeneratedBy, self.activity)
+    def commenter(self, index: int, name: str | None) -> ox.NamedNode:
+        if name:
+            return self.node(f"{self.text}/commenter/{slugify(name)}")
+        return self.node(f"{self.text}/comment/{index}/author")
+
+    def fact(self, iri: ox.NamedNode, segment: int, evidence: Span) -> None:
+        self.add(iri, IN_DOC, self.segment_iri(segment))
+        self.add(iri, EVIDENCE, self.span(evidence))
 
     # --- parts ---------------------------------------------------------------------
     def provenance(self) -> None:
-        software = self.mint.software(self.version)
-        when = Literal(self.when.isoformat(timespec="seconds"), datatype=XSD.dateTime)
-        self.add(self.graph_iri, RDF.type, PROV.Bundle)
-        self.add(self.graph_iri, RDFS.label, Literal(f"facts extracted from {self.source_name}"))
-        self.add(self.graph_iri, PROV.wasDerivedFrom, self.text_iri)
-        self.add(self.graph_iri, PROV.wasGeneratedBy, self.activity)
-        self.add(self.activity, RDF.type, SRKB.ExtractionActivity)
-        self.add(self.activity, RDFS.label, Literal(f"srkb {self.version} extraction"))
-        self.add(self.activity, PROV.used, self.text_iri)
-        self.add(self.activity, PROV.wasAssociatedWith, software)
-        self.add(self.activity, PROV.startedAtTime, when)
-        self.add(self.activity, PROV.endedAtTime, when)
-        self.add(software, RDF.type, SRKB.ExtractorSoftware)
-        self.add(software, RDFS.label, Literal(f"srkb extractor {self.version}"))
-        self.add(software, SCHEMA.softwareVersion, Literal(self.version))
+        activity = _n(self.activity)
+        software = _n(f"{self.base}software/srkb-{self.version}")
+        when = ox.Literal(canonical_datetime(self.when), datatype=_XSD_DATE_TIME)
+        self.add(self.g, A, BUNDLE)
+        self.add(self.g, LABEL, ox.Literal(f"facts extracted from {self.source_name}"))
+        self.add(self.g, DERIVED, self.t)
+        self.add(self.g, GENERATED, activity)
+        self.add(activity, A, ACTIVITY)
+        self.add(activity, LABEL, ox.Literal(f"srkb {self.version} extraction"))
+        self.add(activity, USED, self.t)
+        self.add(activity, ASSOCIATED, software)
+        self.add(activity, STARTED, when)
+        self.add(activity, ENDED, when)
+        self.add(software, A, SOFTWARE)
+        self.add(software, LABEL, ox.Literal(f"srkb extractor {self.version}"))
+        self.add(software, VERSION, ox.Literal(self.version))
 
     def source_text(self) -> None:
-        t = self.text_iri
-        self.add(t, RDF.type, SRKB.SourceText)
-        self.add(t, RDFS.label, Literal(self.source_name))
-        self.add(t, DCTERMS.source, Literal(self.source_name))
-        self.add(t, SRKB.contentHash, Literal(self.text_hash))
-        self.add(t, NIF.isString, Literal(self.ex.text))
-        self.add(t, NIF.beginIndex, Literal(0, datatype=XSD.integer))
-        self.add(t, NIF.endIndex, Literal(len(self.ex.text), datatype=XSD.integer))
+        t = self.t
+        self.add(t, A, SOURCE_TEXT)
+        self.add(t, LABEL, ox.Literal(self.source_name))
+        self.add(t, SOURCE, ox.Literal(self.source_name))
+        self.add(t, CONTENT_HASH, ox.Literal(self.text_hash))
+        self.add(t, IS_STRING, ox.Literal(self.ex.text))
+        self.add(t, BEGIN, ox.Literal(0))
+        self.add(t, END, ox.Literal(len(self.ex.text)))
 
     def documents(self) -> None:
         for seg in self.ex.segments:
             d = self.segment_iri(seg.index)
-            self.add(d, RDF.type, SRKB.Article if seg.kind == "article" else SRKB.ReaderComment)
-            self.add(d, SRKB.inSourceText, self.text_iri)
-            self.add(d, NIF.referenceContext, self.text_iri)
-            self.add(d, NIF.beginIndex, Literal(seg.span.start, datatype=XSD.integer))
-            self.add(d, NIF.endIndex, Literal(seg.span.end, datatype=XSD.integer))
-            self.add(d, PROV.wasGeneratedBy, self.activity)
+            self.add(d, A, ARTICLE if seg.kind == "article" else COMMENT)
+            self.add(d, IN_TEXT, self.t)
+            self.add(d, BEGIN, ox.Literal(seg.span.start))
+            self.add(d, END, ox.Literal(seg.span.end))
             if seg.date:
-                self.add(d, DCTERMS.date, _timestamp_literal(seg.date))
+                self.add(d, DATE, _timestamp_literal(seg.date))
             if seg.kind == "article":
-                self.add(d, RDFS.label, Literal(f"article of {self.source_name}"))
+                self.add(d, LABEL, ox.Literal(f"article of {self.source_name}"))
                 meta = self.ex.metadata
                 if meta.get("url"):
-                    self.add(d, SCHEMA.url, Literal(meta["url"]))
+                    self.add(d, URL, ox.Literal(meta["url"]))
                 if meta.get("published") and not seg.date:
-                    self.add(d, DCTERMS.date, _timestamp_literal(meta["published"]))
+                    self.add(d, DATE, _timestamp_literal(meta["published"]))
                 if self.ex.publisher:
-                    self.add(d, SCHEMA.publisher, self.entity_iri(self.ex.publisher))
+                    self.add(d, PUBLISHER, self.entity_iri(self.ex.publisher))
                 continue
-            self.add(d, RDFS.label, Literal(f"comment {seg.index} on {self.source_name}"))
-            self.add(d, SCHEMA.position, Literal(seg.index, datatype=XSD.integer))
+            self.add(d, LABEL, ox.Literal(f"comment {seg.index} on {self.source_name}"))
+            self.add(d, POSITION, ox.Literal(seg.index))
             parent = seg.reply_to if seg.reply_to is not None else 0
-            self.add(d, SCHEMA.parentItem, self.segment_iri(parent))
-            author = self.mint.commenter(self.text_id, seg.index, seg.author)
-            self.add(d, SCHEMA.author, author)
-            self.add(author, RDF.type, SRKB.Commenter)
+            self.add(d, PARENT, self.segment_iri(parent))
+            author = self.commenter(seg.index, seg.author)
+            self.add(d, AUTHOR, author)
+            self.add(author, A, COMMENTER)
             label = seg.author or f"anonymous commenter of comment {seg.index}"
-            self.add(author, RDFS.label, Literal(label))
+            self.add(author, LABEL, ox.Literal(label))
 
     def entities(self) -> None:
         # whatever relays a claim or is judged is a source, whatever the extractor's roles say
@@ -183,72 +295,75 @@ class _Builder:
             | {j.source for j in self.ex.judgements}
             | ({self.ex.publisher} if self.ex.publisher else set())
         )
+        gazetteer = _gazetteer()
         for ent in self.ex.entities:
             iri = self.entity_iri(ent.key)
-            known = self.gazetteer.get(ent.key) if ent.in_gazetteer else None
-            types = set(ent.types)
-            is_source = "source" in ent.roles or ent.key in used_as_source
-            if known is not None:
-                types |= known.types
-            if is_source and not types & SOURCE_TYPES:
+            known = gazetteer.get(ent.key) if ent.in_gazetteer else None
+            types = set(ent.types) | (known.types if known is not None else set())
+            if ("source" in ent.roles or ent.key in used_as_source) and not types & SOURCE_TYPES:
                 types.add("Source")
             if known is not None:
-                types -= known.types  # the gazetteer graph already says these
-            for t in sorted(types):
-                self.add(iri, RDF.type, SRKB[t])
-            if known is None:
-                self.add(iri, SKOS.prefLabel, Literal(ent.name))
-                self.add(iri, RDFS.label, Literal(ent.name))
+                for t in sorted(types - known.types):  # beyond what the gazetteer says
+                    self.add(iri, TYPE_IN_TEXT, _n(_S + t))
+            elif ent.unnamed:  # local to this text: described in full here
+                for t in sorted(types):
+                    self.add(iri, A, _n(_S + t))
+                self.add(iri, PREF, ox.Literal(ent.name))
                 for alias in ent.aliases:
                     if alias != ent.name:
-                        self.add(iri, SKOS.altLabel, Literal(alias))
-                if ent.type_evidence:
-                    self.add(iri, SRKB.typeEvidence, Literal(ent.type_evidence))
+                        self.add(iri, ALT, ox.Literal(alias))
+            else:  # named, outside the gazetteer: what this text says of it
+                self.add(iri, NAME_IN_TEXT, ox.Literal(ent.name))
+                for t in sorted(types):
+                    self.add(iri, TYPE_IN_TEXT, _n(_S + t))
+            if known is None and ent.type_evidence:
+                self.add(iri, TYPE_EVIDENCE, ox.Literal(ent.type_evidence))
 
     def mentions(self) -> None:
         for m in self.ex.mentions:
-            iri = self.mint.mention(self.text_id, m.span.start, m.span.end)
-            self.fact(iri, SRKB.Mention, m.segment, m.span)
-            self.add(iri, SRKB.refersTo, self.entity_iri(m.entity))
+            iri = self.node(f"{self.text}/mention/{m.span.start}-{m.span.end}")
+            self.fact(iri, m.segment, m.span)
+            self.add(iri, REFERS, self.entity_iri(m.entity))
 
     def claims(self) -> None:
         for c in self.ex.claims:
-            iri = self.mint.claim(self.text_id, c.span.start, c.span.end, c.cue.start)
-            self.fact(iri, SRKB.Claim, c.segment, c.span)
-            self.add(iri, SRKB.content, Literal(c.content.text))
-            self.add(iri, RDFS.label, Literal(_short_label(c.content.text)))
-            self.add(iri, SRKB.cue, Literal(c.cue.text))
-            self.add(iri, SRKB.modality, _MODALITY[c.modality])
+            key = short_hash(self.text_id, c.span.start, c.span.end, c.cue.start)
+            iri = _n(f"{self.base}claim/{key}")
+            self.add(iri, A, CLAIM)
+            self.fact(iri, c.segment, c.span)
+            self.add(iri, CONTENT, ox.Literal(c.content.text))
+            self.add(iri, CUE, ox.Literal(c.cue.text))
+            self.add(iri, MODALITY, _MODALITY[c.modality])
             if c.speaker:
-                self.add(iri, SRKB.speaker, self.entity_iri(c.speaker))
+                self.add(iri, SPEAKER, self.entity_iri(c.speaker))
             if c.via:
-                self.add(iri, SRKB.relayedBy, self.entity_iri(c.via))
+                self.add(iri, RELAY, self.entity_iri(c.via))
             if c.date is not None:
-                self.add(iri, SRKB.dateText, Literal(c.date.text))
+                self.add(iri, DATE_TEXT, ox.Literal(c.date.text))
             if c.date_value:
-                self.add(iri, SRKB.statementDate, _date_literal(c.date_value))
+                self.add(iri, STATEMENT_DATE, _date_literal(c.date_value))
             for key in c.about:
-                self.add(iri, SRKB.mentionsActor, self.entity_iri(key))
+                self.add(iri, ABOUT, self.entity_iri(key))
 
     def judgements(self) -> None:
+        kinds = {s.index: s for s in self.ex.segments}
         for j in self.ex.judgements:
-            iri = self.mint.judgement(self.text_id, j.span.start, j.span.end, j.source)
-            self.fact(iri, SRKB.SourceJudgement, j.segment, j.span)
-            self.add(iri, SRKB.judgedSource, self.entity_iri(j.source))
-            self.add(iri, SRKB.polarity, _POLARITY[j.polarity])
-            self.add(iri, SRKB.cue, Literal(j.cue.text))
-            seg = next((s for s in self.ex.segments if s.index == j.segment), None)
+            key = short_hash(self.text_id, j.span.start, j.span.end, j.source)
+            iri = _n(f"{self.base}judgement/{key}")
+            self.add(iri, A, JUDGEMENT)
+            self.fact(iri, j.segment, j.span)
+            self.add(iri, JUDGED, self.entity_iri(j.source))
+            self.add(iri, POLARITY, _POLARITY[j.polarity])
+            self.add(iri, CUE, ox.Literal(j.cue.text))
+            seg = kinds.get(j.segment)
             if seg is not None and seg.kind == "comment":
-                assessor = self.mint.commenter(self.text_id, seg.index, seg.author)
+                assessor = self.commenter(seg.index, seg.author)
             else:
-                assessor = self.mint.article_author(self.text_id)
-                self.add(assessor, RDF.type, PROV.Agent)
-                self.add(
-                    assessor, RDFS.label, Literal(f"author of the article of {self.source_name}")
-                )
-            self.add(iri, SRKB.assessor, assessor)
-            label = f"{j.polarity} judgement of {self.ex.entity(j.source).name}"
-            self.add(iri, RDFS.label, Literal(label))
+                assessor = self.node(f"{self.text}/article/author")
+                self.add(assessor, A, AGENT)
+                label = f"author of the article of {self.source_name}"
+                self.add(assessor, LABEL, ox.Literal(label))
+            self.add(iri, ASSESSOR, assessor)
 
     def build(self) -> TextGraph:
         self.provenance()
@@ -258,13 +373,14 @@ class _Builder:
         self.mentions()
         self.claims()
         self.judgements()
+        unique = list(dict.fromkeys(self.quads))  # a commenter's type and label, once
         return TextGraph(
             text_id=self.text_id,
             text_hash=self.text_hash,
-            graph_iri=self.graph_iri,
-            source_text_iri=self.text_iri,
+            graph_iri=self.graph,
+            source_text_iri=self.text,
             activity_iri=self.activity,
-            graph=self.g,
+            quads=unique,
         )
 
 

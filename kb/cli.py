@@ -101,21 +101,54 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     Every input is read and checked first: if one is missing, empty, binary or not
     UTF-8, nothing is written. Ingesting a text again changes nothing.
     """
-    from .corpus import InputLimits, read_inputs
-    from .ingest import ingest_texts
+    from .corpus import InputLimits, expand_paths, read_input
+    from .ingest import ingest_texts, plan_texts, pool_size
+    from .ingest_workers import WorkerPool
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    texts = read_inputs(paths, InputLimits.from_settings(settings))
-    with KnowledgeBase.open(settings.data_dir) as kb:
-        if len(texts) >= PROGRESS_THRESHOLD:
-            with click.progressbar(length=len(texts), label="ingesting", file=sys.stderr) as bar:
-                report = ingest_texts(
-                    kb, texts, base_iri=settings.base_iri, progress=lambda _t: bar.update(1)
-                )
-        else:
-            report = ingest_texts(kb, texts, base_iri=settings.base_iri)
+    names = expand_paths(paths)
+    limits = InputLimits.from_settings(settings)
+    # stdin is read here; files are read by the extraction workers, every one of them
+    # (and checked) before the store is opened, so a bad input leaves nothing behind
+    sources = [read_input(n, limits) if n == "-" else n for n in names]
+    with WorkerPool(pool_size(len(sources))) as pool:
+        planned = plan_texts(sources, settings.base_iri, pool)
+        with KnowledgeBase.open(settings.data_dir) as kb:
+            options: dict[str, Any] = {
+                "base_iri": settings.base_iri,
+                "pool": pool,
+                "planned": planned,
+            }
+            if len(sources) >= PROGRESS_THRESHOLD:
+                with click.progressbar(
+                    length=len(sources), label="ingesting", file=sys.stderr
+                ) as bar:
+                    report = ingest_texts(kb, sources, progress=lambda _t: bar.update(1), **options)
+            else:
+                report = ingest_texts(kb, sources, **options)
     click.echo(f"{report.summary()} in {settings.data_dir}")
+
+
+@main.command()
+@data_option
+@click.pass_context
+@handle_errors
+def rebuild(ctx: click.Context) -> None:
+    """Derive the ratings, shared entity descriptions and indexes again from the texts.
+
+    Every command that writes finishes first what an interrupted one left undone; this
+    throws all derived data away and computes it again (same result, minutes on a large
+    store).
+    """
+    from .derived import rebuild as rebuild_derived
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        report = rebuild_derived(kb, base_iri=settings.base_iri)
+        kb.flush()
+    click.echo(report.summary())
 
 
 # --------------------------------------------------------------------------- texts
@@ -402,31 +435,44 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
     description of this content as a release (its id is the SHA-256 of
     `srkb dump --format nquads`).
     """
-    from .dump import dump_bytes
-    from .errors import InputError
+    from .dump import write_dump
     from .release import describe_release, void_turtle
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
     with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
         if void:
-            release = describe_release(kb, dump_bytes(kb, "nquads"))
+            release = describe_release(kb)
             data = void_turtle(release, settings.base_iri)
             what = f"the VoID description of release {release.id}"
+            if output is None:
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+                return
+            _write_output(output, lambda out: out.write(data))
+        elif output is None:
+            write_dump(kb, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
         else:
-            data = dump_bytes(kb, fmt)
             what = fmt
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
+            _write_output(output, lambda out: write_dump(kb, fmt, out))
+    size = output.stat().st_size
+    click.echo(f"wrote {size} bytes of {what} to {output}", err=True)
+
+
+def _write_output(output: Path, write: Callable[[Any], object]) -> None:
+    """Write a file aside and rename it into place, or a one-line error."""
+    from .errors import InputError
+
     tmp = output.with_name(output.name + ".part")
     try:
-        tmp.write_bytes(data)
+        with tmp.open("wb") as out:
+            write(out)
         tmp.replace(output)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise InputError(f"{output}: cannot write the dump ({exc.strerror})") from exc
-    click.echo(f"wrote {len(data)} bytes of {what} to {output}", err=True)
 
 
 # --------------------------------------------------------------------------- serve

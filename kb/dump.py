@@ -1,15 +1,24 @@
-"""RDF dumps of the whole knowledge base, byte-for-byte deterministic.
+"""RDF dumps of the whole knowledge base: streamed, and byte-for-byte deterministic.
 
-Quads are sorted by their N-Quads form before serialisation, so the same content always
-gives the same bytes, whatever order the store returns them in. Turtle cannot carry
-named graphs: a Turtle dump is the union of all graphs (provenance then lives in the
-TriG, N-Quads and JSON-LD dumps).
+Nothing is sorted in memory. The embedded store iterates its quads in an order fixed by
+their content (kb.store.oxigraph: graph by graph, each in key order), so writing them as
+they come gives the same bytes for the same content, whatever order it was written in,
+at any size, in constant memory. srkb's own bookkeeping graph (kb.journal, kb.content)
+is left out: it is not content, and holds extraction times. Turtle and N-Triples cannot
+carry named graphs: their dump is the union of all graphs as distinct triples, which a
+temporary on-disk store works out (it keeps each triple once) and then writes in its own
+order, again in constant memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -43,22 +52,6 @@ class DumpError(SRKBError):
     status = 400
 
 
-def sorted_quads(kb: KnowledgeBase) -> list[ox.Quad]:
-    """Every quad of the store, in a canonical order."""
-    return sorted(kb.quads(), key=str)
-
-
-def distinct_triples(quads: Iterable[ox.Quad]) -> list[ox.Triple]:
-    """The union of the quads' graphs as distinct triples, in a canonical order."""
-    unique = {str(t): t for t in (q.triple for q in quads)}
-    return [unique[k] for k in sorted(unique)]
-
-
-def sorted_triples(kb: KnowledgeBase) -> list[ox.Triple]:
-    """The union of all graphs as distinct triples, in a canonical order."""
-    return distinct_triples(kb.quads())
-
-
 def dump_format(format_name: str) -> DumpFormat:
     """The DumpFormat called ``format_name``, or DumpError."""
     try:
@@ -68,32 +61,96 @@ def dump_format(format_name: str) -> DumpFormat:
         raise DumpError(f"unknown dump format {format_name!r}; choose one of {known}") from None
 
 
-def serialize_quads(quads: list[ox.Quad], format_name: str) -> bytes:
-    """Serialise canonically ordered quads (``sorted_quads``) in one of DUMP_FORMATS.
+class _Tail:
+    """Remembers whether the last byte written was a newline (every dump ends with one)."""
 
-    The same quads always give the same bytes, with a final newline.
-    """
-    fmt = dump_format(format_name)
-    data: list[ox.Quad] | list[ox.Triple] = quads if fmt.quads else distinct_triples(quads)
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+        self.last = b"\n"
+
+    def write(self, data: bytes) -> int:
+        if data:
+            self.last = data[-1:]
+        return self.out.write(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def finish(self) -> None:
+        if self.last != b"\n":
+            self.out.write(b"\n")
+
+
+def _serialize(
+    quads: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: DumpFormat, out: BinaryIO
+) -> None:
+    tail = _Tail(out)
     prefixes = PREFIXES if fmt.name in ("trig", "turtle") else None
-    out = ox.serialize(data, format=fmt.rdf_format, prefixes=prefixes)
-    assert out is not None  # bytes when no output file is given
-    return out if out.endswith(b"\n") else out + b"\n"
+    ox.serialize(quads, tail, format=fmt.rdf_format, prefixes=prefixes)  # type: ignore[arg-type]  # a binary writer
+    tail.finish()
+
+
+def _distinct_triples(quads: Iterable[ox.Quad], out: BinaryIO, fmt: DumpFormat) -> None:
+    """The union of the quads' graphs as distinct triples, through a temporary store."""
+    directory = tempfile.mkdtemp(prefix="srkb-dump-")
+    try:
+        store = ox.Store(directory)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+        _serialize(
+            (q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+            fmt,
+            out,
+        )
+        del store
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _write(quads: Iterable[ox.Quad], fmt: DumpFormat, out: BinaryIO) -> None:
+    if fmt.quads:
+        _serialize(quads, fmt, out)
+    else:
+        _distinct_triples(quads, out, fmt)
+
+
+BOOKKEEPING_SUFFIX = "/graph/journal"
+
+
+def content_quads(kb: KnowledgeBase) -> Iterator[ox.Quad]:
+    """Every quad but srkb's bookkeeping (kb.content, kb.journal), in the store's order."""
+    yield from kb.pattern(None, None, None, ox.DefaultGraph())
+    for graph in kb.backend.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.endswith(BOOKKEEPING_SUFFIX):
+            continue
+        yield from kb.backend.quads_for_pattern(None, None, None, graph)
+
+
+def write_dump(kb: KnowledgeBase, format_name: str, out: BinaryIO) -> None:
+    """Stream the knowledge base's content to ``out`` in one of DUMP_FORMATS, in constant
+    memory. srkb's bookkeeping graph (journal, content digests) is not content: left out."""
+    _write(content_quads(kb), dump_format(format_name), out)
 
 
 def dump_bytes(kb: KnowledgeBase, format_name: str) -> bytes:
-    """Serialise the knowledge base in one of DUMP_FORMATS; always ends with a newline."""
-    dump_format(format_name)  # fail before reading the store
-    return serialize_quads(sorted_quads(kb), format_name)
+    """The dump as bytes (for small stores and tests); always ends with a newline."""
+    buffer = io.BytesIO()
+    write_dump(kb, format_name, buffer)
+    return buffer.getvalue()
 
 
-def convert_nquads(nquads: bytes, format_name: str) -> bytes:
-    """Re-serialise a canonical N-Quads dump in another dump format.
+def _nquads_of(path: Path) -> Iterator[ox.Quad]:
+    return iter(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
 
-    Parsing a sorted N-Quads dump gives the quads back in the same order, so the result
-    is byte-for-byte what ``dump_bytes`` writes for the store it came from.
+
+def convert_nquads_file(source: Path, format_name: str, out: BinaryIO) -> None:
+    """Re-serialise a dump written by ``write_dump`` (N-Quads) in another format, streaming.
+
+    The quads come back in the order they were written, so the result is byte-for-byte
+    what ``write_dump`` writes for the store it came from.
     """
-    if format_name == "nquads":
-        return nquads
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    return serialize_quads(quads, format_name)
+    fmt = dump_format(format_name)
+    if fmt.name == "nquads":
+        with source.open("rb") as f:
+            shutil.copyfileobj(f, out)
+        return
+    _write(_nquads_of(source), fmt, out)

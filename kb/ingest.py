@@ -1,18 +1,28 @@
-"""Ingesting texts: extract, build each text's named graph, write it in one transaction,
-then recompute the ratings graph that derives from all texts.
+"""Ingesting texts: extract in worker processes, write in batches, derive incrementally.
 
-Ingesting is idempotent. A text's IRIs derive from its content hash, and its extraction
-activity's IRI from that hash and the extractor version, so a text that this extractor
-version already ingested is skipped and the store does not change at all. A new
-extractor version replaces the text's graph atomically.
+1. Every input is read and checked, and the id of the text it holds computed (in the
+   workers): a bad input stops the run before anything is written.
+2. A text this extractor version already holds is skipped (its IRIs derive from its
+   content hash, its extraction activity's from that hash and the version), so
+   re-ingesting changes nothing. A text held from another version is removed first.
+3. The others are extracted and built in the workers and written in batches: each batch
+   is one transaction holding whole texts and their journal entries (kb.journal), so a
+   crash leaves every text whole or absent.
+4. After each batch, the derived data (ratings, shared entity descriptions, indexes) is
+   brought up to date for what the batch touched (kb.derived), in one more transaction.
+
+A run that was killed is finished by the next one: it first derives what the journal
+lists, then skips the texts already written.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
@@ -20,20 +30,52 @@ from rdflib.namespace import DCTERMS
 
 from ontology import ONTOLOGY_PATH
 
-from .build import build_text_graph
+from .content import (
+    DIGEST,
+    ContentState,
+    bookkeeping_graph,
+    current_state,
+    digest_literal,
+    read_state,
+    state_quad,
+    state_quads,
+)
 from .corpus import InputText
-from .errors import ExtractionError, InputError, SRKBError, StoreError
-from .extract import extract_document, extract_strict
-from .extract.jsondoc import assembled_text
-from .extract.model import Extraction
+from .derived import DerivedReport, Deriver, finish_pending
+from .errors import ExtractionError, InputError, StoreError
 from .gazetteer import gazetteer_turtle_for_base
-from .iri import IriMinter, content_hash
-from .reliability import ratings_graph_iri, recompute_ratings
+from .ingest_workers import (
+    Built,
+    Planned,
+    WorkerPool,
+    build_one,
+    default_workers,
+    extract_input,
+    plan_one,
+    stored_text,
+)
+from .iri import IriMinter
+from .journal import ADDED, entry, mark_removed
 from .store import KnowledgeBase, rdflib_to_quads
 from .version import software_version
 from .vocab import SRKB, VOID
 
 logger = logging.getLogger(__name__)
+
+BATCH_TEXTS = 1000  # texts per write transaction
+BATCH_QUADS = 600_000  # or fewer, when texts are long
+POOL_THRESHOLD = 100  # fewer inputs than this are extracted in this process
+
+__all__ = [
+    "IngestReport",
+    "check_base_iri",
+    "ensure_reference_graphs",
+    "extract_input",
+    "find_text_graphs",
+    "ingest_texts",
+    "remove_texts",
+    "stored_text",
+]
 
 
 @dataclass
@@ -44,6 +86,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     triples_before: int = 0
     triples_after: int = 0
+    quads_written: int = 0
+    seconds: float = 0.0
+    derived: DerivedReport = field(default_factory=DerivedReport)
 
     def summary(self) -> str:
         return (
@@ -73,14 +118,6 @@ def _reference_graphs(base_iri: str) -> dict[str, list[ox.Quad]]:
     }
 
 
-def _stored_text(item: InputText) -> str:
-    """The text the knowledge base keeps: as read, or assembled from a JSON document's fields
-    (computed without extracting, so an unchanged document is skipped cheaply)."""
-    if item.document is None:
-        return item.text
-    return assembled_text(item.document)
-
-
 def check_base_iri(kb: KnowledgeBase, base_iri: str) -> None:
     """Refuse to mix IRIs of two bases in one store."""
     rows = kb.query(
@@ -98,79 +135,218 @@ def ensure_reference_graphs(kb: KnowledgeBase, base_iri: str) -> None:
     """Write the ontology, gazetteer and dataset description if they differ from the files."""
     check_base_iri(kb, base_iri)
     wanted = _reference_graphs(base_iri)
-    stale = {}
+    state = read_state(kb, base_iri) or (ContentState() if not kb.named_graphs() else None)
+    if state is None:  # a store srkb did not keep the state of: count it once
+        state = current_state(kb, base_iri)
+    old_state = state_quads(kb, base_iri)
+    removed: list[ox.Quad] = []
+    added: list[ox.Quad] = []
     for graph_iri, quads in wanted.items():
         have = set(kb.quads(graph_iri))
         if have != set(quads):
-            stale[graph_iri] = quads
-    if stale:
-        kb.replace_graphs(stale)
+            removed += have
+            added += quads
+    if removed or added or not old_state:
+        state.add_quads(removed, -1)
+        state.add_quads(added)
+        kb.change(remove=removed + old_state, add=[*added, state_quad(base_iri, state)])
 
 
-def extract_input(item: InputText) -> Extraction:
-    """Extract from a plain text or a JSON document; a pipeline failure is an ExtractionError."""
-    try:
-        if item.document is not None:
-            extraction = extract_document(item.document)
-        else:
-            extraction = extract_strict(item.text)
-    except SRKBError:
-        raise
-    except Exception as exc:  # a bug in a pipeline stage: report it, do not store a guess
-        logger.exception("extraction failed on %s", item.name)
-        raise ExtractionError(
-            f"{item.name}: extraction failed ({type(exc).__name__}: {exc})"
-        ) from exc
-    if "error" in extraction.metadata:
-        raise ExtractionError(f"{item.name}: extraction failed ({extraction.metadata['error']})")
-    return extraction
+def _held_version(kb: KnowledgeBase, mint: IriMinter, text_id: str, version: str) -> str:
+    """'same' if this version holds the text, 'other' if another one does, else ''."""
+    graph = str(mint.text_graph(text_id))
+    if not kb.has_graph(graph):
+        return ""
+    activity = mint.activity(text_id, version)
+    same = kb.ask(f"ASK {{ GRAPH <{graph}> {{ <{activity}> a <{SRKB.ExtractionActivity}> }} }}")
+    return "same" if same else "other"
+
+
+class _Writer:
+    """Collects built texts and writes them a batch (one transaction) at a time.
+
+    Writing a batch (Rust, without the GIL) runs in a thread while this thread derives
+    the previous batch's ratings and indexes (Python): the two overlap, and the store
+    sees the same transactions in the same order as when they are done one by one.
+    """
+
+    def __init__(
+        self, kb: KnowledgeBase, base_iri: str, report: IngestReport, deriver: Deriver
+    ) -> None:
+        self.kb, self.base, self.report, self.deriver = kb, base_iri, report, deriver
+        self.batch: list[Built] = []
+        self.quads = 0
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-write")
+        self._writing: tuple[Future[None], list[Built]] | None = None
+
+    def add(self, built: Built) -> None:
+        self.batch.append(built)
+        self.quads += built.quads
+        if len(self.batch) >= BATCH_TEXTS or self.quads >= BATCH_QUADS:
+            self.submit()
+
+    def _write(self, batch: list[Built]) -> None:
+        book = ox.NamedNode(bookkeeping_graph(self.base))
+        journal = [entry(self.base, b.graph_iri, ADDED) for b in batch]
+        journal += [
+            ox.Quad(ox.NamedNode(b.graph_iri), DIGEST, digest_literal(b.digest, b.quads), book)
+            for b in batch
+        ]
+        data = b"".join(b.nquads for b in batch)
+        self.kb.add_quads(_chain(ox.parse(data, format=ox.RdfFormat.N_QUADS), journal))
+
+    def submit(self) -> None:
+        """Start writing the current batch, and derive the one written before it."""
+        if not self.batch:
+            return
+        batch, self.batch, self.quads = self.batch, [], 0
+        previous = self._writing
+        self._writing = (self._thread.submit(self._write, batch), batch)
+        if previous is not None:
+            self._finish(*previous)
+
+    def _finish(self, future: Future[None], batch: list[Built]) -> None:
+        future.result()  # the batch is in the store: derive what follows from it
+        self.report.added += [b.name for b in batch]
+        self.report.quads_written += sum(b.quads for b in batch)
+        for b in batch:
+            logger.info("ingested %s into <%s>", b.name, b.graph_iri)
+        self.deriver.derive([b.graph_iri for b in batch])
+
+    def close(self) -> None:
+        """Write and derive what is left (once; closing again does nothing)."""
+        self.submit()
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._finish(*writing)
+        self._thread.shutdown(wait=True)
+
+
+def _chain(parsed: Iterable[ox.Quad], extra: list[ox.Quad]) -> Iterable[ox.Quad]:
+    yield from parsed
+    yield from extra
+
+
+def _add_reports(total: DerivedReport, more: DerivedReport) -> None:
+    for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
+        setattr(total, name, getattr(total, name) + getattr(more, name))
 
 
 def ingest_texts(
     kb: KnowledgeBase,
-    texts: Iterable[InputText],
+    texts: Iterable[InputText | str],
     *,
     base_iri: str,
-    progress: Callable[[InputText], None] | None = None,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+    data_dir: Path | None = None,
+    pool: WorkerPool | None = None,
+    planned: list[Planned] | None = None,
 ) -> IngestReport:
-    """Extract and store each text; skip texts this extractor version already holds."""
+    """Extract and store each text (an InputText, or the path of a file to read); skip
+    texts this extractor version already holds.
+
+    Args:
+        workers: extraction processes (default: one per core for 100 inputs or more,
+            none, i.e. in this process, for fewer).
+        data_dir: where the derived indexes live (default: beside the store).
+        pool, planned: a worker pool to use, and ``plan_texts``'s answer for ``texts``
+            (the CLI checks every input before it opens the store).
+
+    Raises:
+        InputError: an input cannot be read or is not text; nothing was written.
+        ExtractionError: a text could not be extracted; the texts before it were stored.
+    """
+    started = time.perf_counter()
+    sources = list(texts)
     report = IngestReport(triples_before=kb.quad_count())
     ensure_reference_graphs(kb, base_iri)
-    mint = IriMinter(base_iri)
-    version = software_version()
-    for item in texts:
-        text_id = mint.text_id(content_hash(_stored_text(item)))
-        graph_iri = str(mint.text_graph(text_id))
-        activity = mint.activity(text_id, version)
-        if kb.has_graph(graph_iri) and kb.ask(
-            f"ASK {{ GRAPH <{graph_iri}> {{ <{activity}> a <{SRKB.ExtractionActivity}> }} }}"
-        ):
-            report.unchanged.append(item.name)
-        else:
-            try:
-                extraction = extract_input(item)
-            except ExtractionError as exc:
-                raise ExtractionError(
-                    f"{exc.message}; nothing of this text was stored "
-                    f"({len(report.added)} earlier text(s) were)"
-                ) from exc
-            built = build_text_graph(
-                extraction,
-                base_iri=base_iri,
-                source_name=item.name,
-                version=version,
-                when=datetime.now(UTC).replace(microsecond=0),
-            )
-            kb.replace_graph(graph_iri, rdflib_to_quads(built.graph, graph_iri))
-            report.added.append(item.name)
-            logger.info("ingested %s into <%s>", item.name, graph_iri)
-        if progress is not None:
-            progress(item)
-    if report.added or not kb.has_graph(ratings_graph_iri(base_iri)):
-        recompute_ratings(kb, base_iri)
+    _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    own_pool = pool is None
+    if pool is None:
+        pool = WorkerPool(pool_size(len(sources)) if workers is None else workers)
+    try:
+        plans = planned if planned is not None else plan_texts(sources, base_iri, pool)
+        _ingest_planned(kb, sources, plans, base_iri, report, pool, progress, data_dir)
+    finally:
+        if own_pool:
+            pool.close()
+    if not report.added:
+        _ensure_ratings_graph(kb, base_iri)
     kb.flush()
     report.triples_after = kb.quad_count()
+    report.seconds = time.perf_counter() - started
     return report
+
+
+def pool_size(inputs: int) -> int:
+    """Extraction processes for this many inputs: one per core, none for a few."""
+    return default_workers() if inputs >= POOL_THRESHOLD else 0
+
+
+def plan_texts(sources: list[InputText | str], base_iri: str, pool: WorkerPool) -> list[Planned]:
+    """Read and check every input, and name the text each holds.
+
+    Raises:
+        InputError: an input is missing, empty, binary or not UTF-8 (one line).
+    """
+    return list(pool.map(plan_one, sources, base_iri))
+
+
+def _ingest_planned(
+    kb: KnowledgeBase,
+    sources: list[InputText | str],
+    plans: list[Planned],
+    base_iri: str,
+    report: IngestReport,
+    pool: WorkerPool,
+    progress: Callable[[str], None] | None,
+    data_dir: Path | None,
+) -> None:
+    mint = IriMinter(base_iri)
+    version = software_version()
+    planned = list(zip(sources, plans, strict=True))
+    todo: list[InputText | str] = []
+    replaced: list[str] = []
+    seen: set[str] = set()
+    for source, plan in planned:
+        held = "same" if plan.text_id in seen else _held_version(kb, mint, plan.text_id, version)
+        seen.add(plan.text_id)
+        if held == "same":
+            report.unchanged.append(plan.name)
+            if progress is not None:
+                progress(plan.name)
+            continue
+        if held == "other":
+            replaced.append(str(mint.text_graph(plan.text_id)))
+        todo.append(source)
+    if replaced:  # another extractor version's graphs go first, with their ratings
+        mark_removed(kb, base_iri, replaced)
+        _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    with Deriver(kb, data_dir, base_iri=base_iri) as deriver:
+        writer = _Writer(kb, base_iri, report, deriver)
+        try:
+            for built in pool.map(build_one, todo, base_iri, version):
+                writer.add(built)
+                if progress is not None:
+                    progress(built.name)
+        except ExtractionError as exc:
+            writer.close()
+            raise ExtractionError(
+                f"{exc.message}; nothing of this text was stored "
+                f"({len(report.added)} earlier text(s) were)"
+            ) from exc
+        writer.close()
+        _add_reports(report.derived, deriver.total)
+
+
+def _ensure_ratings_graph(kb: KnowledgeBase, base_iri: str) -> None:
+    """A store always has its (possibly empty) ratings graph, with its provenance."""
+    from .derived.rating_quads import RatingQuads
+    from .reliability import ModelParameters, ratings_graph_iri
+
+    if not kb.has_graph(ratings_graph_iri(base_iri)):
+        kb.add_quads(RatingQuads(base_iri, ModelParameters()).header())
 
 
 def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[str, str]]:
@@ -197,10 +373,14 @@ def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[s
     return sorted(set(found))
 
 
-def remove_texts(kb: KnowledgeBase, refs: Iterable[str], *, base_iri: str) -> list[str]:
-    """Remove ingested texts (their whole named graphs), then recompute the ratings.
+def remove_texts(
+    kb: KnowledgeBase, refs: Iterable[str], *, base_iri: str, data_dir: Path | None = None
+) -> list[str]:
+    """Remove ingested texts (their whole named graphs) and update what derives from them.
 
-    Every reference is resolved first; if one matches nothing, nothing is removed.
+    Every reference is resolved first; if one matches nothing, nothing is removed. A
+    removal that was interrupted is finished when the same command is run again (the
+    texts it was removing still resolve until it is done).
 
     Raises:
         InputError: a reference matches no ingested text.
@@ -214,7 +394,7 @@ def remove_texts(kb: KnowledgeBase, refs: Iterable[str], *, base_iri: str) -> li
                 "(list them with `srkb texts`)"
             )
         graphs.update(matches)
-    kb.replace_graphs({g: [] for g in graphs})
-    recompute_ratings(kb, base_iri)
+    mark_removed(kb, base_iri, sorted(graphs))
+    finish_pending(kb, data_dir, base_iri=base_iri)
     kb.flush()
     return sorted(graphs.values())

@@ -1,19 +1,22 @@
-"""Releases: what exactly a server answers from, named by the hash of its content.
+"""Releases: what exactly a server answers from, named by a digest of its content.
 
 A release is the content of a store at one moment. Its id is ``sha256:`` + the SHA-256 of
-the canonical N-Quads dump (kb.dump: sorted quads, so the same content always has the
-same id, whatever order it was ingested in). ``srkb serve`` computes it when it snapshots
-the store, puts it in an ``SRKB-Release`` header on every response, and serves the dumps
-of exactly that content under ``/dumps/latest.*``, with a VoID description of it.
+the store's content digest and quad count (kb.content: an order-independent digest that
+every srkb write keeps up to date), so the same content always has the same id, whatever
+order or batches it was ingested in, and a server knows it the moment it starts, however
+large the store. ``srkb serve`` puts it in an ``SRKB-Release`` header on every response
+and serves the dumps of exactly that content under ``/dumps/latest.*``, with a VoID
+description of it.
 
 A release directory holds::
 
     release.json        the Release below (id, counts, versions, time)
-    latest.nq           the canonical N-Quads dump the id is the hash of
+    latest.nq           the canonical N-Quads dump (kb.dump: streamed, in the store's order)
     latest.trig ...     other dump formats, written from latest.nq on first request
 
 The VoID description (``void_turtle``) is the dataset IRI (the base IRI, as in the
-store's meta graph) with its counts, its named graphs as subsets, where to get the
+store's meta graph) with its counts, its shared named graphs as subsets (the text
+graphs are counted, not listed: there may be a hundred thousand), where to get the
 dumps and the endpoint, the ontology version, the extractor versions found in the data
 and the release id and time. Everything but ``dcterms:created`` (when the release was
 made) follows from the content.
@@ -34,11 +37,12 @@ import pyoxigraph as ox
 
 from ontology import NAMESPACE, ONTOLOGY_IRI
 
-from .dump import DUMP_FORMATS, convert_nquads, dump_bytes, dump_format
-from .errors import StoreError
+from .content import COUNTED, ContentState, current_state
+from .dump import DUMP_FORMATS, convert_nquads_file, dump_format, write_dump
+from .errors import ServiceBusyError, StoreError
 from .iri import IriMinter
 from .store import KnowledgeBase
-from .vocab import PREFIXES
+from .vocab import PREFIXES, VOID
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +61,6 @@ _SCHEMA = PREFIXES["schema"]
 _SD = "http://www.w3.org/ns/sparql-service-description#"
 
 _P = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-_STATS = {
-    "triples": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-    "WHERE { GRAPH ?g { ?s ?p ?o } } }",
-    "subjects": "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "properties": "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "classes": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }",
-}
-_GRAPHS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 _EXTRACTORS = (
     _P + "SELECT DISTINCT ?v WHERE { GRAPH ?g { ?sw a srkb:ExtractorSoftware ; "
     "schema:softwareVersion ?v } } ORDER BY ?v"
@@ -81,15 +77,15 @@ class Release:
 
     id: str  # "sha256:<64 hex>"
     created: str  # xsd:dateTime (UTC) when the release was made
-    quads: int
-    triples: int  # distinct triples of the union of all graphs
-    subjects: int
-    properties: int
-    classes: int
+    quads: int  # every statement of every graph
+    triples: int  # the same: each graph's triples, summed (VoID's void:triples)
+    text_graphs: int  # one per ingested text
     ontology_version: str | None
     extractor_versions: tuple[str, ...]
     data_modified: str | None  # the latest prov:endedAtTime in the data
-    graphs: tuple[tuple[str, int], ...] = field(default=())  # (named graph, quads), sorted
+    graphs: tuple[tuple[str, int], ...] = field(default=())  # (shared named graph, quads)
+    # what the home page shows: texts, articles, comments, claims, judgements, actors ...
+    counts: tuple[tuple[str, int], ...] = field(default=())
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
@@ -99,26 +95,32 @@ class Release:
         raw = json.loads(text)
         raw["extractor_versions"] = tuple(raw["extractor_versions"])
         raw["graphs"] = tuple((g, int(n)) for g, n in raw["graphs"])
+        raw["counts"] = tuple((k, int(n)) for k, n in raw.get("counts", ()))
         return cls(**raw)
 
 
-def release_id(nquads: bytes) -> str:
-    """``sha256:`` + the hex SHA-256 of a canonical N-Quads dump."""
-    return "sha256:" + hashlib.sha256(nquads).hexdigest()
-
-
-def _count(kb: KnowledgeBase, sparql: str) -> int:
-    rows = list(kb.query(sparql))
-    value = rows[0]["n"] if rows else None
-    return int(value.value) if value is not None else 0
+def release_id(state: ContentState) -> str:
+    """``sha256:`` + the SHA-256 of a content digest and quad count (kb.content)."""
+    text = f"srkb-content-1 {state.digest:064x} {state.quads}"
+    return "sha256:" + hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def describe_release(kb: KnowledgeBase, nquads: bytes, *, created: str | None = None) -> Release:
-    """The Release of a store whose canonical N-Quads dump is ``nquads``."""
+def _base_of(kb: KnowledgeBase) -> str | None:
+    rows = list(
+        kb.query(
+            f"SELECT ?s WHERE {{ GRAPH ?g {{ ?d a <{VOID.Dataset}> ; <{VOID.uriSpace}> ?s }} }}"
+        )
+    )
+    return rows[0]["s"].value if rows else None
+
+
+def describe_release(kb: KnowledgeBase, *, created: str | None = None) -> Release:
+    """The Release of a store (its kept content state; computed for stores without one)."""
+    state = current_state(kb, _base_of(kb))
     versions = tuple(str(s["v"].value) for s in kb.query(_EXTRACTORS))
     onto = [str(s["v"].value) for s in kb.query(_ONTOLOGY_VERSION)]
     if not onto:  # a store without the ontology graph: the version shipped with srkb
@@ -130,36 +132,87 @@ def describe_release(kb: KnowledgeBase, nquads: bytes, *, created: str | None = 
         assert isinstance(rows, ox.QuerySolutions)
         onto = [str(s["v"].value) for s in rows]
     modified = [s["m"] for s in kb.query(_MODIFIED)]
-    graphs = tuple(
-        (s["g"].value, int(s["n"].value))
-        for s in kb.query(_GRAPHS)
-        if isinstance(s["g"], ox.NamedNode)
+    actors, sources = _mentioned(kb)
+    counts = (
+        ("texts", state.texts),
+        *((what, state.counts.get(what, 0)) for what in COUNTED),
+        ("actors mentioned", actors),
+        ("sources mentioned", sources),
+        ("named graphs", state.texts + len(state.graphs)),
     )
     return Release(
-        id=release_id(nquads),
+        id=release_id(state),
         created=created or _now(),
-        quads=kb.quad_count(),
-        triples=_count(kb, _STATS["triples"]),
-        subjects=_count(kb, _STATS["subjects"]),
-        properties=_count(kb, _STATS["properties"]),
-        classes=_count(kb, _STATS["classes"]),
+        quads=state.quads,
+        triples=state.quads,
+        text_graphs=state.texts,
         ontology_version=onto[0] if onto else None,
         extractor_versions=versions,
         data_modified=modified[0].value if modified and modified[0] is not None else None,
-        graphs=graphs,
+        graphs=tuple(sorted((g, n) for g, n in state.graphs.items() if g)),
+        counts=counts,
     )
 
 
+_MENTIONED = (
+    _P
+    + """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+         GRAPH ?g { ?f srkb:refersTo|srkb:speaker|srkb:relayedBy|srkb:judgedSource ?x }
+         GRAPH ?g2 { ?x a ?t } GRAPH ?o { ?t rdfs:subClassOf* TOP } }"""
+)
+
+
+def _mentioned(kb: KnowledgeBase) -> tuple[int, int]:
+    """How many actors and sources the texts name: from the search index (DATA/derived),
+    where each is listed once with its kinds; else counted in the store (small stores)."""
+    import sqlite3
+
+    from .search import FILENAME
+
+    path = kb.path.parent / "derived" / FILENAME if kb.path is not None else None
+    if path is not None and path.is_file():
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = [
+                db.execute(
+                    "SELECT COUNT(*) FROM entities WHERE ' ' || kinds || ' ' LIKE ?",
+                    (f"% {kind} %",),
+                ).fetchone()[0]
+                for kind in ("actor", "source")
+            ]
+        finally:
+            db.close()
+        return int(found[0]), int(found[1])
+    out = []
+    for top in ("srkb:Actor", "srkb:Source"):
+        rows = list(kb.query(_MENTIONED.replace("TOP", top)))
+        out.append(int(rows[0]["n"].value) if rows and rows[0]["n"] is not None else 0)
+    return out[0], out[1]
+
+
 # --------------------------------------------------------------------------- release dirs
-def write_release(kb: KnowledgeBase, directory: Path, *, created: str | None = None) -> Release:
-    """Dump ``kb`` canonically into ``directory`` and describe it; returns the Release."""
+def write_release(
+    kb: KnowledgeBase, directory: Path, *, created: str | None = None, dump: bool = True
+) -> Release:
+    """Describe ``kb`` into ``directory`` (release.json), and write its N-Quads dump
+    (streamed) unless ``dump`` is False (then ``write_release_dump`` writes it later)."""
     directory.mkdir(parents=True, exist_ok=True)
-    nquads = dump_bytes(kb, "nquads")
-    release = describe_release(kb, nquads, created=created)
-    _write_atomic(directory / f"{DUMP_BASENAME}.nq", nquads)
+    release = describe_release(kb, created=created)
+    if dump:
+        write_release_dump(kb, directory)
     _write_atomic(directory / RELEASE_JSON, release.to_json().encode("utf-8"))
     logger.info("release %s: %d quads in %s", release.id, release.quads, directory)
     return release
+
+
+def write_release_dump(kb: KnowledgeBase, directory: Path) -> Path:
+    """Stream the canonical N-Quads dump to ``directory/latest.nq`` (written aside, renamed)."""
+    target = directory / f"{DUMP_BASENAME}.nq"
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    with tmp.open("wb") as out:
+        write_dump(kb, "nquads", out)
+    tmp.replace(target)
+    return target
 
 
 def read_release(directory: Path) -> Release:
@@ -170,21 +223,33 @@ def read_release(directory: Path) -> Release:
 
 
 def dump_path(directory: Path, format_name: str) -> Path:
-    """The release's dump in ``format_name``, written from latest.nq on first use.
+    """The release's dump in ``format_name``, converted from latest.nq on first use.
 
     Several server workers may ask at once: a lock file makes one of them write it while
-    the others wait, and the file appears atomically (written aside, then renamed).
+    the others wait, and the file appears atomically (written aside, then renamed). The
+    conversion streams (constant memory, whatever the size).
+
+    Raises:
+        ServiceBusyError: latest.nq is still being written (``srkb serve`` writes it in
+            the background after it starts).
     """
     fmt = dump_format(format_name)
     target = directory / f"{DUMP_BASENAME}.{fmt.extension}"
     if target.is_file():
         return target
+    source = directory / f"{DUMP_BASENAME}.nq"
+    if not source.is_file():
+        raise ServiceBusyError(
+            "the dumps of this release are still being written; try again in a minute"
+        )
     with (directory / ".lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not target.is_file():
-                nquads = (directory / f"{DUMP_BASENAME}.nq").read_bytes()
-                _write_atomic(target, convert_nquads(nquads, fmt.name))
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+                with tmp.open("wb") as out:
+                    convert_nquads_file(source, fmt.name, out)
+                tmp.replace(target)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target
@@ -219,9 +284,6 @@ def void_triples(release: Release, base_iri: str) -> list[ox.Triple]:
             ox.Literal(release.created, datatype=_iri(_XSD + "dateTime")),
         ),
         (dataset, _VOID + "triples", _int(release.triples)),
-        (dataset, _VOID + "distinctSubjects", _int(release.subjects)),
-        (dataset, _VOID + "properties", _int(release.properties)),
-        (dataset, _VOID + "classes", _int(release.classes)),
         (dataset, _VOID + "uriSpace", ox.Literal(mint.base)),
         (dataset, _VOID + "vocabulary", _iri(NAMESPACE)),
         (dataset, _VOID + "sparqlEndpoint", _iri(mint("sparql"))),
@@ -277,4 +339,5 @@ __all__ = [
     "void_triples",
     "void_turtle",
     "write_release",
+    "write_release_dump",
 ]

@@ -8,36 +8,76 @@ Source reliability is a subjective-logic opinion built from evidence counts (Jø
 beta reputation): r positive and s negative pieces of evidence give belief
 b = r/(r+s+W), disbelief d = s/(r+s+W), uncertainty u = W/(r+s+W) and expected value
 E = b + a*u. Evidence is readers' judgements (positive 1, negative 1, mixed half each)
-and the source's track record: each claim it relayed that independent origins
+and the source's track record: each claim it made or relayed that independent origins
 corroborate counts for it, each claim contradicted more than corroborated counts
 against it. Too little evidence (r + s < minimum) gives F.
 
 Claim credibility looks at the other claims on the same matter: corroborating claims
-count by independent *origin* (the relaying source, else the speaker, else the text;
-reprints of one wire story share an origin and near-identical wording is merged), and
+count by independent *origin* (the relaying source, else the speaker, else the
+publisher, else the text; reprints of one wire story share an origin), and
 contradicting claims (a denial, a negation) likewise. The reliability of the claim's own
 chain and whether it rests on an unnamed or self-interested source decide the rest.
 
-Ratings are derived deterministically from the other graphs and written to their own
-named graph; recomputing over the same data gives the same triples.
+Why the model is local (model version 2): every rating depends only on the claim's own
+neighbourhood (the claims on the same matter) and on counts per source, so ingesting
+or removing a few texts re-rates only what they touch (kb.derived.ratings), at a cost
+that does not grow with the store, and the result is the same however the texts were
+batched. Two claims are on one matter when they share at least two content terms, a
+Jaccard similarity of their terms of at least ``similarity``, and at least one
+*specific* term: one that no more than ``max_postings`` claims of the store use (a place,
+a name, a figure; "killed" or "forces" say nothing about which matter). A claim's
+terms are its content words (stemmed, without stop words) and the actors it names
+("@key"), without the words of those actors' names: "Myanmar National Democratic
+Alliance Army" is one term, not five. Reprints are found inside each claim's
+neighbourhood (near-identical wording: Jaccard >= ``duplicate``).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import PROV
 
-from .iri import IriMinter, short_hash
-from .store import KnowledgeBase, rdflib_to_quads
-from .vocab import SRKB, sparql_prefixes
+from .evidence import (
+    ClaimEvidence,
+    JudgementEvidence,
+    entities_near_judgements,
+    load_claims,
+    load_judgements,
+)
+from .iri import IriMinter
+from .store import KnowledgeBase
+from .vocab import PREFIXES, sparql_prefixes
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
+
+__all__ = [
+    "MODEL_VERSION",
+    "ClaimEvidence",
+    "ClaimRating",
+    "ClaimRelations",
+    "ClaimRow",
+    "JudgementEvidence",
+    "MemoryClaimIndex",
+    "ModelParameters",
+    "Ratings",
+    "Scope",
+    "SourceCounts",
+    "SourceRating",
+    "claim_row",
+    "compute_ratings",
+    "grade_counts",
+    "ratings_graph_iri",
+    "relations_of",
+    "resolve_agent",
+    "source_names",
+]
 
 
 @dataclass(frozen=True)
@@ -52,7 +92,6 @@ class ModelParameters:
     a_needs_evidence: float = 8.0  # "completely reliable" also needs this much evidence
     similarity: float = 0.34  # Jaccard of content terms above which two claims are on one matter
     duplicate: float = 0.85  # Jaccard above which two claims are the same wording (a reprint)
-    rare_terms: int = 4  # candidate pairs: claims sharing one of a claim's rarest terms
     max_postings: int = 300  # a term used by more claims than this is not specific
 
     def describe(self) -> str:
@@ -67,17 +106,7 @@ class ModelParameters:
         )
 
 
-# --------------------------------------------------------------------------- evidence
-@dataclass(frozen=True)
-class JudgementEvidence:
-    iri: str
-    source: str
-    polarity: str  # positive | negative | mixed
-    cue: str
-    text: str = ""  # the judgement's sentence(s), for topic scoping
-    date: str | None = None  # the comment's (else the article's) date, when known
-
-
+# --------------------------------------------------------------------------- scopes
 @dataclass(frozen=True)
 class Scope:
     """Restricts a rating to part of the evidence (computed on demand, never stored).
@@ -127,138 +156,7 @@ class Scope:
         )
 
 
-@dataclass
-class ClaimEvidence:
-    iri: str
-    text: str  # the source text IRI
-    document: str
-    content: str
-    modality: str
-    cue: str
-    speaker: str | None = None
-    via: str | None = None
-    speaker_unnamed: bool = False
-    via_unnamed: bool = False
-    publisher: str | None = None
-    date: str | None = None
-    about: set[str] = field(default_factory=set)
-
-    @property
-    def named_origin(self) -> str | None:
-        """Who the information comes from, if a named agent (relay first, then speaker)."""
-        for agent, unnamed in ((self.via, self.via_unnamed), (self.speaker, self.speaker_unnamed)):
-            if agent and not unnamed:
-                return agent
-        return self.publisher
-
-    @property
-    def origin(self) -> str:
-        """The root of the attribution chain; without any agent, the text itself."""
-        return self.named_origin or self.via or self.speaker or self.text
-
-    @property
-    def unsourced(self) -> bool:
-        return not (self.speaker or self.via)
-
-    @property
-    def weak_chain(self) -> bool:
-        """Rests only on unnamed sources, or on a party speaking about itself."""
-        if self.unsourced:
-            return False
-        only_unnamed = (not self.speaker or self.speaker_unnamed) and (
-            not self.via or self.via_unnamed
-        )
-        self_interested = any(a in self.about for a in (self.speaker, self.via) if a)
-        return only_unnamed or self_interested
-
-
-def _value(term: object) -> str | None:
-    return None if term is None else term.value  # type: ignore[attr-defined]  # pyoxigraph term
-
-
-def load_judgements(kb: KnowledgeBase) -> list[JudgementEvidence]:
-    rows = kb.query(
-        sparql_prefixes()
-        + """
-        SELECT ?j ?source ?polarity ?cue ?text ?date ?articleDate WHERE { GRAPH ?g {
-          ?j a srkb:SourceJudgement ; srkb:judgedSource ?source ; srkb:polarity ?p ;
-             srkb:cue ?cue ; srkb:evidence/nif:anchorOf ?text ; srkb:inDocument ?doc .
-          BIND(STRAFTER(STR(?p), "#") AS ?polarity)
-          OPTIONAL { ?doc dcterms:date ?date }
-          OPTIONAL { ?doc srkb:inSourceText ?t . ?art a srkb:Article ; srkb:inSourceText ?t ;
-                          dcterms:date ?articleDate } } }"""
-    )
-    found: dict[str, JudgementEvidence] = {}
-    for r in rows:
-        iri = _value(r["j"]) or ""
-        found.setdefault(
-            iri,
-            JudgementEvidence(
-                iri,
-                _value(r["source"]) or "",
-                _value(r["polarity"]) or "mixed",
-                _value(r["cue"]) or "",
-                _value(r["text"]) or "",
-                _value(r["date"]) or _value(r["articleDate"]),
-            ),
-        )
-    return [found[k] for k in sorted(found)]
-
-
-def load_claims(kb: KnowledgeBase) -> list[ClaimEvidence]:
-    rows = kb.query(
-        sparql_prefixes()
-        + """
-        SELECT ?c ?text ?doc ?content ?modality ?cue ?speaker ?via ?su ?vu ?publisher ?date
-        WHERE {
-          GRAPH ?g {
-            ?c a srkb:Claim ; srkb:inDocument ?doc ; srkb:content ?content ; srkb:cue ?cue ;
-               srkb:modality ?m .
-            ?doc srkb:inSourceText ?text .
-            BIND(STRAFTER(STR(?m), "#") AS ?modality)
-            OPTIONAL { ?c srkb:speaker ?speaker
-                       OPTIONAL { ?speaker a ?st FILTER(?st = srkb:UnnamedSource) } }
-            OPTIONAL { ?c srkb:relayedBy ?via
-                       OPTIONAL { ?via a ?vt FILTER(?vt = srkb:UnnamedSource) } }
-            OPTIONAL { ?article a srkb:Article ; srkb:inSourceText ?text ;
-                                schema:publisher ?publisher }
-            OPTIONAL { ?art2 a srkb:Article ; srkb:inSourceText ?text ; dcterms:date ?articleDate }
-            OPTIONAL { ?doc dcterms:date ?docDate }
-            BIND(COALESCE(?docDate, ?articleDate) AS ?date)
-            BIND(BOUND(?st) AS ?su) BIND(BOUND(?vt) AS ?vu)
-          } }"""
-    )
-    claims: dict[str, ClaimEvidence] = {}
-    for r in rows:
-        iri = _value(r["c"])
-        assert iri is not None
-        if iri in claims:
-            continue
-        claims[iri] = ClaimEvidence(
-            iri=iri,
-            text=_value(r["text"]) or "",
-            document=_value(r["doc"]) or "",
-            content=_value(r["content"]) or "",
-            modality=_value(r["modality"]) or "asserted",
-            cue=_value(r["cue"]) or "",
-            speaker=_value(r["speaker"]),
-            via=_value(r["via"]),
-            speaker_unnamed=_value(r["su"]) == "true",
-            via_unnamed=_value(r["vu"]) == "true",
-            publisher=_value(r["publisher"]),
-            date=_value(r["date"]),
-        )
-    for r in kb.query(
-        sparql_prefixes()
-        + "SELECT ?c ?a WHERE { GRAPH ?g { ?c a srkb:Claim ; srkb:mentionsActor ?a } }"
-    ):
-        claim = claims.get(_value(r["c"]) or "")
-        if claim is not None:
-            claim.about.add(_value(r["a"]) or "")
-    return [claims[k] for k in sorted(claims)]
-
-
-# --------------------------------------------------------------------------- claims
+# --------------------------------------------------------------------------- terms
 _STOP = frozenset(
     """a an the and or but of to in on at by for from with as that this these those it its is are
     was were be been being has have had will would could should may might can do does did not no
@@ -282,14 +180,43 @@ def _stem(word: str) -> str:
     return word
 
 
-def content_terms(claim: ClaimEvidence) -> frozenset[str]:
-    """Content words (stemmed) and the entities the claim is about."""
+def _words(text: str) -> set[str]:
+    return {_stem(w) for w in (m.group().lower() for m in _WORD.finditer(text))}
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_name_words() -> dict[str, frozenset[str]]:
+    from .gazetteer import load_gazetteer
+
+    return {
+        e.key: frozenset(w for label in e.all_labels for w in _words(label))
+        for e in load_gazetteer()
+    }
+
+
+@lru_cache(maxsize=65536)
+def name_words(entity_iri: str) -> frozenset[str]:
+    """The words of an actor's names: its gazetteer labels, else the words of its key."""
+    key = entity_iri.rsplit("/entity/", 1)[-1] if "/entity/" in entity_iri else ""
+    known = _gazetteer_name_words().get(key)
+    if known is not None:
+        return known
+    slug = key or entity_iri.rsplit("/", 1)[-1]
+    return frozenset(_stem(w) for w in slug.split("-") if w)
+
+
+def content_terms(content: str, about: Iterable[str]) -> frozenset[str]:
+    """Content words (stemmed) without the names of the actors named, and those actors."""
+    about = sorted(about)
+    names: set[str] = set()
+    for a in about:
+        names |= name_words(a)
     words = {
         _stem(w)
-        for w in (m.group().lower() for m in _WORD.finditer(claim.content))
+        for w in (m.group().lower() for m in _WORD.finditer(content))
         if w not in _STOP and len(w) > 2 and not _NEGATION.fullmatch(w)
     }
-    return frozenset(words | {"@" + a for a in claim.about})
+    return frozenset((words - names) | {"@" + a for a in about})
 
 
 def negated(claim: ClaimEvidence) -> bool:
@@ -305,15 +232,66 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
+# --------------------------------------------------------------------------- relations
+@dataclass(frozen=True)
+class ClaimRow:
+    """What relating one claim to others needs (kept in the claim index, kb.derived)."""
+
+    iri: str
+    text: str
+    document: str
+    origin: str
+    negated: bool
+    terms: frozenset[str]
+
+
+def claim_row(c: ClaimEvidence) -> ClaimRow:
+    return ClaimRow(
+        c.iri, c.text, c.document, c.origin, negated(c), content_terms(c.content, c.about)
+    )
+
+
+def _same_document(a: ClaimRow, b: ClaimRow) -> bool:
+    return a.text == b.text and a.document == b.document
+
+
+def related(a: ClaimRow, b: ClaimRow, df: Callable[[str], int], params: ModelParameters) -> bool:
+    """Are two claims on one matter? (see the module docstring)"""
+    if a.iri == b.iri or _same_document(a, b):
+        return False  # two claims of one document do not corroborate each other
+    shared = a.terms & b.terms
+    if len(shared) < 2 or len(shared) < params.similarity * len(a.terms | b.terms):
+        return False
+    return any(df(t) <= params.max_postings for t in shared)
+
+
+def _duplicates(a: ClaimRow, b: ClaimRow, params: ModelParameters) -> bool:
+    """The same wording (a reprint): one story, one origin."""
+    return (
+        a.negated == b.negated
+        and not _same_document(a, b)
+        and len(a.terms & b.terms) >= 2
+        and jaccard(a.terms, b.terms) >= params.duplicate
+    )
+
+
 @dataclass
 class ClaimRelations:
-    """How one claim relates to the others."""
+    """How one claim relates to the others on its matter."""
 
     corroborating: list[str] = field(default_factory=list)
     contradicting: list[str] = field(default_factory=list)
     repeating: list[str] = field(default_factory=list)
     corroborating_origins: set[str] = field(default_factory=set)
     contradicting_origins: set[str] = field(default_factory=set)
+
+    @property
+    def k(self) -> int:
+        return len(self.corroborating_origins)
+
+    @property
+    def m(self) -> int:
+        return len(self.contradicting_origins)
 
 
 class _UnionFind:
@@ -333,62 +311,76 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def relate_claims(
-    claims: list[ClaimEvidence], params: ModelParameters
-) -> dict[str, ClaimRelations]:
-    """Find corroborating, contradicting and repeating claims; count independent origins.
+def relations_of(
+    c: ClaimRow,
+    neighbours: list[ClaimRow],
+    params: ModelParameters,
+    duplicates: dict[tuple[str, str], bool] | None = None,
+) -> ClaimRelations:
+    """Corroborating, contradicting and repeating claims among ``c``'s neighbours (the
+    claims on its matter), with the independent origins of each side: origins of
+    near-identical wordings within the neighbourhood count as one. ``duplicates``
+    memoises the pairwise test across calls (neighbourhoods overlap)."""
+    members = sorted(neighbours, key=lambda r: r.iri)
+    origins = _UnionFind()
+    group = [c, *members]
+    memo = duplicates if duplicates is not None else {}
+    for i, x in enumerate(group):
+        for y in group[i + 1 :]:
+            if origins.find(x.origin) == origins.find(y.origin):
+                continue  # one origin already: nothing to merge
+            key = (x.iri, y.iri) if x.iri < y.iri else (y.iri, x.iri)
+            same = memo.get(key)
+            if same is None:
+                same = memo[key] = _duplicates(x, y, params)
+            if same:
+                origins.union(x.origin, y.origin)
+    own = origins.find(c.origin)
+    rel = ClaimRelations()
+    for x in members:
+        root = origins.find(x.origin)
+        if x.negated != c.negated:
+            rel.contradicting.append(x.iri)
+            if root != own:
+                rel.contradicting_origins.add(root)
+        elif root == own:
+            rel.repeating.append(x.iri)
+        else:
+            rel.corroborating.append(x.iri)
+            rel.corroborating_origins.add(root)
+    return rel
 
-    Candidate pairs come from an inverted index on content terms, through each claim's
-    rarest terms only (place names, numbers, names: what makes a matter specific). Two
-    claims on one matter share most of their terms, so one's rarest terms are almost always
-    among the other's; and the work grows with the claims that share specific terms, not
-    with the square of all claims, nor with words that thousands of claims use.
-    """
-    terms = {c.iri: content_terms(c) for c in claims}
-    by_iri = {c.iri: c for c in claims}
-    index: dict[str, list[str]] = defaultdict(list)
-    for c in claims:
-        for t in terms[c.iri]:
-            index[t].append(c.iri)
-    pairs: set[tuple[str, str]] = set()
-    for c in claims:
-        rarest = sorted(terms[c.iri], key=lambda t: (len(index[t]), t))[: params.rare_terms]
-        for t in rarest:
-            postings = index[t]
-            if len(postings) > params.max_postings:
-                break  # sorted by frequency: the rest are commoner still
-            for other_iri in postings:
-                if other_iri != c.iri:
-                    pairs.add((c.iri, other_iri) if c.iri < other_iri else (other_iri, c.iri))
-    same_origin = _UnionFind()
-    matters: list[tuple[str, str, bool]] = []  # (a, b, contradict)
-    for a, b in sorted(pairs):
-        ca, cb = by_iri[a], by_iri[b]
-        if ca.text == cb.text and ca.document == cb.document:
-            continue  # two claims of one document do not corroborate each other
-        sim = jaccard(terms[a], terms[b])
-        if sim < params.similarity or len(terms[a] & terms[b]) < 2:
-            continue
-        contradict = negated(ca) != negated(cb)
-        if not contradict and sim >= params.duplicate:
-            same_origin.union(ca.origin, cb.origin)  # the same wording: one story, reprinted
-        matters.append((a, b, contradict))
-    relations = {c.iri: ClaimRelations() for c in claims}
-    for a, b, contradict in matters:
-        ca, cb = by_iri[a], by_iri[b]
-        oa, ob = same_origin.find(ca.origin), same_origin.find(cb.origin)
-        for this, other, o_other, o_this in ((ca, cb, ob, oa), (cb, ca, oa, ob)):
-            rel = relations[this.iri]
-            if contradict:
-                rel.contradicting.append(other.iri)
-                if o_other != o_this:
-                    rel.contradicting_origins.add(o_other)
-            elif o_other == o_this:
-                rel.repeating.append(other.iri)
-            else:
-                rel.corroborating.append(other.iri)
-                rel.corroborating_origins.add(o_other)
-    return relations
+
+def track_record(rel: ClaimRelations) -> str | None:
+    """What a claim does to the reliability of who said or relayed it."""
+    if rel.m > rel.k:
+        return "contradicted"
+    if rel.k >= 1 and rel.m == 0:
+        return "corroborated"
+    return None
+
+
+class MemoryClaimIndex:
+    """The claim index in memory, for ratings computed on demand over a set of claims."""
+
+    def __init__(self, rows: Iterable[ClaimRow]) -> None:
+        self.rows = {r.iri: r for r in rows}
+        self.postings: dict[str, list[str]] = defaultdict(list)
+        for r in self.rows.values():
+            for t in r.terms:
+                self.postings[t].append(r.iri)
+
+    def df(self, term: str) -> int:
+        return len(self.postings.get(term, ()))
+
+    def neighbours(self, row: ClaimRow, params: ModelParameters) -> list[ClaimRow]:
+        candidates: set[str] = set()
+        for t in row.terms:
+            postings = self.postings.get(t, ())
+            if len(postings) <= params.max_postings:
+                candidates.update(postings)
+        found = (self.rows[i] for i in sorted(candidates))
+        return [x for x in found if related(row, x, self.df, params)]
 
 
 # --------------------------------------------------------------------------- ratings
@@ -397,14 +389,36 @@ def _dec(x: float) -> Decimal:
 
 
 @dataclass
+class SourceCounts:
+    """The evidence about one source, counted."""
+
+    positive: int = 0
+    negative: int = 0
+    mixed: int = 0
+    corroborated: int = 0
+    contradicted: int = 0
+
+    @property
+    def judgements(self) -> int:
+        return self.positive + self.negative + self.mixed
+
+
+@dataclass
 class SourceRating:
     source: str
-    r: float
-    s: float
-    judgements: list[JudgementEvidence]
-    supporting_claims: list[str]
-    undermining_claims: list[str]
+    counts: SourceCounts
     params: ModelParameters
+    judgements: list[JudgementEvidence] = field(default_factory=list)
+    supporting_claims: list[str] = field(default_factory=list)
+    undermining_claims: list[str] = field(default_factory=list)
+
+    @property
+    def r(self) -> float:
+        return self.counts.positive + 0.5 * self.counts.mixed + self.counts.corroborated
+
+    @property
+    def s(self) -> float:
+        return self.counts.negative + 0.5 * self.counts.mixed + self.counts.contradicted
 
     @property
     def total(self) -> float:
@@ -445,15 +459,12 @@ class SourceRating:
             return "mixed"
         return "positive" if self.r > self.s else "negative"
 
-    def explanation(self, name: str) -> str:
-        counts: dict[str, int] = defaultdict(int)
-        for j in self.judgements:
-            counts[j.polarity] += 1
+    def explanation(self, name: str | None = None) -> str:
+        """Why the grade, in words (with the source's name first when given)."""
+        c = self.counts
         parts = [
-            f"{name}: {counts['positive']} positive, {counts['negative']} negative and "
-            f"{counts['mixed']} mixed reader judgement(s)",
-            f"{len(self.supporting_claims)} corroborated and {len(self.undermining_claims)} "
-            "contradicted relayed claim(s)",
+            f"{c.positive} positive, {c.negative} negative and {c.mixed} mixed reader judgement(s)",
+            f"{c.corroborated} corroborated and {c.contradicted} contradicted relayed claim(s)",
         ]
         opinion = (
             f"r = {self.r:g}, s = {self.s:g}; b = {self.belief:.3f}, d = {self.disbelief:.3f}, "
@@ -466,27 +477,41 @@ class SourceRating:
             )
         else:
             verdict = f"grade {self.grade} ({self.profile} evidence)"
-        return "; ".join(parts) + f"; {opinion}; {verdict}."
+        text = "; ".join(parts) + f"; {opinion}; {verdict}."
+        return f"{name}: {text}" if name else text
+
+
+class GradedClaim(Protocol):
+    """What grading a claim reads of it (a ClaimEvidence, or the claim index's facts)."""
+
+    @property
+    def iri(self) -> str: ...
+    @property
+    def modality(self) -> str: ...
+    @property
+    def unsourced(self) -> bool: ...
+    @property
+    def weak_chain(self) -> bool: ...
 
 
 @dataclass
 class ClaimRating:
-    claim: ClaimEvidence
+    claim: GradedClaim
     relations: ClaimRelations
-    chain_ratings: list[SourceRating]
+    chain_grades: list[str]  # the grades of its relay and speaker
 
     @property
     def corroborations(self) -> int:
-        return len(self.relations.corroborating_origins)
+        return self.relations.k
 
     @property
     def contradictions(self) -> int:
-        return len(self.relations.contradicting_origins)
+        return self.relations.m
 
     @property
     def chain_grade(self) -> str | None:
         """The weakest graded link of the chain (F links do not count)."""
-        graded = [r.grade for r in self.chain_ratings if r.grade != "F"]
+        graded = [g for g in self.chain_grades if g != "F"]
         return max(graded) if graded else None
 
     @property
@@ -519,6 +544,18 @@ class ClaimRating:
     def grade(self) -> int:
         return self.grade_and_reason[0]
 
+    @property
+    def depends_on_chain(self) -> bool:
+        """Whether a change of its sources' grades can change its own."""
+        c = self.claim
+        return (
+            self.contradictions == 0
+            and self.corroborations == 0
+            and not c.unsourced
+            and not c.weak_chain
+            and c.modality != "doubted"
+        )
+
 
 @dataclass
 class Ratings:
@@ -528,35 +565,34 @@ class Ratings:
     names: dict[str, str]
 
 
-def source_names(kb: KnowledgeBase) -> dict[str, str]:
+def source_names(kb: KnowledgeBase, iris: Iterable[str] | None = None) -> dict[str, str]:
+    """Preferred labels of agents (all of them, or the given IRIs)."""
     names: dict[str, str] = {}
+    if iris is not None:
+        pref = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+        for iri in iris:
+            labels = sorted(
+                q.object.value for q in kb.pattern(iri, pref) if isinstance(q.object, ox.Literal)
+            )
+            if labels:
+                names[iri] = labels[0]
+        return names
     for r in kb.query(
         sparql_prefixes()
         + "SELECT ?s ?l WHERE { GRAPH ?g { ?s skos:prefLabel ?l } } ORDER BY ?s ?l"
     ):
-        names.setdefault(_value(r["s"]) or "", _value(r["l"]) or "")
+        names.setdefault(r["s"].value, r["l"].value)
     return names
-
-
-def _entities_near_judgements(kb: KnowledgeBase) -> dict[str, set[str]]:
-    """For each judgement, the entities named in its comment."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for r in kb.query(
-        sparql_prefixes()
-        + """SELECT DISTINCT ?j ?e WHERE { GRAPH ?g { ?j a srkb:SourceJudgement ;
-               srkb:inDocument ?d . ?m srkb:inDocument ?d ; srkb:refersTo ?e } }"""
-    ):
-        out[_value(r["j"]) or ""].add(_value(r["e"]) or "")
-    return out
 
 
 def compute_ratings(
     kb: KnowledgeBase, params: ModelParameters | None = None, scope: Scope | None = None
 ) -> Ratings:
-    """Rate every judged or relaying source and every claim in the store.
+    """Rate every judged or relaying source and every claim in the store, in memory.
 
-    With a ``scope``, only the evidence it keeps counts (see Scope); such ratings are for
-    answering a question and are not written to the ratings graph.
+    This reads the whole store: it is for answering a question (``srkb rating``, with a
+    ``scope`` keeping part of the evidence) and for checking the stored ratings, which
+    kb.derived keeps up to date incrementally with the same model.
     """
     params = params or ModelParameters()
     judgements = load_judgements(kb)
@@ -564,139 +600,49 @@ def compute_ratings(
     if scope is not None:
         if scope.as_of:  # later claims neither corroborate nor contradict yet
             claims = [c for c in claims if scope._date_ok(c.date)]
-        near = _entities_near_judgements(kb) if scope.about else {}
+        near = entities_near_judgements(kb) if scope.about else {}
         judgements = [j for j in judgements if scope.keeps_judgement(j, near.get(j.iri, set()))]
-    relations = relate_claims(claims, params)
-    track_record = claims if scope is None else [c for c in claims if scope.keeps_claim(c)]
+    rows = {c.iri: claim_row(c) for c in claims}
+    index = MemoryClaimIndex(rows.values())
+    relations = {
+        c.iri: relations_of(rows[c.iri], index.neighbours(rows[c.iri], params), params)
+        for c in claims
+    }
+    counted = claims if scope is None else [c for c in claims if scope.keeps_claim(c)]
 
-    r: dict[str, float] = defaultdict(float)
-    s: dict[str, float] = defaultdict(float)
+    counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
     used_j: dict[str, list[JudgementEvidence]] = defaultdict(list)
     supporting: dict[str, list[str]] = defaultdict(list)
     undermining: dict[str, list[str]] = defaultdict(list)
     for j in judgements:
         used_j[j.source].append(j)
-        if j.polarity == "positive":
-            r[j.source] += 1
-        elif j.polarity == "negative":
-            s[j.source] += 1
-        else:
-            r[j.source] += 0.5
-            s[j.source] += 0.5
-    rated_sources = set(used_j)
-    for c in track_record:
-        rel = relations[c.iri]
-        for agent in {c.via, c.speaker} - {None}:
-            assert agent is not None
-            rated_sources.add(agent)
-            k, m = len(rel.corroborating_origins), len(rel.contradicting_origins)
-            if m > k:
-                s[agent] += 1
-                undermining[agent].append(c.iri)
-            elif k >= 1 and m == 0:
-                r[agent] += 1
+        setattr(counts[j.source], j.polarity, getattr(counts[j.source], j.polarity) + 1)
+    rated = set(used_j)
+    for c in counted:
+        record = track_record(relations[c.iri])
+        for agent in c.agents:
+            rated.add(agent)
+            if record == "corroborated":
+                counts[agent].corroborated += 1
                 supporting[agent].append(c.iri)
+            elif record == "contradicted":
+                counts[agent].contradicted += 1
+                undermining[agent].append(c.iri)
     sources = {
-        src: SourceRating(
-            src, r[src], s[src], used_j[src], supporting[src], undermining[src], params
-        )
-        for src in sorted(rated_sources)
+        s: SourceRating(s, counts[s], params, used_j[s], supporting[s], undermining[s])
+        for s in sorted(rated)
     }
     claim_ratings = {
         c.iri: ClaimRating(
-            c, relations[c.iri], [sources[a] for a in (c.via, c.speaker) if a and a in sources]
+            c, relations[c.iri], [sources[a].grade for a in (c.via, c.speaker) if a in sources]
         )
         for c in claims
     }
-    return Ratings(sources, claim_ratings, params, source_names(kb))
-
-
-# --------------------------------------------------------------------------- RDF
-def ratings_graph(ratings: Ratings, base_iri: str) -> Graph:
-    """The ratings as triples: one rating node per source and claim, with its evidence."""
-    mint = IriMinter(base_iri)
-    g = Graph()
-    p = ratings.params
-    model = mint(f"model/admiralty-beta-{MODEL_VERSION}-{short_hash(p, length=8)}")
-    g.add((model, RDF.type, SRKB.RatingModel))
-    g.add((model, RDFS.label, Literal(f"srkb Admiralty rating model v{MODEL_VERSION}")))
-    g.add((model, SRKB.formula, Literal(p.describe())))
-    g.add((model, SRKB.priorWeight, Literal(_dec(p.prior_weight), datatype=XSD.decimal)))
-    g.add((model, SRKB.baseRate, Literal(_dec(p.base_rate), datatype=XSD.decimal)))
-    g.add((model, SRKB.minimumEvidence, Literal(_dec(p.minimum_evidence), datatype=XSD.decimal)))
-    activity = mint(f"activity/rating/{short_hash(MODEL_VERSION, p, length=16)}")
-    g.add((activity, RDF.type, SRKB.RatingActivity))
-    g.add((activity, RDFS.label, Literal("computation of the Admiralty ratings")))
-    g.add((activity, PROV.used, model))
-
-    source_iri: dict[str, URIRef] = {}
-    for src, sr in ratings.sources.items():
-        iri = mint(f"rating/source/{short_hash(src)}")
-        source_iri[src] = iri
-        name = ratings.names.get(src, src)
-        g.add((iri, RDF.type, SRKB.SourceReliabilityRating))
-        g.add((iri, RDFS.label, Literal(f"reliability of {name}: {sr.grade}")))
-        g.add((iri, SRKB.ratedSource, URIRef(src)))
-        g.add((iri, SRKB.reliabilityGrade, SRKB["reliability" + sr.grade]))
-        for prop, value in (
-            (SRKB.positiveEvidence, sr.r),
-            (SRKB.negativeEvidence, sr.s),
-            (SRKB.belief, sr.belief),
-            (SRKB.disbelief, sr.disbelief),
-            (SRKB.uncertainty, sr.uncertainty),
-            (SRKB.expectedReliability, sr.expected),
-        ):
-            g.add((iri, prop, Literal(_dec(value), datatype=XSD.decimal)))
-        g.add((iri, SRKB.evidenceProfile, Literal(sr.profile)))
-        g.add((iri, SRKB.explanation, Literal(sr.explanation(name))))
-        g.add((iri, SRKB.ratingModel, model))
-        g.add((iri, PROV.wasGeneratedBy, activity))
-        for j in sr.judgements:
-            g.add((iri, SRKB.usedJudgement, URIRef(j.iri)))
-        for c in sr.supporting_claims + sr.undermining_claims:
-            g.add((iri, SRKB.usedClaim, URIRef(c)))
-
-    for claim_iri, cr in ratings.claims.items():
-        iri = mint(f"rating/claim/{short_hash(claim_iri)}")
-        grade, reason = cr.grade_and_reason
-        g.add((iri, RDF.type, SRKB.ClaimCredibilityRating))
-        g.add((iri, RDFS.label, Literal(f"credibility {grade}")))
-        g.add((iri, SRKB.ratedClaim, URIRef(claim_iri)))
-        g.add((iri, SRKB.credibilityGrade, SRKB[f"credibility{grade}"]))
-        g.add(
-            (iri, SRKB.independentCorroborations, Literal(cr.corroborations, datatype=XSD.integer))
-        )
-        g.add((iri, SRKB.contradictions, Literal(cr.contradictions, datatype=XSD.integer)))
-        g.add((iri, SRKB.explanation, Literal(f"credibility {grade}: {reason}.")))
-        g.add((iri, SRKB.ratingModel, model))
-        g.add((iri, PROV.wasGeneratedBy, activity))
-        g.add((iri, SRKB.usedClaim, URIRef(claim_iri)))
-        rel = cr.relations
-        for other in rel.corroborating:
-            g.add((URIRef(claim_iri), SRKB.corroboratedBy, URIRef(other)))
-            g.add((iri, SRKB.usedClaim, URIRef(other)))
-        for other in rel.contradicting:
-            g.add((URIRef(claim_iri), SRKB.contradictedBy, URIRef(other)))
-            g.add((iri, SRKB.usedClaim, URIRef(other)))
-        for other in rel.repeating:
-            g.add((URIRef(claim_iri), SRKB.repeatedBy, URIRef(other)))
-        for sr in cr.chain_ratings:
-            g.add((iri, SRKB.usedRating, source_iri[sr.source]))
-    return g
+    return Ratings(sources, claim_ratings, params, source_names(kb, sources))
 
 
 def ratings_graph_iri(base_iri: str) -> str:
     return str(IriMinter(base_iri)("graph/ratings"))
-
-
-def recompute_ratings(
-    kb: KnowledgeBase, base_iri: str, params: ModelParameters | None = None
-) -> Ratings:
-    """Recompute every rating and replace the ratings graph in one transaction."""
-    ratings = compute_ratings(kb, params)
-    graph_iri = ratings_graph_iri(base_iri)
-    kb.replace_graph(graph_iri, rdflib_to_quads(ratings_graph(ratings, base_iri), graph_iri))
-    return ratings
 
 
 def grade_counts(ratings: Ratings) -> dict[str, int]:
@@ -720,5 +666,5 @@ def resolve_agent(kb: KnowledgeBase, name: str) -> list[tuple[str, str]]:
     )
     seen: dict[str, str] = {}
     for r in rows:
-        seen.setdefault(_value(r["a"]) or "", _value(r["label"]) or "")
+        seen.setdefault(r["a"].value, r["label"].value)
     return sorted(seen.items())

@@ -3,30 +3,79 @@
 Users type "Daesh", "d'aesh", "almasdar" or "Erdoğan" and expect to land on the right
 entity. Every label, alias, hidden spelling, domain and surface form seen in the texts is
 normalised (case, accents, apostrophes, punctuation) and matched exactly, by prefix, by
-words, or approximately (rapidfuzz); claims and documents are found by their words and by
-the entities they name. The index is built once from the store and is read-only.
+words, or approximately (rapidfuzz); claims and documents are found by their words
+(SQLite FTS5) and by the entities they name.
+
+Why on disk: the index is derived data (kb.derived), kept up to date at each ingest step
+in ``DATA/derived/search.sqlite`` and copied into each server snapshot, so a server opens
+it in every worker (read-only) instead of building it in every worker's memory; its
+size grows with the data, linearly. Only the entities' names (thousands, for fuzzy
+matching) are read into memory, on the first search.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
+import shutil
+import sqlite3
+import tempfile
+import threading
 import unicodedata
 from bisect import bisect_left
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
+import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from .store import KnowledgeBase
-from .vocab import sparql_prefixes
+from .store import KnowledgeBase, value
+from .vocab import PREFIXES, sparql_prefixes
 
 Kind = Literal["actor", "source", "claim", "document"]
 KINDS: tuple[Kind, ...] = ("actor", "source", "claim", "document")
+FILENAME = "search.sqlite"
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`´ʼ"), None)
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _SNIPPET = 160
+_CHUNK = 500
+_S = PREFIXES["srkb"]
+_N = ox.NamedNode
+_REFERRING = tuple(_N(_S + p) for p in ("refersTo", "speaker", "relayedBy", "judgedSource"))
+_LABELS = tuple(
+    _N(p)
+    for p in (
+        PREFIXES["skos"] + "prefLabel",
+        PREFIXES["skos"] + "altLabel",
+        PREFIXES["skos"] + "hiddenLabel",
+        _S + "domainName",
+    )
+)
+_PREF = _LABELS[0]
+_TYPE = _N(PREFIXES["rdf"] + "type")
+_SUBCLASS = _N(PREFIXES["rdfs"] + "subClassOf")
+_RDFS_LABEL = _N(PREFIXES["rdfs"] + "label")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entities (
+  iri TEXT PRIMARY KEY, label TEXT NOT NULL, kinds TEXT NOT NULL, types TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS names (
+  entity TEXT NOT NULL, surface TEXT NOT NULL, origin TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (entity, surface, origin)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS items (
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+  graph TEXT NOT NULL, text TEXT NOT NULL, words TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS items_graph ON items (graph);
+CREATE TABLE IF NOT EXISTS item_entities (
+  entity TEXT NOT NULL, kind TEXT NOT NULL, item INTEGER NOT NULL,
+  PRIMARY KEY (entity, kind, item)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS item_entities_item ON item_entities (item);
+CREATE TABLE IF NOT EXISTS graphs (graph TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(
+  words, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 0');
+"""
 
 
 def normalise(text: str) -> str:
@@ -56,24 +105,6 @@ class SearchHit:
     types: tuple[str, ...] = ()
 
 
-@dataclass
-class _Entity:
-    iri: str
-    label: str
-    kinds: set[Kind] = field(default_factory=set)
-    types: set[str] = field(default_factory=set)
-    names: set[str] = field(default_factory=set)  # every surface form
-
-
-@dataclass
-class _Item:
-    kind: Kind
-    iri: str
-    label: str
-    text: str
-    entities: set[str] = field(default_factory=set)
-
-
 def _snippet(text: str, words: list[str]) -> str:
     flat = " ".join(text.split())
     if len(flat) <= _SNIPPET:
@@ -85,106 +116,396 @@ def _snippet(text: str, words: list[str]) -> str:
     return ("…" if start else "") + piece + ("…" if start + _SNIPPET < len(flat) else "")
 
 
-class SearchIndex:
-    """An in-memory index of one knowledge base."""
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
 
-    def __init__(self, entities: dict[str, _Entity], items: list[_Item]) -> None:
-        self.entities = entities
-        self.items = items
-        self._names: list[tuple[str, str, str]] = []  # (normalised name, entity iri, surface)
-        for e in entities.values():
-            for name in sorted(e.names | {e.label}):
-                norm = normalise(name)
-                if norm:
-                    self._names.append((norm, e.iri, name))
-        self._names.sort()
-        self._name_keys = [n for n, _, _ in self._names]
-        self._name_tokens = [frozenset(n.split()) for n in self._name_keys]
-        self._compact: dict[str, set[str]] = defaultdict(set)
-        for norm, iri, _ in self._names:
-            self._compact[norm.replace(" ", "")].add(iri)
-        self._tokens: dict[str, set[int]] = defaultdict(set)
-        self._by_entity: dict[str, set[int]] = defaultdict(set)
-        for i, item in enumerate(items):
-            for tok in set(normalise(item.text).split()):
-                self._tokens[tok].add(i)
-            for entity_iri in item.entities:
-                self._by_entity[entity_iri].add(i)
-        self._vocabulary = sorted(self._tokens)
-        self._sort_keys = [item.label.casefold() for item in items]
 
-    # --- building ---------------------------------------------------------------------
-    @classmethod
-    def build(cls, kb: KnowledgeBase) -> SearchIndex:
-        """Read everything searchable from the store (all graphs)."""
-        entities: dict[str, _Entity] = {}
-        q = sparql_prefixes()
+def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connection:
+    if path is None:
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    elif read_only:
+        uri = f"file:{path}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+# --------------------------------------------------------------------------- updating
+class _Ontology:
+    """Class labels and ancestors, read from the store once per update."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._labels: dict[str, str] = {}
+
+    def ancestors(self, cls: str) -> frozenset[str]:
+        if cls not in self._ancestors:
+            seen, todo = {cls}, [cls]
+            while todo:
+                for q in self.kb.pattern(todo.pop(), _SUBCLASS):
+                    if isinstance(q.object, ox.NamedNode) and q.object.value not in seen:
+                        seen.add(q.object.value)
+                        todo.append(q.object.value)
+            self._ancestors[cls] = frozenset(seen)
+        return self._ancestors[cls]
+
+    def label(self, cls: str) -> str | None:
+        if cls not in self._labels:
+            found = sorted(
+                q.object.value
+                for q in self.kb.pattern(cls, _RDFS_LABEL)
+                if isinstance(q.object, ox.Literal) and q.object.language in (None, "en")
+            )
+            self._labels[cls] = found[0] if found else ""
+        return self._labels[cls] or None
+
+
+def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
+    node = _N(entity)
+    for p in _REFERRING:
+        for q in kb.backend.quads_for_pattern(None, p, node, None):
+            if value(q.graph_name) not in leaving:
+                return True
+    return False
+
+
+def _entity_row(kb: KnowledgeBase, onto: _Ontology, entity: str) -> tuple[str, str, str] | None:
+    labels = sorted(
+        q.object.value for q in kb.pattern(entity, _PREF) if isinstance(q.object, ox.Literal)
+    )
+    if not labels:
+        return None
+    kinds: set[str] = set()
+    types: set[str] = set()
+    for q in kb.pattern(entity, _TYPE):
+        cls = value(q.object)
+        if not cls.startswith(_S):
+            continue
+        ancestors = onto.ancestors(cls)
+        kinds |= {
+            k for k, top in (("actor", "Actor"), ("source", "Source")) if _S + top in ancestors
+        }
+        label = onto.label(cls)
+        if label:
+            types.add(label)
+    if not kinds:
+        return None
+    return labels[0], " ".join(sorted(kinds)), "\x1f".join(sorted(types))
+
+
+def _graph_values(graphs: list[str]) -> str:
+    return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }\n"
+
+
+def _surfaces(kb: KnowledgeBase, graphs: list[str]) -> Counter[tuple[str, str]]:
+    """(entity, surface form) pairs of the graphs' mentions, counted once per graph."""
+    seen = {
+        (r["g"].value, r["e"].value, r["a"].value)
+        for r in kb.query(
+            sparql_prefixes()
+            + "SELECT DISTINCT ?g ?e ?a WHERE {\n"
+            + _graph_values(graphs)
+            + "GRAPH ?g { ?m srkb:refersTo ?e ; srkb:evidence/nif:anchorOf ?a } }"
+        )
+    }
+    return Counter((e, a) for _g, e, a in seen)
+
+
+def _put_item(
+    db: sqlite3.Connection,
+    kind: str,
+    iri: str,
+    label: str,
+    graph: str,
+    text: str,
+    words_of: str,
+    entities: Iterable[str],
+) -> None:
+    words = normalise(words_of)
+    cur = db.execute(
+        "INSERT INTO items (kind, iri, label, graph, text, words) VALUES (?, ?, ?, ?, ?, ?)",
+        (kind, iri, label, graph, text, words),
+    )
+    db.execute("INSERT INTO items_fts (rowid, words) VALUES (?, ?)", (cur.lastrowid, words))
+    db.executemany(
+        "INSERT OR IGNORE INTO item_entities (entity, kind, item) VALUES (?, ?, ?)",
+        [(e, kind, cur.lastrowid) for e in sorted(set(entities))],
+    )
+
+
+def _add_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str]) -> set[str]:
+    """Index the claims, documents and surface forms of text graphs; the entities named."""
+    q = sparql_prefixes()
+    touched: set[str] = set()
+    for chunk in _chunks(graphs):
+        values = _graph_values(chunk)
+        claims: dict[str, tuple[str, str, str, set[str]]] = {}
         for r in kb.query(
             q
-            + """
-            SELECT DISTINCT ?e ?label ?kind ?typeLabel WHERE {
-              { SELECT DISTINCT ?e WHERE { GRAPH ?g {
-                  { ?x srkb:refersTo ?e } UNION { ?x srkb:speaker|srkb:relayedBy ?e }
-                  UNION { ?x srkb:judgedSource ?e } } } }
-              GRAPH ?gl { ?e skos:prefLabel ?label }
-              GRAPH ?gt { ?e a ?type }
-              GRAPH ?go { ?type rdfs:subClassOf* ?top ; rdfs:label ?typeLabel }
-              VALUES (?top ?kind) { (srkb:Actor "actor") (srkb:Source "source") }
-            }"""
-        ):
-            iri = r["e"].value
-            ent = entities.setdefault(iri, _Entity(iri, r["label"].value))
-            ent.kinds.add(r["kind"].value)
-            ent.types.add(r["typeLabel"].value)  # "armed group", "news outlet"
-        for r in kb.query(
-            q
-            + """
-            SELECT DISTINCT ?e ?name WHERE {
-              { GRAPH ?g {
-                  ?e skos:prefLabel|skos:altLabel|skos:hiddenLabel|srkb:domainName ?name } }
-              UNION
-              { GRAPH ?g { ?m srkb:refersTo ?e ; srkb:evidence/nif:anchorOf ?name } }
-            }"""
-        ):
-            named = entities.get(r["e"].value)
-            if named is not None:
-                named.names.add(r["name"].value)
-        items: dict[str, _Item] = {}
-        for r in kb.query(
-            q
-            + """
-            SELECT ?c ?content ?cue ?who WHERE { GRAPH ?g {
-              ?c a srkb:Claim ; srkb:content ?content ; srkb:cue ?cue .
+            + "SELECT ?g ?c ?content ?cue ?who WHERE {\n"
+            + values
+            + """GRAPH ?g { ?c a srkb:Claim ; srkb:content ?content ; srkb:cue ?cue .
               OPTIONAL { ?c srkb:speaker|srkb:relayedBy|srkb:mentionsActor ?who } } }"""
         ):
             iri = r["c"].value
-            item = items.get(iri)
-            if item is None:
-                content = r["content"].value
-                item = items[iri] = _Item("claim", iri, content, f"{content} {r['cue'].value}")
+            if iri not in claims:
+                claims[iri] = (r["g"].value, r["content"].value, r["cue"].value, set())
             if r["who"] is not None:
-                item.entities.add(r["who"].value)
+                claims[iri][3].add(r["who"].value)
+        docs: dict[str, tuple[str, str, str, set[str]]] = {}
         for r in kb.query(
             q
-            + """
-            SELECT ?d ?label ?text ?b ?e WHERE { GRAPH ?g {
-              ?d srkb:inSourceText ?t ; rdfs:label ?label ; nif:beginIndex ?b ; nif:endIndex ?e .
-              ?t nif:isString ?text } }"""
+            + "SELECT ?g ?d ?kind ?name ?pos ?text ?b ?e WHERE {\n"
+            + values
+            + """GRAPH ?g { ?d srkb:inSourceText ?t ; a ?kind ; nif:beginIndex ?b ;
+                                nif:endIndex ?e . ?t nif:isString ?text ; dcterms:source ?name .
+              FILTER(?kind IN (srkb:Article, srkb:ReaderComment))
+              OPTIONAL { ?d schema:position ?pos } } }"""
         ):
-            iri = r["d"].value
             b, e = int(r["b"].value), int(r["e"].value)
-            items[iri] = _Item("document", iri, r["label"].value, r["text"].value[b:e])
+            name = r["name"].value
+            pos = r["pos"]
+            label = f"comment {pos.value} on {name}" if pos is not None else f"article of {name}"
+            docs[r["d"].value] = (r["g"].value, label, r["text"].value[b:e], set())
         for r in kb.query(
             q
-            + "SELECT DISTINCT ?d ?e WHERE { GRAPH ?g {"
-            + " ?m srkb:refersTo ?e ; srkb:inDocument ?d } }"
+            + "SELECT DISTINCT ?d ?e WHERE {\n"
+            + values
+            + "GRAPH ?g { ?m srkb:refersTo ?e ; srkb:inDocument ?d } }"
         ):
-            item = items.get(r["d"].value)
-            if item is not None:
-                item.entities.add(r["e"].value)
-        return cls(entities, [items[k] for k in sorted(items)])
+            if r["d"].value in docs:
+                docs[r["d"].value][3].add(r["e"].value)
+        for iri, (g, content, cue, who) in sorted(claims.items()):
+            _put_item(db, "claim", iri, content, g, content, f"{content} {cue}", who)
+            touched |= who
+        for iri, (g, label, text, who) in sorted(docs.items()):
+            _put_item(db, "document", iri, label, g, text, text, who)
+            touched |= who
+        surfaces = _surfaces(kb, chunk)
+        db.executemany(
+            "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'text', ?) "
+            "ON CONFLICT (entity, surface, origin) DO UPDATE SET n = n + excluded.n",
+            [(e, a, n) for (e, a), n in sorted(surfaces.items())],
+        )
+        touched |= {e for e, _a in surfaces}
+        db.executemany("INSERT INTO graphs (graph) VALUES (?)", [(g,) for g in chunk])
+    return touched
 
-    # --- searching --------------------------------------------------------------------
+
+def _remove_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str]) -> set[str]:
+    """Forget the items and surface forms of text graphs (still in the store)."""
+    touched: set[str] = set()
+    for chunk in _chunks(graphs):
+        marks = ",".join("?" * len(chunk))
+        for item, words in db.execute(
+            f"SELECT id, words FROM items WHERE graph IN ({marks})",  # noqa: S608
+            chunk,
+        ).fetchall():
+            db.execute(
+                "INSERT INTO items_fts (items_fts, rowid, words) VALUES ('delete', ?, ?)",
+                (item, words),
+            )
+            touched |= {
+                r[0] for r in db.execute("SELECT entity FROM item_entities WHERE item = ?", (item,))
+            }
+            db.execute("DELETE FROM item_entities WHERE item = ?", (item,))
+            db.execute("DELETE FROM items WHERE id = ?", (item,))
+        surfaces = _surfaces(kb, chunk)
+        db.executemany(
+            "UPDATE names SET n = n - ? WHERE entity = ? AND surface = ? AND origin = 'text'",
+            [(n, e, a) for (e, a), n in sorted(surfaces.items())],
+        )
+        db.execute("DELETE FROM names WHERE n <= 0")
+        touched |= {e for e, _a in surfaces}
+        db.executemany("DELETE FROM graphs WHERE graph = ?", [(g,) for g in chunk])
+    return touched
+
+
+def _refresh_entities(
+    db: sqlite3.Connection, kb: KnowledgeBase, entities: Iterable[str], leaving: set[str]
+) -> None:
+    """Re-read the label, kinds, types and names of entities; drop those no text names."""
+    onto = _Ontology(kb)
+    for entity in sorted(entities):
+        db.execute("DELETE FROM entities WHERE iri = ?", (entity,))
+        db.execute("DELETE FROM names WHERE entity = ? AND origin = 'label'", (entity,))
+        if not _referenced(kb, entity, leaving):
+            db.execute("DELETE FROM names WHERE entity = ?", (entity,))
+            continue
+        row = _entity_row(kb, onto, entity)
+        if row is None:
+            continue
+        db.execute(
+            "INSERT INTO entities (iri, label, kinds, types) VALUES (?, ?, ?, ?)", (entity, *row)
+        )
+        names = {
+            q.object.value
+            for p in _LABELS
+            for q in kb.backend.quads_for_pattern(_N(entity), p, None, None)
+            if value(q.graph_name) not in leaving and isinstance(q.object, ox.Literal)
+        }
+        db.executemany(
+            "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'label', 1)",
+            [(entity, n) for n in sorted(names)],
+        )
+
+
+class SearchIndexWriter:
+    """Keeps the search index of a store up to date, step by step (kb.derived)."""
+
+    def __init__(self, derived: Path | None) -> None:
+        self.path = derived / FILENAME if derived is not None else None
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = _connect(self.path)
+        return self._db
+
+    def update(self, kb: KnowledgeBase, added: list[str], removed: list[str]) -> None:
+        """Bring the index up to date after text graphs were added and removed (the
+        removed ones still in the store); idempotent, like every derived step."""
+        if self.path is None or not (added or removed):
+            return
+        db = self.db
+        indexed: set[str] = set()
+        for chunk in _chunks(sorted(set(added) | set(removed))):
+            marks = ",".join("?" * len(chunk))
+            indexed |= {
+                r[0]
+                for r in db.execute(
+                    f"SELECT graph FROM graphs WHERE graph IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            }
+        db.execute("BEGIN")
+        try:
+            touched = _remove_graphs(db, kb, [g for g in removed if g in indexed])
+            touched |= _add_graphs(db, kb, [g for g in added if g not in indexed])
+            _refresh_entities(db, kb, touched, set(removed))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def clear(self) -> None:
+        """Throw the index away (kb.derived.rebuild makes it again)."""
+        self.close()
+        if self.path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def update_search_index(
+    kb: KnowledgeBase, derived: Path | None, added: list[str], removed: list[str]
+) -> None:
+    """One update of the search index in ``derived`` (see SearchIndexWriter.update)."""
+    writer = SearchIndexWriter(derived)
+    try:
+        writer.update(kb, added, removed)
+    finally:
+        writer.close()
+
+
+# --------------------------------------------------------------------------- searching
+class SearchIndex:
+    """A search index on disk (read-only once built), shared by a server's threads."""
+
+    def __init__(self, db: sqlite3.Connection, owned_dir: Path | None = None) -> None:
+        self.db = db
+        self._owned_dir = owned_dir
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._names: list[tuple[str, str, str]] = []  # (normalised name, entity iri, surface)
+        self._name_keys: list[str] = []
+        self._name_tokens: list[frozenset[str]] = []
+        self._compact: dict[str, set[str]] = defaultdict(set)
+        self._entities: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+
+    # --- opening ----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path) -> SearchIndex:
+        """Open an index file read-only (a server's snapshot copy)."""
+        return cls(_connect(path, read_only=True))
+
+    @classmethod
+    def empty(cls) -> SearchIndex:
+        return cls(_connect(None))
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> SearchIndex:
+        """Index every text graph of a store (for stores without a derived index)."""
+        directory = Path(tempfile.mkdtemp(prefix="srkb-search-"))
+        graphs = [g for g in kb.named_graphs() if "/graph/text/" in g]
+        update_search_index(kb, directory, graphs, [])
+        return cls(_connect(directory / FILENAME, read_only=True), owned_dir=directory)
+
+    @classmethod
+    def for_store(cls, kb: KnowledgeBase) -> SearchIndex:
+        """The store's derived index when it has one (DATA/derived), else one built now."""
+        if kb.path is not None:
+            path = kb.path.parent / "derived" / FILENAME
+            if path.is_file():
+                return cls.open(path)
+        return cls.build(kb)
+
+    def close(self) -> None:
+        self.db.close()
+        if self._owned_dir is not None:
+            shutil.rmtree(self._owned_dir, ignore_errors=True)
+
+    # --- sizes ---------------------------------------------------------------------------
+    @property
+    def entity_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM entities").fetchone()[0])
+
+    @property
+    def item_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0])
+
+    # --- names in memory ------------------------------------------------------------------
+    def _load_names(self) -> None:
+        with self._lock:
+            if self._loaded:
+                return
+            for iri, label, kinds, types in self.db.execute(
+                "SELECT iri, label, kinds, types FROM entities"
+            ):
+                self._entities[iri] = (
+                    label,
+                    tuple(kinds.split()),
+                    tuple(t for t in types.split("\x1f") if t),
+                )
+            found: set[tuple[str, str, str]] = set()
+            for iri, surface in self.db.execute("SELECT entity, surface FROM names"):
+                if iri in self._entities:
+                    norm = normalise(surface)
+                    if norm:
+                        found.add((norm, iri, surface))
+            for iri, (label, _k, _t) in self._entities.items():
+                norm = normalise(label)
+                if norm:
+                    found.add((norm, iri, label))
+            self._names = sorted(found)
+            self._name_keys = [n for n, _, _ in self._names]
+            self._name_tokens = [frozenset(n.split()) for n in self._name_keys]
+            for norm, iri, _ in self._names:
+                self._compact[norm.replace(" ", "")].add(iri)
+            self._loaded = True
+
     def _entity_scores(self, query: str) -> dict[str, tuple[float, str]]:
         norm, flat = normalise(query), compact(query)
         scores: dict[str, tuple[float, str]] = {}
@@ -214,20 +535,57 @@ class SearchIndex:
                 offer(iri, 0.75 * score, surface)
         return scores
 
-    def _items_with_words(self, words: list[str]) -> set[int]:
-        found: set[int] | None = None
-        for i, word in enumerate(words):
-            hits = set(self._tokens.get(word, ()))
-            if i == len(words) - 1 and len(word) >= 3:  # the word being typed: a prefix
-                start = bisect_left(self._vocabulary, word)
-                for tok in self._vocabulary[start:]:
-                    if not tok.startswith(word):
-                        break
-                    hits |= self._tokens[tok]
-            found = hits if found is None else found & hits
-            if not found:
-                return set()
-        return found or set()
+    # --- items on disk --------------------------------------------------------------------
+    @staticmethod
+    def _match(words: list[str]) -> str:
+        """An FTS5 query: every word, the last (being typed) also as a prefix."""
+        parts = ['"' + w.replace('"', "") + '"' for w in words]
+        if len(words[-1]) >= 3:
+            parts[-1] += "*"
+        return " ".join(parts)
+
+    def _item_hits(
+        self, kind: Kind, words: list[str], strong: list[str], limit: int
+    ) -> tuple[list[tuple[float, str, str, str, str]], int]:
+        """The best ``limit`` items of a kind (newest first within a score) and their count."""
+        match = self._match(words)
+        by_words = (
+            "SELECT i.id FROM items_fts f JOIN items i ON i.id = f.rowid "
+            "WHERE items_fts MATCH ? AND i.kind = ?"
+        )
+        marks = ",".join("?" * len(strong))
+        by_entity = f"SELECT item FROM item_entities WHERE kind = ? AND entity IN ({marks})"  # noqa: S608
+        try:
+            top_words = self.db.execute(
+                by_words + " ORDER BY f.rowid DESC LIMIT ?", (match, kind, limit)
+            ).fetchall()
+            if strong:
+                union = f"SELECT COUNT(*) FROM ({by_words} UNION {by_entity})"
+                total = self.db.execute(union, (match, kind, kind, *strong)).fetchone()[0]
+            else:
+                total = self.db.execute(
+                    f"SELECT COUNT(*) FROM ({by_words})", (match, kind)
+                ).fetchone()[0]
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse: no word hits
+            top_words, total = [], 0
+            if strong:
+                total = self.db.execute(
+                    f"SELECT COUNT(*) FROM ({by_entity})", (kind, *strong)
+                ).fetchone()[0]
+        chosen: list[tuple[float, int]] = [(60.0, r[0]) for r in top_words]
+        if strong and len(chosen) < limit:
+            have = {i for _s, i in chosen}
+            more = self.db.execute(
+                by_entity + " ORDER BY item DESC LIMIT ?", (kind, *strong, limit + len(have))
+            ).fetchall()
+            chosen += [(50.0, r[0]) for r in more if r[0] not in have][: limit - len(chosen)]
+        out = []
+        for score, item in chosen:
+            iri, label, text = self.db.execute(
+                "SELECT iri, label, text FROM items WHERE id = ?", (item,)
+            ).fetchone()
+            out.append((score, iri, label, text, " ".join(words)))
+        return out, int(total)
 
     def search(self, query: str, limit: int = 20) -> dict[Kind, list[SearchHit]]:
         """Hits grouped by kind, best first; an empty query finds nothing."""
@@ -236,45 +594,28 @@ class SearchIndex:
     def search_with_totals(
         self, query: str, limit: int = 20
     ) -> tuple[dict[Kind, list[SearchHit]], dict[Kind, int]]:
-        """The best ``limit`` hits of each kind, and how many hits each kind has in all.
-
-        Snippets are cut only for the hits returned: a word in thousands of documents
-        costs a sort, not thousands of snippets.
-        """
+        """The best ``limit`` hits of each kind, and how many hits each kind has in all."""
         out: dict[Kind, list[SearchHit]] = {k: [] for k in KINDS}
         totals: dict[Kind, int] = dict.fromkeys(KINDS, 0)
         words = normalise(query).split()
         if not words:
             return out, totals
+        self._load_names()
         entity_scores = self._entity_scores(query)
         for iri, (score, surface) in entity_scores.items():
-            ent = self.entities[iri]
-            for kind in sorted(ent.kinds):
-                out[kind].append(
-                    SearchHit(kind, iri, ent.label, score, surface, types=tuple(sorted(ent.types)))
-                )
-        strong = {iri for iri, (score, _) in entity_scores.items() if score >= 80}
-        item_scores: dict[int, tuple[float, str]] = {}
-        for i in self._items_with_words(words):
-            item_scores[i] = (60.0, " ".join(words))
-        for iri in strong:
-            for i in self._by_entity.get(iri, ()):
-                if i not in item_scores:
-                    item_scores[i] = (50.0, self.entities[iri].label)
-        by_kind: dict[Kind, list[tuple[float, str, str, int]]] = {k: [] for k in KINDS}
-        for i, (score, _matched) in item_scores.items():
-            item = self.items[i]
-            by_kind[item.kind].append((-score, self._sort_keys[i], item.iri, i))
-        for kind in KINDS:
+            label, kinds, types = self._entities[iri]
+            for kind in KINDS[:2]:
+                if kind in kinds:
+                    out[kind].append(SearchHit(kind, iri, label, score, surface, types=types))
+        for kind in KINDS[:2]:
             out[kind].sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
-            totals[kind] = len(out[kind]) + len(by_kind[kind])
-            for _neg, _key, _iri, i in heapq.nsmallest(limit, by_kind[kind]):
-                item = self.items[i]
-                score, matched = item_scores[i]
-                out[kind].append(
-                    SearchHit(
-                        item.kind, item.iri, item.label, score, matched, _snippet(item.text, words)
-                    )
-                )
+            totals[kind] = len(out[kind])
             del out[kind][limit:]
+        strong = sorted(iri for iri, (score, _) in entity_scores.items() if score >= 80)
+        for kind in KINDS[2:]:
+            hits, totals[kind] = self._item_hits(kind, words, strong, limit)
+            out[kind] = [
+                SearchHit(kind, iri, label, score, matched, _snippet(text, words))
+                for score, iri, label, text, matched in hits
+            ]
         return out, totals

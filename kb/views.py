@@ -216,8 +216,18 @@ class _Reader:
                     if isinstance(o, ox.Literal):
                         key = (rank * 2 + (0 if o.language in (None, "en") else 1), o.value)
                         best = key if best is None or key < best else best
-            self._labels[iri] = best[1] if best else None
+            self._labels[iri] = best[1] if best else self._document_label(iri)
         return self._labels[iri]
+
+    def _document_label(self, iri: str) -> str | None:
+        """An article's or comment's display label, from its text's file name (documents
+        carry no stored label: it would repeat what these triples say)."""
+        text = self.value(iri, _S + "inSourceText")
+        if text is None:
+            return None
+        name = self.value(text, _SOURCE) or text
+        position = self.value(iri, _SCHEMA + "position")
+        return f"comment {position} on {name}" if position else f"article of {name}"
 
     def link(self, iri: str | None) -> Link | None:
         if iri is None:
@@ -436,7 +446,15 @@ def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimVie
     doc_b = _int(r.value(summary.document.iri, _NIF + "beginIndex"), 0)
     doc_e = _int(r.value(summary.document.iri, _NIF + "endIndex"), len(string))
     before_start, after_end = _context(string, b, e, max(0, doc_b), min(len(string), doc_e))
-    run = r.value(iri, _PROV + "wasGeneratedBy")
+    # provenance is stated once per text: the extraction run that used the source text
+    run = next(
+        (
+            a
+            for a in r.subjects(_PROV + "used", text_iri)
+            if r.has_type(a, _S + "ExtractionActivity")
+        ),
+        None,
+    )
     software = r.value(run, _PROV + "wasAssociatedWith")
     rating = next(iter(r.subjects(_S + "ratedClaim", iri)), None)
     chain = []

@@ -61,7 +61,9 @@ class SRKB(DefinedNamespace):
     # properties
     assessor: URIRef
     content: URIRef
+    contentDigest: URIRef  # noqa: N815 - RDF term
     contentHash: URIRef  # noqa: N815 - RDF term
+    contentState: URIRef  # noqa: N815 - RDF term
     cue: URIRef
     dateText: URIRef  # noqa: N815 - RDF term
     domainName: URIRef  # noqa: N815 - RDF term
@@ -71,12 +73,15 @@ class SRKB(DefinedNamespace):
     judgedSource: URIRef  # noqa: N815 - RDF term
     mentionsActor: URIRef  # noqa: N815 - RDF term
     modality: URIRef
+    nameInText: URIRef  # noqa: N815 - RDF term
+    pendingChange: URIRef  # noqa: N815 - RDF term
     polarity: URIRef
     refersTo: URIRef  # noqa: N815 - RDF term
     relayedBy: URIRef  # noqa: N815 - RDF term
     speaker: URIRef
     statementDate: URIRef  # noqa: N815 - RDF term
     typeEvidence: URIRef  # noqa: N815 - RDF term
+    typeInText: URIRef  # noqa: N815 - RDF term
 
     # ratings (Admiralty code)
     AdmiraltyCredibility: URIRef
@@ -91,7 +96,9 @@ class SRKB(DefinedNamespace):
     baseRate: URIRef  # noqa: N815 - RDF term
     belief: URIRef
     contradictedBy: URIRef  # noqa: N815 - RDF term
+    contradictedClaims: URIRef  # noqa: N815 - RDF term
     contradictions: URIRef
+    corroboratedClaims: URIRef  # noqa: N815 - RDF term
     corroboratedBy: URIRef  # noqa: N815 - RDF term
     credibility1: URIRef
     credibility2: URIRef
@@ -107,8 +114,11 @@ class SRKB(DefinedNamespace):
     formula: URIRef
     independentCorroborations: URIRef  # noqa: N815 - RDF term
     minimumEvidence: URIRef  # noqa: N815 - RDF term
+    mixedJudgements: URIRef  # noqa: N815 - RDF term
+    negativeJudgements: URIRef  # noqa: N815 - RDF term
     negativeEvidence: URIRef  # noqa: N815 - RDF term
     positiveEvidence: URIRef  # noqa: N815 - RDF term
+    positiveJudgements: URIRef  # noqa: N815 - RDF term
     priorWeight: URIRef  # noqa: N815 - RDF term
     ratedClaim: URIRef  # noqa: N815 - RDF term
     ratedSource: URIRef  # noqa: N815 - RDF term

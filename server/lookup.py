@@ -2,8 +2,8 @@
 
 * ``/search?q=...`` finds actors, sources, claims and documents by label, alias, domain
   and words (kb.search: forgiving of case, accents, apostrophes and reader spellings);
-  ``/search.json`` is its twin. The index is built once per app on first use and kept in
-  ``app.extensions`` (the served snapshot never changes).
+  ``/search.json`` is its twin. The index is the snapshot's own, on disk (kb.search:
+  written at ingest, copied with the snapshot), opened once per app.
 * The rich pages of actors and sources (``/entity/KEY``, ``/text/ID/unnamed/SLUG``),
   claims (``/claim/H``) and documents (``/text/ID/article``, ``/text/ID/comment/N``).
   Their stable URL is the resource's own IRI path: server.linked_data answers it and
@@ -117,11 +117,11 @@ def search_index() -> SearchIndex:
             index = current_app.extensions.get(SEARCH_INDEX_KEY)
             if index is None:
                 started = time.perf_counter()
-                index = SearchIndex.build(get_kb())
+                index = SearchIndex.for_store(get_kb())  # the snapshot's, on disk
                 logger.info(
-                    "search index: %d entities, %d items in %.2f s",
-                    len(index.entities),
-                    len(index.items),
+                    "search index: %d entities, %d items, opened in %.2f s",
+                    index.entity_count,
+                    index.item_count,
                     time.perf_counter() - started,
                 )
                 current_app.extensions[SEARCH_INDEX_KEY] = index

@@ -78,7 +78,8 @@ class StoreSummary:
 
 
 def summarise(kb: KnowledgeBase) -> StoreSummary:
-    """Count texts, documents, facts and entities, and list the extractor versions."""
+    """Count texts, documents, facts and entities, and list the extractor versions
+    (by queries over the whole store: for stores without a release)."""
     counts = []
     for label, body in _COUNTS:
         rows = list(kb.query(_PREFIXES + body))
@@ -88,11 +89,16 @@ def summarise(kb: KnowledgeBase) -> StoreSummary:
 
 
 def store_summary() -> StoreSummary:
-    """The summary of the app's store, computed on first use."""
+    """The summary of the app's store: the figures of its release (kept by every write,
+    kb.content), so the home page costs nothing whatever the store's size."""
     cache = app_cache()
     summary = cache.get("summary")
     if not isinstance(summary, StoreSummary):
-        summary = summarise(get_kb())
+        release = get_release()
+        if release.counts:
+            summary = StoreSummary(release.quads, release.counts, release.extractor_versions)
+        else:
+            summary = summarise(get_kb())
         cache["summary"] = summary
     return summary
 

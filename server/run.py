@@ -7,11 +7,14 @@ Order of events, and why:
    the socket over (``fd://N``).
 2. Snapshot the store (kb.store.make_snapshot), so ``srkb ingest`` keeps the primary
    store while the server answers from an immutable checkpoint, and describe it as a
-   release (kb.release: the canonical N-Quads dump, its SHA-256 as release id, VoID
-   figures). Both happen in a short-lived *spawned* helper process: RocksDB must never be
-   touched in the gunicorn master, because its global state (thread pools) does not
-   survive a fork even after the store is closed; forked workers then crash on exit
-   (SIGSEGV), which gunicorn answers by forking new ones forever.
+   release (kb.release: id and VoID figures from the content digest and counts every
+   write keeps, so this takes seconds at any size). Both happen in a short-lived
+   *spawned* helper process: RocksDB must never be touched in the gunicorn master,
+   because its global state (thread pools) does not survive a fork even after the store
+   is closed; forked workers then crash on exit
+   (SIGSEGV), which gunicorn answers by forking new ones forever. The release's N-Quads
+   dump is then written by a low-priority subprocess (kb.release_dump) while the server
+   already answers.
 3. gunicorn forks ``workers`` threaded workers (gthread, ``threads`` each); each calls
    ``create_app(settings, snapshot=...)`` after the fork (no preload), opens its own
    read-only handle for pages, and starts its pool of query processes (server.pool), in
@@ -31,6 +34,7 @@ import multiprocessing
 import os
 import shutil
 import socket
+import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -79,11 +83,13 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _snapshot_and_describe(data_dir: str, owner_pid: int) -> tuple[str, int, str]:
-    """Runs in the helper process: snapshot, check it opens, write the release."""
+    """Runs in the helper process: snapshot, check it opens, describe the release (its
+    id and figures are kept by every write: seconds, whatever the size)."""
     snapshot = make_snapshot(Path(data_dir), owner_pid=owner_pid)
     with KnowledgeBase.open_path(snapshot_store_path(snapshot), read_only=True) as kb:
-        release = write_release(kb, snapshot_release_path(snapshot))
-    return str(snapshot), release.quads, release.id
+        release = write_release(kb, snapshot_release_path(snapshot), dump=False)
+        quads = kb.quad_count()
+    return str(snapshot), quads, release.id
 
 
 def prepare_snapshot(data_dir: Path) -> tuple[Path, int, str]:
@@ -185,6 +191,8 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
     except BaseException:
         sock.close()
         raise
+    # the release's N-Quads dump, written in the background (kb.release_dump)
+    dumper = subprocess.Popen([sys.executable, "-m", "kb.release_dump", str(snapshot)])
     real_port = sock.getsockname()[1]
     line = (
         f"srkb: serving {_url(host, real_port)} ({quads} quads, release {release}, "
@@ -202,4 +210,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
     finally:
         # Forked workers unwind through here too when they exit: only the master cleans up.
         if os.getpid() == master:
+            if dumper.poll() is None:
+                dumper.terminate()
+                dumper.wait(timeout=10)
             shutil.rmtree(snapshot, ignore_errors=True)

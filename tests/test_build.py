@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, XSD
 
 from kb.build import build_text_graph
+from kb.derived import finish_pending
+from kb.derived.entities import entities_graph_iri
 from kb.extract.model import Claim, Entity, Extraction, Judgement, Mention, Segment, Span
 from kb.gazetteer import gazetteer_turtle_for_base
+from kb.ingest import ensure_reference_graphs
+from kb.journal import ADDED, entry
+from kb.store import KnowledgeBase
 from kb.validate import validate_graph
 from kb.vocab import NIF, SCHEMA, SRKB
 from ontology import ONTOLOGY_PATH
@@ -80,16 +86,46 @@ def sample_extraction() -> Extraction:
 def build() -> Graph:
     return build_text_graph(
         sample_extraction(), base_iri=BASE, source_name="sample.txt", version="9.9.9", when=WHEN
-    ).graph
+    ).rdflib_graph()
+
+
+def shared_descriptions() -> Graph:
+    """What a store derives from the sample text beside its graph: the shared entities
+    graph (kb.derived.entities), read from a store the text was written to."""
+    built = build_text_graph(
+        sample_extraction(), base_iri=BASE, source_name="sample.txt", version="9.9.9", when=WHEN
+    )
+    kb = KnowledgeBase.in_memory()
+    ensure_reference_graphs(kb, BASE)
+    kb.add_quads([*built.quads, entry(BASE, built.graph_iri, ADDED)])
+    finish_pending(kb, base_iri=BASE)
+    out = Graph()
+    for q in kb.quads(entities_graph_iri(BASE)):
+        out.add(
+            tuple(
+                URIRef(t.value) if isinstance(t, ox.NamedNode) else Literal(t.value)
+                for t in q.triple
+            )
+        )
+    kb.close()
+    return out
 
 
 def full_graph(g: Graph) -> Graph:
-    """The text graph plus the reference graphs a store holds beside it."""
+    """The text graph plus the reference and shared graphs a store holds beside it."""
     out = Graph()
     out += g
     out.parse(ONTOLOGY_PATH, format="turtle")
     out += gazetteer_turtle_for_base(BASE)
+    out += shared_descriptions()
     return out
+
+
+def test_the_shared_graph_states_the_new_entity_once() -> None:
+    shared = shared_descriptions()
+    amed = URIRef(BASE + "entity/rojhat-amed")
+    assert set(shared.objects(amed, RDF.type)) == {SRKB.Person}
+    assert [str(x) for x in shared.objects(amed, SKOS.prefLabel)] == ["Rojhat Amed"]
 
 
 def test_claim_triples_carry_speaker_relay_date_modality_and_span() -> None:
@@ -109,19 +145,25 @@ def test_claim_triples_carry_speaker_relay_date_modality_and_span() -> None:
     assert g.value(c, SRKB.inDocument) == URIRef(
         str(g.value(span, NIF.referenceContext)) + "/article"
     )
-    activity = g.value(c, PROV.wasGeneratedBy)
+    # provenance is stated once per text: the activity that used the claim's source text
+    text = g.value(g.value(c, SRKB.inDocument), SRKB.inSourceText)
+    activity = g.value(None, PROV.used, text)
     assert (activity, RDF.type, SRKB.ExtractionActivity) in g
     software = g.value(activity, PROV.wasAssociatedWith)
     assert str(g.value(software, SCHEMA.softwareVersion)) == "9.9.9"
+    assert (c, PROV.wasGeneratedBy, None) not in g  # not repeated on every fact
 
 
-def test_new_entity_gets_label_and_type_evidence_gazetteer_entity_does_not_repeat() -> None:
+def test_new_entity_gets_name_type_and_evidence_gazetteer_entity_does_not_repeat() -> None:
     g = build()
     amed = URIRef(BASE + "entity/rojhat-amed")
-    assert (amed, RDF.type, SRKB.Person) in g
+    # what this text says of the person; its labels are stated once, in the entities graph
+    assert (amed, SRKB.typeInText, SRKB.Person) in g
+    assert str(g.value(amed, SRKB.nameInText)) == "Rojhat Amed"
     assert str(g.value(amed, SRKB.typeEvidence)) == "title 'commander'"
+    assert (amed, RDF.type, None) not in g and (amed, SKOS.prefLabel, None) not in g
     reuters = URIRef(BASE + "entity/reuters")
-    assert (reuters, RDF.type, SRKB.NewsAgency) not in g  # said once, by the gazetteer graph
+    assert (reuters, None, None) not in g  # said once, by the gazetteer graph
 
 
 def test_judgement_links_commenter_source_and_polarity() -> None:

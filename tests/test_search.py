@@ -80,5 +80,5 @@ def test_normalise_never_fails_and_is_idempotent(text: str) -> None:
 
 @given(st.text(max_size=40))
 def test_search_accepts_any_text(text: str) -> None:
-    idx = SearchIndex({}, [])
+    idx = SearchIndex.empty()
     assert set(idx.search(text)) == {"actor", "source", "claim", "document"}

@@ -1,0 +1,313 @@
+"""Derived data: what follows from the text graphs, kept up to date step by step.
+
+Derived from the texts, and never edited by hand:
+
+* the ratings graph (``BASE/graph/ratings``: kb.derived.ratings, kb.derived.rating_quads);
+* the shared entities graph (``BASE/graph/entities``: kb.derived.entities);
+* the claim index (``DATA/derived/claims.sqlite``: kb.derived.claim_index);
+* the search index (``DATA/derived/search.sqlite``: kb.search).
+
+``finish_pending`` does the work the journal (kb.journal) lists, a few thousand texts
+per step, each step one transaction that writes the derived changes, drops the removed
+texts' graphs and clears their journal entries. It runs after each batch an ingest
+writes, after a removal, and first thing in every command that writes (so a killed
+ingest or removal is finished by the next one). ``rebuild`` throws the derived data away
+and derives it again from every text graph (``srkb rebuild``): the same result, since
+each step depends only on the store's content.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..content import (
+    DIGEST,
+    TEXT_GRAPH_INFIX,
+    ContentState,
+    bookkeeping_graph,
+    content_counts,
+    digest_literal,
+    read_state,
+    state_quad,
+    state_quads,
+    text_graph_digest,
+)
+from ..errors import StoreError
+from ..evidence import load_claims, load_judgements
+from ..journal import ADDED, REMOVED, entry, journal_graph, pending
+from ..reliability import ModelParameters, ratings_graph_iri
+from ..search import SearchIndexWriter
+from ..store import KnowledgeBase
+from ..vocab import VOID
+from .claim_index import ClaimIndex
+from .entities import entities_graph_iri, update_entities
+from .rating_quads import RatingQuads
+from .ratings import update_ratings
+
+logger = logging.getLogger(__name__)
+
+STEP_TEXTS = 2000  # texts per derived step: bounds its memory
+DERIVED_DIRNAME = "derived"
+
+__all__ = [
+    "Deriver",
+    "DerivedReport",
+    "derived_dir",
+    "finish_pending",
+    "rebuild",
+    "stored_base_iri",
+]
+
+
+@dataclass
+class DerivedReport:
+    """What the derived steps did."""
+
+    steps: int = 0
+    added: int = 0
+    removed: int = 0
+    claims: int = 0  # claim ratings recomputed
+    sources: int = 0  # source ratings recomputed
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"derived data of {self.added} added and {self.removed} removed text(s) in "
+            f"{self.steps} step(s): {self.claims} claim and {self.sources} source rating(s) "
+            f"recomputed in {self.seconds:.2f} s"
+        )
+
+
+def derived_dir(kb: KnowledgeBase, data_dir: Path | None = None) -> Path | None:
+    """Where the derived indexes live: DATA/derived (beside DATA/store)."""
+    if data_dir is not None:
+        return Path(data_dir) / DERIVED_DIRNAME
+    return kb.path.parent / DERIVED_DIRNAME if kb.path is not None else None
+
+
+def stored_base_iri(kb: KnowledgeBase) -> str | None:
+    """The base IRI the store's meta graph declares (void:uriSpace), if any."""
+    rows = list(
+        kb.query(
+            f"SELECT ?s WHERE {{ GRAPH ?g {{ ?d a <{VOID.Dataset}> ; <{VOID.uriSpace}> ?s }} }}"
+        )
+    )
+    return rows[0]["s"].value if rows else None
+
+
+def _text_graphs(kb: KnowledgeBase) -> list[str]:
+    return [g for g in kb.named_graphs() if TEXT_GRAPH_INFIX in g]
+
+
+def _step(
+    kb: KnowledgeBase,
+    index: ClaimIndex,
+    search: SearchIndexWriter,
+    rq: RatingQuads,
+    base_iri: str,
+    added: list[str],
+    removed: list[str],
+    discarded: list[str],
+) -> DerivedReport:
+    started = time.perf_counter()
+    added_claims = load_claims(kb, added) if added else []
+    removed_claims = load_claims(kb, removed) if removed else []
+    added_judgements = load_judgements(kb, added) if added else []
+    removed_judgements = load_judgements(kb, removed) if removed else []
+    change = update_ratings(
+        kb,
+        index,
+        rq,
+        added_claims=added_claims,
+        removed_claims=removed_claims,
+        added_judgements=added_judgements,
+        removed_judgements=removed_judgements,
+    )
+    ent_remove, ent_add = update_entities(kb, base_iri, added + removed, removed)
+    search.update(kb, added, removed + discarded)
+    remove = list(dict.fromkeys(change.remove + ent_remove))
+    add = list(dict.fromkeys(change.add + ent_add))
+    # the content digest and counts follow every change (kb.content)
+    state = read_state(kb, base_iri)
+    assert state is not None  # finish_pending restarts a store without one
+    for graph in added:
+        state.add(graph, *text_graph_digest(kb, base_iri, graph))
+    for graph in removed:
+        state.add(graph, *text_graph_digest(kb, base_iri, graph), -1)
+    state.add_quads(add)
+    state.add_quads(remove, -1)
+    for what, n in content_counts(kb, added).items():
+        state.count(what, n)
+    for what, n in content_counts(kb, removed).items():
+        state.count(what, -n)
+    book = bookkeeping_graph(base_iri)
+    gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
+    done = added + removed + discarded
+    journal = [entry(base_iri, g, c) for g in done for c in (ADDED, REMOVED)]
+    kb.change(
+        remove=remove + journal + gone + state_quads(kb, base_iri),
+        add=[*add, state_quad(base_iri, state)],
+        drop_graphs=removed + discarded,
+    )
+    return DerivedReport(
+        steps=1,
+        added=len(added),
+        removed=len(removed),
+        claims=change.claims,
+        sources=change.sources,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _index_is_current(kb: KnowledgeBase, index: ClaimIndex, rq: RatingQuads) -> bool:
+    """Does the claim index belong to this store's derived data (same model)? A store
+    with no derived data yet (a new one) has nothing to be out of date with."""
+    if read_state(kb, rq.base) is None and kb.named_graphs():
+        return False  # no content state: a store from before it was kept
+    if index.meta("model") == str(rq.model.value):
+        return True
+    return not kb.has_graph(ratings_graph_iri(rq.base)) and not kb.has_graph(
+        entities_graph_iri(rq.base)
+    )
+
+
+class Deriver:
+    """Derived steps on one store, with its claim and search indexes open between steps."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        data_dir: Path | None = None,
+        *,
+        base_iri: str = "",
+        params: ModelParameters | None = None,
+    ) -> None:
+        self.kb = kb
+        self.base = base_iri or stored_base_iri(kb) or ""
+        self.rq = RatingQuads(self.base or "urn:x-srkb:", params or ModelParameters())
+        directory = derived_dir(kb, data_dir)
+        self.index = ClaimIndex.open(directory)
+        self.search = SearchIndexWriter(directory)
+        self.total = DerivedReport()
+        if self.base:
+            if not _index_is_current(kb, self.index, self.rq):
+                logger.warning("derived data out of date (another model or lost index): rebuilding")
+                _restart(kb, self.index, self.search, self.rq, self.base)
+            self.index.set_meta("model", str(self.rq.model.value))
+
+    def close(self) -> None:
+        self.index.close()
+        self.search.close()
+
+    def __enter__(self) -> Deriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def derive(
+        self,
+        added: list[str],
+        removed: list[str] | None = None,
+        discarded: list[str] | None = None,
+    ) -> DerivedReport:
+        """One step for the given text graphs (journalled as added, removed, discarded)."""
+        report = _step(
+            self.kb,
+            self.index,
+            self.search,
+            self.rq,
+            self.base,
+            list(added),
+            list(removed or ()),
+            list(discarded or ()),
+        )
+        for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
+            setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
+        return report
+
+    def finish(
+        self,
+        step_texts: int = STEP_TEXTS,
+        progress: Callable[[DerivedReport], None] | None = None,
+    ) -> DerivedReport:
+        """Derive everything the journal lists, a step of ``step_texts`` texts at a time."""
+        if not self.base:
+            return self.total
+        while True:
+            todo = pending(self.kb, self.base)
+            if not todo:
+                break
+            removed = list(todo.removed[:step_texts])
+            added = list(todo.added[: max(0, step_texts - len(removed))])
+            self.derive(added, removed, list(todo.discarded))
+            if progress is not None:
+                progress(self.total)
+        return self.total
+
+
+def finish_pending(
+    kb: KnowledgeBase,
+    data_dir: Path | None = None,
+    *,
+    base_iri: str = "",
+    params: ModelParameters | None = None,
+    step_texts: int = STEP_TEXTS,
+    progress: Callable[[DerivedReport], None] | None = None,
+) -> DerivedReport:
+    """Derive what the journal lists (see the module docstring); a no-op when it is empty."""
+    with Deriver(kb, data_dir, base_iri=base_iri, params=params) as deriver:
+        return deriver.finish(step_texts, progress)
+
+
+def _restart(
+    kb: KnowledgeBase,
+    index: ClaimIndex,
+    search: SearchIndexWriter,
+    rq: RatingQuads,
+    base_iri: str,
+) -> None:
+    """Throw the derived data away and journal every text as added, in one transaction."""
+    index.clear()
+    search.clear()
+    texts = _text_graphs(kb)
+    derived = {ratings_graph_iri(base_iri), entities_graph_iri(base_iri)}
+    book = bookkeeping_graph(base_iri)
+    # what stays counted: the reference graphs (the texts are journalled as added again)
+    state = ContentState()
+    for graph in kb.named_graphs():
+        if graph not in derived and graph != book and TEXT_GRAPH_INFIX not in graph:
+            state.add_quads(kb.quads(graph))
+    digests: list[ox.Quad] = []
+    for g in texts:  # kept through the journal graph's drop (computed where missing)
+        found = list(kb.pattern(g, DIGEST, None, book))
+        if not found:
+            value = digest_literal(*text_graph_digest(kb, base_iri, g))
+            found = [ox.Quad(ox.NamedNode(g), DIGEST, value, ox.NamedNode(book))]
+        digests += found
+    kb.change(
+        drop_graphs=[*sorted(derived), journal_graph(base_iri)],
+        add=[*(entry(base_iri, g, ADDED) for g in texts), *digests, state_quad(base_iri, state)],
+    )
+
+
+def rebuild(
+    kb: KnowledgeBase,
+    data_dir: Path | None = None,
+    *,
+    base_iri: str = "",
+    progress: Callable[[DerivedReport], None] | None = None,
+) -> DerivedReport:
+    """Derive everything again from the text graphs (``srkb rebuild``)."""
+    base = base_iri or stored_base_iri(kb)
+    if not base:
+        raise StoreError("this store has no dataset description: ingest a text first")
+    with Deriver(kb, data_dir, base_iri=base) as deriver:
+        _restart(kb, deriver.index, deriver.search, deriver.rq, base)
+        return deriver.finish(progress=progress)

@@ -1,0 +1,334 @@
+"""The claim index: which claims use which terms, on disk (SQLite), for incremental ratings.
+
+Relating a new claim to the others on its matter needs the claims that share a specific
+term with it, and how many claims use each term (kb.reliability). Keeping that in the
+store would add ten quads per claim; in memory it would grow with the store. So it lives
+in ``DATA/derived/claims.sqlite`` (the standard library's sqlite3): one row per claim (what
+relating and re-grading need), its terms, and the number of claims per term.
+
+It is derived data, written only by kb.derived from the store's text graphs: every
+change is idempotent (adding a claim it holds, or removing one it lacks, does nothing),
+so re-running an interrupted derived step leaves it as one run would; ``srkb rebuild``
+makes it again from the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..reliability import ClaimEvidence, ClaimRow, ModelParameters, claim_row, related
+
+FILENAME = "claims.sqlite"
+_SEP = "\x1f"
+_CHUNK = 500  # SQLite host parameters per statement
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS claims (
+  id INTEGER PRIMARY KEY,
+  iri TEXT NOT NULL UNIQUE,
+  graph TEXT NOT NULL,
+  text TEXT NOT NULL,
+  document TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  negated INTEGER NOT NULL,
+  terms TEXT NOT NULL,
+  speaker TEXT,
+  via TEXT,
+  modality TEXT NOT NULL,
+  weak INTEGER NOT NULL,
+  chain_dependent INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS claims_speaker ON claims (speaker);
+CREATE INDEX IF NOT EXISTS claims_via ON claims (via);
+CREATE TABLE IF NOT EXISTS terms (
+  id INTEGER PRIMARY KEY,
+  term TEXT NOT NULL UNIQUE,
+  df INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS postings (
+  term INTEGER NOT NULL,
+  claim INTEGER NOT NULL,
+  PRIMARY KEY (term, claim)
+) WITHOUT ROWID;
+"""
+
+
+def _chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What grading a claim needs besides its relations (kb.reliability.ClaimRating)."""
+
+    iri: str
+    modality: str
+    speaker: str | None
+    via: str | None
+    weak_chain: bool
+
+    @property
+    def unsourced(self) -> bool:
+        return not (self.speaker or self.via)
+
+    @property
+    def agents(self) -> tuple[str, ...]:
+        return tuple(sorted({a for a in (self.via, self.speaker) if a}))
+
+
+class ClaimIndex:
+    """The claim index of one store (see the module docstring)."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path) if path else ":memory:", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+        self.db.executescript(_SCHEMA)
+        self._rows: dict[str, ClaimRow] = {}
+
+    @classmethod
+    def open(cls, derived_dir: Path | None) -> ClaimIndex:
+        return cls(derived_dir / FILENAME if derived_dir is not None else None)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def clear(self) -> None:
+        with self.transaction():
+            for table in ("postings", "terms", "claims", "meta"):
+                self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        self._rows.clear()
+
+    def meta(self, key: str) -> str | None:
+        found = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(found[0]) if found else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # --- writing -----------------------------------------------------------------------
+    def add(self, claims: Iterable[ClaimEvidence]) -> list[ClaimRow]:
+        """Index claims it does not hold yet; returns the rows of all of them."""
+        rows = []
+        with self.transaction():
+            for c in claims:
+                row = claim_row(c)
+                rows.append(row)
+                cur = self.db.execute(
+                    "INSERT OR IGNORE INTO claims (iri, graph, text, document, origin, negated, "
+                    "terms, speaker, via, modality, weak) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        c.iri,
+                        c.graph,
+                        c.text,
+                        c.document,
+                        row.origin,
+                        int(row.negated),
+                        _SEP.join(sorted(row.terms)),
+                        c.speaker,
+                        c.via,
+                        c.modality,
+                        int(c.weak_chain),
+                    ),
+                )
+                if cur.rowcount == 0:
+                    continue  # already indexed
+                claim_id = cur.lastrowid
+                for term in row.terms:
+                    self.db.execute(
+                        "INSERT INTO terms (term, df) VALUES (?, 1) "
+                        "ON CONFLICT (term) DO UPDATE SET df = df + 1",
+                        (term,),
+                    )
+                self.db.executemany(
+                    "INSERT INTO postings (term, claim) SELECT id, ? FROM terms WHERE term = ?",
+                    [(claim_id, t) for t in row.terms],
+                )
+                self._rows[c.iri] = row
+        return rows
+
+    def remove(self, iris: Iterable[str]) -> None:
+        """Forget claims (those it does not hold are ignored)."""
+        with self.transaction():
+            for iri in iris:
+                found = self.db.execute(
+                    "SELECT id, terms FROM claims WHERE iri = ?", (iri,)
+                ).fetchone()
+                self._rows.pop(iri, None)
+                if found is None:
+                    continue
+                claim_id, terms = found
+                for term in terms.split(_SEP) if terms else ():
+                    self.db.execute(
+                        "DELETE FROM postings WHERE claim = ? AND term = "
+                        "(SELECT id FROM terms WHERE term = ?)",
+                        (claim_id, term),
+                    )
+                    self.db.execute("UPDATE terms SET df = df - 1 WHERE term = ?", (term,))
+                self.db.execute("DELETE FROM terms WHERE df <= 0")
+                self.db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+
+    def set_chain_dependent(self, flags: dict[str, bool]) -> None:
+        """Remember which claims' grades follow their sources' grades."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE claims SET chain_dependent = ? WHERE iri = ?",
+                [(int(v), k) for k, v in flags.items()],
+            )
+
+    # --- reading -----------------------------------------------------------------------
+    def df(self, term: str) -> int:
+        found = self.db.execute("SELECT df FROM terms WHERE term = ?", (term,)).fetchone()
+        return int(found[0]) if found else 0
+
+    def dfs(self, terms: Iterable[str]) -> dict[str, int]:
+        out = dict.fromkeys(terms, 0)
+        for chunk in _chunks(sorted(out)):
+            marks = ",".join("?" * len(chunk))
+            for term, df in self.db.execute(
+                f"SELECT term, df FROM terms WHERE term IN ({marks})",  # noqa: S608
+                chunk,
+            ):
+                out[term] = int(df)
+        return out
+
+    def postings(self, term: str) -> list[str]:
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT c.iri FROM terms t JOIN postings p ON p.term = t.id "
+                "JOIN claims c ON c.id = p.claim WHERE t.term = ? ORDER BY c.iri",
+                (term,),
+            )
+        ]
+
+    def rows(self, iris: Iterable[str]) -> dict[str, ClaimRow]:
+        """The index rows of claims it holds (memoised for the index's lifetime)."""
+        wanted = sorted(set(iris) - set(self._rows))
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for iri, text, document, origin, neg, terms in self.db.execute(
+                "SELECT iri, text, document, origin, negated, terms FROM claims "  # noqa: S608
+                f"WHERE iri IN ({marks})",
+                chunk,
+            ):
+                self._rows[iri] = ClaimRow(
+                    iri,
+                    text,
+                    document,
+                    origin,
+                    bool(neg),
+                    frozenset(terms.split(_SEP)) if terms else frozenset(),
+                )
+        return {i: self._rows[i] for i in iris if i in self._rows}
+
+    def facts(self, iris: Iterable[str]) -> dict[str, ClaimFacts]:
+        out: dict[str, ClaimFacts] = {}
+        for chunk in _chunks(sorted(set(iris))):
+            marks = ",".join("?" * len(chunk))
+            for iri, modality, speaker, via, weak in self.db.execute(
+                "SELECT iri, modality, speaker, via, weak FROM claims "  # noqa: S608
+                f"WHERE iri IN ({marks})",
+                chunk,
+            ):
+                out[iri] = ClaimFacts(iri, modality, speaker, via, bool(weak))
+        return out
+
+    def claims_of_graphs(self, graphs: Iterable[str]) -> list[str]:
+        out: list[str] = []
+        for chunk in _chunks(sorted(set(graphs))):
+            marks = ",".join("?" * len(chunk))
+            out += [
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT iri FROM claims WHERE graph IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            ]
+        return sorted(out)
+
+    def agent_claim_count(self, agent: str) -> int:
+        found = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM claims WHERE speaker = ?) + "
+            "(SELECT COUNT(*) FROM claims WHERE via = ? AND (speaker IS NULL OR speaker != ?))",
+            (agent, agent, agent),
+        ).fetchone()
+        return int(found[0])
+
+    def chain_dependent_claims(self, agent: str) -> list[str]:
+        """Claims of ``agent`` (speaker or relay) whose grade follows their sources' grades."""
+        return sorted(
+            {
+                r[0]
+                for r in self.db.execute(
+                    "SELECT iri FROM claims WHERE chain_dependent = 1 AND (speaker = ? OR via = ?)",
+                    (agent, agent),
+                )
+            }
+        )
+
+    def neighbours(
+        self, rows: list[ClaimRow], params: ModelParameters
+    ) -> dict[str, list[ClaimRow]]:
+        """For each row, the claims on its matter (kb.reliability.related), by IRI."""
+        terms = {t for r in rows for t in r.terms}
+        df = self.dfs(terms)
+        specific = sorted(t for t in terms if 0 < df[t] <= params.max_postings)
+        postings: dict[str, list[str]] = {t: [] for t in specific}
+        for chunk in _chunks(specific):
+            marks = ",".join("?" * len(chunk))
+            for term, iri in self.db.execute(
+                "SELECT t.term, c.iri FROM terms t JOIN postings p ON p.term = t.id "  # noqa: S608
+                f"JOIN claims c ON c.id = p.claim WHERE t.term IN ({marks})",
+                chunk,
+            ):
+                postings[term].append(iri)
+        candidates = {i for ids in postings.values() for i in ids}
+        known = self.rows(candidates)  # shared terms are the row's own: df holds them
+        out: dict[str, list[ClaimRow]] = {}
+        memo: dict[tuple[str, str], bool] = {}  # related() is symmetric: test each pair once
+
+        def df_of(term: str) -> int:
+            return df.get(term, 0)
+
+        for row in rows:
+            found: set[str] = set()
+            for t in row.terms:
+                found.update(postings.get(t, ()))
+            near = []
+            for i in sorted(found):
+                other = known.get(i)
+                if other is None:
+                    continue
+                key = (row.iri, i) if row.iri < i else (i, row.iri)
+                is_near = memo.get(key)
+                if is_near is None:
+                    is_near = memo[key] = related(row, other, df_of, params)
+                if is_near:
+                    near.append(other)
+            out[row.iri] = near
+        return out

@@ -1,0 +1,254 @@
+"""Ratings kept up to date incrementally: only what the added and removed texts touch.
+
+The model (kb.reliability) is local: a claim's rating depends on the claims on its
+matter, a source's on counts of its judgements and of its corroborated and contradicted
+claims. So after a batch of texts is added or removed, the claims to re-rate are
+
+* the added claims, and the claims they are now on a matter with;
+* the claims that were on a matter with a removed claim (read from the stored links);
+* the claims using a term whose number of users crossed ``max_postings`` (a term that
+  stopped, or started, being specific): at most that many per term, once per term;
+* the claims whose grade follows a source whose letter grade changed,
+
+and the sources to re-rate are those whose counts changed. The old state of each is
+read from the ratings graph and the difference is returned as quads to remove and
+quads to add, for kb.derived to write in one transaction. Nothing here reads the whole
+store, so the cost follows the size of the change, not of the store; and since every
+rating is a function of the store's content only, the result is the same whatever
+batches the texts came in (tests/test_derived.py checks it against a full computation).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..evidence import ClaimEvidence, JudgementEvidence
+from ..reliability import (
+    ClaimRating,
+    ClaimRelations,
+    ClaimRow,
+    ModelParameters,
+    SourceCounts,
+    SourceRating,
+    claim_row,
+    relations_of,
+    track_record,
+)
+from ..store import KnowledgeBase, value
+from .claim_index import ClaimFacts, ClaimIndex
+from .rating_quads import (
+    CONTRADICTIONS,
+    CORROBORATIONS,
+    COUNTS,
+    GENERATED,
+    RELATIONS,
+    RELIABILITY,
+    SOURCE_SCALARS,
+    USED_CLAIM,
+    USED_JUDGEMENT,
+    RatingQuads,
+)
+
+_GRADE_PREFIX = "reliability"
+
+
+@dataclass
+class RatingChange:
+    """What one incremental step changes in the ratings graph."""
+
+    remove: list[ox.Quad] = field(default_factory=list)
+    add: list[ox.Quad] = field(default_factory=list)
+    claims: int = 0  # claims re-rated
+    sources: int = 0  # sources re-rated
+
+
+def _record(k: int | None, m: int | None) -> str | None:
+    if k is None or m is None:
+        return None
+    if m > k:
+        return "contradicted"
+    if k >= 1 and m == 0:
+        return "corroborated"
+    return None
+
+
+class _Stored:
+    """Reads the ratings graph as it is before this step (cached)."""
+
+    def __init__(self, kb: KnowledgeBase, rq: RatingQuads) -> None:
+        self.kb, self.rq, self.g = kb, rq, rq.graph
+        self._grades: dict[str, str | None] = {}
+
+    def quads(
+        self, subject: ox.NamedNode, predicates: Iterable[ox.NamedNode] | None = None
+    ) -> list[ox.Quad]:
+        if predicates is None:
+            return list(self.kb.backend.quads_for_pattern(subject, None, None, self.g))
+        out: list[ox.Quad] = []
+        for p in predicates:
+            out += self.kb.backend.quads_for_pattern(subject, p, None, self.g)
+        return out
+
+    def claim_node(self, claim: str) -> list[ox.Quad]:
+        return self.quads(self.rq.claim_iri(claim))
+
+    def claim_links(self, claim: str) -> list[ox.Quad]:
+        return self.quads(ox.NamedNode(claim), RELATIONS)
+
+    def source_scalars(self, source: str) -> list[ox.Quad]:
+        return self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
+
+    def grade(self, source: str) -> str | None:
+        if source not in self._grades:
+            found = self.quads(self.rq.source_iri(source), (RELIABILITY,))
+            grade = value(found[0].object) if found else ""
+            self._grades[source] = grade.rsplit(_GRADE_PREFIX, 1)[-1] if grade else None
+        return self._grades[source]
+
+
+def _int_of(quads: list[ox.Quad], predicate: ox.NamedNode) -> int | None:
+    for q in quads:
+        if q.predicate == predicate:
+            return int(value(q.object))
+    return None
+
+
+def _counts_of(quads: list[ox.Quad]) -> SourceCounts:
+    return SourceCounts(**{name: _int_of(quads, p) or 0 for name, p in COUNTS.items()})
+
+
+def update_ratings(
+    kb: KnowledgeBase,
+    index: ClaimIndex,
+    rq: RatingQuads,
+    *,
+    added_claims: list[ClaimEvidence],
+    removed_claims: list[ClaimEvidence],
+    added_judgements: list[JudgementEvidence],
+    removed_judgements: list[JudgementEvidence],
+) -> RatingChange:
+    """Update the claim index and work out the ratings graph's change (see the module)."""
+    params: ModelParameters = rq.params
+    stored = _Stored(kb, rq)
+    change = RatingChange()
+    removed = {c.iri: c for c in removed_claims}
+    removed_rows = {c.iri: claim_row(c) for c in removed_claims}
+
+    # 1. who was on a matter with the removed claims (their stored links)
+    touched: set[str] = set()
+    for d in removed:
+        touched |= {value(q.object) for q in stored.claim_links(d)}
+
+    # 2. the index: forget the removed claims, learn the added ones
+    index.remove(removed)
+    added_rows = {r.iri: r for r in index.add(added_claims)}
+    touched |= set(added_rows)
+
+    # 3. terms that stopped or started being specific
+    plus = Counter(t for r in added_rows.values() for t in r.terms)
+    minus = Counter(t for r in removed_rows.values() for t in r.terms)
+    for term, now in index.dfs(set(plus) | set(minus)).items():
+        before = now - plus[term] + minus[term]
+        if (before <= params.max_postings) != (now <= params.max_postings):
+            touched |= set(index.postings(term))
+    touched -= set(removed)
+
+    # 4. relations: the added claims first, since their new neighbours are touched too
+    rows: dict[str, ClaimRow] = dict(added_rows)
+    rows.update(index.rows(touched - set(rows)))
+    neighbours = index.neighbours([rows[i] for i in sorted(added_rows)], params)
+    for found in list(neighbours.values()):
+        touched |= {n.iri for n in found}
+    rows.update(index.rows(touched - set(rows)))
+    rest = [rows[i] for i in sorted(touched) if i not in neighbours and i in rows]
+    neighbours.update(index.neighbours(rest, params))
+    duplicates: dict[tuple[str, str], bool] = {}  # neighbourhoods overlap: test pairs once
+    relations: dict[str, ClaimRelations] = {
+        i: relations_of(rows[i], neighbours[i], params, duplicates)
+        for i in sorted(touched)
+        if i in rows
+    }
+    facts: dict[str, ClaimFacts] = index.facts(relations)
+
+    # 5. sources: count what changed
+    delta: dict[str, Counter[str]] = defaultdict(Counter)
+    links_add: list[ox.Quad] = []
+    links_remove: list[ox.Quad] = []
+    old_nodes: dict[str, list[ox.Quad]] = {}
+    for claim in sorted(set(relations) | set(removed)):
+        node = stored.claim_node(claim)
+        old_nodes[claim] = node
+        old = _record(_int_of(node, CORROBORATIONS), _int_of(node, CONTRADICTIONS))
+        new = track_record(relations[claim]) if claim in relations else None
+        agents = removed[claim].agents if claim in removed else facts[claim].agents
+        for agent in agents:
+            delta[agent]  # a source whose claims changed is re-rated, counts or not
+            if old == new:
+                continue
+            src = rq.source_iri(agent)
+            if old:
+                delta[agent][old] -= 1
+                links_remove.append(rq.q(src, USED_CLAIM, ox.NamedNode(claim)))
+            if new:
+                delta[agent][new] += 1
+                links_add.append(rq.q(src, USED_CLAIM, ox.NamedNode(claim)))
+    for sign, judgements in ((1, added_judgements), (-1, removed_judgements)):
+        for j in judgements:
+            delta[j.source][j.polarity] += sign
+            link = rq.q(rq.source_iri(j.source), USED_JUDGEMENT, ox.NamedNode(j.iri))
+            (links_add if sign > 0 else links_remove).append(link)
+
+    # 6. source ratings
+    new_grades: dict[str, str | None] = {}
+    regrade: set[str] = set()
+    for source in sorted(delta):
+        old_scalars = stored.source_scalars(source)
+        counts = _counts_of(old_scalars)
+        for name, change_by in delta[source].items():
+            setattr(counts, name, getattr(counts, name) + change_by)
+        rated = counts.judgements > 0 or index.agent_claim_count(source) > 0
+        source_rating = SourceRating(source, counts, params) if rated else None
+        new_scalars = rq.source(source_rating) if source_rating else []
+        new_grades[source] = source_rating.grade if source_rating else None
+        if new_grades[source] != stored.grade(source):
+            regrade |= set(index.chain_dependent_claims(source))
+        _diff(change, old_scalars, new_scalars)
+        change.sources += 1
+
+    def grade(source: str) -> str | None:
+        return new_grades[source] if source in new_grades else stored.grade(source)
+
+    # 7. claim ratings: the touched claims, and those whose grade follows a changed source
+    regrade -= set(relations) | set(removed)
+    facts.update(index.facts(regrade))
+    chain_dependent: dict[str, bool] = {}
+    for claim in sorted(set(relations) | regrade):
+        f = facts[claim]
+        chain = [a for a in (f.via, f.speaker) if a and grade(a) is not None]
+        rel = relations.get(claim, ClaimRelations())  # regraded ones have k = m = 0
+        claim_rating = ClaimRating(f, rel, [grade(a) or "F" for a in chain])
+        chain_dependent[claim] = claim_rating.depends_on_chain
+        stored_node = old_nodes[claim] if claim in old_nodes else stored.claim_node(claim)
+        _diff(change, stored_node, rq.claim(claim_rating, chain))
+        if claim in relations:
+            _diff(change, stored.claim_links(claim), rq.relations(claim, claim_rating))
+        change.claims += 1
+    for claim in sorted(removed):
+        change.remove += old_nodes[claim] + stored.claim_links(claim)
+    index.set_chain_dependent(chain_dependent)
+
+    change.remove += links_remove
+    change.add += links_add
+    if (change.add or change.remove) and not stored.quads(rq.graph, (GENERATED,)):
+        change.add += rq.header()
+    return change
+
+
+def _diff(change: RatingChange, old: list[ox.Quad], new: list[ox.Quad]) -> None:
+    old_set, new_set = set(old), set(new)
+    change.remove += [q for q in old if q not in new_set]
+    change.add += [q for q in new if q not in old_set]

@@ -1,0 +1,164 @@
+"""Extraction in worker processes: a text in, its named graph as N-Quads out.
+
+Extraction and building a text's quads are a pure function of the text, so they run in
+a pool of processes (one per core by default) while the main process writes batches and
+derives ratings. What crosses the process boundary is small and cheap to pickle: the
+input's name (or the InputText), and back the graph as N-Quads bytes (pyoxigraph
+serialises and parses them in Rust; pickling quad objects costs 15 times more).
+
+Workers are *spawned*, never forked: the main process has RocksDB open, and RocksDB's
+threads do not survive a fork. At most ``window`` tasks are in flight, so a slow writer
+holds back the workers instead of piling their results up in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from .build import build_text_graph
+from .config import Settings
+from .content import lines_digest
+from .corpus import InputLimits, InputText, read_input
+from .errors import ExtractionError, SRKBError
+from .extract import extract_document, extract_strict
+from .extract.jsondoc import assembled_text
+from .extract.model import Extraction
+from .iri import IriMinter, content_hash
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An input and the id of the text it holds (known before extracting it)."""
+
+    name: str
+    text_id: str
+
+
+@dataclass(frozen=True)
+class Built:
+    """One text, extracted and built: its graph as N-Quads."""
+
+    name: str
+    text_id: str
+    graph_iri: str
+    activity_iri: str
+    nquads: bytes
+    quads: int
+    digest: int  # kb.content.lines_digest of the graph
+
+
+def stored_text(item: InputText) -> str:
+    """The text the knowledge base keeps: as read, or assembled from a JSON document's fields
+    (computed without extracting, so an unchanged document is skipped cheaply)."""
+    if item.document is None:
+        return item.text
+    return assembled_text(item.document)
+
+
+def text_id_of(item: InputText, base_iri: str) -> str:
+    return IriMinter(base_iri).text_id(content_hash(stored_text(item)))
+
+
+def extract_input(item: InputText) -> Extraction:
+    """Extract from a plain text or a JSON document; a pipeline failure is an ExtractionError."""
+    try:
+        if item.document is not None:
+            extraction = extract_document(item.document)
+        else:
+            extraction = extract_strict(item.text)
+    except SRKBError:
+        raise
+    except Exception as exc:  # a bug in a pipeline stage: report it, do not store a guess
+        raise ExtractionError(
+            f"{item.name}: extraction failed ({type(exc).__name__}: {exc})"
+        ) from exc
+    if "error" in extraction.metadata:
+        raise ExtractionError(f"{item.name}: extraction failed ({extraction.metadata['error']})")
+    return extraction
+
+
+@functools.cache
+def _limits() -> InputLimits:
+    # Workers are spawned with the CLI's environment: the same SRKB_MAX_INPUT_* settings.
+    return InputLimits.from_settings(Settings.from_env())
+
+
+def _item(source: InputText | str) -> InputText:
+    return source if isinstance(source, InputText) else read_input(source, _limits())
+
+
+def plan_one(source: InputText | str, base_iri: str) -> Planned:
+    """Read and check an input, and name the text it holds (workers' first pass)."""
+    item = _item(source)
+    return Planned(item.name, text_id_of(item, base_iri))
+
+
+def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
+    """Extract one input and build its graph (workers' second pass)."""
+    item = _item(source)
+    extraction = extract_input(item)
+    built = build_text_graph(
+        extraction,
+        base_iri=base_iri,
+        source_name=item.name,
+        version=version,
+        when=datetime.now(UTC).replace(microsecond=0),
+    )
+    nquads = built.nquads()
+    digest, count = lines_digest(nquads.split(b"\n"))
+    return Built(
+        item.name, built.text_id, built.graph_iri, built.activity_iri, nquads, count, digest
+    )
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+class WorkerPool:
+    """Runs a function over inputs in order, in spawned processes (or inline with 0)."""
+
+    def __init__(self, workers: int, window: int = 64) -> None:
+        self.workers = workers
+        self.window = max(window, 2 * workers)
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
+            )
+
+    def map(self, func: Callable[..., R], items: Iterable[T], *args: object) -> Iterator[R]:
+        """``func(item, *args)`` for each item, in order; errors surface in order."""
+        if self._pool is None:
+            for item in items:
+                yield func(item, *args)
+            return
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(self._pool.submit(func, item, *args))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,72 @@
+"""The journal of changes whose derived data is not written yet: how a crash is survived.
+
+Adding texts and computing what derives from them (ratings, the shared entity
+descriptions, the claim and search indexes) are two steps, and a process can be killed
+between them. So each change leaves an entry in the graph ``BASE/graph/journal`` *in the
+same transaction as the change*::
+
+    <BASE/graph/text/ID> srkb:pendingChange "added" .      # written with the text's graph
+    <BASE/graph/text/ID> srkb:pendingChange "removed" .    # the text is still there
+
+and kb.derived clears the entries in the same transaction as it writes the derived data
+(and drops the removed texts' graphs). Whatever moment a process dies at, the store holds
+every text whole or not at all, and the journal says exactly what derived work is left;
+the next srkb command that writes finishes it first (kb.derived.finish_pending).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .iri import IriMinter
+from .store import KnowledgeBase, value
+from .vocab import PREFIXES
+
+PENDING = ox.NamedNode(PREFIXES["srkb"] + "pendingChange")
+ADDED = "added"
+REMOVED = "removed"
+
+
+def journal_graph(base_iri: str) -> str:
+    return str(IriMinter(base_iri)("graph/journal"))
+
+
+def entry(base_iri: str, graph_iri: str, change: str) -> ox.Quad:
+    """The journal quad recording ``change`` ("added"/"removed") of a text graph."""
+    return ox.Quad(
+        ox.NamedNode(graph_iri), PENDING, ox.Literal(change), ox.NamedNode(journal_graph(base_iri))
+    )
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the journal says is left to derive."""
+
+    added: tuple[str, ...]  # added, derived data not written yet
+    removed: tuple[str, ...]  # derived from before, now being removed
+    discarded: tuple[str, ...] = ()  # added and removed before anything was derived
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.discarded)
+
+
+def pending(kb: KnowledgeBase, base_iri: str) -> Pending:
+    """The journal's entries, sorted."""
+    added: set[str] = set()
+    removed: set[str] = set()
+    for q in kb.pattern(None, PENDING, None, journal_graph(base_iri)):
+        target = removed if value(q.object) == REMOVED else added
+        target.add(value(q.subject))
+    return Pending(
+        tuple(sorted(added - removed)),
+        tuple(sorted(removed - added)),
+        tuple(sorted(added & removed)),
+    )
+
+
+def mark_removed(kb: KnowledgeBase, base_iri: str, graphs: Iterable[str]) -> None:
+    """Record, in one transaction, that these text graphs are to be removed."""
+    kb.add_quads([entry(base_iri, g, REMOVED) for g in graphs])

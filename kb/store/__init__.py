@@ -1,0 +1,244 @@
+"""The knowledge base's store: one RDF dataset behind a backend chosen by name.
+
+``KnowledgeBase`` is what the rest of srkb holds: reading (SPARQL, index lookups by
+pattern, a streaming dump) and the two kinds of write srkb makes, each one transaction
+(``add_quads``: a batch of quads; ``update``: a SPARQL update). The backend behind it
+is chosen by name (kb.store.registry; ``SRKB_STORE_BACKEND``, default the embedded
+Oxigraph store, kb.store.oxigraph).
+
+Layout of the data directory (embedded backend)::
+
+    DATA/store/                the read-write store (one writer at a time: RocksDB's lock)
+    DATA/derived/              indexes derived from the store (kb.derived), rebuildable
+    DATA/snapshots/PID-T/      one per running server (kb.store.snapshot)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..errors import StoreError
+from .base import StoreBackend, value
+from .registry import DEFAULT_BACKEND, backend_names, get_backend, register_backend
+from .snapshot import (
+    RELEASE_DIRNAME,
+    SNAPSHOTS_DIRNAME,
+    make_snapshot,
+    snapshot_derived_path,
+    snapshot_release_path,
+    snapshot_store_path,
+)
+
+logger = logging.getLogger(__name__)
+
+STORE_DIRNAME = "store"
+
+__all__ = [
+    "DEFAULT_BACKEND",
+    "RELEASE_DIRNAME",
+    "SNAPSHOTS_DIRNAME",
+    "STORE_DIRNAME",
+    "KnowledgeBase",
+    "StoreBackend",
+    "backend_names",
+    "get_backend",
+    "make_snapshot",
+    "rdflib_to_quads",
+    "register_backend",
+    "snapshot_derived_path",
+    "snapshot_release_path",
+    "snapshot_store_path",
+    "value",
+]
+
+
+def rdflib_to_quads(graph: Graph, graph_iri: str) -> list[ox.Quad]:
+    """Convert an rdflib graph (the ontology, the gazetteer) to quads in ``graph_iri``."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    name = ox.NamedNode(graph_iri)
+    return [
+        ox.Quad(t.subject, t.predicate, t.object, name)
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
+
+
+def _insert_data_block(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    parts = [f"GRAPH {g} {{\n" + "\n".join(lines) + "\n}" for g, lines in by_graph.items()]
+    return "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+
+
+def _delete_data_block(quads: Iterable[ox.Quad]) -> str:
+    return "DELETE" + _insert_data_block(quads).removeprefix("INSERT")
+
+
+class KnowledgeBase:
+    """A handle on one store (a backend), read-write or read-only."""
+
+    def __init__(self, backend: StoreBackend) -> None:
+        self.backend = backend
+
+    # --- opening -------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        *,
+        read_only: bool = False,
+        create: bool = True,
+        backend: str = DEFAULT_BACKEND,
+    ) -> KnowledgeBase:
+        """Open the store under ``data_dir``; ``create`` makes it on first use."""
+        path = Path(data_dir) / STORE_DIRNAME
+        if read_only or not create:
+            if not path.is_dir():
+                raise StoreError(
+                    f"no knowledge base in {data_dir}: run `srkb ingest` first "
+                    "(or point --data / SRKB_DATA at an existing one)"
+                )
+            return cls.open_path(path, read_only=read_only, backend=backend)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data directory {path}: {exc.strerror}") from exc
+        return cls.open_path(path, read_only=False, backend=backend)
+
+    @classmethod
+    def open_path(
+        cls, path: Path, *, read_only: bool, backend: str = DEFAULT_BACKEND
+    ) -> KnowledgeBase:
+        return cls(get_backend(backend).open(Path(path), read_only=read_only))
+
+    @classmethod
+    def in_memory(cls, backend: str = DEFAULT_BACKEND) -> KnowledgeBase:
+        """A temporary store (tests, dry runs), gone when closed or at exit."""
+        return cls(get_backend(backend).temporary())
+
+    def close(self) -> None:
+        """Release the store (and its lock); the handle is unusable afterwards."""
+        self.backend.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path | None:
+        return self.backend.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.backend.read_only
+
+    @property
+    def store(self) -> Any:
+        """The embedded backend's own pyoxigraph ``Store`` (for tests and tools)."""
+        raw = getattr(self.backend, "raw", None)
+        if raw is None:
+            raise StoreError(f"the {self.backend.name} store has no embedded pyoxigraph Store")
+        return raw
+
+    # --- reading ------------------------------------------------------------------
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """Run a SPARQL query (already vetted by the caller); pyoxigraph result objects."""
+        return self.backend.query(sparql, **kwargs)
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.backend.query(sparql))
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return self.backend.contains_named_graph(ox.NamedNode(graph_iri))
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.backend.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quad_count(self) -> int:
+        """The number of quads: from the content state srkb keeps when the store is at
+        rest (kb.content; counting a large store takes seconds), else counted."""
+        from ..content import counted_quads
+
+        found = counted_quads(self)
+        return found if found is not None else len(self.backend)
+
+    def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
+        graph = ox.NamedNode(graph_iri) if graph_iri else None
+        return self.backend.quads_for_pattern(None, None, None, graph)
+
+    def pattern(
+        self,
+        s: Any = None,
+        p: Any = None,
+        o: Any = None,
+        g: Any = None,
+    ) -> Iterator[ox.Quad]:
+        """Quads matching a pattern; plain strings are taken as IRIs."""
+
+        def term(x: Any) -> Any:
+            return ox.NamedNode(x) if isinstance(x, str) else x
+
+        return self.backend.quads_for_pattern(term(s), term(p), term(o), term(g))
+
+    def graph_quad_count(self, graph_iri: str) -> int:
+        return sum(1 for _ in self.quads(graph_iri))
+
+    def dump_nquads(self, output: BinaryIO) -> None:
+        """Every quad as N-Quads, streamed to ``output`` in the store's order."""
+        self.backend.dump_nquads(output)
+
+    # --- writing ------------------------------------------------------------------
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        self.backend.add_quads(quads)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+        self.backend.update(sparql)
+
+    def change(
+        self,
+        *,
+        remove: Iterable[ox.Quad] = (),
+        add: Iterable[ox.Quad] = (),
+        drop_graphs: Iterable[str] = (),
+    ) -> None:
+        """Remove quads, add quads and drop graphs, all in one transaction."""
+        parts = [f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
+        removed = list(remove)
+        added = list(add)
+        if removed:
+            parts.append(_delete_data_block(removed))
+        if added:
+            parts.append(_insert_data_block(added))
+        if parts:
+            self.backend.update(" ;\n".join(parts))
+
+    def replace_graph(self, graph_iri: str, quads: list[ox.Quad]) -> None:
+        """Atomically replace one named graph's content with ``quads``."""
+        self.replace_graphs({graph_iri: quads})
+
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]]) -> None:
+        """Atomically replace several named graphs in one transaction."""
+        if graphs:
+            self.change(
+                drop_graphs=list(graphs), add=[q for quads in graphs.values() for q in quads]
+            )
+
+    def remove_graph(self, graph_iri: str) -> None:
+        self.change(drop_graphs=[graph_iri])
+
+    def flush(self) -> None:
+        self.backend.flush()
+
+    def snapshot(self, target: Path) -> None:
+        """Write a checkpoint that a server opens read-only."""
+        self.backend.snapshot(target)

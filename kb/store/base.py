@@ -1,0 +1,90 @@
+"""What every store backend provides: the contract the rest of srkb is written against.
+
+srkb talks RDF in pyoxigraph's terms (``NamedNode``, ``Literal``, ``Quad``) and pyoxigraph's
+result objects (``QuerySolutions``, ``QueryBoolean``, ``QueryTriples``) whatever the
+backend: the embedded Oxigraph store returns them natively, and a remote SPARQL store
+parses its answers into them (``pyoxigraph.parse_query_results``). So the views, the
+named queries and the ratings never know which backend they run on.
+
+Why writes are so few and so coarse: every write srkb makes is one transaction that
+leaves the store consistent (a batch of texts with their journal entries; the derived
+data of a batch with the journal cleared), so a backend needs only ``add_quads`` (many
+quads, atomically) and ``update`` (a SPARQL update, atomically).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, ClassVar
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def value(term: object) -> str:
+    """The lexical value of a term (an IRI, a literal's text); "" for the default graph."""
+    return str(getattr(term, "value", ""))
+
+
+class StoreBackend(ABC):
+    """One RDF dataset (named graphs) that srkb reads and writes."""
+
+    #: The name it is registered under (``SRKB_STORE_BACKEND``).
+    name: ClassVar[str]
+    #: Whether a dump in the store's own order is canonical (the same content always
+    #: gives the same bytes, whatever order it was written in).
+    ordered_dump: ClassVar[bool] = False
+
+    read_only: bool
+    path: Path | None
+
+    # --- reading ---------------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, **options: Any) -> Any:
+        """A SPARQL query's results as pyoxigraph objects (options as pyoxigraph's)."""
+
+    @abstractmethod
+    def quads_for_pattern(
+        self,
+        subject: Term | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None matches anything), lazily."""
+
+    @abstractmethod
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool: ...
+
+    @abstractmethod
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]: ...
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of quads."""
+
+    @abstractmethod
+    def dump_nquads(self, output: BinaryIO) -> None:
+        """Write every quad as N-Quads to ``output``, streaming (never all in memory)."""
+
+    # --- writing ---------------------------------------------------------------------
+    @abstractmethod
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction: all of them or none."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction."""
+
+    def flush(self) -> None:  # noqa: B027 - optional: backends that buffer writes
+        """Make the writes so far durable."""
+
+    def snapshot(self, target: Path) -> None:
+        """Write a read-only copy that a server can open (embedded backends only)."""
+        raise NotImplementedError(f"the {self.name} store cannot be snapshotted")
+
+    def close(self) -> None:  # noqa: B027 - optional: backends holding resources
+        """Release the store; the object is unusable afterwards."""

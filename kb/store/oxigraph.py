@@ -1,0 +1,135 @@
+"""The embedded backend: an on-disk Oxigraph (RocksDB) store under the data directory.
+
+Why Oxigraph rather than an rdflib store: on this project's measurements
+(bench/store_choice.py, figures in bench/RESULTS.md) it loads several times faster, holds a
+fraction of the memory and answers provenance queries one to two orders of magnitude
+faster; it persists on disk without a separate server and speaks SPARQL 1.1 natively.
+
+Its dump order is canonical: RocksDB iterates keys in order, and Oxigraph's keys are the
+encoded terms (fixed hashes of IRIs and strings), so the same content is always dumped
+in the same order whatever order it was written in (checked by tests/test_release.py).
+Oxigraph's purely in-memory store iterates in insertion order instead, so a "memory"
+store here is an on-disk store in a temporary directory (with its derived indexes
+beside it), removed when it is closed or garbage-collected.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from ..errors import StoreBusyError, StoreError
+from .base import StoreBackend, Term
+
+logger = logging.getLogger(__name__)
+
+
+class OxigraphBackend(StoreBackend):
+    """pyoxigraph's ``Store`` on disk, read-write or read-only."""
+
+    name = "oxigraph"
+    ordered_dump = True
+
+    def __init__(self, store: ox.Store, path: Path | None, *, read_only: bool) -> None:
+        self.raw = store
+        self.path = path
+        self.read_only = read_only
+        self._temporary: Path | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool) -> OxigraphBackend:
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:
+            text = str(exc)
+            if "lock" in text.lower():
+                raise StoreBusyError(
+                    f"the store in {path} is in use by another srkb process "
+                    "(an ingest or an open shell); try again when it has finished"
+                ) from exc
+            raise StoreError(f"cannot open the store in {path}: {text}") from exc
+        return cls(store, path, read_only=read_only)
+
+    @classmethod
+    def temporary(cls) -> OxigraphBackend:
+        """A store in a fresh temporary directory, deleted on close."""
+        directory = Path(tempfile.mkdtemp(prefix="srkb-store-"))
+        path = directory / "store"
+        backend = cls(ox.Store(str(path)), path, read_only=False)
+        backend._temporary = directory
+        weakref.finalize(backend, shutil.rmtree, directory, True)
+        return backend
+
+    # --- reading ---------------------------------------------------------------------
+    def query(self, sparql: str, **options: Any) -> Any:
+        return self.raw.query(sparql, **options)
+
+    def quads_for_pattern(
+        self,
+        subject: Term | None,
+        predicate: ox.NamedNode | None,
+        obj: Term | None,
+        graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph | None,
+    ) -> Iterator[ox.Quad]:
+        return iter(self.raw.quads_for_pattern(subject, predicate, obj, graph))  # type: ignore[arg-type]  # literal subjects match nothing
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.raw.contains_named_graph(graph))
+
+    def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
+        return iter(self.raw.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def dump_nquads(self, output: BinaryIO) -> None:
+        self.raw.dump(output, format=ox.RdfFormat.N_QUADS)
+
+    # --- writing ---------------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        self._check_writable()
+        try:
+            self.raw.extend(quads)
+        except OSError as exc:
+            raise StoreError(f"writing to the store failed: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        self._check_writable()
+        try:
+            self.raw.update(sparql)
+        except OSError as exc:
+            raise StoreError(f"updating the store failed: {exc}") from exc
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self.raw.flush()
+
+    def snapshot(self, target: Path) -> None:
+        """A checkpoint (hard links where possible) that a server opens read-only."""
+        if not self.read_only:
+            self.raw.flush()
+        try:
+            self.raw.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot write a snapshot to {target}: {exc}") from exc
+
+    def close(self) -> None:
+        if not self.read_only:
+            try:
+                self.raw.flush()
+            except OSError:  # pragma: no cover - nothing more we can do on close
+                logger.warning("flush failed on close of %s", self.path)
+        del self.raw
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
