@@ -176,17 +176,33 @@ def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
     return False
 
 
-def _entity_row(kb: KnowledgeBase, onto: _Ontology, entity: str) -> tuple[str, str, str] | None:
-    labels = sorted(
-        q.object.value for q in kb.pattern(entity, _PREF) if isinstance(q.object, ox.Literal)
-    )
+_SHARED_SUFFIX = "/graph/entities"
+
+
+def _entity_row(
+    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str]
+) -> tuple[str, str, str] | None:
+    """(label, kinds, types) of an entity as the store will describe it once this step is
+    written: the shared entities graph's part is worked out from the texts that stay
+    (kb.derived.entities), since it is written after the search index."""
+    from .derived.entities import description
+
+    quads = [
+        q
+        for q in kb.backend.quads_for_pattern(_N(entity), None, None, None)
+        if q.predicate in (_PREF, _TYPE)
+        and value(q.graph_name) not in leaving
+        and not value(q.graph_name).endswith(_SHARED_SUFFIX)
+    ]
+    quads += description(kb, entity, _N("urn:x-srkb:shared"), leaving)
+    labels = sorted(value(q.object) for q in quads if q.predicate == _PREF)
     if not labels:
         return None
     kinds: set[str] = set()
     types: set[str] = set()
-    for q in kb.pattern(entity, _TYPE):
+    for q in quads:
         cls = value(q.object)
-        if not cls.startswith(_S):
+        if q.predicate != _TYPE or not cls.startswith(_S):
             continue
         ancestors = onto.ancestors(cls)
         kinds |= {
@@ -339,7 +355,7 @@ def _refresh_entities(
         if not _referenced(kb, entity, leaving):
             db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        row = _entity_row(kb, onto, entity)
+        row = _entity_row(kb, onto, entity, leaving)
         if row is None:
             continue
         db.execute(
@@ -370,11 +386,14 @@ class SearchIndexWriter:
             self._db = _connect(self.path)
         return self._db
 
-    def update(self, kb: KnowledgeBase, added: list[str], removed: list[str]) -> None:
+    def update(
+        self, kb: KnowledgeBase, added: list[str], removed: list[str]
+    ) -> dict[str, set[str]]:
         """Bring the index up to date after text graphs were added and removed (the
-        removed ones still in the store); idempotent, like every derived step."""
+        removed ones still in the store); idempotent, like every derived step. Returns,
+        for each entity whose mentions changed, the forms the texts now write it in."""
         if self.path is None or not (added or removed):
-            return
+            return {}
         db = self.db
         indexed: set[str] = set()
         for chunk in _chunks(sorted(set(added) | set(removed))):
@@ -395,6 +414,21 @@ class SearchIndexWriter:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        mentioned = {e for e, _a in _surfaces(kb, sorted(set(added) | set(removed)))}
+        return self.written_forms(mentioned)
+
+    def written_forms(self, entities: Iterable[str]) -> dict[str, set[str]]:
+        """The forms the texts write each entity's name in (its mentions' text)."""
+        out: dict[str, set[str]] = {e: set() for e in entities}
+        for chunk in _chunks(sorted(out)):
+            marks = ",".join("?" * len(chunk))
+            for entity, surface in self.db.execute(
+                "SELECT entity, surface FROM names "  # noqa: S608
+                f"WHERE origin = 'text' AND n > 0 AND entity IN ({marks})",
+                chunk,
+            ):
+                out[entity].add(surface)
+        return out
 
     def clear(self) -> None:
         """Throw the index away (kb.derived.rebuild makes it again)."""

@@ -129,8 +129,8 @@ def _step(
         added_judgements=added_judgements,
         removed_judgements=removed_judgements,
     )
-    ent_remove, ent_add = update_entities(kb, base_iri, added + removed, removed)
-    search.update(kb, added, removed + discarded)
+    written = search.update(kb, added, removed + discarded)
+    ent_remove, ent_add = update_entities(kb, base_iri, added + removed, removed, written)
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
     # the content digest and counts follow every change (kb.content)

@@ -29,6 +29,13 @@ A = N(PREFIXES["rdf"] + "type")
 PREF, ALT = N(PREFIXES["skos"] + "prefLabel"), N(PREFIXES["skos"] + "altLabel")
 NAME_IN_TEXT = N(PREFIXES["srkb"] + "nameInText")
 TYPE_IN_TEXT = N(PREFIXES["srkb"] + "typeInText")
+NAME_KEY = N(PREFIXES["srkb"] + "nameKey")
+WRITTEN_AS = N(PREFIXES["srkb"] + "writtenAs")
+
+
+def name_key(name: str) -> str:
+    """How a name is looked up: trimmed and lower-cased, as SPARQL's LCASE does."""
+    return " ".join(name.split()).lower()
 
 
 def entities_graph_iri(base_iri: str) -> str:
@@ -50,9 +57,14 @@ def _best_name(names: Counter[str]) -> str:
 
 
 def description(
-    kb: KnowledgeBase, entity: str, graph: ox.NamedNode, leaving: set[str]
+    kb: KnowledgeBase,
+    entity: str,
+    graph: ox.NamedNode,
+    leaving: set[str],
+    written: Iterable[str] = (),
 ) -> list[ox.Quad]:
-    """What the shared graph should say of ``entity``, from the texts that stay."""
+    """What the shared graph should say of ``entity``, from the texts that stay
+    (``written``: the forms the texts write its name in, from the search index)."""
     subject = N(entity)
     names: Counter[str] = Counter()
     for q in kb.backend.quads_for_pattern(subject, NAME_IN_TEXT, None, None):
@@ -68,21 +80,34 @@ def description(
         best = _best_name(names)
         out.append(ox.Quad(subject, PREF, ox.Literal(best), graph))
         out += [ox.Quad(subject, ALT, ox.Literal(n), graph) for n in sorted(names) if n != best]
+        keys = {name_key(n) for n in names}
+        out += [ox.Quad(subject, NAME_KEY, ox.Literal(k), graph) for k in sorted(keys)]
+    out += [ox.Quad(subject, WRITTEN_AS, ox.Literal(w), graph) for w in sorted(set(written))]
     return out
 
 
 def update_entities(
-    kb: KnowledgeBase, base_iri: str, graphs: Iterable[str], leaving: Iterable[str]
+    kb: KnowledgeBase,
+    base_iri: str,
+    graphs: Iterable[str],
+    leaving: Iterable[str],
+    written: dict[str, set[str]] | None = None,
 ) -> tuple[list[ox.Quad], list[ox.Quad]]:
     """(quads to remove, quads to add) in the shared graph after ``graphs`` changed;
-    ``leaving`` are the text graphs being removed (still in the store)."""
+    ``leaving`` are the text graphs being removed (still in the store); ``written`` the
+    surface forms, by entity, of the entities whose forms may have changed."""
     graph = N(entities_graph_iri(base_iri))
     gone = set(leaving)
+    forms = written or {}
     remove: list[ox.Quad] = []
     add: list[ox.Quad] = []
-    for entity in sorted(touched_entities(kb, graphs)):
+    for entity in sorted(touched_entities(kb, graphs) | set(forms)):
         old = set(kb.backend.quads_for_pattern(N(entity), None, None, graph))
-        new = set(description(kb, entity, graph, gone))
+        if entity in forms:
+            surfaces: Iterable[str] = forms[entity]
+        else:  # its forms did not change: keep them
+            surfaces = [value(q.object) for q in old if q.predicate == WRITTEN_AS]
+        new = set(description(kb, entity, graph, gone, surfaces))
         remove += sorted(old - new, key=str)
         add += sorted(new - old, key=str)
     return remove, add
