@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -179,22 +179,26 @@ def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
 _SHARED_SUFFIX = "/graph/entities"
 
 
+Shared = Callable[[str], list[ox.Quad]]
+
+
 def _entity_row(
-    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str]
+    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str], shared: Shared | None
 ) -> tuple[str, str, str] | None:
     """(label, kinds, types) of an entity as the store will describe it once this step is
-    written: the shared entities graph's part is worked out from the texts that stay
-    (kb.derived.entities), since it is written after the search index."""
-    from .derived.entities import description
-
-    quads = [
+    written: the shared entities graph's part comes from ``shared`` (kb.derived.entities
+    works it out), since that graph is written after the search index."""
+    node = _N(entity)
+    stated = [  # by the gazetteer, or in full by one text (an unnamed source)
         q
-        for q in kb.backend.quads_for_pattern(_N(entity), None, None, None)
-        if q.predicate in (_PREF, _TYPE)
-        and value(q.graph_name) not in leaving
-        and not value(q.graph_name).endswith(_SHARED_SUFFIX)
+        for p in (_PREF, _TYPE)
+        for q in kb.backend.quads_for_pattern(node, p, None, None)
+        if value(q.graph_name) not in leaving
     ]
-    quads += description(kb, entity, _N("urn:x-srkb:shared"), leaving)
+    if shared is not None:
+        stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
+        stated += shared(entity)
+    quads = stated
     labels = sorted(value(q.object) for q in quads if q.predicate == _PREF)
     if not labels:
         return None
@@ -345,7 +349,11 @@ def _remove_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str])
 
 
 def _refresh_entities(
-    db: sqlite3.Connection, kb: KnowledgeBase, entities: Iterable[str], leaving: set[str]
+    db: sqlite3.Connection,
+    kb: KnowledgeBase,
+    entities: Iterable[str],
+    leaving: set[str],
+    shared: Shared | None,
 ) -> None:
     """Re-read the label, kinds, types and names of entities; drop those no text names."""
     onto = _Ontology(kb)
@@ -355,7 +363,7 @@ def _refresh_entities(
         if not _referenced(kb, entity, leaving):
             db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        row = _entity_row(kb, onto, entity, leaving)
+        row = _entity_row(kb, onto, entity, leaving, shared)
         if row is None:
             continue
         db.execute(
@@ -387,7 +395,11 @@ class SearchIndexWriter:
         return self._db
 
     def update(
-        self, kb: KnowledgeBase, added: list[str], removed: list[str]
+        self,
+        kb: KnowledgeBase,
+        added: list[str],
+        removed: list[str],
+        shared: Shared | None = None,
     ) -> dict[str, set[str]]:
         """Bring the index up to date after text graphs were added and removed (the
         removed ones still in the store); idempotent, like every derived step. Returns,
@@ -409,7 +421,7 @@ class SearchIndexWriter:
         try:
             touched = _remove_graphs(db, kb, [g for g in removed if g in indexed])
             touched |= _add_graphs(db, kb, [g for g in added if g not in indexed])
-            _refresh_entities(db, kb, touched, set(removed))
+            _refresh_entities(db, kb, touched, set(removed), shared)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -444,12 +456,16 @@ class SearchIndexWriter:
 
 
 def update_search_index(
-    kb: KnowledgeBase, derived: Path | None, added: list[str], removed: list[str]
+    kb: KnowledgeBase,
+    derived: Path | None,
+    added: list[str],
+    removed: list[str],
+    shared: Shared | None = None,
 ) -> None:
     """One update of the search index in ``derived`` (see SearchIndexWriter.update)."""
     writer = SearchIndexWriter(derived)
     try:
-        writer.update(kb, added, removed)
+        writer.update(kb, added, removed, shared)
     finally:
         writer.close()
 
