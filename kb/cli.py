@@ -142,10 +142,12 @@ def rebuild(ctx: click.Context) -> None:
     store).
     """
     from .derived import rebuild as rebuild_derived
+    from .ingest import ensure_reference_graphs
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
     with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+        ensure_reference_graphs(kb, settings.base_iri)  # this srkb's ontology and gazetteer
         report = rebuild_derived(kb, base_iri=settings.base_iri)
         kb.flush()
     click.echo(report.summary())

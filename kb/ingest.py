@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, SKOS
 
 from ontology import ONTOLOGY_PATH
 
@@ -42,6 +42,7 @@ from .content import (
 )
 from .corpus import InputText
 from .derived import DerivedReport, Deriver, finish_pending
+from .derived.entities import name_key
 from .errors import ExtractionError, InputError, StoreError
 from .gazetteer import gazetteer_turtle_for_base
 from .ingest_workers import (
@@ -109,11 +110,15 @@ def _reference_graphs(base_iri: str) -> dict[str, list[ox.Quad]]:
     meta.add((dataset, VOID.uriSpace, Literal(mint.base)))
     meta.add((dataset, VOID.vocabulary, URIRef(str(SRKB._NS))))
     meta.add((dataset, DCTERMS.title, Literal("srkb knowledge base")))
+    gazetteer = gazetteer_turtle_for_base(mint.base)
+    for entity, _p, name in list(
+        gazetteer.triples((None, None, None))
+    ):  # the lower-cased names users look entities up by
+        if _p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel, SRKB.domainName):
+            gazetteer.add((entity, SRKB.nameKey, Literal(name_key(str(name)))))
     return {
         str(mint.ontology_graph()): rdflib_to_quads(ontology, str(mint.ontology_graph())),
-        str(mint.gazetteer_graph()): rdflib_to_quads(
-            gazetteer_turtle_for_base(mint.base), str(mint.gazetteer_graph())
-        ),
+        str(mint.gazetteer_graph()): rdflib_to_quads(gazetteer, str(mint.gazetteer_graph())),
         str(mint.meta_graph()): rdflib_to_quads(meta, str(mint.meta_graph())),
     }
 

@@ -4,13 +4,18 @@ Each ``NAME.rq`` starts with comment lines::
 
     # title: Why a source has its grade
     # description: ...
-    # param: source | literal | required | The source's name, alias or domain ...
+    # param: source | name | required | The source's name, alias or domain ...
+    # limit: 100
 
-and declares each parameter in its WHERE clause as ``VALUES ?source { UNDEF }``, so the
-file runs as it is (parameters unbound). Binding a parameter replaces that UNDEF with the
-value serialised by pyoxigraph as a SPARQL term, never by pasting user text into the
-query. The CLI (`srkb query --named`), the server and Python callers all go through
-``bind``/``run_named``.
+and declares each parameter where it is used as ``VALUES ?source { UNDEF }`` (as often as
+needed), so the file runs as it is (parameters unbound). Binding a parameter replaces
+that UNDEF with the value serialised by pyoxigraph as a SPARQL term, never by pasting
+user text into the query. A ``name`` parameter is a literal looked up among the
+lower-cased names (``srkb:nameKey``), so it is bound lower-cased. ``limit`` (the header's
+figure by default, at most MAX_LIMIT) bounds how many rows each part of the query reads:
+at 100,000 texts a source may have relayed 100,000 claims, and a query that reads them
+all cannot answer in milliseconds. The CLI (`srkb query --named`), the server and Python
+callers all go through ``bind``/``run_named``.
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from .derived.entities import name_key
 from .errors import QueryError
 
-ParamKind = Literal["literal", "iri"]
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+ParamKind = Literal["literal", "iri", "name"]
+_HEADER = re.compile(r"^#\s*(title|description|param|limit):\s*(.*)$")
+MAX_LIMIT = 10_000
+LIMIT_PARAM = "limit"
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,7 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    limit: int | None = None  # rows each part reads by default ("# limit:")
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -56,6 +65,7 @@ class NamedQuery:
 def _parse(name: str, text: str) -> NamedQuery:
     title = description = ""
     params = []
+    limit: int | None = None
     for line in text.splitlines():
         m = _HEADER.match(line)
         if not m:
@@ -67,16 +77,20 @@ def _parse(name: str, text: str) -> NamedQuery:
             title = value.strip()
         elif key == "description":
             description = value.strip()
+        elif key == "limit":
+            limit = int(value)
+            if f"LIMIT {limit}" not in text:
+                raise ValueError(f"{name}.rq: '# limit: {limit}' but no 'LIMIT {limit}'")
         else:
             pname, kind, req, pdesc = (part.strip() for part in value.split("|", 3))
-            if kind not in ("literal", "iri") or req not in ("required", "optional"):
+            if kind not in ("literal", "iri", "name") or req not in ("required", "optional"):
                 raise ValueError(f"{name}.rq: bad param line {line!r}")
             if f"VALUES ?{pname} {{ UNDEF }}" not in text:
                 raise ValueError(f"{name}.rq: param {pname} has no 'VALUES ?{pname} {{ UNDEF }}'")
             params.append(Param(pname, kind, req == "required", pdesc))  # type: ignore[arg-type]
     if not title or not description:
         raise ValueError(f"{name}.rq: needs '# title:' and '# description:' header lines")
-    return NamedQuery(name, title, description, tuple(params), text)
+    return NamedQuery(name, title, description, tuple(params), text, limit)
 
 
 @lru_cache(maxsize=1)
@@ -105,13 +119,28 @@ def _term(param: Param, value: str) -> str:
             return str(ox.NamedNode(value))
         except ValueError as exc:
             raise QueryError(f"parameter {param.name}: {value!r} is not an IRI ({exc})") from exc
+    if param.kind == "name":
+        return str(ox.Literal(name_key(value)))
     return str(ox.Literal(value))
+
+
+def _limit(query: NamedQuery, value: str) -> int:
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be a whole number from 1 to {MAX_LIMIT}, not {value!r}")
+    return limit
 
 
 def bind(query: NamedQuery, values: dict[str, str]) -> str:
     """The query text with parameters bound; required ones must be given."""
     text = query.text
     for key in values:
+        if key == LIMIT_PARAM and query.limit is not None:
+            text = text.replace(f"LIMIT {query.limit}", f"LIMIT {_limit(query, values[key])}")
+            continue
         query.param(key)  # unknown parameters are an error, not ignored
     for p in query.params:
         if p.name in values:

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -176,17 +176,37 @@ def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
     return False
 
 
-def _entity_row(kb: KnowledgeBase, onto: _Ontology, entity: str) -> tuple[str, str, str] | None:
-    labels = sorted(
-        q.object.value for q in kb.pattern(entity, _PREF) if isinstance(q.object, ox.Literal)
-    )
+_SHARED_SUFFIX = "/graph/entities"
+
+
+Shared = Callable[[str], list[ox.Quad]]
+
+
+def _entity_row(
+    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str], shared: Shared | None
+) -> tuple[str, str, str] | None:
+    """(label, kinds, types) of an entity as the store will describe it once this step is
+    written: the shared entities graph's part comes from ``shared`` (kb.derived.entities
+    works it out), since that graph is written after the search index."""
+    node = _N(entity)
+    stated = [  # by the gazetteer, or in full by one text (an unnamed source)
+        q
+        for p in (_PREF, _TYPE)
+        for q in kb.backend.quads_for_pattern(node, p, None, None)
+        if value(q.graph_name) not in leaving
+    ]
+    if shared is not None:
+        stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
+        stated += shared(entity)
+    quads = stated
+    labels = sorted(value(q.object) for q in quads if q.predicate == _PREF)
     if not labels:
         return None
     kinds: set[str] = set()
     types: set[str] = set()
-    for q in kb.pattern(entity, _TYPE):
+    for q in quads:
         cls = value(q.object)
-        if not cls.startswith(_S):
+        if q.predicate != _TYPE or not cls.startswith(_S):
             continue
         ancestors = onto.ancestors(cls)
         kinds |= {
@@ -329,7 +349,11 @@ def _remove_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str])
 
 
 def _refresh_entities(
-    db: sqlite3.Connection, kb: KnowledgeBase, entities: Iterable[str], leaving: set[str]
+    db: sqlite3.Connection,
+    kb: KnowledgeBase,
+    entities: Iterable[str],
+    leaving: set[str],
+    shared: Shared | None,
 ) -> None:
     """Re-read the label, kinds, types and names of entities; drop those no text names."""
     onto = _Ontology(kb)
@@ -339,7 +363,7 @@ def _refresh_entities(
         if not _referenced(kb, entity, leaving):
             db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        row = _entity_row(kb, onto, entity)
+        row = _entity_row(kb, onto, entity, leaving, shared)
         if row is None:
             continue
         db.execute(
@@ -370,11 +394,18 @@ class SearchIndexWriter:
             self._db = _connect(self.path)
         return self._db
 
-    def update(self, kb: KnowledgeBase, added: list[str], removed: list[str]) -> None:
+    def update(
+        self,
+        kb: KnowledgeBase,
+        added: list[str],
+        removed: list[str],
+        shared: Shared | None = None,
+    ) -> dict[str, set[str]]:
         """Bring the index up to date after text graphs were added and removed (the
-        removed ones still in the store); idempotent, like every derived step."""
+        removed ones still in the store); idempotent, like every derived step. Returns,
+        for each entity whose mentions changed, the forms the texts now write it in."""
         if self.path is None or not (added or removed):
-            return
+            return {}
         db = self.db
         indexed: set[str] = set()
         for chunk in _chunks(sorted(set(added) | set(removed))):
@@ -390,11 +421,26 @@ class SearchIndexWriter:
         try:
             touched = _remove_graphs(db, kb, [g for g in removed if g in indexed])
             touched |= _add_graphs(db, kb, [g for g in added if g not in indexed])
-            _refresh_entities(db, kb, touched, set(removed))
+            _refresh_entities(db, kb, touched, set(removed), shared)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        mentioned = {e for e, _a in _surfaces(kb, sorted(set(added) | set(removed)))}
+        return self.written_forms(mentioned)
+
+    def written_forms(self, entities: Iterable[str]) -> dict[str, set[str]]:
+        """The forms the texts write each entity's name in (its mentions' text)."""
+        out: dict[str, set[str]] = {e: set() for e in entities}
+        for chunk in _chunks(sorted(out)):
+            marks = ",".join("?" * len(chunk))
+            for entity, surface in self.db.execute(
+                "SELECT entity, surface FROM names "  # noqa: S608
+                f"WHERE origin = 'text' AND n > 0 AND entity IN ({marks})",
+                chunk,
+            ):
+                out[entity].add(surface)
+        return out
 
     def clear(self) -> None:
         """Throw the index away (kb.derived.rebuild makes it again)."""
@@ -410,12 +456,16 @@ class SearchIndexWriter:
 
 
 def update_search_index(
-    kb: KnowledgeBase, derived: Path | None, added: list[str], removed: list[str]
+    kb: KnowledgeBase,
+    derived: Path | None,
+    added: list[str],
+    removed: list[str],
+    shared: Shared | None = None,
 ) -> None:
     """One update of the search index in ``derived`` (see SearchIndexWriter.update)."""
     writer = SearchIndexWriter(derived)
     try:
-        writer.update(kb, added, removed)
+        writer.update(kb, added, removed, shared)
     finally:
         writer.close()
 

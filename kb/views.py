@@ -17,7 +17,9 @@ items; ``EntityView.totals`` says how many there are.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -199,6 +201,16 @@ class _Reader:
             }
         )
 
+    def subjects_first(self, p: str, o: str, limit: int) -> list[str]:
+        """At most ``limit`` distinct IRIs with (?, p, o), in the store's order, sorted."""
+        found: set[str] = set()
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None):
+            if isinstance(q.subject, ox.NamedNode):
+                found.add(q.subject.value)
+                if len(found) >= limit:
+                    break
+        return sorted(found)
+
     def has_type(self, s: str, type_iri: str) -> bool:
         quads = self.store.quads_for_pattern(
             ox.NamedNode(s), ox.NamedNode(_RDF_TYPE), ox.NamedNode(type_iri), None
@@ -367,13 +379,12 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
         kinds |= {
             k for k, top in (("actor", "Actor"), ("source", "Source")) if _S + top in ancestors
         }
-    written = r.rows(
-        """SELECT DISTINCT ?a WHERE { GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:evidence ?s .
-                                                ?s nif:anchorOf ?a } }""",
-        x=iri,
-    )
-    names = {o.value for p in (_ALT, _HIDDEN, _S + "domainName") for o in r.objects(iri, p)}
-    names |= {row["a"] or "" for row in written}
+    # the forms the texts write it in are stated once, in the shared entities graph
+    names = {
+        o.value
+        for p in (_ALT, _HIDDEN, _S + "domainName", _S + "writtenAs")
+        for o in r.objects(iri, p)
+    }
     view = EntityView(
         iri=iri,
         label=label,
@@ -404,30 +415,140 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             formula=r.value(r.value(rating, _S + "ratingModel"), _S + "formula") or "",
             iri=rating,
         )
-    judged = r.subjects(_S + "judgedSource", iri)  # its domain is srkb:SourceJudgement
-    relayed = r.subjects(_S + "relayedBy", iri)
-    said = r.subjects(_S + "speaker", iri)
-    about = r.subjects(_S + "mentionsActor", iri)
-    view.judgements = _judgements(r, judged, limit)
-    view.relayed = _claims(r, relayed, limit)
-    view.claims_by = _claims(r, said, limit)
-    view.claims_about = _claims(r, about, limit)
-    # Sorted here: Oxigraph's ORDER BY over thousands of groups costs more than the query.
-    counts = r.rows(
-        """SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE {
-             GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:inDocument ?d } } GROUP BY ?d""",
-        x=iri,
-    )
-    ranked = sorted((-_int(row["n"]), row["d"] or "") for row in counts)
-    view.documents = [(Link(d, r.label(d) or d), -neg) for neg, d in ranked[:limit]]
-    view.totals = {
-        "judgements": len(judged),
-        "relayed": len(relayed),
-        "claims_by": len(said),
-        "claims_about": len(about),
-        "documents": len(counts),
-    }
+    # A source of a large store relayed tens of thousands of claims: each list shows its
+    # first ``limit`` items, and the totals come from the derived indexes' counts.
+    counts = _Counts(kb)
+    try:
+        lists = {}
+        for key, prop in (
+            ("judgements", "judgedSource"),  # its domain is srkb:SourceJudgement
+            ("relayed", "relayedBy"),
+            ("claims_by", "speaker"),
+            ("claims_about", "mentionsActor"),
+        ):
+            lists[key] = r.subjects_first(_S + prop, iri, limit)
+        view.judgements = _judgements(r, lists["judgements"], limit)
+        view.relayed = _claims(r, lists["relayed"], limit)
+        view.claims_by = _claims(r, lists["claims_by"], limit)
+        view.claims_about = _claims(r, lists["claims_about"], limit)
+        documents, total_documents = counts.documents(iri, limit)
+        if documents is None:  # no search index: count them here
+            found = r.rows(
+                """SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE {
+                     GRAPH ?g { ?m srkb:refersTo ?x_ ; srkb:inDocument ?d } } GROUP BY ?d""",
+                x=iri,
+            )
+            per_document = {row["d"] or "": _int(row["n"]) for row in found}
+            total_documents = len(per_document)
+        else:
+            per_document = _mentions_in(r, iri, documents)
+        ranked = sorted((-n, d) for d, n in per_document.items())
+        view.documents = [(Link(d, r.label(d) or d), -neg) for neg, d in ranked[:limit]]
+        judged_total = None
+        if view.rating is not None:
+            judged_total = sum(
+                _int(r.value(view.rating.iri, _S + p))
+                for p in ("positiveJudgements", "negativeJudgements", "mixedJudgements")
+            )
+        view.totals = {
+            "judgements": _total(judged_total, lists["judgements"], limit, r, "judgedSource", iri),
+            "relayed": _total(
+                counts.claims("via", iri), lists["relayed"], limit, r, "relayedBy", iri
+            ),
+            "claims_by": _total(
+                counts.claims("speaker", iri), lists["claims_by"], limit, r, "speaker", iri
+            ),
+            "claims_about": _total(
+                counts.about(iri), lists["claims_about"], limit, r, "mentionsActor", iri
+            ),
+            "documents": total_documents,
+        }
+    finally:
+        counts.close()
     return view
+
+
+def _total(
+    counted: int | None, first: list[str], limit: int, r: _Reader, prop: str, iri: str
+) -> int:
+    """How many there are: the index's count, else the list (complete when short)."""
+    if counted is not None:
+        return counted
+    if len(first) < limit:
+        return len(first)
+    return len(r.subjects(_S + prop, iri))
+
+
+def _mentions_in(r: _Reader, entity: str, documents: list[str]) -> dict[str, int]:
+    """How often ``entity`` is mentioned in each of a few documents."""
+    if not documents:
+        return {}
+    values = " ".join(str(ox.NamedNode(d)) for d in documents)
+    rows = r.rows(
+        f"""SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE {{ VALUES ?d {{ {values} }}
+             GRAPH ?g {{ ?m srkb:inDocument ?d ; srkb:refersTo ?x_ }} }} GROUP BY ?d""",
+        x=entity,
+    )
+    return {row["d"] or "": _int(row["n"]) for row in rows}
+
+
+class _Counts:
+    """Counts from the derived indexes beside the store (DATA/derived, copied into each
+    server snapshot): cheap where counting in the store would read every claim."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.claims_db = self.search_db = None
+        if kb.path is not None:
+            derived = kb.path.parent / "derived"
+            self.claims_db = _open_ro(derived / "claims.sqlite")
+            self.search_db = _open_ro(derived / "search.sqlite")
+
+    def close(self) -> None:
+        for db in (self.claims_db, self.search_db):
+            if db is not None:
+                db.close()
+
+    def claims(self, role: str, agent: str) -> int | None:
+        if self.claims_db is None:
+            return None
+        column = "via" if role == "via" else "speaker"
+        found = self.claims_db.execute(
+            f"SELECT COUNT(*) FROM claims WHERE {column} = ?",  # noqa: S608 - fixed names
+            (agent,),
+        ).fetchone()
+        return int(found[0])
+
+    def about(self, entity: str) -> int | None:
+        if self.claims_db is None:
+            return None
+        found = self.claims_db.execute(
+            "SELECT df FROM terms WHERE term = ?", ("@" + entity,)
+        ).fetchone()
+        return int(found[0]) if found else 0
+
+    def documents(self, entity: str, limit: int) -> tuple[list[str] | None, int]:
+        """The newest ``limit`` documents that mention the entity, and how many do."""
+        if self.search_db is None:
+            return None, 0
+        rows = self.search_db.execute(
+            "SELECT i.iri FROM item_entities e JOIN items i ON i.id = e.item "
+            "WHERE e.entity = ? AND e.kind = 'document' ORDER BY e.item DESC LIMIT ?",
+            (entity, limit),
+        ).fetchall()
+        total = self.search_db.execute(
+            "SELECT COUNT(*) FROM item_entities WHERE entity = ? AND kind = 'document'",
+            (entity,),
+        ).fetchone()[0]
+        return [row[0] for row in rows], int(total)
+
+
+def _open_ro(path: Path) -> sqlite3.Connection | None:
+    if not path.is_file():
+        return None
+    try:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error:
+        return None
 
 
 def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimView | None:

@@ -74,6 +74,7 @@ class SRKB(DefinedNamespace):
     mentionsActor: URIRef  # noqa: N815 - RDF term
     modality: URIRef
     nameInText: URIRef  # noqa: N815 - RDF term
+    nameKey: URIRef  # noqa: N815 - RDF term
     pendingChange: URIRef  # noqa: N815 - RDF term
     polarity: URIRef
     refersTo: URIRef  # noqa: N815 - RDF term
@@ -82,6 +83,7 @@ class SRKB(DefinedNamespace):
     statementDate: URIRef  # noqa: N815 - RDF term
     typeEvidence: URIRef  # noqa: N815 - RDF term
     typeInText: URIRef  # noqa: N815 - RDF term
+    writtenAs: URIRef  # noqa: N815 - RDF term
 
     # ratings (Admiralty code)
     AdmiraltyCredibility: URIRef

@@ -264,7 +264,7 @@ def test_editor_offers_every_named_query_and_works_as_a_plain_form(client: Flask
         assert f"/editor?example={name}" in page  # without JavaScript: a link per query
     chosen = client.get("/editor?example=source-reliability").data.decode()
     textarea = re.search(r'<textarea id="query"[^>]*>(.*?)</textarea>', chosen, re.S)
-    assert textarea is not None and "VALUES ?source { &#34;AMN&#34; }" in textarea.group(1)
+    assert textarea is not None and "VALUES ?source { &#34;amn&#34; }" in textarea.group(1)
     query = next(q for q in named_queries().values() if q.name == "source-reliability")
     assert query.title in chosen
 

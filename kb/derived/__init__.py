@@ -46,7 +46,7 @@ from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
 from ..vocab import VOID
 from .claim_index import ClaimIndex
-from .entities import entities_graph_iri, update_entities
+from .entities import EntityCounts, description, entities_graph_iri, update_entities
 from .rating_quads import RatingQuads
 from .ratings import update_ratings
 
@@ -129,8 +129,13 @@ def _step(
         added_judgements=added_judgements,
         removed_judgements=removed_judgements,
     )
-    ent_remove, ent_add = update_entities(kb, base_iri, added + removed, removed)
-    search.update(kb, added, removed + discarded)
+    counts = EntityCounts(index.db)
+    touched = counts.apply(kb, added, removed + discarded)
+    shared = ox.NamedNode(entities_graph_iri(base_iri))
+    written = search.update(
+        kb, added, removed + discarded, lambda e: description(counts, e, shared)
+    )
+    ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
     # the content digest and counts follow every change (kb.content)
@@ -275,6 +280,7 @@ def _restart(
 ) -> None:
     """Throw the derived data away and journal every text as added, in one transaction."""
     index.clear()
+    EntityCounts(index.db).clear()
     search.clear()
     texts = _text_graphs(kb)
     derived = {ratings_graph_iri(base_iri), entities_graph_iri(base_iri)}

@@ -192,6 +192,10 @@ class ClaimIndex:
                 self.db.execute("DELETE FROM terms WHERE df <= 0")
                 self.db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
 
+    def forget(self) -> None:
+        """Drop the rows memoised so far (each derived step starts afresh: bounded memory)."""
+        self._rows.clear()
+
     def set_chain_dependent(self, flags: dict[str, bool]) -> None:
         """Remember which claims' grades follow their sources' grades."""
         with self.transaction():

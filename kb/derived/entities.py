@@ -9,12 +9,14 @@ Each text's graph says what that text says of an actor outside the gazetteer
 
 So a query that joins an actor's label gets one row, not one per text (at 10,000 texts
 one person's type and label were repeated in 4,258 graphs), and removing a text removes
-what only it said. Only the entities a change touches are recomputed, from the texts
-that name them.
+what only it said. Only the entities a change touches are recomputed, from counts of how
+many texts give each name and class (``EntityCounts``, beside the claim index): reading
+them again from every text that names an official would cost more as the store grows.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 
@@ -29,20 +31,112 @@ A = N(PREFIXES["rdf"] + "type")
 PREF, ALT = N(PREFIXES["skos"] + "prefLabel"), N(PREFIXES["skos"] + "altLabel")
 NAME_IN_TEXT = N(PREFIXES["srkb"] + "nameInText")
 TYPE_IN_TEXT = N(PREFIXES["srkb"] + "typeInText")
+NAME_KEY = N(PREFIXES["srkb"] + "nameKey")
+WRITTEN_AS = N(PREFIXES["srkb"] + "writtenAs")
+
+
+def name_key(name: str) -> str:
+    """How a name is looked up: trimmed and lower-cased, as SPARQL's LCASE does."""
+    return " ".join(name.split()).lower()
 
 
 def entities_graph_iri(base_iri: str) -> str:
     return str(IriMinter(base_iri)("graph/entities"))
 
 
-def touched_entities(kb: KnowledgeBase, graphs: Iterable[str]) -> set[str]:
-    """The actors and sources whose description the given text graphs contribute to."""
-    out: set[str] = set()
-    for g in graphs:
-        graph = N(g)
-        for p in (NAME_IN_TEXT, TYPE_IN_TEXT):
-            out |= {value(q.subject) for q in kb.backend.quads_for_pattern(None, p, None, graph)}
-    return out
+class EntityCounts:
+    """How many texts give each entity each name and each class (derived, in SQLite).
+
+    Applying a text graph twice, or removing one never applied, changes nothing (a table
+    of the graphs applied), like every derived step.
+    """
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS entity_graphs (graph TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS entity_names (
+      entity TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL,
+      PRIMARY KEY (entity, name)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS entity_types (
+      entity TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL,
+      PRIMARY KEY (entity, type)) WITHOUT ROWID;
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(self.SCHEMA)
+
+    def clear(self) -> None:
+        for table in ("entity_graphs", "entity_names", "entity_types"):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def _read(self, kb: KnowledgeBase, graphs: list[str]) -> list[tuple[str, str, str, str]]:
+        """(graph, entity, "name"|"type", value) of what the graphs say of entities."""
+        out: list[tuple[str, str, str, str]] = []
+        for i in range(0, len(graphs), 500):
+            chunk = graphs[i : i + 500]
+            values = "VALUES ?g { " + " ".join(f"<{g}>" for g in chunk) + " }"
+            for kind, prop in (("name", NAME_IN_TEXT), ("type", TYPE_IN_TEXT)):
+                rows = kb.query(
+                    f"SELECT DISTINCT ?g ?e ?o WHERE {{ {values} GRAPH ?g {{ ?e {prop} ?o }} }}"
+                )
+                out += [(value(r["g"]), value(r["e"]), kind, value(r["o"])) for r in rows]
+        return out
+
+    def apply(self, kb: KnowledgeBase, added: list[str], removed: list[str]) -> set[str]:
+        """Count the added text graphs in, the removed ones (still in the store) out;
+        returns the entities whose counts changed."""
+        touched: set[str] = set()
+        self.db.execute("BEGIN")
+        try:
+            for sign, graphs in ((1, added), (-1, removed)):
+                todo = [g for g in graphs if self._applied(g) == (sign < 0)]
+                for _g, entity, kind, what in self._read(kb, todo):
+                    table, column = (
+                        ("entity_names", "name") if kind == "name" else ("entity_types", "type")
+                    )
+                    self.db.execute(
+                        f"INSERT INTO {table} (entity, {column}, n) VALUES (?, ?, ?) "  # noqa: S608
+                        f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
+                        (entity, what, sign),
+                    )
+                    touched.add(entity)
+                if sign > 0:
+                    self.db.executemany(
+                        "INSERT INTO entity_graphs (graph) VALUES (?)", [(g,) for g in todo]
+                    )
+                else:
+                    self.db.executemany(
+                        "DELETE FROM entity_graphs WHERE graph = ?", [(g,) for g in todo]
+                    )
+            self.db.execute("DELETE FROM entity_names WHERE n <= 0")
+            self.db.execute("DELETE FROM entity_types WHERE n <= 0")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+        return touched
+
+    def _applied(self, graph: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM entity_graphs WHERE graph = ?", (graph,)).fetchone()
+            is not None
+        )
+
+    def names(self, entity: str) -> Counter[str]:
+        return Counter(
+            {
+                n: int(c)
+                for n, c in self.db.execute(
+                    "SELECT name, n FROM entity_names WHERE entity = ?", (entity,)
+                )
+            }
+        )
+
+    def types(self, entity: str) -> set[str]:
+        return {
+            t
+            for (t,) in self.db.execute("SELECT type FROM entity_types WHERE entity = ?", (entity,))
+        }
 
 
 def _best_name(names: Counter[str]) -> str:
@@ -50,39 +144,44 @@ def _best_name(names: Counter[str]) -> str:
 
 
 def description(
-    kb: KnowledgeBase, entity: str, graph: ox.NamedNode, leaving: set[str]
+    counts: EntityCounts, entity: str, graph: ox.NamedNode, written: Iterable[str] = ()
 ) -> list[ox.Quad]:
-    """What the shared graph should say of ``entity``, from the texts that stay."""
+    """What the shared graph should say of ``entity``, from the counts of the texts that
+    name it (``written``: the forms the texts write its name in, from the search index)."""
     subject = N(entity)
-    names: Counter[str] = Counter()
-    for q in kb.backend.quads_for_pattern(subject, NAME_IN_TEXT, None, None):
-        if value(q.graph_name) not in leaving:
-            names[value(q.object)] += 1
-    types = {
-        value(q.object)
-        for q in kb.backend.quads_for_pattern(subject, TYPE_IN_TEXT, None, None)
-        if value(q.graph_name) not in leaving
-    }
-    out = [ox.Quad(subject, A, N(t), graph) for t in sorted(types)]
+    names = counts.names(entity)
+    out = [ox.Quad(subject, A, N(t), graph) for t in sorted(counts.types(entity))]
     if names:
         best = _best_name(names)
         out.append(ox.Quad(subject, PREF, ox.Literal(best), graph))
         out += [ox.Quad(subject, ALT, ox.Literal(n), graph) for n in sorted(names) if n != best]
+        keys = {name_key(n) for n in names}
+        out += [ox.Quad(subject, NAME_KEY, ox.Literal(k), graph) for k in sorted(keys)]
+    out += [ox.Quad(subject, WRITTEN_AS, ox.Literal(w), graph) for w in sorted(set(written))]
     return out
 
 
 def update_entities(
-    kb: KnowledgeBase, base_iri: str, graphs: Iterable[str], leaving: Iterable[str]
+    kb: KnowledgeBase,
+    base_iri: str,
+    counts: EntityCounts,
+    touched: Iterable[str],
+    written: dict[str, set[str]] | None = None,
 ) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """(quads to remove, quads to add) in the shared graph after ``graphs`` changed;
-    ``leaving`` are the text graphs being removed (still in the store)."""
+    """(quads to remove, quads to add) in the shared graph for the ``touched`` entities
+    (their counts changed: ``EntityCounts.apply``) and those whose written forms changed
+    (``written``, by entity)."""
     graph = N(entities_graph_iri(base_iri))
-    gone = set(leaving)
+    forms = written or {}
     remove: list[ox.Quad] = []
     add: list[ox.Quad] = []
-    for entity in sorted(touched_entities(kb, graphs)):
+    for entity in sorted(set(touched) | set(forms)):
         old = set(kb.backend.quads_for_pattern(N(entity), None, None, graph))
-        new = set(description(kb, entity, graph, gone))
+        if entity in forms:
+            surfaces: Iterable[str] = forms[entity]
+        else:  # its forms did not change: keep them
+            surfaces = [value(q.object) for q in old if q.predicate == WRITTEN_AS]
+        new = set(description(counts, entity, graph, surfaces))
         remove += sorted(old - new, key=str)
         add += sorted(new - old, key=str)
     return remove, add

@@ -133,6 +133,7 @@ def update_ratings(
 ) -> RatingChange:
     """Update the claim index and work out the ratings graph's change (see the module)."""
     params: ModelParameters = rq.params
+    index.forget()
     stored = _Stored(kb, rq)
     change = RatingChange()
     removed = {c.iri: c for c in removed_claims}
