@@ -229,7 +229,9 @@ _COMPLEMENT = re.compile(
 _TELLING = re.compile(r",\s*(?:telling|speaking to|talking to|in an interview with)\s+")
 _FRONTED_VIA = re.compile(
     r"(?:In|in)\s+an?\s+(?:\w+\s+){0,2}(?:statement|post|video|message|speech|address|broadcast|"
-    r"interview|briefing|communiqu\u00e9|communique|update)\s+(?:\w+\s+)?(?:on|by|to|with)\s+"
+    r"interview|briefing|communiqu\u00e9|communique|update|press release|release|tweet)\s+"
+    r"(?:(?:posted|published|released|issued|aired|broadcast|carried|read)\s+(?:\w+\s+){0,3}?)?"
+    r"(?:on|by|to|with|via)\s+"
 )
 _CITING = re.compile(r",\s*(?:citing|quoting)\s+")
 _CLAUSE_END = re.compile(r"[,;]")

@@ -50,7 +50,7 @@ from .lexicon import (
 )
 from .media_names import find_media_names
 from .model import SOURCE_TYPES
-from .nonactors import adjective_or_place, drop_addressees, mask_non_actors
+from .nonactors import EQUIPMENT_AFTER, adjective_or_place, drop_addressees, mask_non_actors
 from .starts import GAZETTEER, MILITARY, PRESS_OFFICES, ROLES, TITLES
 
 # ---------------------------------------------------------------------- gazetteer
@@ -114,7 +114,7 @@ class GazetteerMatcher:
         self.compact: dict[str, str] = {}  # "kyivindependent" -> key, for @handles and #tags
         for e in entries:
             hidden = set(e.hidden_labels)
-            for lab in dict.fromkeys(_spelling_variants(e.all_labels)):
+            for lab in dict.fromkeys(_title_case_acronyms(_spelling_variants(e.all_labels))):
                 text = normalise(lab).strip()
                 m = _FIRST_WORD.search(text)
                 if not m or m.start() != 0:
@@ -192,6 +192,25 @@ def _spelling_variants(labels: Iterable[str]) -> list[str]:
                 out.append(lab.replace(a, b))
             elif b in lab:
                 out.append(lab.replace(b, a))
+    return out
+
+
+# Title-case forms of acronyms that are also words or names: never read as the acronym
+_NOT_TITLED = frozenset(
+    {"Memo", "Mena", "Lana", "Saba", "Sana", "Suna", "Ansa", "Isna", "Politico"}
+)
+
+
+def _title_case_acronyms(labels: Iterable[str]) -> list[str]:
+    """The labels, each acronym of four or more letters followed by its title-case form:
+    some outlets write "Jnim", "Nato", "Isis" for JNIM, NATO, ISIS."""
+    out = []
+    for lab in labels:
+        out.append(lab)
+        if lab.isalpha() and lab.isupper() and len(lab) >= 4:
+            titled = lab.capitalize()
+            if titled not in _NOT_TITLED:
+                out.append(titled)
     return out
 
 
@@ -460,6 +479,12 @@ _UNIT_OF = re.compile(
     r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
+_FORCES = frozenset({"MilitaryForce", "ArmedGroup"})
+# faiths and peoples that name an organisation with its noun ("Muslim Brotherhood")
+_FAITHS = frozenset(
+    "Muslim Islamic Christian Jewish Catholic Orthodox Sunni Shia Shiite Druze Hindu Buddhist "
+    "Coptic Evangelical".split()
+)
 _TITLE_IN_PLACE = re.compile(r"(?<![\w-])in[ ]+(?:the[ ]+)?[a-z\u00c0-\u024f' -]*$|in[ ]+\S")
 _TOLD_BEFORE = re.compile(
     r"(?<![\w-])(?:told|(?:an?|the|exclusive|phone|recent)[ ]+interview[ ]+with|interviewed[ ]+by|"
@@ -903,6 +928,13 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
             continue
         if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
             continue
+        if (
+            EQUIPMENT_AFTER.match(low, end)
+            and gaz.entries[lab.key].types & _FORCES
+            and lab.text.split()[0] in _nationality_set()
+        ):
+            doc.mask(pos, end)  # "a Ukrainian military plane": the army only qualifies it
+            return end
         if lab.body and _starts_org_name(norm, end, bodies=True):
             return None  # "UN Support Mission in Libya": the longer name is read from the text
         if lab.state:
@@ -1024,7 +1056,7 @@ class _TextNames:
         kind: str | None = None,
         name: str | None = None,
     ) -> EntityState | None:
-        while toks and toks[0][2] in self.lex.non_actor:
+        while toks and toks[0][2] in self.lex.non_actor and toks[0][2] not in _FAITHS:
             toks = toks[1:]
         if not toks or (len(toks) < 2 and not acronym and kind is None):
             return None
@@ -1094,7 +1126,7 @@ class _TextNames:
 
     def read_run(self, toks: list[tuple[int, int, str]], masked: str) -> None:
         doc, rules, lex = self.doc, self.rules, self.lex
-        while len(toks) > 1 and toks[0][2] in lex.non_actor:
+        while len(toks) > 1 and toks[0][2] in lex.non_actor and toks[0][2] not in _FAITHS:
             toks = toks[1:]  # "The Irrawaddy" is read as "Irrawaddy"
         run_s, run_e = toks[0][0], toks[-1][1]
         if len(toks) == 1 and toks[0][2] in lex.non_actor:
@@ -1141,7 +1173,10 @@ class _TextNames:
                 rest = texts[1:]
             else:
                 rest = texts[:head_i] + texts[head_i + 1 :]
-            generic = all(t in lex.generic_modifiers or t in lex.non_actor for t in rest)
+            generic = all(
+                (t in lex.generic_modifiers or t in lex.non_actor) and t not in _FAITHS
+                for t in rest
+            )
             owner = self.possessor(run_s) if generic else None
             if generic and owner is None:
                 return  # "National TV", "General Staff" alone: too generic to be a name
@@ -1212,7 +1247,10 @@ class _TextNames:
         cut = -1
         for j in range(len(toks) - 1):
             for k in range(max(0, j - 3), j + 1):
-                if " ".join(texts[k : j + 1]) in rules.titles and texts[j][0].isupper():
+                words = " ".join(texts[k : j + 1])
+                if (words in rules.titles or words.lower() in rules.titles) and texts[j][
+                    0
+                ].isupper():
                     cut = j
         if cut >= 0:
             intro = self.intro_words(max(sent_s, run_s - 60), toks[cut][1])
@@ -1528,8 +1566,8 @@ class _TextNames:
             if tail:
                 found.append((m.span.start, tail.end(), m.entity, adj_of.get(m.entity, "")))
         for s, e, state, adj in sorted(found):
-            if doc.is_masked(s, e):
-                continue
+            if doc.is_masked(s, e) or EQUIPMENT_AFTER.match(doc.low, e):
+                continue  # "a Ukrainian military plane": the army only qualifies the plane
             inside = doc.mentions_in(s, e)
             if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
                 continue  # the gazetteer knows this army ("Sudanese army")
@@ -1869,6 +1907,12 @@ class _TextNames:
         for surname, keys in last.items():
             if len(keys) != 1:
                 continue
+            alone = self.by_name.get(surname.casefold())
+            if alone is not None and alone != keys[0] and alone in doc.entities:
+                ent = doc.entities[alone]  # "Mr. Dunbar" was read as a person of its own
+                if ent.is_person and not ent.in_gazetteer and len(ent.name.split()) == 1:
+                    doc.merge_entity(alone, keys[0])
+                    self.by_name[surname.casefold()] = keys[0]
             i = masked.find(surname)
             while i >= 0:
                 j = i + len(surname)

@@ -21,6 +21,8 @@ NOT_ACTORS: dict[str, str] = {
     "byline": "By Ana Popa \u2013 Shelling was heard near the border on Monday.",
     "adjective": "A UK-based monitor counted the strikes near the border.",
     "place after a direction word": "Shelling was heard in northeast Syria on Monday.",
+    "a state naming a topic": "Our Ukraine blog has daily updates on the front.",
+    "an army naming equipment": "Residents thought it was a Ukrainian military plane.",
 }
 
 
@@ -66,3 +68,26 @@ def test_outlets_by_presentation(case: str) -> None:
     text, expected = SOURCES[case]
     _, sources = names(text + "\n")
     assert expected in sources, sources
+
+
+ACTORS: dict[str, tuple[str, str]] = {
+    "an acronym written in title case": ("Nato jets flew over the border on Monday.", "NATO"),
+    "a faith in an organisation's name": (
+        "The Muslim Brotherhood government in Tripoli denied it.",
+        "Muslim Brotherhood",
+    ),
+    "a court named by its noun": ("The Hague Tribunal heard the case in May.", "Hague Tribunal"),
+}
+
+
+@pytest.mark.parametrize("case", ACTORS, ids=list(ACTORS))
+def test_actors_on_real_text(case: str) -> None:
+    text, expected = ACTORS[case]
+    actors, sources = names(text + "\n")
+    assert expected in actors + sources, (actors, sources)
+
+
+def test_mr_surname_is_the_person_named_before() -> None:
+    text = "Correspondent William Dorn said he quit.\nGiven the censorship, Mr. Dorn resigned.\n"
+    actors, _ = names(text)
+    assert actors == ["William Dorn"]
