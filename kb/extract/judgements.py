@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .cues import cue_hits
 from .doc import Doc, Sentence
 from .lexicon import load_lexicon
-from .model import Judgement, Mention, PolarityName
+from .model import Claim, Judgement, Mention, PolarityName
 from .references import SourceContext, reference_rx
 
 _NEGATOR = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bhardly)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -164,6 +164,9 @@ class _Judge:
         self.ref_rx = reference_rx()
         # a person can be judged as a source once the text has reported them speaking
         self.speakers = {c.speaker for c in doc.claims if c.speaker}
+        self._nations: dict[tuple[str, str, bool, bool], str | None] = {}
+        self._claims: list[Claim] = []
+        self._claim_ends: list[int] | None = None
 
     def judgeable(self, key: str) -> bool:
         ent = self.doc.entities[key]
@@ -338,13 +341,13 @@ class _Judge:
         """The source of the statement reported just before ``pos`` (a sarcastic "Right."
         after a quote judges who said it): the channel, else the speaker, of the last
         claim ending within a few sentences before."""
-        last = None
-        for c in self.doc.claims:
-            if c.span.end <= pos and pos - c.span.end <= _ECHO_REACH:
-                if last is None or c.span.end >= last.span.end:
-                    last = c
-        if last is None:
+        if self._claim_ends is None:
+            self._claims = sorted(self.doc.claims, key=lambda c: c.span.end)
+            self._claim_ends = [c.span.end for c in self._claims]
+        i = bisect.bisect_right(self._claim_ends, pos) - 1
+        if i < 0 or pos - self._claim_ends[i] > _ECHO_REACH:
             return []
+        last = self._claims[i]
         key = last.via or last.speaker
         return [key] if key and not self.doc.entities[key].is_unnamed else []
 
@@ -432,6 +435,14 @@ class _Judge:
 
     def source_of_nation(
         self, adjective: str, state: str, parties: bool, spin: bool = False
+    ) -> str | None:
+        memo = (adjective, state, parties, spin)
+        if memo not in self._nations:  # one look through the entities per nationality
+            self._nations[memo] = self._source_of_nation(adjective, state, parties, spin)
+        return self._nations[memo]
+
+    def _source_of_nation(
+        self, adjective: str, state: str, parties: bool, spin: bool
     ) -> str | None:
         """The one source of a country the text names ("Russian Defense Ministry" for
         "Russian"), else the state itself when the text names it or the gazetteer has it."""

@@ -63,12 +63,25 @@ def _many_names(size: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _many_verdicts(size: int) -> str:
+    """New outlets and verdicts on every line: echoes, nationalities, credit tags."""
+    out, n = [], 0
+    while sum(map(len, out)) < size:
+        out.append(
+            f'"The bridge is intact," Colonel Kar{n:05d} Vel told TASS. Right. Serbian figures '
+            f"are exaggerated, the Vel{n:05d} propaganda platform says. (Zdg{n:05d} / Post{n:05d})"
+        )
+        n += 1
+    return "\n".join(out) + "\n"
+
+
 BUILDERS = {
     "al-chain": _al_chain,
     "one-line": _one_line,
     "no-stops": _no_stops,
     "many-lines": _many_lines,
     "many-names": _many_names,
+    "many-verdicts": _many_verdicts,
 }
 
 
