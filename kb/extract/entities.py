@@ -957,6 +957,26 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
     return None
 
 
+# a media noun after an outlet's known name is part of how the text names it ("AMN News")
+_MEDIA_TAIL = re.compile(r"[ ]+(?:News|TV|Television|Radio|Agency|Online|Daily|Network)(?![\w-])")
+
+
+def _extend_outlets(doc: Doc) -> None:
+    """ "AMN News", "Al-Masirah TV": the gazetteer's outlet read with the media noun the
+    text writes after its label, so the name as written is one of its aliases."""
+    for m in doc.mentions:
+        ent = doc.entities[m.entity]
+        if not ent.is_media or not ent.in_gazetteer:
+            continue
+        tail = _MEDIA_TAIL.match(doc.norm, m.span.end)
+        if tail is None or doc.overlaps_mention(m.span.end, tail.end()):
+            continue
+        if doc.norm.startswith(tail.group(0).strip(), m.span.end - len(tail.group(0).strip())):
+            continue  # "Al Jazeera TV" read as "... TV TV"
+        doc.remove_mention(m)
+        doc.add_mention(m.entity, m.span.start, tail.end())
+
+
 def _masked_text(doc: Doc) -> str:
     """The normalised text with mentions and URLs blanked, so name runs stop at them."""
     pieces, last = [], 0
@@ -1896,8 +1916,24 @@ class _TextNames:
                         doc.add_mention(ent.key, m.start(), m.end())
 
     def surnames(self, masked: str) -> None:
-        """A surname alone refers back to the one person introduced with it."""
+        """A surname alone refers back to the one person introduced with it; a one-word
+        person right before a known person's name is part of it ("General Yahua Saree"
+        with "Saree" from the gazetteer)."""
         doc = self.doc
+        for m in list(doc.mentions):
+            ent = doc.entities.get(m.entity)
+            if ent is None or not ent.is_person or ent.in_gazetteer or " " in ent.name:
+                continue
+            nxt = doc.mention_starting_at(m.span.end + 1)
+            if nxt is None or doc.norm[m.span.end] != " ":
+                continue
+            other = doc.entities[nxt.entity]
+            if other.is_person and other.key != ent.key:
+                doc.remove_mention(m)
+                doc.remove_mention(nxt)
+                doc.add_mention(other.key, m.span.start, nxt.span.end)
+                if not doc.has_mentions(ent.key):
+                    del doc.entities[ent.key]
         last: dict[str, list[str]] = {}
         for ent in doc.entities.values():
             if ent.is_person and not ent.in_gazetteer:
@@ -2011,6 +2047,7 @@ def find_entities(doc: Doc) -> Doc:
     mask_non_actors(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
+    _extend_outlets(doc)
     find_collectives(doc)
     find_media_names(doc)
     _TextNames(doc).run()

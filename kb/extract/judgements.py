@@ -79,6 +79,9 @@ _PREPOSITION_BEFORE = re.compile(
     r"(?<![\w'])(?:in|of|from|at|on|with|for|to|about|near|into|against|than)[ ]+(?:the[ ]+)?$"
 )
 _APPOSITION_OPENS = re.compile(r"[ ]*(?:one of|an?|the|its|their)[ ]")
+_PLURAL_GROUP = re.compile(
+    r"(?i)(?:soldiers|troops|forces|fighters|militants|rebels|jihadists|militias|the \w+s)$"
+)
 _ITS_BEFORE = re.compile(r"(?<![\w'])(?:its|their)[ ]+(?:[\w-]+[ ]+){0,2}$")
 _BY_AGENT = re.compile(
     r"[ ]+(?:[\w-]+[ ]+){0,2}?(?:(?:waged|spread|run|launched|pushed|produced|carried out|"
@@ -326,13 +329,20 @@ class _Judge:
             p -= 1
         return doc.mention_ending_at(p)
 
-    def party_before(self, pos: int, lo: int) -> str | None:
-        """The last organisation or state named in [lo, pos): what "its" points at."""
+    def party_before(self, pos: int, lo: int, singular: bool = False) -> str | None:
+        """The last organisation or state named in [lo, pos): what "its" points at ("its"
+        is not "Russian soldiers")."""
         doc = self.doc
         m = doc.last_mention_before(pos, lo)
         while m is not None:
             ent = doc.entities[m.entity]
-            if not ent.is_person and not ent.is_unnamed and (ent.types & _PARTIES or ent.is_media):
+            plural = _PLURAL_GROUP.search(m.span.text) is not None
+            if (
+                not ent.is_person
+                and not ent.is_unnamed
+                and (ent.types & _PARTIES or ent.is_media)
+                and not (singular and plural)
+            ):
                 return m.entity
             m = doc.last_mention_before(m.span.start, lo)
         return None
@@ -396,7 +406,8 @@ class _Judge:
             pm = _ITS_BEFORE.search(doc.low, max(sent.start, im.start() - 40), im.start())
             if om is None and pm is not None and im.group("spin") is not None and parties:
                 # "a third voice concerned with carrying out its jihadist propaganda"
-                key = self.party_before(pm.start(), max(0, pm.start() - 2 * REACH))
+                singular = doc.low.startswith("its", pm.start())
+                key = self.party_before(pm.start(), max(0, pm.start() - 2 * REACH), singular)
                 if key is not None:
                     return [key]
                 continue
@@ -430,6 +441,13 @@ class _Judge:
                 spin = im.group("spin") is not None or im.group("people") is not None
                 key = self.source_of_nation(word, state, parties, spin)
                 if key:
+                    ent = doc.entities[key]
+                    if key == state and ent.name not in ent.aliases:
+                        # a text that never names the state names it by the adjective:
+                        # "Saudi propaganda", "nothing Saudi officials say"
+                        ws = om.end("owner") - len(word)
+                        if not doc.overlaps_mention(ws, om.end("owner")):
+                            doc.add_mention(state, ws, om.end("owner"))
                     return [key]
         return []
 

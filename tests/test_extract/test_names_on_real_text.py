@@ -91,3 +91,22 @@ def test_mr_surname_is_the_person_named_before() -> None:
     text = "Correspondent William Dorn said he quit.\nGiven the censorship, Mr. Dorn resigned.\n"
     actors, _ = names(text)
     assert actors == ["William Dorn"]
+
+
+def test_an_outlet_named_with_its_media_noun() -> None:
+    ex = extract_strict("AMN News reported the strike on the airport.\n")
+    (outlet,) = [e for e in ex.entities if e.key == "al-masdar-news"]
+    assert "AMN News" in outlet.aliases
+
+
+def test_a_misspelt_first_name_joins_the_known_person() -> None:
+    ex = extract_strict("Houthi spokesman General Yahiya Saree said the strike hit.\n")
+    persons = [e for e in ex.entities if "Person" in e.types]
+    assert [p.key for p in persons] == ["yahya-saree"]
+    assert "Yahiya Saree" in persons[0].aliases
+
+
+def test_a_state_the_text_names_only_by_its_adjective() -> None:
+    text = "Of course, nothing Saudi officials say can be believed.\n"
+    out = to_score_json(extract_strict(text, article_end=len(text)))
+    assert [s["name"] for s in out["sources"]] == ["Saudi"]
