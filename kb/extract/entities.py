@@ -480,6 +480,15 @@ _UNIT_OF = re.compile(
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
 _FORCES = frozenset({"MilitaryForce", "ArmedGroup"})
+# verbs of speech (not of publishing) after a one-word name: the name is a person's
+_SPEECH_AFTER = re.compile(
+    r"[ ]+(?:said|says|stated|states|wrote|writes|added|adds|asked|asks|replied|replies|"
+    r"explained|explains|tweeted|insisted|insists|admitted|admits|told|tells)(?![\w-])"
+)
+_NOT_OPENING = re.compile(r"(?:^(?:And|But|So|Then)[ ]+|[a-z,;][ ]+)$")
+_HIS_HER_AFTER = re.compile(
+    r"(?:,)?[ ]+(?:(?:in|and|with|on|to|for|of)[ ]+)?(?:his|her)[ ]+[a-z]", re.IGNORECASE
+)
 # faiths and peoples that name an organisation with its noun ("Muslim Brotherhood")
 _FAITHS = frozenset(
     "Muslim Islamic Christian Jewish Catholic Orthodox Sunni Shia Shiite Druze Hindu Buddhist "
@@ -1262,6 +1271,16 @@ class _TextNames:
                 self.add_org(toks, "an acronym in a reporting frame", kind="OfficialBody")
             elif seg != 0 and _acronym_like(texts[0]):
                 self.judged_name(toks, sent_s)
+            elif (
+                _SPEECH_AFTER.match(doc.norm, run_e)
+                and texts[0][1:].islower()
+                and not self._bad_name_token(texts[0])
+                and texts[0].lower() not in lex.unnamed_nouns
+                and _NOT_OPENING.search(doc.norm, sent_s, run_s)
+            ):
+                # "And Sharyl stated", "what Condi says": a first name that speaks (not a
+                # capitalised word opening its sentence: "Witnesses said", "Never said")
+                self.add_person(toks, "a name that speaks", set())
             return
         # a title inside the run: "Defence Minister Rustem Umerov"
         cut = -1
@@ -1306,6 +1325,10 @@ class _TextNames:
         if toks[0][2] in lex.given_names:
             self.add_person(toks[:4], "a known given name", set())
             return
+        if 2 <= len(toks) <= 3 and _HIS_HER_AFTER.match(doc.norm, run_e):
+            # "Seymour Hersh in his introduction", "Ana Popa and her team": a person
+            if self.add_person(toks, "a name followed by his or her", set()) is not None:
+                return
         in_frame = in_sentence_frame(self, run_s, run_e)  # the frame rules last: costly
         if in_frame:
             # "Lloyd's List reported": a possessive inside the name, or a publishing verb,
@@ -1382,6 +1405,8 @@ class _TextNames:
         nxt = low[run_e : run_e + 24].split(None, 2)
         if nxt and nxt[0].strip(".,;:!?") in group_or_place:
             return True  # "Wazalendo militias", "the Sheikh Maqsoud district"
+        if _SPEECH_AFTER.match(doc.norm, run_e):
+            return True  # "Sharyl stated"
         prev = low[max(0, run_s - 30) : run_s].split()
         if prev and (
             prev[-1] in descriptor_last or prev[-1] in {"told", "the", "with", "to", "by"}

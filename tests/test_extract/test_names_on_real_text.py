@@ -110,3 +110,22 @@ def test_a_state_the_text_names_only_by_its_adjective() -> None:
     text = "Of course, nothing Saudi officials say can be believed.\n"
     out = to_score_json(extract_strict(text, article_end=len(text)))
     assert [s["name"] for s in out["sources"]] == ["Saudi"]
+
+
+PERSONS: dict[str, tuple[str, list[str]]] = {
+    "a name followed by his": (
+        "Ilie Sorescu in his memoir describes the siege.",
+        ["Ilie Sorescu"],
+    ),
+    "a first name that speaks": ("And Dorina stated that the siege was over.", ["Dorina"]),
+    "a first name after what": ("Guess what Dorina says about the siege?", ["Dorina"]),
+    "a word opening its sentence is no name": ("Witnesses said the siege was over.", []),
+    "never said is no name": ("Never said the siege was over.", []),
+}
+
+
+@pytest.mark.parametrize("case", PERSONS, ids=list(PERSONS))
+def test_persons_on_real_text(case: str) -> None:
+    text, expected = PERSONS[case]
+    ex = extract_strict(text + "\n")
+    assert [e.name for e in ex.entities if "Person" in e.types] == expected
