@@ -948,7 +948,8 @@ class _Reader:
             if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
                 continue  # "posted the same video last month": an act, not a statement
             if verb in _NAMING_VERBS and (
-                _NOT_CALLED_AFTER.match(t, vm.end()) or _NOT_CALLED_BEFORE.search(t, 0, vm.start())
+                _NOT_CALLED_AFTER.match(t, vm.end())
+                or _NOT_CALLED_BEFORE.search(t, max(sent.start, vm.start() - 30), vm.start())
             ):
                 continue  # "called for talks", "so-called", "a town called Gori"
             if _ACT_OBJECT.match(t, vm.end()):
