@@ -127,6 +127,7 @@ class Doc:
         self.sentences: list[Sentence] = []
         self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
         self._quoted: bytearray | None = None  # 1 inside a quotation (built when first asked)
+        self._line_starts: list[int] | None = None
         self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
         self.cue_hits: dict[int, list[tuple[int, int, str, int]]] | None = None  # by sentence
         self._word_starts: dict[str, list[int]] | None = None  # see starts.py
@@ -298,6 +299,13 @@ class Doc:
         distance walked back, not the number of mentions)."""
         i = self._starts.rfind(1, max(0, lo), pos)
         return self._by_start[i] if i >= 0 else None
+
+    def line_start(self, pos: int) -> int:
+        """Where the line holding ``pos`` begins (a bisection, not a scan back through a
+        long line)."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.norm)]
+        return self._line_starts[bisect.bisect_right(self._line_starts, pos) - 1]
 
     def in_quote(self, pos: int) -> bool:
         """True when ``pos`` lies inside a paired quotation (its marks excluded)."""

@@ -395,7 +395,10 @@ def _match_domains(doc: Doc) -> None:
             found.append((s, e, s + hm.start(1), s + hm.end(1)))
     seen: set[int] = set()
     for c in rules.candidates.finditer(doc.norm):
-        ts = max(doc.norm.rfind(" ", 0, c.start()), doc.norm.rfind("\n", 0, c.start())) + 1
+        lo = max(0, c.start() - 300)  # a token is short: never scan back through the text
+        ts = (
+            max(lo - 1, doc.norm.rfind(" ", lo, c.start()), doc.norm.rfind("\n", lo, c.start())) + 1
+        )
         if ts in seen:
             continue
         seen.add(ts)
@@ -1023,7 +1026,7 @@ class _TextNames:
     def sentence_start(self, pos: int) -> int:
         i = bisect.bisect_right(self.sent_starts, pos) - 1
         if i < 0:
-            return max(0, self.doc.norm.rfind("\n", 0, pos) + 1)
+            return self.doc.line_start(pos)
         return self.doc.sentences[i].start
 
     def title_before(self, pos: int) -> tuple[int, str | None, int] | None:

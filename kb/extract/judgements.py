@@ -534,7 +534,7 @@ class _Judge:
                     self.ctx.note(seg, key)
                 if k not in hits:
                     continue  # no cue: nothing to judge (most sentences)
-                here = doc.norm.rfind("\n", 0, sent.start) + 1
+                here = doc.line_start(sent.start)
                 if here != line:  # one judgement per (line, source), as the gold counts them
                     self.flush(found, seg)
                     line = here
