@@ -224,10 +224,14 @@ def _scoring_text(
     text = "".join(pieces)
     starts = {s for s, _ in lines}
     if "http" in text or "www." in text:
+        out, last = [], 0  # pieces: one join, not a copy of the text per address
         for m in _URL.finditer(text):
             if m.start() not in starts:
                 k = m.end() - m.start()
-                text = text[: m.start()] + ("URL" + "x" * k)[:k] + text[m.end() :]
+                out += [text[last : m.start()], ("URL" + "x" * k)[:k]]
+                last = m.end()
+        out.append(text[last:])
+        text = "".join(out)
     return text, lower_same_length(text)
 
 
