@@ -144,6 +144,7 @@ class Doc:
         # they were found: a dict, so that removing one costs O(1), not a list search
         self._by_start: dict[int, Mention] = {}
         self._count: dict[str, int] = {}  # entity key -> how many mentions it has
+        self._of_entity: dict[str, set[int]] = {}  # entity key -> starts of its mentions
         self._starts = bytearray(len(text))  # 1 where a mention begins
         self._occupied = bytearray(len(text))  # 1 where a mention already is
         self._maskbits = bytearray(len(text))  # 1 inside a masked span
@@ -243,6 +244,7 @@ class Doc:
         self._by_end[end] = m
         self._by_start[start] = m
         self._count[key] = self._count.get(key, 0) + 1
+        self._of_entity.setdefault(key, set()).add(start)
         ent = self.entities[key]
         if surface not in ent.aliases:
             ent.aliases.append(surface)
@@ -261,12 +263,13 @@ class Doc:
         if self._by_end.get(e) is m:
             del self._by_end[e]
         self._count[m.entity] -= 1
+        self._of_entity[m.entity].discard(s)
 
     def merge_entity(self, src: str, dst: str) -> None:
         """Move every mention of entity ``src`` to ``dst`` and drop ``src``."""
         if src == dst or src not in self.entities or dst not in self.entities:
             return
-        moved = [m for m in self._by_start.values() if m.entity == src]
+        moved = [self._by_start[s] for s in sorted(self._of_entity.get(src, ()))]
         for m in moved:
             self.remove_mention(m)
         for m in moved:

@@ -1888,22 +1888,33 @@ class _TextNames:
                     if len(rest) >= 4 and rest.casefold() not in self.by_name:
                         forms.setdefault(rest, set()).add(ent.key)
         norm, low = doc.norm, doc.low
+        valid: dict[str, tuple[str, bool]] = {}  # form -> (entity, may be written in lower case)
         for form, keys in forms.items():
             if len(keys) != 1 or (
                 form.casefold() in self.by_name and self.by_name[form.casefold()] not in keys
             ):
                 continue
-            key = next(iter(keys))
+            if len(form.lower()) != len(form):
+                continue  # a case change that moves offsets: never the case here
             lowered = form[0].isupper() and not _acronym_like(form.split()[0])
-            as_written, in_lower_case = _find_word_twice(norm, low, form, lowered)
-            for start in as_written:
-                if not doc.is_masked(start, start + len(form)):
-                    doc.add_mention(key, start, start + len(form))
-            if lowered:
-                # "the health ministry": a lower-case short form after a determiner
-                for start in in_lower_case:
-                    if _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
-                        doc.add_mention(key, start, start + len(form))
+            valid[form] = (next(iter(keys)), lowered)
+        if not valid:
+            return
+        # one scan of the lower-cased text for every short form (a scan per form would
+        # cost the length of the text times the number of forms)
+        by_low: dict[str, list[str]] = {}
+        for form in valid:
+            by_low.setdefault(form.lower(), []).append(form)
+        rx = re.compile(rf"(?<![\w-])(?:{trie_regex(set(by_low))})(?![\w'-])")
+        for m in rx.finditer(low):
+            start, end = m.span()
+            for form in by_low[m.group(0)]:
+                key, lowered = valid[form]
+                if norm.startswith(form, start):
+                    if not doc.is_masked(start, end):
+                        doc.add_mention(key, start, end)
+                elif lowered and _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
+                    doc.add_mention(key, start, end)  # "the health ministry"
 
     def merge_domains(self) -> None:
         """A web address and a name that spell the same ("levantfrontlines.net", "Levant
@@ -1968,25 +1979,21 @@ class _TextNames:
                 parts = ent.name.split()
                 if len(parts) >= 2 and len(parts[-1]) >= 3:
                     last.setdefault(parts[-1], []).append(ent.key)
+        owner: dict[str, str] = {}
         for surname, keys in last.items():
             if len(keys) != 1:
                 continue
+            owner[surname] = keys[0]
             alone = self.by_name.get(surname.casefold())
             if alone is not None and alone != keys[0] and alone in doc.entities:
                 ent = doc.entities[alone]  # "Mr. Dunbar" was read as a person of its own
                 if ent.is_person and not ent.in_gazetteer and len(ent.name.split()) == 1:
                     doc.merge_entity(alone, keys[0])
                     self.by_name[surname.casefold()] = keys[0]
-            i = masked.find(surname)
-            while i >= 0:
-                j = i + len(surname)
-                before = masked[i - 1] if i else " "
-                after = masked[j] if j < len(masked) else " "
-                if not (before.isalnum() or before in "_'-") and not (
-                    after.isalnum() or after in "_-"
-                ):
-                    doc.add_mention(keys[0], i, j)
-                i = masked.find(surname, j)
+        if owner:  # every surname in one scan, not one scan of the text per surname
+            rx = re.compile(rf"(?<![\w'-])(?:{trie_regex(set(owner))})(?![\w-])")
+            for hit in rx.finditer(masked):
+                doc.add_mention(owner[hit.group(0)], hit.start(), hit.end())
 
     def titled_known_persons(self) -> None:
         """Title words before gazetteer persons, so role nouns can refer back to them."""
