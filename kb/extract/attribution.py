@@ -1045,9 +1045,10 @@ class _Reader:
             )
             twins = []
             second = self.second_channel(subj_start, vm.start())
-            if second is not None and second != agent.via:  # "AMN News and Southfront published"
-                twin = _Agent(agent.speaker if agent.speaker != agent.via else None, second)
-                twins.append(self.make(sent, twin, (claim.cue.start, claim.cue.end), content, kind))
+            if second is not None and second[0] != agent.via:  # "AMN News and Southfront published"
+                twin = _Agent(agent.speaker if agent.speaker != agent.via else None, second[0])
+                # its own cue (from the second outlet to the verb), so the two records differ
+                twins.append(self.make(sent, twin, (second[1], claim.cue.end), content, kind))
             denials = self.denial_clause(sent, claim)
             claims += [claim, *twins, *denials]
             agents.append((agent.speaker, agent.via))
@@ -1066,7 +1067,7 @@ class _Reader:
             return True
         return not _REPORTED_OPENS.match(gap)
 
-    def second_channel(self, subj_start: int | None, verb_start: int) -> str | None:
+    def second_channel(self, subj_start: int | None, verb_start: int) -> tuple[str, int] | None:
         """The second of two outlets that share a verb ("AMN News and Southfront
         published ..."): both carried the statement, so each gets a claim."""
         if subj_start is None:
@@ -1079,7 +1080,7 @@ class _Reader:
         second = doc.mention_starting_at(am.end()) if am else None
         if second is None or not doc.entities[second.entity].is_media:
             return None
-        return second.entity
+        return second.entity, second.span.start
 
     def party_at(self, p: int, end: int) -> Mention | None:
         """A named party (not a person) right after ``p``."""
