@@ -222,14 +222,34 @@ _NOUN_USE = re.compile(
     r"\s+(?:are|were|is|was|have|had|has|seem|seemed|do|did|don't|didn't|can|cannot|can't|"
     r"should|must|need|tend|remain)\b"
 )
-_ACTION_VERBS = frozenset({"posted", "published", "shared", "released", "tweeted"})
+_ACTION_VERBS = frozenset(
+    {
+        "posted",
+        "published",
+        "shared",
+        "released",
+        "tweeted",
+        "maintained",
+        "maintains",
+        "cited",
+        "cites",
+    }
+)
 _COMPLEMENT = re.compile(
-    r"[^.;]{0,60}?(?:\bthat\b|\bsaying\b|\bclaiming\b|\bit said\b|\bthey said\b|:|\u201c|\")"
+    r"[^.;]{0,60}?(?:\bthat\b|\bsaying\b|\bclaiming\b|\bit said\b|\bthey said\b|:|\u201c|\"|"
+    r",?\s*(?:showing|purporting|alleging|accusing|stating|reportedly showing)\b)"
+)
+# "published Houthi videos, showing ...": whose words or pictures were published
+_OBJECT_OWNER = re.compile(
+    r"\s+(?:the\s+)?(?P<owner>[A-Z][\w-]+)(?:'s)?\s+(?:videos?|footage|photos?|images?|pictures|"
+    r"statements?|claims|recordings?|communiqu\u00e9s?|messages?)\b"
 )
 _TELLING = re.compile(r",\s*(?:telling|speaking to|talking to|in an interview with)\s+")
 _FRONTED_VIA = re.compile(
     r"(?:In|in)\s+an?\s+(?:\w+\s+){0,2}(?:statement|post|video|message|speech|address|broadcast|"
-    r"interview|briefing|communiqu\u00e9|communique|update)\s+(?:\w+\s+)?(?:on|by|to|with)\s+"
+    r"interview|briefing|communiqu\u00e9|communique|update|press release|release|tweet)\s+"
+    r"(?:(?:posted|published|released|issued|aired|broadcast|carried|read)\s+(?:\w+\s+){0,3}?)?"
+    r"(?:on|by|to|with|via)\s+"
 )
 _CITING = re.compile(r",\s*(?:citing|quoting)\s+")
 _CLAUSE_END = re.compile(r"[,;]")
@@ -258,6 +278,12 @@ _ACT_OBJECT = re.compile(
 )
 _COORDINATOR = re.compile(r",\s*(?:and|while|whereas|but)\b|;|\b(?:while|whereas)\b")
 _REPORTED_OPENS = re.compile(r"\s*(?:that\b|[\"\u201c:])")
+_CITED_PHRASE = re.compile(r"\s+((?:[\w'-]+\s+){0,4}?[\w'-]+)(?=\s*,|\s+(?:as|that)\b)")
+_THIS_STATEMENT = re.compile(
+    r"(?:this|that|the|these|those)\s+(?:\w+\s+)?(?:press releases?|statements?|communiqu\u00e9s?|"
+    r"communiques?|releases?|videos?|messages?|posts?|reports?)$"
+)
+_AND_THEN = re.compile(r"(?:\s+[A-Z][\w-]*)?\s+(?:and|&)\s+(?:the\s+)?")
 _SAME_OUTLET = re.compile(
     r"\s*,?\s*(?:to|with|on|in)?\s*the\s+same\s+(?:news\s+)?(?:outlet|newspaper|paper|channel|"
     r"broadcaster|agency|network|station|programme|program|publication|site|website|media)\b"
@@ -282,7 +308,7 @@ _NO_SUBJECT = re.compile(
 _LEAD_CONJ = re.compile(
     r"(?i)(?:and|but|while|whereas|however|meanwhile|as|that|when|where|since)\s+"
 )
-_CONJ_BEFORE = re.compile(r"\s+and\s+(?:the\s+)?$")
+_CONJ_BEFORE = re.compile(r"(?:\s+[A-Z][\w-]*)?\s+and\s+(?:the\s+)?$")
 _ITS_BODY = re.compile(
     r"(?i)(?:its|their)\s+(?:\w+\s+)?(?:ministry|government|army|military|spokes(?:man|woman|person)|"
     r"office|command|leadership|presidency|cabinet|authorities|officials?|representatives?)$"
@@ -489,6 +515,9 @@ class _Reader:
                 m = first
         if m is None:  # "Civil Defence crews said", "the Al-Qahera News channel reported"
             m, member = self.mention_before_nouns(sent.start, p)
+            if m is not None and member and doc.entities[m.entity].types & {"ArmedGroup"}:
+                ent = doc.entities[m.entity]  # "Jnim jihadists claim": the group speaks
+                return self.agent_of(ent), m.span.start
             if m is not None and member:  # people of the body speak: "UN experts said"
                 ent = doc.entities[m.entity]
                 if kind in {"doubt", "think"} and doc.segment_at(pos) != 0:
@@ -919,7 +948,8 @@ class _Reader:
             if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
                 continue  # "posted the same video last month": an act, not a statement
             if verb in _NAMING_VERBS and (
-                _NOT_CALLED_AFTER.match(t, vm.end()) or _NOT_CALLED_BEFORE.search(t, 0, vm.start())
+                _NOT_CALLED_AFTER.match(t, vm.end())
+                or _NOT_CALLED_BEFORE.search(t, max(sent.start, vm.start() - 30), vm.start())
             ):
                 continue  # "called for talks", "so-called", "a town called Gori"
             if _ACT_OBJECT.match(t, vm.end()):
@@ -950,6 +980,29 @@ class _Reader:
                 ):
                     cue_start = subj_start  # "the article points out"
                 cue_end0 = vm.end()
+            if kind == "cite":  # "Southfront cited Houthi forces, saying ...": they speak
+                obj = self.source_at(cue_end0 + 1, sent.end) or self.party_at(cue_end0, sent.end)
+                relay = agent.via or agent.org or agent.speaker
+                if obj is not None:
+                    ent = self.doc.entities[obj.entity]
+                    agent = _Agent(self.agent_of(ent).speaker or obj.entity, relay)
+                    cue_end0 = obj.span.end
+                else:  # "TASS cited Moldovan officials, saying": an unnamed speaker
+                    um = _CITED_PHRASE.match(t, cue_end0, sent.end)
+                    if um is None or not self.r.unnamed_head.search(t, um.start(1), um.end(1)):
+                        continue
+                    who = self.doc.unnamed(um.start(1), um.end(1), channel=False)
+                    agent = _Agent(who.key, relay)
+                    cue_end0 = um.end(1)
+            owner = _OBJECT_OWNER.match(t, cue_end0) if verb in _ACTION_VERBS else None
+            if (
+                owner is not None
+                and agent.speaker is None
+                or (owner is not None and agent.speaker == agent.via)
+            ):
+                party = self.party_named(owner.group("owner"), owner.start("owner"))
+                if party is not None:  # "AMN News published Houthi videos": the Houthis speak
+                    agent = _Agent(party, agent.via or agent.org)
             via, cue_end = self.via_after(cue_end0, sent.end, kind == "tell")
             via = via or self.via_elsewhere(sent, vm.end())
             if via:
@@ -972,7 +1025,8 @@ class _Reader:
                 before is not None
                 and agent.speaker
                 and agent.speaker == before.speaker
-                and not agent.via
+                and (not agent.via or agent.via == agent.speaker)
+                and before.via
             ):
                 agent = _Agent(agent.speaker, before.via)  # "Gross added": to the same outlet
             if (agent.speaker, agent.via) in agents:
@@ -989,8 +1043,14 @@ class _Reader:
             claim = self.make(
                 sent, agent, (cue_start, max(cue_end, cue_end0)), content, kind, contradicts
             )
+            twins = []
+            second = self.second_channel(subj_start, vm.start())
+            if second is not None and second[0] != agent.via:  # "AMN News and Southfront published"
+                twin = _Agent(agent.speaker if agent.speaker != agent.via else None, second[0])
+                # its own cue (from the second outlet to the verb), so the two records differ
+                twins.append(self.make(sent, twin, (second[1], claim.cue.end), content, kind))
             denials = self.denial_clause(sent, claim)
-            claims += [claim, *denials]
+            claims += [claim, *twins, *denials]
             agents.append((agent.speaker, agent.via))
             after = max(c.cue.end for c in (claim, *denials))
         return claims
@@ -1006,6 +1066,49 @@ class _Reader:
         if _COORDINATOR.search(gap):
             return True
         return not _REPORTED_OPENS.match(gap)
+
+    def second_channel(self, subj_start: int | None, verb_start: int) -> tuple[str, int] | None:
+        """The second of two outlets that share a verb ("AMN News and Southfront
+        published ..."): both carried the statement, so each gets a claim."""
+        if subj_start is None:
+            return None
+        doc = self.doc
+        first = doc.mention_starting_at(subj_start)
+        if first is None or not doc.entities[first.entity].is_media:
+            return None
+        am = _AND_THEN.match(self.text, first.span.end, verb_start)
+        second = doc.mention_starting_at(am.end()) if am else None
+        if second is None or not doc.entities[second.entity].is_media:
+            return None
+        return second.entity, second.span.start
+
+    def party_at(self, p: int, end: int) -> Mention | None:
+        """A named party (not a person) right after ``p``."""
+        while p < end and self.text[p] == " ":
+            p += 1
+        m = self.doc.mention_starting_at(p)
+        if m is None and self.text.startswith(("the ", "The "), p):
+            m = self.doc.mention_starting_at(p + 4)
+        return m
+
+    def party_named(self, word: str, pos: int) -> str | None:
+        """The entity a capitalised word names: its mention there, or a nationality's state."""
+        m = self.doc.mention_starting_at(pos)
+        if m is not None and not self.doc.entities[m.entity].is_unnamed:
+            return m.entity
+        return self.state_of_adjective(word)
+
+    def state_of_adjective(self, adjective: str) -> str | None:
+        state = self.lex.nationalities.get(adjective)
+        if not state:
+            return None
+        from .entities import load_matcher
+
+        entry = load_matcher().entries.get(state)
+        if entry is None:
+            return None
+        self.doc.add_entity(state, entry.name, set(entry.types), in_gazetteer=True)
+        return state
 
     def inverted_subject(self, sent: Sentence, vm: re.Match[str]) -> tuple[_Agent, int] | None:
         """The subject after its verb: "“...,” said X", "..., said Karapetyan.", "Says he
@@ -1127,6 +1230,11 @@ class _Reader:
             phrase = t[m.start("src") : src_end].strip()
             low = phrase.lower()
             if low in {"him", "her", "them", "it"}:
+                prev = self.last.get(sent.segment)
+                if prev is None:
+                    return None
+                agent = _Agent(prev.speaker, prev.via)
+            elif _THIS_STATEMENT.match(low):  # "According to this press release": its source
                 prev = self.last.get(sent.segment)
                 if prev is None:
                     return None

@@ -175,9 +175,9 @@ class _Reader:
         if not m:
             return False
         norm = self.doc.norm
-        ls = norm.rfind("\n", 0, start) + 1
-        le = norm.find("\n", end)
-        words = norm[ls : le if le >= 0 else len(norm)].split()
+        ls = self.doc.line_start(start)
+        le = norm.find("\n", end, end + 200)
+        words = norm[max(ls, start - 200) : le if le >= 0 else min(len(norm), end + 200)].split()
         caps = sum(1 for w in words if w[0].isupper())
         return not (len(words) <= 14 and caps * 10 >= len(words) * 7)
 

@@ -127,6 +127,7 @@ class Doc:
         self.sentences: list[Sentence] = []
         self.quotes: list[tuple[int, int]] = []  # paired quotation marks: (open, close + 1)
         self._quoted: bytearray | None = None  # 1 inside a quotation (built when first asked)
+        self._line_starts: list[int] | None = None
         self.masked: list[tuple[int, int]] = []  # URL spans no name matcher may enter
         self.cue_hits: dict[int, list[tuple[int, int, str, int]]] | None = None  # by sentence
         self._word_starts: dict[str, list[int]] | None = None  # see starts.py
@@ -143,6 +144,7 @@ class Doc:
         # they were found: a dict, so that removing one costs O(1), not a list search
         self._by_start: dict[int, Mention] = {}
         self._count: dict[str, int] = {}  # entity key -> how many mentions it has
+        self._of_entity: dict[str, set[int]] = {}  # entity key -> starts of its mentions
         self._starts = bytearray(len(text))  # 1 where a mention begins
         self._occupied = bytearray(len(text))  # 1 where a mention already is
         self._maskbits = bytearray(len(text))  # 1 inside a masked span
@@ -242,6 +244,7 @@ class Doc:
         self._by_end[end] = m
         self._by_start[start] = m
         self._count[key] = self._count.get(key, 0) + 1
+        self._of_entity.setdefault(key, set()).add(start)
         ent = self.entities[key]
         if surface not in ent.aliases:
             ent.aliases.append(surface)
@@ -260,12 +263,13 @@ class Doc:
         if self._by_end.get(e) is m:
             del self._by_end[e]
         self._count[m.entity] -= 1
+        self._of_entity[m.entity].discard(s)
 
     def merge_entity(self, src: str, dst: str) -> None:
         """Move every mention of entity ``src`` to ``dst`` and drop ``src``."""
         if src == dst or src not in self.entities or dst not in self.entities:
             return
-        moved = [m for m in self._by_start.values() if m.entity == src]
+        moved = [self._by_start[s] for s in sorted(self._of_entity.get(src, ()))]
         for m in moved:
             self.remove_mention(m)
         for m in moved:
@@ -298,6 +302,13 @@ class Doc:
         distance walked back, not the number of mentions)."""
         i = self._starts.rfind(1, max(0, lo), pos)
         return self._by_start[i] if i >= 0 else None
+
+    def line_start(self, pos: int) -> int:
+        """Where the line holding ``pos`` begins (a bisection, not a scan back through a
+        long line)."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.norm)]
+        return self._line_starts[bisect.bisect_right(self._line_starts, pos) - 1]
 
     def in_quote(self, pos: int) -> bool:
         """True when ``pos`` lies inside a paired quotation (its marks excluded)."""

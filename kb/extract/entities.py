@@ -50,7 +50,7 @@ from .lexicon import (
 )
 from .media_names import find_media_names
 from .model import SOURCE_TYPES
-from .nonactors import adjective_or_place, drop_addressees, mask_non_actors
+from .nonactors import EQUIPMENT_AFTER, adjective_or_place, drop_addressees, mask_non_actors
 from .starts import GAZETTEER, MILITARY, PRESS_OFFICES, ROLES, TITLES
 
 # ---------------------------------------------------------------------- gazetteer
@@ -114,7 +114,7 @@ class GazetteerMatcher:
         self.compact: dict[str, str] = {}  # "kyivindependent" -> key, for @handles and #tags
         for e in entries:
             hidden = set(e.hidden_labels)
-            for lab in dict.fromkeys(_spelling_variants(e.all_labels)):
+            for lab in dict.fromkeys(_title_case_acronyms(_spelling_variants(e.all_labels))):
                 text = normalise(lab).strip()
                 m = _FIRST_WORD.search(text)
                 if not m or m.start() != 0:
@@ -192,6 +192,25 @@ def _spelling_variants(labels: Iterable[str]) -> list[str]:
                 out.append(lab.replace(a, b))
             elif b in lab:
                 out.append(lab.replace(b, a))
+    return out
+
+
+# Title-case forms of acronyms that are also words or names: never read as the acronym
+_NOT_TITLED = frozenset(
+    {"Memo", "Mena", "Lana", "Saba", "Sana", "Suna", "Ansa", "Isna", "Politico"}
+)
+
+
+def _title_case_acronyms(labels: Iterable[str]) -> list[str]:
+    """The labels, each acronym of four or more letters followed by its title-case form:
+    some outlets write "Jnim", "Nato", "Isis" for JNIM, NATO, ISIS."""
+    out = []
+    for lab in labels:
+        out.append(lab)
+        if lab.isalpha() and lab.isupper() and len(lab) >= 4:
+            titled = lab.capitalize()
+            if titled not in _NOT_TITLED:
+                out.append(titled)
     return out
 
 
@@ -376,7 +395,10 @@ def _match_domains(doc: Doc) -> None:
             found.append((s, e, s + hm.start(1), s + hm.end(1)))
     seen: set[int] = set()
     for c in rules.candidates.finditer(doc.norm):
-        ts = max(doc.norm.rfind(" ", 0, c.start()), doc.norm.rfind("\n", 0, c.start())) + 1
+        lo = max(0, c.start() - 300)  # a token is short: never scan back through the text
+        ts = (
+            max(lo - 1, doc.norm.rfind(" ", lo, c.start()), doc.norm.rfind("\n", lo, c.start())) + 1
+        )
         if ts in seen:
             continue
         seen.add(ts)
@@ -460,6 +482,21 @@ _UNIT_OF = re.compile(
     r"(?<![\w-])(?:army|military|militia|navy|police|group)'s[ ]+$", re.IGNORECASE
 )
 _PLACE_AFTER = re.compile(r"[ ]+([a-z]+)")
+_FORCES = frozenset({"MilitaryForce", "ArmedGroup"})
+# verbs of speech (not of publishing) after a one-word name: the name is a person's
+_SPEECH_AFTER = re.compile(
+    r"[ ]+(?:said|says|stated|states|wrote|writes|added|adds|asked|asks|replied|replies|"
+    r"explained|explains|tweeted|insisted|insists|admitted|admits|told|tells)(?![\w-])"
+)
+_NOT_OPENING = re.compile(r"(?:^(?:And|But|So|Then)[ ]+|[a-z,;][ ]+)$")
+_HIS_HER_AFTER = re.compile(
+    r"(?:,)?[ ]+(?:(?:in|and|with|on|to|for|of)[ ]+)?(?:his|her)[ ]+[a-z]", re.IGNORECASE
+)
+# faiths and peoples that name an organisation with its noun ("Muslim Brotherhood")
+_FAITHS = frozenset(
+    "Muslim Islamic Christian Jewish Catholic Orthodox Sunni Shia Shiite Druze Hindu Buddhist "
+    "Coptic Evangelical".split()
+)
 _TITLE_IN_PLACE = re.compile(r"(?<![\w-])in[ ]+(?:the[ ]+)?[a-z\u00c0-\u024f' -]*$|in[ ]+\S")
 _TOLD_BEFORE = re.compile(
     r"(?<![\w-])(?:told|(?:an?|the|exclusive|phone|recent)[ ]+interview[ ]+with|interviewed[ ]+by|"
@@ -903,6 +940,13 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
             continue
         if lab.guarded and _shouted(norm, pos, end, gaz.acronyms):
             continue
+        if (
+            EQUIPMENT_AFTER.match(low, end)
+            and gaz.entries[lab.key].types & _FORCES
+            and lab.text.split()[0] in _nationality_set()
+        ):
+            doc.mask(pos, end)  # "a Ukrainian military plane": the army only qualifies it
+            return end
         if lab.body and _starts_org_name(norm, end, bodies=True):
             return None  # "UN Support Mission in Libya": the longer name is read from the text
         if lab.state:
@@ -923,6 +967,26 @@ def _try_labels(doc: Doc, gaz: GazetteerMatcher, labels: Iterable[_Label], pos: 
             doc.add_entity(lab.key, entry.name, set(entry.types), in_gazetteer=True)
         return end if doc.add_mention(lab.key, pos, end, hidden=lab.hidden) else None
     return None
+
+
+# a media noun after an outlet's known name is part of how the text names it ("AMN News")
+_MEDIA_TAIL = re.compile(r"[ ]+(?:News|TV|Television|Radio|Agency|Online|Daily|Network)(?![\w-])")
+
+
+def _extend_outlets(doc: Doc) -> None:
+    """ "AMN News", "Al-Masirah TV": the gazetteer's outlet read with the media noun the
+    text writes after its label, so the name as written is one of its aliases."""
+    for m in doc.mentions:
+        ent = doc.entities[m.entity]
+        if not ent.is_media or not ent.in_gazetteer:
+            continue
+        tail = _MEDIA_TAIL.match(doc.norm, m.span.end)
+        if tail is None or doc.overlaps_mention(m.span.end, tail.end()):
+            continue
+        if doc.norm.startswith(tail.group(0).strip(), m.span.end - len(tail.group(0).strip())):
+            continue  # "Al Jazeera TV" read as "... TV TV"
+        doc.remove_mention(m)
+        doc.add_mention(m.entity, m.span.start, tail.end())
 
 
 def _masked_text(doc: Doc) -> str:
@@ -962,7 +1026,7 @@ class _TextNames:
     def sentence_start(self, pos: int) -> int:
         i = bisect.bisect_right(self.sent_starts, pos) - 1
         if i < 0:
-            return max(0, self.doc.norm.rfind("\n", 0, pos) + 1)
+            return self.doc.line_start(pos)
         return self.doc.sentences[i].start
 
     def title_before(self, pos: int) -> tuple[int, str | None, int] | None:
@@ -1024,7 +1088,7 @@ class _TextNames:
         kind: str | None = None,
         name: str | None = None,
     ) -> EntityState | None:
-        while toks and toks[0][2] in self.lex.non_actor:
+        while toks and toks[0][2] in self.lex.non_actor and toks[0][2] not in _FAITHS:
             toks = toks[1:]
         if not toks or (len(toks) < 2 and not acronym and kind is None):
             return None
@@ -1094,7 +1158,7 @@ class _TextNames:
 
     def read_run(self, toks: list[tuple[int, int, str]], masked: str) -> None:
         doc, rules, lex = self.doc, self.rules, self.lex
-        while len(toks) > 1 and toks[0][2] in lex.non_actor:
+        while len(toks) > 1 and toks[0][2] in lex.non_actor and toks[0][2] not in _FAITHS:
             toks = toks[1:]  # "The Irrawaddy" is read as "Irrawaddy"
         run_s, run_e = toks[0][0], toks[-1][1]
         if len(toks) == 1 and toks[0][2] in lex.non_actor:
@@ -1141,7 +1205,10 @@ class _TextNames:
                 rest = texts[1:]
             else:
                 rest = texts[:head_i] + texts[head_i + 1 :]
-            generic = all(t in lex.generic_modifiers or t in lex.non_actor for t in rest)
+            generic = all(
+                (t in lex.generic_modifiers or t in lex.non_actor) and t not in _FAITHS
+                for t in rest
+            )
             owner = self.possessor(run_s) if generic else None
             if generic and owner is None:
                 return  # "National TV", "General Staff" alone: too generic to be a name
@@ -1207,12 +1274,25 @@ class _TextNames:
                 self.add_org(toks, "an acronym in a reporting frame", kind="OfficialBody")
             elif seg != 0 and _acronym_like(texts[0]):
                 self.judged_name(toks, sent_s)
+            elif (
+                _SPEECH_AFTER.match(doc.norm, run_e)
+                and texts[0][1:].islower()
+                and not self._bad_name_token(texts[0])
+                and texts[0].lower() not in lex.unnamed_nouns
+                and _NOT_OPENING.search(doc.norm, sent_s, run_s)
+            ):
+                # "And Sharyl stated", "what Condi says": a first name that speaks (not a
+                # capitalised word opening its sentence: "Witnesses said", "Never said")
+                self.add_person(toks, "a name that speaks", set())
             return
         # a title inside the run: "Defence Minister Rustem Umerov"
         cut = -1
         for j in range(len(toks) - 1):
             for k in range(max(0, j - 3), j + 1):
-                if " ".join(texts[k : j + 1]) in rules.titles and texts[j][0].isupper():
+                words = " ".join(texts[k : j + 1])
+                if (words in rules.titles or words.lower() in rules.titles) and texts[j][
+                    0
+                ].isupper():
                     cut = j
         if cut >= 0:
             intro = self.intro_words(max(sent_s, run_s - 60), toks[cut][1])
@@ -1248,6 +1328,10 @@ class _TextNames:
         if toks[0][2] in lex.given_names:
             self.add_person(toks[:4], "a known given name", set())
             return
+        if 2 <= len(toks) <= 3 and _HIS_HER_AFTER.match(doc.norm, run_e):
+            # "Seymour Hersh in his introduction", "Ana Popa and her team": a person
+            if self.add_person(toks, "a name followed by his or her", set()) is not None:
+                return
         in_frame = in_sentence_frame(self, run_s, run_e)  # the frame rules last: costly
         if in_frame:
             # "Lloyd's List reported": a possessive inside the name, or a publishing verb,
@@ -1324,6 +1408,8 @@ class _TextNames:
         nxt = low[run_e : run_e + 24].split(None, 2)
         if nxt and nxt[0].strip(".,;:!?") in group_or_place:
             return True  # "Wazalendo militias", "the Sheikh Maqsoud district"
+        if _SPEECH_AFTER.match(doc.norm, run_e):
+            return True  # "Sharyl stated"
         prev = low[max(0, run_s - 30) : run_s].split()
         if prev and (
             prev[-1] in descriptor_last or prev[-1] in {"told", "the", "with", "to", "by"}
@@ -1528,8 +1614,8 @@ class _TextNames:
             if tail:
                 found.append((m.span.start, tail.end(), m.entity, adj_of.get(m.entity, "")))
         for s, e, state, adj in sorted(found):
-            if doc.is_masked(s, e):
-                continue
+            if doc.is_masked(s, e) or EQUIPMENT_AFTER.match(doc.low, e):
+                continue  # "a Ukrainian military plane": the army only qualifies the plane
             inside = doc.mentions_in(s, e)
             if any(doc.entities[x.entity].types & {"MilitaryForce", "ArmedGroup"} for x in inside):
                 continue  # the gazetteer knows this army ("Sudanese army")
@@ -1802,22 +1888,33 @@ class _TextNames:
                     if len(rest) >= 4 and rest.casefold() not in self.by_name:
                         forms.setdefault(rest, set()).add(ent.key)
         norm, low = doc.norm, doc.low
+        valid: dict[str, tuple[str, bool]] = {}  # form -> (entity, may be written in lower case)
         for form, keys in forms.items():
             if len(keys) != 1 or (
                 form.casefold() in self.by_name and self.by_name[form.casefold()] not in keys
             ):
                 continue
-            key = next(iter(keys))
+            if len(form.lower()) != len(form):
+                continue  # a case change that moves offsets: never the case here
             lowered = form[0].isupper() and not _acronym_like(form.split()[0])
-            as_written, in_lower_case = _find_word_twice(norm, low, form, lowered)
-            for start in as_written:
-                if not doc.is_masked(start, start + len(form)):
-                    doc.add_mention(key, start, start + len(form))
-            if lowered:
-                # "the health ministry": a lower-case short form after a determiner
-                for start in in_lower_case:
-                    if _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
-                        doc.add_mention(key, start, start + len(form))
+            valid[form] = (next(iter(keys)), lowered)
+        if not valid:
+            return
+        # one scan of the lower-cased text for every short form (a scan per form would
+        # cost the length of the text times the number of forms)
+        by_low: dict[str, list[str]] = {}
+        for form in valid:
+            by_low.setdefault(form.lower(), []).append(form)
+        rx = re.compile(rf"(?<![\w-])(?:{trie_regex(set(by_low))})(?![\w'-])")
+        for m in rx.finditer(low):
+            start, end = m.span()
+            for form in by_low[m.group(0)]:
+                key, lowered = valid[form]
+                if norm.startswith(form, start):
+                    if not doc.is_masked(start, end):
+                        doc.add_mention(key, start, end)
+                elif lowered and _DEFINITE_BEFORE.search(low, max(0, start - 7), start):
+                    doc.add_mention(key, start, end)  # "the health ministry"
 
     def merge_domains(self) -> None:
         """A web address and a name that spell the same ("levantfrontlines.net", "Levant
@@ -1858,27 +1955,45 @@ class _TextNames:
                         doc.add_mention(ent.key, m.start(), m.end())
 
     def surnames(self, masked: str) -> None:
-        """A surname alone refers back to the one person introduced with it."""
+        """A surname alone refers back to the one person introduced with it; a one-word
+        person right before a known person's name is part of it ("General Yahua Saree"
+        with "Saree" from the gazetteer)."""
         doc = self.doc
+        for m in list(doc.mentions):
+            ent = doc.entities.get(m.entity)
+            if ent is None or not ent.is_person or ent.in_gazetteer or " " in ent.name:
+                continue
+            nxt = doc.mention_starting_at(m.span.end + 1)
+            if nxt is None or doc.norm[m.span.end] != " ":
+                continue
+            other = doc.entities[nxt.entity]
+            if other.is_person and other.key != ent.key:
+                doc.remove_mention(m)
+                doc.remove_mention(nxt)
+                doc.add_mention(other.key, m.span.start, nxt.span.end)
+                if not doc.has_mentions(ent.key):
+                    del doc.entities[ent.key]
         last: dict[str, list[str]] = {}
         for ent in doc.entities.values():
             if ent.is_person and not ent.in_gazetteer:
                 parts = ent.name.split()
                 if len(parts) >= 2 and len(parts[-1]) >= 3:
                     last.setdefault(parts[-1], []).append(ent.key)
+        owner: dict[str, str] = {}
         for surname, keys in last.items():
             if len(keys) != 1:
                 continue
-            i = masked.find(surname)
-            while i >= 0:
-                j = i + len(surname)
-                before = masked[i - 1] if i else " "
-                after = masked[j] if j < len(masked) else " "
-                if not (before.isalnum() or before in "_'-") and not (
-                    after.isalnum() or after in "_-"
-                ):
-                    doc.add_mention(keys[0], i, j)
-                i = masked.find(surname, j)
+            owner[surname] = keys[0]
+            alone = self.by_name.get(surname.casefold())
+            if alone is not None and alone != keys[0] and alone in doc.entities:
+                ent = doc.entities[alone]  # "Mr. Dunbar" was read as a person of its own
+                if ent.is_person and not ent.in_gazetteer and len(ent.name.split()) == 1:
+                    doc.merge_entity(alone, keys[0])
+                    self.by_name[surname.casefold()] = keys[0]
+        if owner:  # every surname in one scan, not one scan of the text per surname
+            rx = re.compile(rf"(?<![\w'-])(?:{trie_regex(set(owner))})(?![\w-])")
+            for hit in rx.finditer(masked):
+                doc.add_mention(owner[hit.group(0)], hit.start(), hit.end())
 
     def titled_known_persons(self) -> None:
         """Title words before gazetteer persons, so role nouns can refer back to them."""
@@ -1967,6 +2082,7 @@ def find_entities(doc: Doc) -> Doc:
     mask_non_actors(doc)
     _match_gazetteer(doc)
     _match_platform_x(doc)
+    _extend_outlets(doc)
     find_collectives(doc)
     find_media_names(doc)
     _TextNames(doc).run()

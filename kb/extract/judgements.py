@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from .cues import cue_hits
 from .doc import Doc, Sentence
 from .lexicon import load_lexicon
-from .model import Judgement, Mention, PolarityName
+from .model import Claim, Judgement, Mention, PolarityName
 from .references import SourceContext, reference_rx
 
 _NEGATOR = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bhardly)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -79,6 +79,9 @@ _PREPOSITION_BEFORE = re.compile(
     r"(?<![\w'])(?:in|of|from|at|on|with|for|to|about|near|into|against|than)[ ]+(?:the[ ]+)?$"
 )
 _APPOSITION_OPENS = re.compile(r"[ ]*(?:one of|an?|the|its|their)[ ]")
+_PLURAL_GROUP = re.compile(
+    r"(?i)(?:soldiers|troops|forces|fighters|militants|rebels|jihadists|militias|the \w+s)$"
+)
 _ITS_BEFORE = re.compile(r"(?<![\w'])(?:its|their)[ ]+(?:[\w-]+[ ]+){0,2}$")
 _BY_AGENT = re.compile(
     r"[ ]+(?:[\w-]+[ ]+){0,2}?(?:(?:waged|spread|run|launched|pushed|produced|carried out|"
@@ -164,6 +167,9 @@ class _Judge:
         self.ref_rx = reference_rx()
         # a person can be judged as a source once the text has reported them speaking
         self.speakers = {c.speaker for c in doc.claims if c.speaker}
+        self._nations: dict[tuple[str, str, bool, bool], str | None] = {}
+        self._claims: list[Claim] = []
+        self._claim_ends: list[int] | None = None
 
     def judgeable(self, key: str) -> bool:
         ent = self.doc.entities[key]
@@ -323,13 +329,20 @@ class _Judge:
             p -= 1
         return doc.mention_ending_at(p)
 
-    def party_before(self, pos: int, lo: int) -> str | None:
-        """The last organisation or state named in [lo, pos): what "its" points at."""
+    def party_before(self, pos: int, lo: int, singular: bool = False) -> str | None:
+        """The last organisation or state named in [lo, pos): what "its" points at ("its"
+        is not "Russian soldiers")."""
         doc = self.doc
         m = doc.last_mention_before(pos, lo)
         while m is not None:
             ent = doc.entities[m.entity]
-            if not ent.is_person and not ent.is_unnamed and (ent.types & _PARTIES or ent.is_media):
+            plural = _PLURAL_GROUP.search(m.span.text) is not None
+            if (
+                not ent.is_person
+                and not ent.is_unnamed
+                and (ent.types & _PARTIES or ent.is_media)
+                and not (singular and plural)
+            ):
                 return m.entity
             m = doc.last_mention_before(m.span.start, lo)
         return None
@@ -338,13 +351,13 @@ class _Judge:
         """The source of the statement reported just before ``pos`` (a sarcastic "Right."
         after a quote judges who said it): the channel, else the speaker, of the last
         claim ending within a few sentences before."""
-        last = None
-        for c in self.doc.claims:
-            if c.span.end <= pos and pos - c.span.end <= _ECHO_REACH:
-                if last is None or c.span.end >= last.span.end:
-                    last = c
-        if last is None:
+        if self._claim_ends is None:
+            self._claims = sorted(self.doc.claims, key=lambda c: c.span.end)
+            self._claim_ends = [c.span.end for c in self._claims]
+        i = bisect.bisect_right(self._claim_ends, pos) - 1
+        if i < 0 or pos - self._claim_ends[i] > _ECHO_REACH:
             return []
+        last = self._claims[i]
         key = last.via or last.speaker
         return [key] if key and not self.doc.entities[key].is_unnamed else []
 
@@ -393,7 +406,8 @@ class _Judge:
             pm = _ITS_BEFORE.search(doc.low, max(sent.start, im.start() - 40), im.start())
             if om is None and pm is not None and im.group("spin") is not None and parties:
                 # "a third voice concerned with carrying out its jihadist propaganda"
-                key = self.party_before(pm.start(), max(0, pm.start() - 2 * REACH))
+                singular = doc.low.startswith("its", pm.start())
+                key = self.party_before(pm.start(), max(0, pm.start() - 2 * REACH), singular)
                 if key is not None:
                     return [key]
                 continue
@@ -427,11 +441,26 @@ class _Judge:
                 spin = im.group("spin") is not None or im.group("people") is not None
                 key = self.source_of_nation(word, state, parties, spin)
                 if key:
+                    ent = doc.entities[key]
+                    if key == state and ent.name not in ent.aliases:
+                        # a text that never names the state names it by the adjective:
+                        # "Saudi propaganda", "nothing Saudi officials say"
+                        ws = om.end("owner") - len(word)
+                        if not doc.overlaps_mention(ws, om.end("owner")):
+                            doc.add_mention(state, ws, om.end("owner"))
                     return [key]
         return []
 
     def source_of_nation(
         self, adjective: str, state: str, parties: bool, spin: bool = False
+    ) -> str | None:
+        memo = (adjective, state, parties, spin)
+        if memo not in self._nations:  # one look through the entities per nationality
+            self._nations[memo] = self._source_of_nation(adjective, state, parties, spin)
+        return self._nations[memo]
+
+    def _source_of_nation(
+        self, adjective: str, state: str, parties: bool, spin: bool
     ) -> str | None:
         """The one source of a country the text names ("Russian Defense Ministry" for
         "Russian"), else the state itself when the text names it or the gazetteer has it."""
@@ -505,7 +534,7 @@ class _Judge:
                     self.ctx.note(seg, key)
                 if k not in hits:
                     continue  # no cue: nothing to judge (most sentences)
-                here = doc.norm.rfind("\n", 0, sent.start) + 1
+                here = doc.line_start(sent.start)
                 if here != line:  # one judgement per (line, source), as the gold counts them
                     self.flush(found, seg)
                     line = here

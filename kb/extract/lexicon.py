@@ -57,18 +57,20 @@ def trie_regex(words: Iterable[str]) -> str:
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+    return _trie_body(trie)
 
-    def build(node: dict[str, dict]) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            body = "(?:" + body + ")?"
-        return body
 
-    return build(trie)
+def _trie_body(node: dict[str, dict]) -> str:
+    """The regex of one trie node (a module function: a nested recursive closure would
+    be a reference cycle left for the garbage collector on every call)."""
+    end = "" in node
+    branches = [re.escape(ch) + _trie_body(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:
+        body = "(?:" + body + ")?"
+    return body
 
 
 # ---------------------------------------------------------------------- literal scans

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from .doc import Doc
-from .lexicon import UPPER, load_lexicon
+from .lexicon import UPPER, load_lexicon, trie_regex
 
 _WEBSITE_NOUNS = frozenset({"website", "site", "platform", "page", "account", "blog", "forum"})
 _QUOTED_AFTER_NOUN = re.compile(
@@ -44,6 +44,7 @@ class _Reader:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.lex = load_lexicon()
+        self.found: dict[str, str] = {}  # a name as written -> its entity
 
     def add(self, start: int, end: int, kind: str, evidence: str) -> None:
         """A media entity named by the text at [start, end), unless a name is there."""
@@ -62,9 +63,17 @@ class _Reader:
             ent = doc.add_entity(key, name, {kind}, evidence=evidence)
         ent.roles.add("source")
         doc.add_mention(key, start, end)
-        for m in re.finditer(rf"(?<![\w-]){re.escape(doc.norm[start:end])}(?![\w-])", doc.norm):
+        self.found.setdefault(doc.norm[start:end], key)
+
+    def elsewhere(self) -> None:
+        """The names found, wherever else the text writes them: one scan for all."""
+        doc = self.doc
+        if not self.found:
+            return
+        rx = re.compile(rf"(?<![\w-])(?:{trie_regex(set(self.found))})(?![\w-])")
+        for m in rx.finditer(doc.norm):
             if not doc.overlaps_mention(m.start(), m.end()) and not doc.is_masked(*m.span()):
-                doc.add_mention(key, m.start(), m.end())  # the same name elsewhere
+                doc.add_mention(self.found[m.group(0)], m.start(), m.end())
 
     def read(self) -> None:
         norm = self.doc.norm
@@ -117,3 +126,4 @@ def find_media_names(doc: Doc) -> None:
     reader = _Reader(doc)
     reader.read()
     reader.apposed()
+    reader.elsewhere()

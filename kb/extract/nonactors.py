@@ -31,6 +31,18 @@ _BYLINE = re.compile(
 _ADJECTIVE_AFTER = re.compile(
     r"-(?:based|born|made|registered|flagged|listed|headquartered|funded|trained)(?![\w-])"
 )
+# nouns a state's name only qualifies ("the Ukraine war", "our Gaza coverage")
+_TOPIC_AFTER = re.compile(
+    r"[ ]+(?:war|wars|conflict|crisis|blog|coverage|policy|ceasefire|truce|talks|peace talks|deal|"
+    r"front|frontline|offensive|invasion|campaign|updates|news|story|file|situation|theatre|"
+    r"theater|question|issue|dossier|portfolio|desk|correspondent|bureau)(?![\w-])"
+)
+# what a nationality + "military"/"army" only qualifies: "a Ukrainian military plane"
+EQUIPMENT_AFTER = re.compile(
+    r"[ ]+(?:planes?|jets?|aircraft|helicopters?|vehicles?|bases?|convoys?|hardware|equipment|"
+    r"uniforms?|drones?|trucks?|ships?|boats?|satellites?|installations?|facilit(?:y|ies)|"
+    r"camps?|airfields?|airports?|positions?|posts?|checkpoints?|targets?|sites?)(?![\w-])"
+)
 _DIRECTION_BEFORE = re.compile(
     r"(?<![\w-])(?:north|south|east|west|northern|southern|eastern|western|central|"
     r"north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?|"
@@ -53,8 +65,8 @@ def mask_non_actors(doc: Doc) -> None:
 def adjective_or_place(low: str, norm: str, start: int, end: int) -> bool:
     """True when a state's name at [start, end) is part of an adjective ("UK-based") or a
     place after a direction word ("northeast Syria")."""
-    if _ADJECTIVE_AFTER.match(norm, end):
-        return True
+    if _ADJECTIVE_AFTER.match(norm, end) or _TOPIC_AFTER.match(low, end):
+        return True  # "UK-based", "the Ukraine war", "our Syria blog"
     if _CAPITAL_AFTER.match(norm, end):
         return False  # "South Lebanon Monitor": a longer name, read by the text rules
     return _DIRECTION_BEFORE.search(low, max(0, start - 20), start) is not None

@@ -38,6 +38,7 @@ from .starts import TRIGGERS
 # character. Real sentences are far shorter (the longest in the dev texts: ~700).
 MAX_SENTENCE = 1500
 COMMENT_THRESHOLD = 2  # the summed scores of the comments must reach this
+PROSE_LENGTH = 180  # a line this long without any cue counts against a comment
 FIRST_LINE_THRESHOLD = 4  # a headline may ask a short question; the first line needs more
 VERDICT_WEIGHT = 1  # a judgement cue (patterns/judgement_cues.jsonl) outside quotes
 FIRST_BATCH = 24  # lines prepared for scoring before the rest is needed
@@ -197,6 +198,8 @@ def line_scores(
             text, lowered = _scoring_text(norm, lines, quotes, len(norm))
         score = _line_score(text, lowered, s, e, starts)
         score += VERDICT_WEIGHT if i in bonus else 0
+        if score == 0 and e - s >= PROSE_LENGTH:
+            score = -1  # a long paragraph with no reader's cue at all: the article's prose
         scores.append(score)
         if i >= 1:
             lowest = min(lowest, total)  # the running sum before line i: a possible cut
@@ -221,10 +224,14 @@ def _scoring_text(
     text = "".join(pieces)
     starts = {s for s, _ in lines}
     if "http" in text or "www." in text:
+        out, last = [], 0  # pieces: one join, not a copy of the text per address
         for m in _URL.finditer(text):
             if m.start() not in starts:
                 k = m.end() - m.start()
-                text = text[: m.start()] + ("URL" + "x" * k)[:k] + text[m.end() :]
+                out += [text[last : m.start()], ("URL" + "x" * k)[:k]]
+                last = m.end()
+        out.append(text[last:])
+        text = "".join(out)
     return text, lower_same_length(text)
 
 

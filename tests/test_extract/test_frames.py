@@ -114,6 +114,28 @@ CASES: dict[str, tuple[str, list[tuple[str | None, str | None, str]]]] = {
         "A Moldovan official, who asked not to be named, said the town was quiet.",
         [("A Moldovan official", None, "said")],
     ),
+    "an outlet cites a party": (
+        "TASS cited Moldovan officials, saying the bridge was closed.",
+        [("Moldovan officials", "TASS", "cited Moldovan officials")],
+    ),
+    "two outlets published a party's videos": (
+        "TASS and RT published Moldovan videos, showing the bridge on fire.",
+        [("Moldova", "RT", "RT published"), ("Moldova", "TASS", "published")],
+    ),
+    "members of an armed group speak as the group": (
+        "Taliban fighters claim to have taken the pass.",
+        [("Taliban", "Taliban", "claim")],
+    ),
+    "according to the statement before": (
+        "In a statement published on its Telegram channel, the Taliban claims the pass fell. "
+        "According to this statement, the road is closed.",
+        [("Taliban", "Telegram", "claims"), ("Taliban", "Telegram", "According to this statement")],
+    ),
+    "a group keeps the channel of its statement": (
+        "In a statement on Telegram, the Taliban claims the pass fell.\n"
+        "The Taliban also confirms that the road is closed.",
+        [("Taliban", "Telegram", "claims"), ("Taliban", "Telegram", "confirms")],
+    ),
 }
 
 
@@ -134,3 +156,34 @@ def test_one_ministry_whatever_the_spelling() -> None:
     ex = extract_strict(text)
     ministries = [e for e in ex.entities if "OfficialBody" in e.types]
     assert len(ministries) == 1
+
+
+def test_a_news_story_with_two_verdicts_is_not_a_thread() -> None:
+    """Long paragraphs with no reader's cue between two verdict lines stay the article."""
+    from kb.extract import extract_strict
+
+    text = (
+        "Rebels claim to have captured the pass\n"
+        "This time it is the rebel group itself that says it: the army is in retreat, and "
+        "its propaganda channel published the footage on Sunday evening.\n"
+        "According to the statement, the fighters reached the pass at dawn on Saturday and "
+        "took the checkpoint after a battle that lasted several hours, the group said.\n"
+        "The army said in its own statement that it had repelled the attack and that the "
+        "checkpoint remained under its control, a claim that could not be verified.\n"
+        "A third voice, obviously concerned with carrying out its propaganda.\n"
+    )
+    ex = extract_strict(text)
+    article = ex.segments[0].span.text
+    assert "This time it is the rebel group" in article
+    assert "The army said in its own statement" in article
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_claim_has_its_own_identity(case: str) -> None:
+    """kb/build.py names a claim by its sentence and the start of its cue: two claims of
+    one sentence (coordinated frames, two outlets) must differ there."""
+    from kb.extract import extract_strict
+
+    ex = extract_strict(CASES[case][0] + "\n")
+    keys = [(c.span.start, c.span.end, c.cue.start) for c in ex.claims]
+    assert len(keys) == len(set(keys))

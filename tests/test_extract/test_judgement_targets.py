@@ -89,6 +89,11 @@ ARTICLE_CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         "as usual.",
         [("Taliban", "negative")],
     ),
+    "its means a singular party, not soldiers": (
+        "The Taliban posted a video. Russian soldiers were seen nearby. A crude piece, and its "
+        "jihadist propaganda as usual.",
+        [("Taliban", "negative")],
+    ),
     "a verdict on one claim is not on its source": (
         "Commander Oleg Petrenko said the bridge fell. Petrenko's claim appears credible.",
         [],

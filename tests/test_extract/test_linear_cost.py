@@ -2,18 +2,27 @@
 
 The work is counted, not timed: cProfile counts every Python-level call (generator steps
 included), so a loop over all mentions inside a loop over candidates shows as calls that
-grow with the square of the text. An input twice as long must not cost much more than
-twice the calls. (Work inside one C call, a regex retried from every character, is not
-counted here; bench/extraction_scaling.py shows that time per MB stays flat.)
+grow with the square of the text. Regex scans are counted by the characters they are
+offered: every module-level pattern of kb/extract is wrapped so that each search,
+finditer, findall and sub adds the length of its window; a search from the start of the
+text at every verb shows as a window total that grows with the square of the text. An
+input twice as long must not cost much more than twice either count. (A pattern that
+backtracks inside a short window is not seen here; bench/extraction_scaling.py shows
+that time per MB stays flat.)
 """
 
 from __future__ import annotations
 
 import cProfile
+import importlib
+import pkgutil
 import pstats
+import re
+from typing import Any
 
 import pytest
 
+import kb.extract
 from kb.extract import extract_strict, to_score_json
 from kb.extract.segment import MAX_SENTENCE
 
@@ -24,6 +33,7 @@ LINES = [
     "Commander Rami Saleh told Reuters the town was taken.",
     "I think TASS is pure propaganda, but Al-Masdar reported it too.",
     "The Syrian Observatory for Human Rights said 12 people were killed in Idlib.",
+    "Commander Ion Vrabie called the report a fabrication, the ministry said on Monday.",
 ]
 
 
@@ -63,12 +73,25 @@ def _many_names(size: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _many_verdicts(size: int) -> str:
+    """New outlets and verdicts on every line: echoes, nationalities, credit tags."""
+    out, n = [], 0
+    while sum(map(len, out)) < size:
+        out.append(
+            f'"The bridge is intact," Colonel Kar{n:05d} Vel told TASS. Right. Serbian figures '
+            f"are exaggerated, the Vel{n:05d} propaganda platform says. (Zdg{n:05d} / Post{n:05d})"
+        )
+        n += 1
+    return "\n".join(out) + "\n"
+
+
 BUILDERS = {
     "al-chain": _al_chain,
     "one-line": _one_line,
     "no-stops": _no_stops,
     "many-lines": _many_lines,
     "many-names": _many_names,
+    "many-verdicts": _many_verdicts,
 }
 
 
@@ -78,6 +101,65 @@ def _calls(text: str) -> int:
     extract_strict(text)
     profiler.disable()
     return pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+
+
+class _CountingPattern:
+    """A compiled pattern that adds the length of each scanned window to a counter."""
+
+    def __init__(self, rx: re.Pattern[str], counter: list[int]) -> None:
+        self._rx, self._counter = rx, counter
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._rx, name)
+
+    def _window(self, string: str, pos: int = 0, endpos: int | None = None) -> None:
+        self._counter[0] += (len(string) if endpos is None else min(endpos, len(string))) - pos
+
+    def search(self, string: str, pos: int = 0, endpos: int = 2**62) -> Any:
+        self._window(string, pos, endpos)
+        return self._rx.search(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = 2**62) -> Any:
+        self._window(string, pos, endpos)
+        return self._rx.finditer(string, pos, endpos)
+
+    def findall(self, string: str, pos: int = 0, endpos: int = 2**62) -> Any:
+        self._window(string, pos, endpos)
+        return self._rx.findall(string, pos, endpos)
+
+    def sub(self, repl: Any, string: str, count: int = 0) -> Any:
+        self._window(string)
+        return self._rx.sub(repl, string, count)
+
+    def match(self, *args: Any) -> Any:
+        return self._rx.match(*args)
+
+    def fullmatch(self, *args: Any) -> Any:
+        return self._rx.fullmatch(*args)
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Wrap every module-level compiled pattern of kb.extract; the count of scanned chars."""
+    counter = [0]
+    for info in pkgutil.iter_modules(kb.extract.__path__):
+        module = importlib.import_module(f"kb.extract.{info.name}")
+        for attr, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                monkeypatch.setattr(module, attr, _CountingPattern(value, counter))
+    return counter
+
+
+@pytest.mark.parametrize("kind", BUILDERS)
+def test_regex_scans_grow_linearly(kind: str, scanned: list[int]) -> None:
+    build = BUILDERS[kind]
+    extract_strict(build(2_000))
+    scanned[0] = 0
+    extract_strict(build(30_000))
+    small, scanned[0] = scanned[0], 0
+    extract_strict(build(60_000))
+    large = scanned[0]
+    assert large < 2.6 * small, (kind, small, large)
 
 
 @pytest.mark.parametrize("kind", BUILDERS)
