@@ -277,3 +277,69 @@ def serve_note(factory: pytest.TempPathFactory, env: dict[str, str] | None = Non
     done = run_srkb("ingest", str(text), data=folder / "data")
     assert done.returncode == 0, done.stderr
     return start_server(folder / "data", folder / "serve.stderr", env=env)
+
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+@dataclass
+class SparqlServer:
+    """A real `oxigraph serve` process: the remote SPARQL store of the tests."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+
+    @property
+    def query_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/query"
+
+    @property
+    def update_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/update"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_oxigraph_server(location: Path) -> SparqlServer:
+    """Start `oxigraph serve` (PyPI package oxigraph) on a free port; wait until it answers."""
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    port = find_free_port()
+    process = subprocess.Popen(
+        [
+            str(OXIGRAPH),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = SparqlServer(process, port)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2):
+                return server
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("oxigraph serve exited at start")
+            time.sleep(0.1)
+    server.stop()
+    pytest.fail("oxigraph serve did not answer within 30 s")
+
+
+@pytest.fixture
+def sparql_server(tmp_path: Path) -> Iterator[SparqlServer]:
+    """A fresh, empty `oxigraph serve` for one test."""
+    server = start_oxigraph_server(tmp_path / "oxigraph")
+    yield server
+    server.stop()
