@@ -24,6 +24,7 @@ runs on this machine's loopback interface and stops by itself.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import os
@@ -189,7 +190,7 @@ def ipc_overhead(
     store = snapshot_store_path(snapshot)
     kb = KnowledgeBase.open_path(store, read_only=True)
     inline = InlineRunner(kb)
-    pool = QueryPool(store, 1, 60)
+    pool = QueryPool(functools.partial(KnowledgeBase.open_path, store, read_only=True), 1, 60)
     pool.wait_ready()
     out = []
     trivial = {"ASK {} (trivial)": "ASK {}"}
@@ -347,10 +348,10 @@ def main() -> None:
             p.wait(timeout=30)
         procs.clear()
 
-        # IPC cost of the query processes, on a snapshot of the same store.
-        from kb.store import make_snapshot
+        # IPC cost of the query processes, on a release of the same store.
+        from kb.store.releases import ensure_current
 
-        snapshot = make_snapshot(data)
+        snapshot = ensure_current(data, "http://127.0.0.1:8000/")
         ipc = ipc_overhead(snapshot, queries, args.ipc_repeats)
         for name, inline_ms, pool_ms, size in ipc:
             print(

@@ -45,21 +45,46 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
 
 
-def data_option(func: F) -> F:
-    """The --data option every command takes; it overrides SRKB_DATA and the group's --data."""
-
-    def remember(ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+def _remember(key: str) -> Any:
+    def remember(ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
         if value is not None:
-            ctx.ensure_object(dict)["data"] = value
+            ctx.ensure_object(dict)[key] = value
         return value
 
+    return remember
+
+
+def data_option(func: F) -> F:
+    """The store options every command takes (--data, --store, --store-update); they
+    override SRKB_DATA / SRKB_STORE / SRKB_STORE_UPDATE and the group's options."""
+    func = click.option(
+        "--store-update",
+        "store_update",
+        metavar="URL",
+        default=None,
+        expose_value=False,
+        callback=_remember("store_update"),
+        is_eager=True,
+        help="Update endpoint of that SPARQL server (needed to write to it).",
+    )(func)
+    func = click.option(
+        "--store",
+        "store",
+        metavar="URL",
+        default=None,
+        expose_value=False,
+        callback=_remember("store"),
+        is_eager=True,
+        help="Keep the knowledge base in the SPARQL 1.1 server with this query endpoint "
+        "(default: $SRKB_STORE, else the embedded store under --data).",
+    )(func)
     return click.option(
         "--data",
         "data_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         expose_value=False,
-        callback=remember,
+        callback=_remember("data"),
         is_eager=True,
         help="Data directory of the store (default: $SRKB_DATA or ./srkb-data).",
     )(func)
@@ -67,7 +92,9 @@ def data_option(func: F) -> F:
 
 def settings_from(ctx: click.Context) -> Settings:
     obj = ctx.ensure_object(dict)
-    return Settings.from_env(data_dir=obj.get("data"))
+    return Settings.from_env(
+        data_dir=obj.get("data"), store=obj.get("store"), store_update=obj.get("store_update")
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,6 +110,14 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
+
+
+def _publish(kb: Any, settings: Settings) -> None:
+    """End a write by publishing what it left, for running servers to switch to
+    (kb.store.releases); nothing for a remote store, which servers read live."""
+    from .store.releases import publish_if_changed
+
+    publish_if_changed(kb, settings.data_dir, settings.base_iri)
 
 
 # --------------------------------------------------------------------------- ingest
@@ -114,7 +149,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
     sources = [read_input(n, limits) if n == "-" else n for n in names]
     with WorkerPool(pool_size(len(sources))) as pool:
         planned = plan_texts(sources, settings.base_iri, pool)
-        with KnowledgeBase.open(settings.data_dir) as kb:
+        with KnowledgeBase.from_settings(settings) as kb:
             options: dict[str, Any] = {
                 "base_iri": settings.base_iri,
                 "pool": pool,
@@ -127,6 +162,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
                     report = ingest_texts(kb, sources, progress=lambda _t: bar.update(1), **options)
             else:
                 report = ingest_texts(kb, sources, **options)
+            _publish(kb, settings)
     click.echo(f"{report.summary()} in {settings.data_dir}")
 
 
@@ -146,10 +182,11 @@ def rebuild(ctx: click.Context) -> None:
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.from_settings(settings, create=False) as kb:
         ensure_reference_graphs(kb, settings.base_iri)  # this srkb's ontology and gazetteer
         report = rebuild_derived(kb, base_iri=settings.base_iri)
         kb.flush()
+        _publish(kb, settings)
     click.echo(report.summary())
 
 
@@ -168,9 +205,10 @@ def remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, create=False) as kb:
+    with KnowledgeBase.from_settings(settings, create=False) as kb:
         removed = remove_texts(kb, refs, base_iri=settings.base_iri)
         remaining = kb.quad_count()
+        _publish(kb, settings)
     click.echo(f"removed {len(removed)} text(s): {', '.join(removed)}; {remaining} quads remain")
 
 
@@ -195,7 +233,7 @@ def texts(ctx: click.Context) -> None:
       OPTIONAL { ?c a srkb:Claim } OPTIONAL { ?j a srkb:SourceJudgement } } }
     GROUP BY ?text ?name ?version ORDER BY ?name"""
     )
-    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         rows = [
             [
                 r["text"].value.rsplit("/", 1)[-1],
@@ -219,7 +257,7 @@ def validate(ctx: click.Context) -> None:
     from .validate import validate_kb
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         result = validate_kb(kb)
     if result.conforms:
         click.echo("the knowledge base conforms to the srkb shapes")
@@ -259,7 +297,7 @@ def rating(
                 "use an ISO date, e.g. 2018-04-30", param_hint="--as-of"
             ) from None
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         agents = resolve_agent(kb, source)
         if not agents:
             raise InputError(f"{source}: no actor or source has this name, alias or domain")
@@ -442,7 +480,7 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
     from .store import KnowledgeBase
 
     settings = settings_from(ctx)
-    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         if void:
             release = describe_release(kb)
             data = void_turtle(release, settings.base_iri)

@@ -24,6 +24,14 @@ class Settings:
     """Configuration shared by the CLI, the store and the server."""
 
     data_dir: Path = _setting(DEFAULT_DATA_DIR, "Directory of the embedded store (SRKB_DATA).")
+    store: str = _setting(
+        "",
+        "Query endpoint URL of a SPARQL 1.1 server holding the knowledge base (empty: the "
+        "embedded store under the data directory, which then keeps only derived indexes).",
+    )
+    store_update: str = _setting(
+        "", "Update endpoint URL of that SPARQL server (empty: the store is read-only)."
+    )
     base_iri: str = _setting(
         DEFAULT_BASE_IRI,
         "Base of every minted IRI; set it to where srkb is served so IRIs dereference.",
@@ -55,6 +63,11 @@ class Settings:
         1024,
         "Most resident memory (MB) one query process may reach; a query that needs more is "
         "stopped with a 503 (E409) and the server keeps answering.",
+    )
+    release_poll_s: float = _setting(
+        1.0,
+        "How often `srkb serve` looks for a newer published release (seconds); it switches "
+        "to it without a restart.",
     )
     cors_origins: str = _setting(
         "", "Origins allowed to read responses from scripts (CORS): comma-separated, or *."

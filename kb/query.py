@@ -113,7 +113,7 @@ def render_result(result: Any, fmt: str, columns: list[str] | None = None) -> st
 
 
 def query_local(settings: Settings, sparql: str, fmt: str, columns: list[str] | None = None) -> str:
-    with KnowledgeBase.open(settings.data_dir, read_only=True) as kb:
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         return render_result(run_local(kb, sparql, settings), fmt, columns)
 
 

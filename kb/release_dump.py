@@ -9,11 +9,12 @@ workers from the same master, and they must not inherit a child they cannot join
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 from pathlib import Path
 
-from .release import write_release_dump
+from .release import DUMP_BASENAME, write_release_dump
 from .store import KnowledgeBase, snapshot_release_path, snapshot_store_path
 
 
@@ -22,9 +23,18 @@ def main(argv: list[str]) -> int:
         print("usage: python -m kb.release_dump SNAPSHOT_DIR", file=sys.stderr)
         return 2
     snapshot = Path(argv[0])
+    release = snapshot_release_path(snapshot)
     os.nice(10)
-    with KnowledgeBase.open_path(snapshot_store_path(snapshot), read_only=True) as kb:
-        write_release_dump(kb, snapshot_release_path(snapshot))
+    # Every server worker that opens the release starts one of these: one writes.
+    with (release / ".dump-writer").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return 0
+        if (release / f"{DUMP_BASENAME}.nq").is_file():
+            return 0
+        with KnowledgeBase.open_path(snapshot_store_path(snapshot), read_only=True) as kb:
+            write_release_dump(kb, release)
     return 0
 
 

@@ -2,23 +2,23 @@
 
 ``create_app`` is the only entry point (Flask's application factory pattern): the CLI's
 ``srkb serve`` runs it in each gunicorn worker, and tests call it with an in-memory
-knowledge base. The store is opened once per app and kept in ``app.extensions["srkb"]``;
-client queries run through the app's query runner (server.pool); views reach both
-through ``server.context``.
+knowledge base. What the app serves (a store, its query runner, its release) is one
+``server.context.Served``; a worker that follows the data directory switches it when a
+writer publishes a new release (server.releases). Views reach it through
+``server.context``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
 from flask import Flask
 
 from kb.config import Settings
-from kb.store import KnowledgeBase, make_snapshot, snapshot_release_path, snapshot_store_path
+from kb.store import KnowledgeBase
 
-from .context import KB_KEY, LOCK_KEY, RELEASE_DIR_KEY, RUNNER_KEY, SETTINGS_KEY
+from .context import SERVED_KEY, SETTINGS_KEY, Served
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ def create_app(
     settings: Settings | None = None,
     *,
     kb: KnowledgeBase | None = None,
-    snapshot: Path | None = None,
+    release: Path | None = None,
+    follow: bool = False,
 ) -> Flask:
     """Build the Flask app.
 
@@ -37,15 +38,17 @@ def create_app(
         settings: limits and paths; ``Settings.from_env()`` when None.
         kb: an open knowledge base to serve as is (tests); queries then run in this
             process, without a time limit.
-        snapshot: a snapshot directory (kb.store.make_snapshot) to serve read-only: what
-            each gunicorn worker gets. Queries run in ``settings.query_processes``
-            killable processes that open the same snapshot.
+        release: a published release directory (kb.store.releases) to serve read-only:
+            what each gunicorn worker gets. Queries run in ``settings.query_processes``
+            killable processes that open the same release.
+        follow: switch to each newer release published in ``settings.data_dir`` (or, for
+            a remote store, describe its content anew when it changes).
 
-    With neither ``kb`` nor ``snapshot``, a fresh snapshot of ``settings.data_dir`` is
-    made, so the primary store stays free for ``srkb ingest``.
+    With neither ``kb`` nor ``release``, the remote store of ``settings.store`` is served
+    live, or else the current release of ``settings.data_dir`` (published first if needed).
 
     Raises:
-        StoreError: the store or snapshot cannot be opened.
+        StoreError: the store or release cannot be opened.
     """
     from . import (
         dumps,
@@ -58,31 +61,20 @@ def create_app(
         queries,
         sparql,
     )
-    from .pool import InlineRunner, QueryPool, QueryRunner
+    from .pool import InlineRunner
+    from .releases import ReleaseFollower, open_live, open_release
 
     settings = settings if settings is not None else Settings.from_env()
-    release_dir: Path | None = None
-    runner: QueryRunner
-    if kb is None:
-        snap = snapshot if snapshot is not None else make_snapshot(settings.data_dir)
-        store_path = snapshot_store_path(snap)
-        kb = KnowledgeBase.open_path(store_path, read_only=True)
-        release_dir = snapshot_release_path(snap)
-        logger.info("serving the snapshot %s", snap)
-        if settings.query_processes > 0:
-            runner = QueryPool(
-                store_path,
-                settings.query_processes,
-                settings.query_timeout_s,
-                memory_limit_bytes=settings.query_memory_mb << 20,
-                # SERVICE targets on the allowlist need the network; otherwise the query
-                # processes have none (kb.netblock), behind the guard on the parsed query.
-                no_network=not settings.service_targets,
-            )
-        else:
-            runner = InlineRunner(kb)
+    if kb is not None:
+        state = Served(kb, InlineRunner(kb))
+    elif settings.store:
+        state = open_live(settings)
     else:
-        runner = InlineRunner(kb)
+        if release is None:
+            from kb.store.releases import ensure_current
+
+            release = ensure_current(settings.data_dir, settings.base_iri)
+        state = open_release(release, settings)
 
     app = Flask(__name__)
     app.config.from_mapping(
@@ -92,11 +84,7 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # DefaultJSONProvider has it
     app.config[SETTINGS_KEY] = settings
-    app.extensions[KB_KEY] = kb
-    app.extensions[RUNNER_KEY] = runner
-    app.extensions[LOCK_KEY] = threading.Lock()
-    if release_dir is not None:
-        app.extensions[RELEASE_DIR_KEY] = release_dir
+    app.extensions[SERVED_KEY] = state
 
     errors.register_error_handlers(app)
     hooks.register_hooks(app)
@@ -107,6 +95,8 @@ def create_app(
     app.register_blueprint(pages.bp)
     app.register_blueprint(lookup.bp)
     app.register_blueprint(linked_data.bp)
-    if release_dir is not None:  # serving a snapshot: have the search index ready early
+    if kb is None:  # a served store: have the search index ready early
         lookup.warm_search_index(app)
+    if follow and kb is None:
+        ReleaseFollower(app, settings).start()
     return app

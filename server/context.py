@@ -1,8 +1,11 @@
 """Access to the per-app state (settings, knowledge base, query runner, release) from views.
 
 One module so that views never reach into ``app.extensions`` or ``app.config`` by string
-keys themselves. The served store is a snapshot that never changes while the app runs,
-so values computed from it (the summary, the release) are computed once per app.
+keys themselves. What a request reads comes from one ``Served`` object: the release the
+worker served when the request began (its store, query processes, release directory and
+the values computed from it). A worker that switches to a newer release
+(server.releases) replaces that object in one assignment; requests already running keep
+the old one to the end, so every answer comes from exactly one release.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import atexit
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from kb.config import Settings
 
@@ -25,11 +29,33 @@ if TYPE_CHECKING:
     from .pool import QueryRunner
 
 SETTINGS_KEY = "SRKB_SETTINGS"
-KB_KEY = "srkb"
-RUNNER_KEY = "srkb.runner"
-RELEASE_DIR_KEY = "srkb.release_dir"
-CACHE_KEY = "srkb.cache"
-LOCK_KEY = "srkb.lock"
+SERVED_KEY = "srkb.served"
+
+
+@dataclass
+class Served:
+    """One release as a worker serves it; immutable but for the memo of derived values."""
+
+    kb: KnowledgeBase
+    runner: QueryRunner
+    release_dir: Path | None = None  # None: a temporary one is made on first use
+    name: str = ""  # the release directory's name ("" for a store served live)
+    cache: dict[str, object] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def close(self) -> None:
+        self.runner.close()
+        self.kb.close()
+
+
+def served() -> Served:
+    """The release this request is answered from (fixed at its first access)."""
+    if has_request_context():
+        current = g.get("srkb_served")
+        if current is None:
+            current = g.srkb_served = current_app.extensions[SERVED_KEY]
+        return cast(Served, current)
+    return cast(Served, current_app.extensions[SERVED_KEY])
 
 
 def get_settings() -> Settings:
@@ -37,37 +63,37 @@ def get_settings() -> Settings:
 
 
 def get_kb() -> KnowledgeBase:
-    return cast("KnowledgeBase", current_app.extensions[KB_KEY])
+    return served().kb
 
 
 def get_runner() -> QueryRunner:
     """Where client queries run: the worker's pool of query processes, or inline."""
-    return cast("QueryRunner", current_app.extensions[RUNNER_KEY])
+    return served().runner
 
 
 def app_cache() -> dict[str, object]:
-    """Per-app memo for values of the served store; the snapshot never changes while served."""
-    return cast(dict[str, object], current_app.extensions.setdefault(CACHE_KEY, {}))
+    """Memo for values computed from the served release (which never changes)."""
+    return served().cache
 
 
 def app_lock() -> threading.Lock:
-    """One lock per app, for computing cached values once under threaded workers."""
-    return cast(threading.Lock, current_app.extensions[LOCK_KEY])
+    """One lock per served release, for computing cached values once under threads."""
+    return served().lock
 
 
 def release_dir() -> Path:
     """The directory with the served release's description and dumps.
 
-    ``srkb serve`` writes it with the snapshot. An app given an open store (tests) gets a
-    temporary one, written on first use and removed at exit.
+    ``srkb serve`` serves published releases, which have one. An app given an open store
+    (tests) or a remote one gets a temporary one, written on first use, removed at exit.
     """
-    with app_lock():
-        directory = current_app.extensions.get(RELEASE_DIR_KEY)
-        if directory is None:
+    state = served()
+    with state.lock:
+        if state.release_dir is None:
             directory = Path(tempfile.mkdtemp(prefix="srkb-release-"))
             atexit.register(shutil.rmtree, directory, True)
-            current_app.extensions[RELEASE_DIR_KEY] = directory
-        return cast(Path, directory)
+            state.release_dir = directory
+        return state.release_dir
 
 
 def get_release() -> Release:

@@ -35,7 +35,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    current_app,
     jsonify,
     render_template,
     request,
@@ -109,12 +108,12 @@ def warm_search_index(app: Flask) -> threading.Thread:
 
 
 def search_index() -> SearchIndex:
-    """The app's search index, built from the store on first use (then shared)."""
-    index = current_app.extensions.get(SEARCH_INDEX_KEY)
+    """The served release's search index, opened on first use (then shared)."""
+    cache = app_cache()
+    index = cache.get(SEARCH_INDEX_KEY)
     if index is None:
-        lock = current_app.extensions.setdefault(_SEARCH_LOCK_KEY, threading.Lock())
-        with lock:
-            index = current_app.extensions.get(SEARCH_INDEX_KEY)
+        with cast(threading.Lock, cache.setdefault(_SEARCH_LOCK_KEY, threading.Lock())):
+            index = cache.get(SEARCH_INDEX_KEY)
             if index is None:
                 started = time.perf_counter()
                 index = SearchIndex.for_store(get_kb())  # the snapshot's, on disk
@@ -124,7 +123,7 @@ def search_index() -> SearchIndex:
                     index.item_count,
                     time.perf_counter() - started,
                 )
-                current_app.extensions[SEARCH_INDEX_KEY] = index
+                cache[SEARCH_INDEX_KEY] = index
     return cast(SearchIndex, index)
 
 

@@ -44,9 +44,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, Protocol
 
 from kb.errors import (
@@ -129,12 +129,14 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(0)
 
 
-def _child_main(conn: Connection, store_path: str, parent_pid: int, no_network: bool) -> None:
-    """A query process: open the snapshot, cut the network, answer jobs until the pipe closes."""
+def _child_main(
+    conn: Connection, opener: Callable[[], KnowledgeBase], parent_pid: int, no_network: bool
+) -> None:
+    """A query process: open the store, cut the network, answer jobs until the pipe closes."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        kb = KnowledgeBase.open_path(Path(store_path), read_only=True)
+        kb = opener()
     except SRKBError as exc:
         conn.send(("error", str(exc)))
         return
@@ -174,7 +176,7 @@ class _Slot:
 
 
 class QueryPool:
-    """``size`` query processes on one snapshot; each job bounded in time and memory.
+    """``size`` query processes on one store; each job bounded in time and memory.
 
     A job runs in a free process for at most ``timeout_s`` and with at most
     ``memory_limit_bytes`` resident (checked every WATCH_INTERVAL_S while the request
@@ -187,7 +189,7 @@ class QueryPool:
 
     def __init__(
         self,
-        store_path: Path,
+        opener: Callable[[], KnowledgeBase],
         size: int,
         timeout_s: float,
         *,
@@ -196,7 +198,7 @@ class QueryPool:
     ) -> None:
         if size < 1:
             raise ValueError("a QueryPool needs at least one process")
-        self.store_path = Path(store_path)
+        self.opener = opener  # picklable: each spawned process calls it to open the store
         self.size = size
         self.timeout_s = timeout_s
         self.memory_limit_bytes = memory_limit_bytes
@@ -240,7 +242,7 @@ class QueryPool:
         parent_end, child_end = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(
             target=_child_main,
-            args=(child_end, str(self.store_path), os.getpid(), self.no_network),
+            args=(child_end, self.opener, os.getpid(), self.no_network),
             name=f"srkb-query-{slot.index}",
             daemon=True,
         )
@@ -248,7 +250,7 @@ class QueryPool:
         child_end.close()
         if not parent_end.poll(START_TIMEOUT_S):
             process.kill()
-            raise StoreError(f"a query process did not open {self.store_path} in time")
+            raise StoreError("a query process did not open the store in time")
         try:
             kind, detail = parent_end.recv()
         except (EOFError, OSError) as exc:

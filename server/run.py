@@ -1,25 +1,26 @@
-"""``srkb serve``: run the app under gunicorn (a production WSGI server) on a store snapshot.
+"""``srkb serve``: run the app under gunicorn (a production WSGI server) on a published release.
 
 Order of events, and why:
 
 1. Bind the listening socket first, so "port in use" is one clear error that leaves the
    data directory alone, and ``--port 0`` reports the port really chosen; gunicorn takes
    the socket over (``fd://N``).
-2. Snapshot the store (kb.store.make_snapshot), so ``srkb ingest`` keeps the primary
-   store while the server answers from an immutable checkpoint, and describe it as a
-   release (kb.release: id and VoID figures from the content digest and counts every
-   write keeps, so this takes seconds at any size). Both happen in a short-lived
-   *spawned* helper process: RocksDB must never be touched in the gunicorn master,
-   because its global state (thread pools) does not survive a fork even after the store
-   is closed; forked workers then crash on exit
-   (SIGSEGV), which gunicorn answers by forking new ones forever. The release's N-Quads
-   dump is then written by a low-priority subprocess (kb.release_dump) while the server
-   already answers.
+2. Find the release to serve (kb.store.releases): the current published one, or publish
+   one first if there is none or the store has moved on (a writer was killed before
+   publishing, or the data directory predates releases). Releases are read-only
+   checkpoints, so ``srkb ingest`` keeps the store while servers answer, and they are
+   described by the content digest and counts every write keeps (seconds at any size).
+   This happens in a short-lived *spawned* helper process: RocksDB must never be touched
+   in the gunicorn master, because its global state (thread pools) does not survive a
+   fork even after the store is closed; forked workers then crash on exit (SIGSEGV),
+   which gunicorn answers by forking new ones forever. A remote store (SRKB_STORE) has
+   no releases: it is described and served live.
 3. gunicorn forks ``workers`` threaded workers (gthread, ``threads`` each); each calls
-   ``create_app(settings, snapshot=...)`` after the fork (no preload), opens its own
-   read-only handle for pages, and starts its pool of query processes (server.pool), in
-   which every client query runs under the time limit. A worker's threads keep serving
-   while one of its query processes is stuck in a long query.
+   ``create_app(settings, release=..., follow=True)`` after the fork (no preload), opens
+   its own read-only handle for pages, starts its pool of query processes (server.pool),
+   in which every client query runs under the time limit, and follows newer releases
+   (server.releases). A release's N-Quads dump is written by a low-priority program
+   (kb.release_dump) while the server already answers.
 
 SIGTERM stops gracefully, Ctrl-C (SIGINT) quickly: both are gunicorn's own handling.
 gunicorn's worker timeout is only a backstop against a hung worker, not a query limit.
@@ -31,10 +32,7 @@ from __future__ import annotations
 import errno
 import logging
 import multiprocessing
-import os
-import shutil
 import socket
-import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -44,8 +42,7 @@ from gunicorn.app.base import BaseApplication
 
 from kb.config import Settings
 from kb.errors import SRKBError
-from kb.release import write_release
-from kb.store import KnowledgeBase, make_snapshot, snapshot_release_path, snapshot_store_path
+from kb.store import KnowledgeBase, snapshot_release_path, snapshot_store_path
 
 logger = logging.getLogger(__name__)
 
@@ -82,31 +79,46 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _snapshot_and_describe(data_dir: str, owner_pid: int) -> tuple[str, int, str]:
-    """Runs in the helper process: snapshot, check it opens, describe the release (its
-    id and figures are kept by every write: seconds, whatever the size)."""
-    snapshot = make_snapshot(Path(data_dir), owner_pid=owner_pid)
-    with KnowledgeBase.open_path(snapshot_store_path(snapshot), read_only=True) as kb:
-        release = write_release(kb, snapshot_release_path(snapshot), dump=False)
-        quads = kb.quad_count()
-    return str(snapshot), quads, release.id
+def _release_and_describe(data_dir: str, base_iri: str) -> tuple[str, int, str]:
+    """Runs in the helper process: the current release (published first if the store has
+    moved on or none exists) and its figures (kept by every write: seconds at any size)."""
+    from kb.release import read_release
+    from kb.store.releases import ensure_current
+
+    release = ensure_current(Path(data_dir), base_iri)
+    described = read_release(snapshot_release_path(release))
+    with KnowledgeBase.open_path(snapshot_store_path(release), read_only=True) as kb:
+        quads = kb.quad_count()  # the figure /healthz gives
+    return str(release), quads, described.id
 
 
-def prepare_snapshot(data_dir: Path) -> tuple[Path, int, str]:
-    """Snapshot ``data_dir`` in a spawned process so this process never loads RocksDB.
-
-    Returns the snapshot directory, its quad count and its release id.
+def prepare_release(settings: Settings) -> tuple[Path | None, int, str]:
+    """The release to serve, prepared in a spawned process so that this process (the
+    gunicorn master) never loads RocksDB. Returns its directory (None for a remote store,
+    served live), its quad count and its release id.
 
     Raises:
-        StoreError: no store, or it cannot be snapshotted or opened (re-raised from the
+        StoreError: no store, or it cannot be published or opened (re-raised from the
             helper process).
     """
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        snapshot, quads, release = pool.submit(
-            _snapshot_and_describe, str(data_dir), os.getpid()
+        if settings.store:
+            quads, release_id = pool.submit(_describe_live, settings).result()
+            return None, quads, release_id
+        release, quads, release_id = pool.submit(
+            _release_and_describe, str(settings.data_dir), settings.base_iri
         ).result()
-    return Path(snapshot), quads, release
+    return Path(release), quads, release_id
+
+
+def _describe_live(settings: Settings) -> tuple[int, str]:
+    from kb.content import current_state
+    from kb.release import release_id
+
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
+        state = current_state(kb, settings.base_iri)
+        return kb.quad_count(), release_id(state)
 
 
 def configure_access_log(enabled: bool) -> None:
@@ -132,9 +144,9 @@ def _url(host: str, port: int) -> str:
 class SrkbGunicorn(BaseApplication):
     """gunicorn application whose ``load`` builds the Flask app inside each worker."""
 
-    def __init__(self, settings: Settings, snapshot: Path, options: dict[str, Any]) -> None:
+    def __init__(self, settings: Settings, release: Path | None, options: dict[str, Any]) -> None:
         self.settings = settings
-        self.snapshot = snapshot
+        self.release = release
         self.options = options
         super().__init__()
 
@@ -149,7 +161,7 @@ class SrkbGunicorn(BaseApplication):
         from . import create_app
 
         configure_access_log(self.settings.access_log)
-        return create_app(self.settings, snapshot=self.snapshot)
+        return create_app(self.settings, release=self.release, follow=True)
 
 
 def gunicorn_options(
@@ -179,38 +191,28 @@ def gunicorn_options(
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 16) -> None:
-    """Snapshot the store and serve it until SIGTERM or Ctrl-C.
+    """Serve the current release (following newer ones) until SIGTERM or Ctrl-C.
 
     Raises:
-        StoreError: no store in ``settings.data_dir``, or it cannot be snapshotted/opened.
+        StoreError: no store in ``settings.data_dir`` (or at SRKB_STORE), or it cannot
+            be published or opened.
         ServeError: the address is in use or invalid.
     """
     sock = _bind(host, port)
     try:
-        snapshot, quads, release = prepare_snapshot(settings.data_dir)
+        release_path, quads, release = prepare_release(settings)
     except BaseException:
         sock.close()
         raise
-    # the release's N-Quads dump, written in the background (kb.release_dump)
-    dumper = subprocess.Popen([sys.executable, "-m", "kb.release_dump", str(snapshot)])
     real_port = sock.getsockname()[1]
-    line = (
-        f"srkb: serving {_url(host, real_port)} ({quads} quads, release {release}, "
-        f"snapshot {snapshot})"
-    )
+    where = f"release {release_path.name}" if release_path else f"store {settings.store}"
+    line = f"srkb: serving {_url(host, real_port)} ({quads} quads, release {release}, {where})"
 
     def on_ready(_arbiter: Any) -> None:
         print(line, file=sys.stderr, flush=True)
 
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
     options = gunicorn_options(sock.detach(), workers, threads, verbose=verbose, on_ready=on_ready)
-    master = os.getpid()
-    try:
-        SrkbGunicorn(settings, snapshot, options).run()
-    finally:
-        # Forked workers unwind through here too when they exit: only the master cleans up.
-        if os.getpid() == master:
-            if dumper.poll() is None:
-                dumper.terminate()
-                dumper.wait(timeout=10)
-            shutil.rmtree(snapshot, ignore_errors=True)
+    # Releases outlive the server (the next one, or another, may serve them); each
+    # worker leases the one it serves, and writers collect what no live process leases.
+    SrkbGunicorn(settings, release_path, options).run()

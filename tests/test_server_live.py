@@ -90,12 +90,12 @@ def select(endpoint: str, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
 
-def test_startup_line_names_the_url_quads_release_and_snapshot(server: LiveServer) -> None:
+def test_startup_line_names_the_url_quads_and_release(server: LiveServer) -> None:
     lines = [ln for ln in server.stderr().splitlines() if ln.startswith("srkb: serving")]
     assert len(lines) == 1
     assert re.fullmatch(
         rf"srkb: serving {re.escape(server.url)} \({server.quads} quads, "
-        r"release sha256:[0-9a-f]{64}, snapshot \S+/snapshots/\S+\)",
+        r"release sha256:[0-9a-f]{64}, release \d+-\d+\)",
         lines[0],
     ), lines[0]
     assert server.quads > 0

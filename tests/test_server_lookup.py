@@ -31,6 +31,7 @@ from kb.store import KnowledgeBase
 from kb.views import as_json, claim_view, document_view, entity_view
 from kb.vocab import PREFIXES
 from server import create_app, lookup
+from server.context import SERVED_KEY
 from server.lookup import SEARCH_INDEX_KEY
 
 from .helpers import PROJECT_ROOT, SEED_PATH
@@ -128,12 +129,13 @@ def test_search_without_query_shows_examples(client: FlaskClient) -> None:
     assert "<h1>Search</h1>" in page and 'href="/search?q=Daesh"' in page
 
 
-def test_the_search_index_is_built_once_per_app(app: Flask, client: FlaskClient) -> None:
+def test_the_search_index_is_built_once_per_release(app: Flask, client: FlaskClient) -> None:
     client.get("/search?q=isis")
-    index = app.extensions[SEARCH_INDEX_KEY]
+    served = app.extensions[SERVED_KEY]
+    index = served.cache[SEARCH_INDEX_KEY]
     assert isinstance(index, SearchIndex)
     client.get("/search.json?q=rudaw")
-    assert app.extensions[SEARCH_INDEX_KEY] is index
+    assert served.cache[SEARCH_INDEX_KEY] is index
 
 
 # --------------------------------------------------------------------------- entity pages

@@ -25,6 +25,7 @@ from werkzeug.test import TestResponse
 from kb.config import Settings
 from kb.store import KnowledgeBase
 from server import create_app
+from server.context import SERVED_KEY
 
 from .conftest import Listener
 
@@ -653,14 +654,16 @@ def test_healthz_reports_the_quad_count(client: FlaskClient, kb: KnowledgeBase) 
     assert body["queries"]["mode"] == "inline"
 
 
-def test_create_app_opens_a_snapshot_read_only(tmp_path: Path) -> None:
-    """Without a kb, create_app snapshots the data dir and serves the snapshot read-only."""
+def test_create_app_serves_a_published_release_read_only(tmp_path: Path) -> None:
+    """Without a kb, create_app publishes the data dir's content as a release and serves
+    that checkpoint read-only."""
     data = tmp_path / "data"
     with KnowledgeBase.open(data) as primary:
         primary.store.load(FIXTURE_TRIG.encode(), format=ox.RdfFormat.TRIG)
-    app = create_app(settings(data_dir=data))
-    served = app.extensions["srkb"]
+    app = create_app(settings(data_dir=data, query_processes=0))
+    served = app.extensions[SERVED_KEY].kb
     assert served.read_only and served.path != data / "store"
+    assert served.path.parent.parent == (data / "releases").absolute()
     resp = app.test_client().get("/sparql", query_string={"query": ASK_TRUE})
     assert json.loads(resp.data)["boolean"] is True
     # The primary store is free for `srkb ingest` while the app serves the snapshot.

@@ -38,7 +38,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
+from kb.config import Settings
 from kb.store import KnowledgeBase
+from kb.store.releases import publish
 
 from .conftest import LiveServer, run_srkb, start_server
 
@@ -359,6 +361,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, seed_path: Path) -> Iterato
         for n in (1, 2, 3):
             graph = ox.NamedNode(data(n))
             kb.store.add(ox.Quad(graph, RDF_TYPE, ox.NamedNode(FOAF_DOCUMENT), graph))
+        # Written by hand, past srkb's own writes: publish it for the server to serve.
+        publish(kb, data_dir, Settings.from_env().base_iri)
     srv = start_server(data_dir, tmp_path_factory.mktemp("w3c-log") / "serve.stderr", workers=1)
     yield srv
     srv.stop()

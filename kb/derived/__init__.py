@@ -88,7 +88,7 @@ def derived_dir(kb: KnowledgeBase, data_dir: Path | None = None) -> Path | None:
     """Where the derived indexes live: DATA/derived (beside DATA/store)."""
     if data_dir is not None:
         return Path(data_dir) / DERIVED_DIRNAME
-    return kb.path.parent / DERIVED_DIRNAME if kb.path is not None else None
+    return kb.local_dir / DERIVED_DIRNAME if kb.local_dir is not None else None
 
 
 def stored_base_iri(kb: KnowledgeBase) -> str | None:

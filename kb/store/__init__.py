@@ -23,13 +23,12 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 from rdflib import Graph
 
+from ..config import Settings
 from ..errors import StoreError
 from .base import StoreBackend, value
 from .registry import DEFAULT_BACKEND, backend_names, get_backend, register_backend
 from .snapshot import (
     RELEASE_DIRNAME,
-    SNAPSHOTS_DIRNAME,
-    make_snapshot,
     snapshot_derived_path,
     snapshot_release_path,
     snapshot_store_path,
@@ -42,13 +41,11 @@ STORE_DIRNAME = "store"
 __all__ = [
     "DEFAULT_BACKEND",
     "RELEASE_DIRNAME",
-    "SNAPSHOTS_DIRNAME",
     "STORE_DIRNAME",
     "KnowledgeBase",
     "StoreBackend",
     "backend_names",
     "get_backend",
-    "make_snapshot",
     "rdflib_to_quads",
     "register_backend",
     "snapshot_derived_path",
@@ -83,8 +80,15 @@ def _delete_data_block(quads: Iterable[ox.Quad]) -> str:
 class KnowledgeBase:
     """A handle on one store (a backend), read-write or read-only."""
 
-    def __init__(self, backend: StoreBackend) -> None:
+    def __init__(self, backend: StoreBackend, local_dir: Path | None = None) -> None:
         self.backend = backend
+        # Where srkb's own files for this store live (derived indexes, releases): the
+        # data directory; beside the store for the embedded backend.
+        self.local_dir = (
+            local_dir
+            if local_dir is not None
+            else (backend.path.parent if backend.path is not None else None)
+        )
 
     # --- opening -------------------------------------------------------------------
     @classmethod
@@ -110,6 +114,27 @@ class KnowledgeBase:
         except OSError as exc:
             raise StoreError(f"cannot create the data directory {path}: {exc.strerror}") from exc
         return cls.open_path(path, read_only=False, backend=backend)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, read_only: bool = False, create: bool = True
+    ) -> KnowledgeBase:
+        """The store the settings name: a remote SPARQL server (SRKB_STORE, with
+        SRKB_STORE_UPDATE to write) or the embedded store under the data directory."""
+        if not settings.store:
+            return cls.open(settings.data_dir, read_only=read_only, create=create)
+        from .remote import SparqlBackend
+
+        backend = SparqlBackend(settings.store, settings.store_update or None, read_only=read_only)
+        local = Path(settings.data_dir)
+        if not read_only:
+            try:
+                local.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the data directory {local}: {exc.strerror}"
+                ) from exc
+        return cls(backend, local)
 
     @classmethod
     def open_path(

@@ -1,0 +1,204 @@
+"""Published releases: what a running server switches to when the knowledge base changes.
+
+A writer (``srkb ingest``, ``remove``, ``rebuild``) ends by *publishing* the content it
+leaves: a read-only checkpoint of the store (hard links: seconds, whatever the size),
+consistent copies of the derived indexes, and the release description, in a directory of
+its own::
+
+    DATA/releases/<time>-<pid>/     store/  derived/  release/   (a snapshot's layout)
+    DATA/releases/CURRENT           the name of the newest one (replaced atomically)
+
+A server serves one release at a time and polls CURRENT (a few bytes, every second); when
+it names a new release, each worker opens it, starts its query processes on it and then
+swaps it in for new requests in one assignment, so no request ever sees half a change:
+each is answered from exactly one release, which its ``SRKB-Release`` header names.
+
+Servers lease the release they serve (``leases/<pid>`` in its directory); a writer
+removes releases that are neither current nor leased by a live process. A server that
+starts finds CURRENT; if there is none, or it is older than the store (a writer was
+killed before publishing), it publishes one itself: from a read-write open when the store
+is free, from a read-only open (what the writer has flushed) when a writer holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+from ..errors import StoreBusyError, StoreError
+from .snapshot import (
+    _copy_derived,
+    _pid_alive,
+    snapshot_derived_path,
+    snapshot_release_path,
+    snapshot_store_path,
+)
+
+logger = logging.getLogger(__name__)
+
+RELEASES_DIRNAME = "releases"
+CURRENT = "CURRENT"
+LEASES = "leases"
+
+
+def releases_dir(data_dir: Path) -> Path:
+    return Path(data_dir).absolute() / RELEASES_DIRNAME
+
+
+def current_release(data_dir: Path) -> Path | None:
+    """The directory of the newest published release, or None if none is published."""
+    folder = releases_dir(data_dir)
+    try:
+        name = (folder / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    path = folder / name
+    return path if name and (path / "release").is_dir() else None
+
+
+def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
+    """Publish the content of ``kb`` (an open embedded store) as the current release.
+
+    Raises:
+        StoreError: the checkpoint or its description cannot be written.
+    """
+    from ..release import write_release
+    from . import KnowledgeBase
+
+    assert isinstance(kb, KnowledgeBase)
+    folder = releases_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}-{os.getpid()}"
+    target = folder / name
+    staging = folder / f".{name}.part"
+    staging.mkdir()
+    try:
+        kb.snapshot(snapshot_store_path(staging))
+        if kb.local_dir is not None:
+            from ..derived import DERIVED_DIRNAME
+
+            _copy_derived(kb.local_dir / DERIVED_DIRNAME, snapshot_derived_path(staging))
+        with KnowledgeBase.open_path(snapshot_store_path(staging), read_only=True) as copy:
+            release = write_release(copy, snapshot_release_path(staging), dump=False)
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    pointer = folder / f".{CURRENT}.{os.getpid()}"
+    pointer.write_text(name + "\n", encoding="utf-8")
+    pointer.replace(folder / CURRENT)
+    logger.info("published release %s (%s)", release.id, name)
+    collect_garbage(data_dir)
+    return target
+
+
+def publish_if_changed(kb: object, data_dir: Path, base_iri: str) -> Path | None:
+    """Publish ``kb``'s content unless the current release already holds exactly it; a
+    store that cannot be checkpointed (a remote one) publishes nothing."""
+    from ..content import current_state
+    from ..release import read_release, release_id
+    from . import KnowledgeBase
+
+    assert isinstance(kb, KnowledgeBase)
+    if kb.backend.path is None:
+        return None
+    current = current_release(data_dir)
+    if current is not None:
+        ours = release_id(current_state(kb, base_iri))
+        if read_release(snapshot_release_path(current)).id == ours:
+            return current
+    return publish(kb, data_dir, base_iri)
+
+
+def ensure_current(data_dir: Path, base_iri: str) -> Path:
+    """The current release, published first if there is none or it lags behind the store.
+
+    Raises:
+        StoreError: there is no store in ``data_dir`` or it cannot be read.
+    """
+    from ..content import current_state
+    from ..release import read_release, release_id
+    from . import STORE_DIRNAME, KnowledgeBase
+
+    data_dir = Path(data_dir).absolute()
+    if not (data_dir / STORE_DIRNAME).is_dir():
+        raise StoreError(
+            f"no knowledge base in {data_dir}: run `srkb ingest FILE` first "
+            "(or point --data / SRKB_DATA at an existing one)"
+        )
+    current = current_release(data_dir)
+    if current is not None:
+        with KnowledgeBase.open(data_dir, read_only=True) as live:
+            live_id = release_id(current_state(live, base_iri))
+        if read_release(snapshot_release_path(current)).id == live_id:
+            return current
+    try:
+        kb = KnowledgeBase.open(data_dir, create=False)
+    except StoreBusyError:
+        # A writer holds the store and has not published yet: serve what it has flushed
+        # (whole batches); it publishes its own release when it ends.
+        logger.warning("the store is being written to; serving what is flushed so far")
+        kb = KnowledgeBase.open(data_dir, read_only=True)
+    with kb:
+        if not kb.read_only:
+            from ..derived import finish_pending
+
+            finish_pending(kb, data_dir, base_iri=base_iri)
+        return publish(kb, data_dir, base_iri)
+
+
+def lease(release: Path, pid: int | None = None) -> Path:
+    """Mark ``release`` as served by process ``pid`` (default this one)."""
+    leases = release / LEASES
+    leases.mkdir(exist_ok=True)
+    path = leases / str(pid if pid is not None else os.getpid())
+    path.touch()
+    return path
+
+
+def unlease(release: Path, pid: int | None = None) -> None:
+    (release / LEASES / str(pid if pid is not None else os.getpid())).unlink(missing_ok=True)
+
+
+def _leased(release: Path) -> bool:
+    leases = release / LEASES
+    if not leases.is_dir():
+        return False
+    alive = False
+    for entry in leases.iterdir():
+        if entry.name.isdigit() and _pid_alive(int(entry.name)):
+            alive = True
+        else:
+            entry.unlink(missing_ok=True)
+    return alive
+
+
+KEEP_NEWEST = 2  # the current release and the one before: a server may be switching to it
+
+
+def collect_garbage(data_dir: Path) -> list[str]:
+    """Remove releases that are neither among the newest nor leased by a live server (and
+    staging folders of writers that died)."""
+    folder = releases_dir(data_dir)
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    published = [e for e in entries if e.is_dir() and not e.name.startswith(".")]
+    keep = set(published[-KEEP_NEWEST:])
+    current = current_release(data_dir)
+    if current is not None:
+        keep.add(current)
+    removed = []
+    for entry in entries:
+        if not entry.is_dir() or entry in keep:
+            continue
+        pid_text = entry.name.lstrip(".").split(".")[0].split("-")[-1]
+        staging = entry.name.startswith(".")
+        if staging and pid_text.isdigit() and _pid_alive(int(pid_text)):
+            continue  # being published right now
+        if not staging and _leased(entry):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry.name)
+    return removed
