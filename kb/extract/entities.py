@@ -489,6 +489,15 @@ _SPEECH_AFTER = re.compile(
     r"explained|explains|tweeted|insisted|insists|admitted|admits|told|tells)(?![\w-])"
 )
 _NOT_OPENING = re.compile(r"(?:^(?:And|But|So|Then)[ ]+|[a-z,;][ ]+)$")
+# a preposition before a name puts it inside a phrase ("Residents of Sarrin", "people in
+# Marea", "families from Zawiya"): the verb after it has that phrase's head as subject
+_PREPOSITION_BEFORE = re.compile(
+    r"(?<![\w-])(?:of|in|from|near|at|inside|outside|around|across)[ ]+"
+    r"(?:the[ ]+)?$"
+)
+# "Residents of", "Witnesses in": a collective noun capitalised at a sentence start and
+# the link that joins it to the place its people are from
+_COLLECTIVE_LINK = re.compile(r"[ ]+(?:of|for)[ ]+(?:the[ ]+)?$")
 _HIS_HER_AFTER = re.compile(
     r"(?:,)?[ ]+(?:(?:in|and|with|on|to|for|of)[ ]+)?(?:his|her)[ ]+[a-z]", re.IGNORECASE
 )
@@ -535,6 +544,16 @@ def _adjective_of_state() -> dict[str, str]:
         if key and "-" not in adj and adj[0].isupper():
             out.setdefault(key, adj)
     return out
+
+
+@lru_cache(maxsize=1)
+def _adjectives_of_state() -> dict[str, tuple[str, ...]]:
+    """Gazetteer state key -> all its one-word nationality adjectives ("British", "UK")."""
+    out: dict[str, list[str]] = {}
+    for adj, key in load_lexicon().nationalities.items():
+        if key and " " not in adj and adj[0].isupper():
+            out.setdefault(key, []).append(adj)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=1)
@@ -1019,6 +1038,7 @@ class _TextNames:
         ]
         self._short_index: dict[str, set[str]] = {}
         self._short_count = -1
+        self.ministry_state: dict[str, str] = {}  # a ministry's key -> its state's key
         self.by_name: dict[str, str] = {
             a.casefold(): e.key for e in doc.entities.values() for a in e.aliases
         }
@@ -1280,6 +1300,7 @@ class _TextNames:
                 and not self._bad_name_token(texts[0])
                 and texts[0].lower() not in lex.unnamed_nouns
                 and _NOT_OPENING.search(doc.norm, sent_s, run_s)
+                and not _PREPOSITION_BEFORE.search(doc.norm, max(sent_s, run_s - 16), run_s)
             ):
                 # "And Sharyl stated", "what Condi says": a first name that speaks (not a
                 # capitalised word opening its sentence: "Witnesses said", "Never said")
@@ -1340,11 +1361,27 @@ class _TextNames:
             possessive = any(masked.startswith("'s", e) for _, e, _ in toks[:-1])
             if possessive or verb in _PUBLISHING_VERBS:
                 self.add_org(toks, "a name that publishes reports", kind="NewsOutlet")
+            elif self.collective_head(toks) or _PREPOSITION_BEFORE.search(
+                doc.norm, max(sent_s, run_s - 16), run_s
+            ):  # "Residents of Sarrin told X", "Witnesses in Ras Al Ain said": the place
+                return  # of unnamed people who speak, not the speaker
             else:
                 self.add_person(toks, "a name in a reporting frame", set())
             return
         if seg != 0:
             self.judged_name(toks, sent_s)
+
+    def collective_head(self, toks: list[tuple[int, int, str]]) -> bool:
+        """ "Residents of Sarrin", "Witnesses of the ...": a run led by a collective noun
+        of unnamed people (capitalised only because it opens the sentence) and "of"; the
+        name after it is where they are from, never part of a person's name."""
+        first = toks[0][2]
+        if first.lower() not in self.lex.unnamed_nouns or first.lower() in self.rules.titles:
+            return False
+        if first in self.rules.titles:
+            return False  # "Spokesman for the army X": a title, read by the title rules
+        gap_end = toks[1][0]
+        return _COLLECTIVE_LINK.match(self.doc.norm[toks[0][1] : gap_end] + " ") is not None
 
     def numbered_unit(self, toks: list[tuple[int, int, str]]) -> bool:
         """ "the 444th Brigade", "the 3rd Assault Brigade", "Ukraine's 93rd Mechanised
@@ -1715,24 +1752,9 @@ class _TextNames:
         doc = self.doc
         s, e = span
         entry = ministries.gazetteer_ministries().get((state, kind)) if state else None
-        if entry is not None:
-            key = entry.key
-            doc.add_entity(key, entry.name, set(entry.types), in_gazetteer=True)
-        else:
-            base = owner
-            if state is not None:
-                base = _adjective_of_state().get(state) or doc.entities[state].name
-            # one entity per (owner, kind), whatever the spelling ("Defense", "Defence");
-            # it is named as the text first writes it
-            canonical = ministries.display_name(base or "", kind)
-            name = written or canonical
-            key = (
-                self.by_name.get(canonical.casefold())
-                or self.by_name.get(name.casefold())
-                or doc.new_key(canonical)
-            )
-            doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
-            self.by_name[canonical.casefold()] = self.by_name[name.casefold()] = key
+        key = self.ministry_key(state, owner, kind, entry, written)
+        if state is not None:
+            self.ministry_state[key] = state
         old = doc.mention_starting_at(s)
         if old is not None and old.entity != key and (old.span.start, old.span.end) == (s, e):
             former = doc.entities[old.entity]
@@ -1742,6 +1764,35 @@ class _TextNames:
             if not doc.has_mentions(old.entity):
                 del doc.entities[old.entity]
         doc.add_mention(key, s, e)
+
+    def ministry_key(
+        self,
+        state: str | None,
+        owner: str | None,
+        kind: str,
+        entry: GazetteerEntry | None,
+        written: str | None,
+    ) -> str:
+        """The entity of a ministry (added if new): the gazetteer's ``entry``, else one
+        per (owner, kind), whatever the spelling ("Defense", "Defence"), named as the text
+        first writes it."""
+        doc = self.doc
+        if entry is not None:
+            doc.add_entity(entry.key, entry.name, set(entry.types), in_gazetteer=True)
+            return entry.key
+        base = owner
+        if state is not None:
+            base = _adjective_of_state().get(state) or doc.entities[state].name
+        canonical = ministries.display_name(base or "", kind)
+        name = written or canonical
+        key = (
+            self.by_name.get(canonical.casefold())
+            or self.by_name.get(name.casefold())
+            or doc.new_key(canonical)
+        )
+        doc.add_entity(key, name, {"OfficialBody"}, evidence="a ministry named by its owner")
+        self.by_name[canonical.casefold()] = self.by_name[name.casefold()] = key
+        return key
 
     def nationality_ministries(self) -> None:
         """ "the Azeri defense ministry", "the Romanian Ministry of Defence": the ministry of
@@ -2012,6 +2063,7 @@ class _TextNames:
         doc = self.doc
         nat = _nationality_set()
         pairs: dict[str, list[str]] = {}  # "the turkish ministry" -> entity keys
+        of_state = ministries.state_of_ministry()
         for e in doc.entities.values():
             if e.is_person or e.is_unnamed:
                 continue
@@ -2021,6 +2073,12 @@ class _TextNames:
             for adj in adjs:
                 for noun in nouns:
                     pairs.setdefault(f"the {adj} {noun}", []).append(e.key)
+            # a ministry is "the <nationality> ministry" of its state, however it is named
+            # ("UK Ministry of Defence" is "the British ministry")
+            state = self.ministry_state.get(e.key) or of_state.get(e.key)
+            for adj in _adjectives_of_state().get(state, ()) if state else ():
+                if adj.lower() not in adjs:
+                    pairs.setdefault(f"the {adj.lower()} ministry", []).append(e.key)
         for phrase, keys in pairs.items():
             if len(set(keys)) != 1:
                 continue

@@ -423,7 +423,7 @@ class _Judge:
                 linked = doc.norm[subject.span.end : om.start()]
                 if not is_cue or _COPULA.search(linked):
                     return []  # the subject is what the verdict is about
-            m = doc.mention_ending_at(om.end("owner"))
+            m = doc.mention_ending_at(om.end("owner")) or self.name_from(om, im)
             if m is not None and not doc.entities[m.entity].is_unnamed:
                 ent = doc.entities[m.entity]
                 if (self.judgeable(m.entity) or (parties and self.actor(m.entity))) and (
@@ -450,6 +450,17 @@ class _Judge:
                             doc.add_mention(state, ws, om.end("owner"))
                     return [key]
         return []
+
+    def name_from(self, om: re.Match[str], im: re.Match[str]) -> Mention | None:
+        """A name that the owner's words open and that ends before the information noun:
+        "The Turkish ministry lies", "the Russian MoD's claims" name that body, not the
+        state the adjective alone would name."""
+        owner = om.group("owner")
+        for start in (om.start("owner"), om.start("owner") + owner.rfind(" ") + 1):
+            m = self.doc.mention_starting_at(start)
+            if m is not None and m.span.end <= im.start():
+                return m if self.doc.entities[m.entity].is_source_typed else None
+        return None
 
     def source_of_nation(
         self, adjective: str, state: str, parties: bool, spin: bool = False
