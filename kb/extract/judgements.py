@@ -476,7 +476,7 @@ class _Judge:
         """The one source of a country the text names ("Russian Defense Ministry" for
         "Russian"), else the state itself when the text names it or the gazetteer has it."""
         doc = self.doc
-        from .entities import load_matcher
+        from .gazetteer_index import load_matcher
 
         entry = load_matcher().entries.get(state)
         nation = {adjective} | ({entry.name} if entry is not None else set())
