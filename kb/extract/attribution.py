@@ -37,7 +37,7 @@ import bisect
 import re
 
 from .doc import Doc, Sentence
-from .frames import Frames
+from .frames import CIRCULATED, CIRCULATED_KEYS, Frames
 from .lexicon import (
     literal_scan,
     matches_at,
@@ -134,6 +134,7 @@ class _Reader(Frames):
                 self._bucket(r.according, units, low, _ACCORDING_KEYS, doc.word_starts(ACCORDING)),
             ),
             (self.comment_ref_frame, self._bucket(r.comment_ref, units)),
+            (self.circulated_frame, self._bucket(CIRCULATED, units, low, CIRCULATED_KEYS)),
             (self.passive_frame, self._bucket(r.passive, units, low, _PASSIVE_KEYS)),
         ]
         candidates = sorted({k for _, b in frames for k in b})

@@ -120,6 +120,29 @@ _SRC_KEEP = re.compile(
 )
 
 
+# a nominal frame with no speaker: "Claims circulated on Telegram and Facebook that ...",
+# "Reports also surfaced on RSF-affiliated accounts that ...": the places named carry it
+CIRCULATED = re.compile(
+    r"(?<![\w'-])(?:[Cc]laims?|[Rr]eports?|[Rr]umou?rs?|[Aa]llegations?|[Pp]osts?|[Vv]ideos?|"
+    r"[Mm]essages?|[Ss]tories)\s+(?:\w+\s+)?(?:circulated|surfaced|spread|emerged|appeared|"
+    r"circulating|spreading)\s+(?:on|in|across|via|through)\s+"
+)
+CIRCULATED_KEYS = ("circulat", "surfaced", "spread", "emerged", "appeared")
+# where the places named end: the "that" of the content, or a time or manner phrase before it
+_CIRCULATED_END = re.compile(
+    r"\s+(?:(?:within|on|in|over|after|before|during|overnight|late|early|last|this|shortly|"
+    r"soon|quickly|almost)\b[^,;:]{0,40}?\s+)?that\s+"
+)
+
+# a name that is the place itself ends there, or before "and"/","; "RSF-affiliated accounts"
+# and "Russian channels" name a collective
+_CHANNEL_NOUNS = frozenset(
+    "channels channel accounts account media sites websites pages groups forums blogs outlets "
+    "networks platforms apps feeds timelines chats".split()
+)
+_PLACE_NAME_ENDS = re.compile(r"(?:\s*(?:,|and\b|or\b|&)|\s*$)")
+
+
 class Frames(Speakers, Channels):
     """One method per kind of frame, each turning its matches in a clause into claims."""
 
@@ -415,3 +438,38 @@ class Frames(Speakers, Channels):
         if tm:
             content = self.content(sent, m.end(), m.start())
         return self.make(sent, agent, (m.start(), end), content, "say")
+
+    def circulated_frame(self, sent: Sentence, found: list[re.Match[str]]) -> list[Claim]:
+        """ "Claims circulated on Telegram and Facebook that X": one claim per place named
+        (an outlet, a platform, or an unnamed collective as written: "Russian channels"),
+        with no speaker; the content is the "that" clause."""
+        doc, t = self.doc, self.text
+        m = found[0]
+        if self.negated(sent.start, m.start()):
+            return []
+        em = _CIRCULATED_END.search(t, m.end(), min(sent.end, m.end() + 120))
+        if em is None or t.find(",", m.end(), em.start()) >= 0:
+            return []
+        lo, hi = m.end(), em.start()
+        named = [
+            x
+            for x in doc.mentions_in(lo, hi)
+            if not doc.entities[x.entity].is_person and _PLACE_NAME_ENDS.match(t, x.span.end, hi)
+        ]
+        content = (em.end(), sent.end)
+        while content[1] > content[0] and t[content[1] - 1] in " .!?":
+            content = (content[0], content[1] - 1)
+        claims = []
+        if named:
+            for i, x in enumerate(named):
+                cue = (m.start() if i == 0 else x.span.start, x.span.end)
+                agent = _Agent(via=x.entity)
+                claims.append(self.make(sent, agent, cue, content, "say"))
+            return claims
+        words = t[lo:hi].split()
+        if not 1 <= len(words) <= 4 or words[-1].lower() not in _CHANNEL_NOUNS:
+            return []  # "in the camp that ...": no medium named
+        if hi - lo > 0 and t[lo:hi].lower().startswith(("the ", "a ")):
+            lo += t[lo:hi].index(" ") + 1
+        ent = doc.unnamed(lo, hi, channel=True)
+        return [self.make(sent, _Agent(via=ent.key), (m.start(), hi), content, "say")]

@@ -347,6 +347,14 @@ class _Judge:
             m = doc.last_mention_before(m.span.start, lo)
         return None
 
+    def named_before(self, sent: Sentence, pos: int) -> list[str]:
+        """The last source named in the sentence before a sarcastic marker at ``pos``: the
+        marker mocks that source ("X said it, so it must be true"), not an earlier claim."""
+        for m in reversed(self.doc.mentions_in(max(sent.start, pos - REACH), pos)):
+            if self.judgeable(m.entity) and self.doc.entities[m.entity].is_source_typed:
+                return [m.entity]
+        return []
+
     def echoed(self, pos: int) -> list[str]:
         """The source of the statement reported just before ``pos`` (a sarcastic "Right."
         after a quote judges who said it): the channel, else the speaker, of the last
@@ -553,8 +561,8 @@ class _Judge:
                 for cs, ce, pol, flags in _sentence_cues(doc, sent, hits[k]):
                     if seg == 0 and "comments" in flags:
                         continue  # a reader's kind of verdict, not an article's
-                    if "echo" in flags:
-                        keys = self.echoed(cs)
+                    if "echo" in flags:  # "ISPR said it, so it must be true": ISPR
+                        keys = self.named_before(sent, cs) or self.echoed(cs)
                     else:
                         keys = self.target(sent, (cs, ce), last, "parties" in flags) or last
                     last = keys

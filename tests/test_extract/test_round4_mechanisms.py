@@ -1,0 +1,93 @@
+"""Mechanisms added after held-out round 4, each with sentences written for this test.
+
+(a) Nominal frames with no speaker: "Claims circulated on Telegram and Facebook that ...",
+"Reports surfaced on RSF-affiliated accounts that ...": one claim per medium named, or the
+collective as written; a place that is no medium ("in the camp") gives no claim.
+(b) A sarcastic marker mocks the source named before it in its own sentence ("X said it, so
+it must be true"), not the last reported claim.
+(c) Vocabulary of distrust and trust: lying as a habit, saying anything, not news, running a
+side's line, "<side>-aligned", solid people, the only outlet that still checks, optimistic
+numbers.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import claims, judgements
+
+CIRCULATED_CASES: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
+    "two platforms": (
+        "Claims circulated on Telegram and Facebook that the dam had been mined overnight.",
+        [(None, "Telegram"), (None, "Facebook")],
+    ),
+    "a collective of channels": (
+        "Rumours spread across pro-government channels that the general had fled abroad.",
+        [(None, "pro-government channels")],
+    ),
+    "a name inside the collective": (
+        "Videos surfaced on Hamas-linked accounts that showed the tunnel entrance, the army said.",
+        [],  # content is not a that-clause of the videos: the army's trailing frame reads it
+    ),
+    "a time phrase before that": (
+        "Reports circulated on social media within hours that the bridge had collapsed.",
+        [(None, "social media")],
+    ),
+    "a place, not a medium": (
+        "Rumours spread in the camp that the convoy had been attacked.",
+        [],
+    ),
+    "negated": (
+        "No claims circulated on Telegram that the port was hit.",
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CIRCULATED_CASES, ids=list(CIRCULATED_CASES))
+def test_circulated_frames(case: str) -> None:
+    text, expected = CIRCULATED_CASES[case]
+    found = [(s, v) for s, v, _ in claims(text) if _ != "said"]
+    assert found == expected, claims(text)
+
+
+ARTICLE = (
+    "The ministry said in a statement that 12 people were killed. ISPR said the posts were "
+    "destroyed. Al Hadath and Dawn reported the figures, and Republic TV aired the footage."
+)
+
+# (comment, expected (source, polarity) judgements)
+JUDGEMENT_CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "sarcasm marks the source named before it": (
+        "ISPR said it, so it must be true. They kill the same soldiers every month.",
+        [("ISPR", "negative")],
+    ),
+    "lying as a habit": ("Al Hadath lies as usual, nothing new.", [("Al-Hadath", "negative")]),
+    "says anything": (
+        "Al Hadath will print anything the generals hand them.",
+        [("Al-Hadath", "negative")],
+    ),
+    "not news": ("Republic TV isn't news, it's a show.", [("Republic TV", "negative")]),
+    "runs a side's line": (
+        "Republic TV will run the army line by breakfast.",
+        [("Republic TV", "negative")],
+    ),
+    "aligned with a side": ("Dawn is army-aligned, everyone knows.", [("Dawn", "negative")]),
+    "solid people": ("Dawn? Solid people, they call the hospitals.", [("Dawn", "positive")]),
+    "the only outlet that checks": (
+        "Dawn is the only paper here that still checks anything with the hospitals.",
+        [("Dawn", "positive")],
+    ),
+    "optimistic numbers with a concession": (
+        "ISPR numbers on drones are always a bit optimistic, but they don't invent strikes.",
+        [("ISPR", "mixed")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", JUDGEMENT_CASES, ids=list(JUDGEMENT_CASES))
+def test_round4_judgements(case: str) -> None:
+    comment, expected = JUDGEMENT_CASES[case]
+    text = f"{ARTICLE}\nComments\nreader_1: {comment}\n"
+    found = [(s, p) for s, p in judgements(text)]
+    assert found == expected, found
