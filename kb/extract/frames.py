@@ -134,6 +134,14 @@ _CIRCULATED_END = re.compile(
     r"soon|quickly|almost)\b[^,;:]{0,40}?\s+)?that\s+"
 )
 
+# "a report posted to its site", "a video published on X": a participle after its noun
+_PARTICIPLES = frozenset({"posted", "published", "released", "shared", "aired", "broadcast"})
+_PLACED_AFTER = re.compile(r"\s+(?:to|on|by|in|via|at|onto)\b")
+_NOUN_BEFORE = re.compile(
+    r"(?<![\w'-])(?:a|an|the|its|their|his|her|this|that)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:report|story|statement|video|post|message|article|piece|clip|communiqu\u00e9|"
+    r"communique|footage|release|update|tweet|thread)\s*$"
+)
 # a name that is the place itself ends there, or before "and"/","; "RSF-affiliated accounts"
 # and "Russian channels" name a collective
 _CHANNEL_NOUNS = frozenset(
@@ -173,6 +181,11 @@ class Frames(Speakers, Channels):
                 continue  # "EUMA reports are dry": the plural noun, not the verb
             if verb in _ACTION_VERBS and not _COMPLEMENT.match(t, vm.end(), sent.end):
                 continue  # "posted the same video last month": an act, not a statement
+            if verb in _PARTICIPLES and (
+                _PLACED_AFTER.match(t, vm.end())
+                and _NOUN_BEFORE.search(t, max(sent.start, vm.start() - 40), vm.start())
+            ):
+                continue  # "in a report posted to its site, X reported": no subject of its own
             if verb in _NAMING_VERBS and (
                 _NOT_CALLED_AFTER.match(t, vm.end())
                 or _NOT_CALLED_BEFORE.search(t, max(sent.start, vm.start() - 30), vm.start())

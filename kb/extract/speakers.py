@@ -172,6 +172,10 @@ class Speakers(ClaimReader):
             )  # "the army, which claims": the relative pronoun's antecedent
             if not am or doc.overlaps_mention(am.start(), am.end()):
                 break  # "Russia Today mentions": the word is part of a name
+            named = self.inserted_after_name(sent, am.start(), p)
+            if named is not None:  # "X, in a story posted ..., on Tuesday, reported": X
+                p = named
+                break
             p = am.start()
             while p > sent.start and t[p - 1].isspace():
                 p -= 1
@@ -307,6 +311,24 @@ class Speakers(ClaimReader):
                     return self.agent_of(doc.entities[body.entity]), s
             return self.unnamed(s, e), s
         return None
+
+    def inserted_after_name(self, sent: Sentence, tail_start: int, p: int) -> int | None:
+        """The end of a name that a comma-enclosed insertion separates from its verb, when
+        the insertion ends in the tail (a date) at ``tail_start``: "Air Info, in a story
+        posted to its website on Tuesday evening, reported". None otherwise."""
+        t = self.text
+        if t[p - 1] != ",":
+            return None
+        q = t.rfind(",", max(sent.start, tail_start - 140), tail_start)
+        if q <= sent.start:
+            return None
+        inner = q
+        while inner > sent.start and t[inner - 1].isspace():
+            inner -= 1
+        m = self.doc.mention_ending_at(inner)
+        if m is None or self.doc.entities[m.entity].is_unnamed:
+            return None
+        return inner
 
     def state_of_np(self, s: int, e: int) -> str | None:
         """The state whose government an unnamed phrase names: "the Malian authorities"."""

@@ -91,3 +91,35 @@ def test_round4_judgements(case: str) -> None:
     text = f"{ARTICLE}\nComments\nreader_1: {comment}\n"
     found = [(s, p) for s, p in judgements(text)]
     assert found == expected, found
+
+
+# (d) a subject separated from its verb by a comma-enclosed insertion that ends in a date;
+# (e) "put out a statement saying"; (f) an adjective opening a sentence before a media noun
+# ("Local news site X") is no outlet's name.
+FRAME_CASES: dict[str, tuple[str, list[tuple[str | None, str | None]]]] = {
+    "insertion ending in a date": (
+        "Radio Dabanga, in a report posted to its site on Sunday night, reported that the market "
+        "was hit.",
+        [(None, "Radio Dabanga")],
+    ),
+    "a date after the subject stays a date": (
+        "Russia on Friday, April 26, rejected the report as fabricated.",
+        [("Russia", "Russia")],
+    ),
+    "put out a statement saying": (
+        "The Wagner press service put out a statement saying its men had left the town.",
+        [(None, "Wagner press service")],
+    ),
+    "an adjective before a media noun": (
+        "Local news site Kivu Morning, in a story on its website on Monday, reported that the road "
+        "reopened.",
+        [(None, "Kivu Morning")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FRAME_CASES, ids=list(FRAME_CASES))
+def test_round4_frames(case: str) -> None:
+    text, expected = FRAME_CASES[case]
+    found = [(s, v) for s, v, _ in claims(text)]
+    assert found == expected, found
