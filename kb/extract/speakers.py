@@ -172,9 +172,9 @@ class Speakers(ClaimReader):
             )  # "the army, which claims": the relative pronoun's antecedent
             if not am or doc.overlaps_mention(am.start(), am.end()):
                 break  # "Russia Today mentions": the word is part of a name
-            named = self.inserted_after_name(sent, am.start(), p)
-            if named is not None:  # "X, in a story posted ..., on Tuesday, reported": X
-                p = named
+            name_end = self.inserted_after_name(sent, am.start(), p)
+            if name_end is not None:  # "X, in a story posted ..., on Tuesday, reported": X
+                p = name_end
                 break
             p = am.start()
             while p > sent.start and t[p - 1].isspace():
