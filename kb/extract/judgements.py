@@ -49,6 +49,10 @@ _CONCEDES = re.compile(
     r"first|fast|quick|detailed|honest|solid|great|nice|ok|okay|not bad|if you only|"
     r"other side|both sides|every side|each side|see through)(?![\w'])"
 )
+# the parties "both militaries" / "both sides" may mean, and how far back they are looked for
+_BOTH_MILITARIES = frozenset({"MilitaryForce"})
+_BOTH_SIDES = frozenset({"MilitaryForce", "ArmedGroup", "State"})
+_BOTH_REACH = 4000
 _ECHO_REACH = 400  # how far back a sarcastic echo may point at a reported statement
 _HEDGE = re.compile(
     r"(?i)(?:(?:is|'s|isn't|is not|it's not|not) (?:entirely |really |at all )?"
@@ -347,6 +351,22 @@ class _Judge:
             m = doc.last_mention_before(m.span.start, lo)
         return None
 
+    def two_parties(self, pos: int, cue: str) -> list[str]:
+        """ "both sides lie", "Both militaries lie": the last two distinct parties named
+        before ``pos`` in the thread (militaries for "militaries"/"armies", any armed
+        group, military or state otherwise); none unless there are two."""
+        doc = self.doc
+        wanted = _BOTH_MILITARIES if ("militar" in cue or "armies" in cue) else _BOTH_SIDES
+        found: list[str] = []
+        lo = max(0, pos - _BOTH_REACH)
+        back = doc.last_mention_before(pos, lo)
+        while back is not None and len(found) < 2:
+            ent = doc.entities[back.entity]
+            if ent.types & wanted and not ent.is_media and back.entity not in found:
+                found.append(back.entity)
+            back = doc.last_mention_before(back.span.start, lo)
+        return found if len(found) == 2 else []
+
     def named_before(self, sent: Sentence, pos: int) -> list[str]:
         """The last source named in the sentence before a sarcastic marker at ``pos``: the
         marker mocks that source ("X said it, so it must be true"), not an earlier claim."""
@@ -563,6 +583,8 @@ class _Judge:
                         continue  # a reader's kind of verdict, not an article's
                     if "echo" in flags:  # "ISPR said it, so it must be true": ISPR
                         keys = self.named_before(sent, cs) or self.echoed(cs)
+                    elif "both" in flags:  # "both sides lie": the two parties named last
+                        keys = self.two_parties(cs, doc.low[cs:ce])
                     else:
                         keys = self.target(sent, (cs, ce), last, "parties" in flags) or last
                     last = keys

@@ -123,3 +123,25 @@ def test_round4_frames(case: str) -> None:
     text, expected = FRAME_CASES[case]
     found = [(s, v) for s, v, _ in claims(text)]
     assert found == expected, found
+
+
+# (g) "both sides lie" / "Both militaries lie": the two parties the thread named last
+BOTH_ARTICLE = (
+    "The Sudanese army said its jets hit RSF positions near Bara. The RSF said it downed a "
+    "plane. Sudan Tribune reported both claims."
+)
+BOTH_CASES: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "both sides": (
+        "both sides lie, wait for the satellite pictures",
+        [("Sudanese Armed Forces", "negative"), ("Rapid Support Forces", "negative")],
+    ),
+    "no two parties named": ("Both sides lie.", []),
+}
+
+
+@pytest.mark.parametrize("case", BOTH_CASES, ids=list(BOTH_CASES))
+def test_both_sides(case: str) -> None:
+    comment, expected = BOTH_CASES[case]
+    article = BOTH_ARTICLE if case == "both sides" else "Shelling went on near Bara overnight."
+    found = judgements(f"{article}\nComments\nreader_1: {comment}\n")
+    assert sorted(found) == sorted(expected), found
