@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from kb.extract import entities as E  # noqa: E402, N812  # short: used on every line
 from kb.extract import extract_strict  # noqa: E402
+from kb.extract import gazetteer_index as GI  # noqa: E402, N812
+from kb.extract import gazetteer_match as GM  # noqa: E402, N812
 from kb.extract.doc import Doc  # noqa: E402
 from tests.test_extract.helpers import DATA, SEED_GOLD, SEED_PATH, score_folder  # noqa: E402
 
@@ -47,19 +49,19 @@ Finder = Callable[[Doc], list[tuple[int, int]]]  # candidate (start, end) spans
 
 def _confirm(doc: Doc, spans: list[tuple[int, int]]) -> None:
     """The default confirmation of candidate spans (longest first at each start)."""
-    gaz = E.load_matcher()
+    gaz = GI.load_matcher()
     skip_to = 0
     for start, end in sorted(spans, key=lambda se: (se[0], -se[1])):
         if start < skip_to:
             continue
         labels = gaz.by_lower.get(doc.low[start:end], ())
-        done = E._try_labels(doc, gaz, labels, start)
+        done = GM._try_labels(doc, gaz, labels, start)
         if done is not None:
             skip_to = done
 
 
 def regex_finder(doc: Doc) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in E.load_matcher().full_rx.finditer(doc.low)]
+    return [(m.start(), m.end()) for m in GI.load_matcher().full_rx.finditer(doc.low)]
 
 
 def make_spacy_finder() -> Finder | None:
@@ -70,7 +72,7 @@ def make_spacy_finder() -> Finder | None:
         return None
     nlp = spacy.blank("en")
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    labels = sorted(E.load_matcher().by_lower)
+    labels = sorted(GI.load_matcher().by_lower)
     matcher.add("GAZ", [nlp.make_doc(t) for t in labels])
 
     def find(doc: Doc) -> list[tuple[int, int]]:
@@ -90,7 +92,7 @@ def make_ahocorasick_finder() -> Finder | None:
     except ImportError:
         return None
     auto = ahocorasick.Automaton()
-    for label in E.load_matcher().by_lower:
+    for label in GI.load_matcher().by_lower:
         auto.add_word(label, len(label))
     auto.make_automaton()
 
@@ -113,7 +115,7 @@ def make_flashtext_finder() -> Finder | None:
     except ImportError:
         return None
     kp = KeywordProcessor(case_sensitive=True)  # the text searched is already lower case
-    for label in E.load_matcher().by_lower:
+    for label in GI.load_matcher().by_lower:
         kp.add_keyword(label)
 
     def find(doc: Doc) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@ The shared scorer has no option to restrict it to a part, so each part gets a fo
 to its gold files (bench/realdev/parts/, git-ignored). Rebuild the texts first
 (scripts/rebuild_realdev.py). Usage:
 
-    python3 bench/realdev_score.py [A B seed own] [--errors]
+    python3 bench/realdev_score.py [A B seed own] [--errors] [--json]
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ def sets() -> dict[str, tuple[Path, Path]]:
 
 
 def main(argv: list[str]) -> int:
-    errors = "--errors" in argv
+    passed = [a for a in ("--errors", "--json") if a in argv]
     wanted = [a for a in argv if not a.startswith("--")] or ["A", "B", "seed", "own"]
     table = sets()
     for name in wanted:
         texts, gold = table[name]
         cmd = [sys.executable, str(SCORER), "--texts", str(texts), "--gold", str(gold)]
-        cmd += ["--cmd", CMD] + (["--errors"] if errors else [])
+        cmd += ["--cmd", CMD] + passed
         print(f"## {name}", flush=True)
         subprocess.run(cmd, check=False)
     return 0

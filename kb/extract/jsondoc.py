@@ -121,7 +121,7 @@ def _one_line(text: str) -> str:
 
 def _publisher_key(doc: Doc, publisher: str | None, url: str | None) -> str | None:
     """The source entity of the outlet, from its name, its domain, or the url's host."""
-    from .entities import load_matcher  # the gazetteer is loaded once per process
+    from .gazetteer_index import load_matcher  # the gazetteer is loaded once per process
 
     gaz = load_matcher()
     candidates = [publisher] if publisher else []

@@ -49,6 +49,10 @@ _CONCEDES = re.compile(
     r"first|fast|quick|detailed|honest|solid|great|nice|ok|okay|not bad|if you only|"
     r"other side|both sides|every side|each side|see through)(?![\w'])"
 )
+# the parties "both militaries" / "both sides" may mean, and how far back they are looked for
+_BOTH_MILITARIES = frozenset({"MilitaryForce"})
+_BOTH_SIDES = frozenset({"MilitaryForce", "ArmedGroup", "State"})
+_BOTH_REACH = 4000
 _ECHO_REACH = 400  # how far back a sarcastic echo may point at a reported statement
 _HEDGE = re.compile(
     r"(?i)(?:(?:is|'s|isn't|is not|it's not|not) (?:entirely |really |at all )?"
@@ -347,6 +351,30 @@ class _Judge:
             m = doc.last_mention_before(m.span.start, lo)
         return None
 
+    def two_parties(self, pos: int, cue: str) -> list[str]:
+        """ "both sides lie", "Both militaries lie": the last two distinct parties named
+        before ``pos`` in the thread (militaries for "militaries"/"armies", any armed
+        group, military or state otherwise); none unless there are two."""
+        doc = self.doc
+        wanted = _BOTH_MILITARIES if ("militar" in cue or "armies" in cue) else _BOTH_SIDES
+        found: list[str] = []
+        lo = max(0, pos - _BOTH_REACH)
+        back = doc.last_mention_before(pos, lo)
+        while back is not None and len(found) < 2:
+            ent = doc.entities[back.entity]
+            if ent.types & wanted and not ent.is_media and back.entity not in found:
+                found.append(back.entity)
+            back = doc.last_mention_before(back.span.start, lo)
+        return found if len(found) == 2 else []
+
+    def named_before(self, sent: Sentence, pos: int) -> list[str]:
+        """The last source named in the sentence before a sarcastic marker at ``pos``: the
+        marker mocks that source ("X said it, so it must be true"), not an earlier claim."""
+        for m in reversed(self.doc.mentions_in(max(sent.start, pos - REACH), pos)):
+            if self.judgeable(m.entity) and self.doc.entities[m.entity].is_source_typed:
+                return [m.entity]
+        return []
+
     def echoed(self, pos: int) -> list[str]:
         """The source of the statement reported just before ``pos`` (a sarcastic "Right."
         after a quote judges who said it): the channel, else the speaker, of the last
@@ -423,7 +451,7 @@ class _Judge:
                 linked = doc.norm[subject.span.end : om.start()]
                 if not is_cue or _COPULA.search(linked):
                     return []  # the subject is what the verdict is about
-            m = doc.mention_ending_at(om.end("owner"))
+            m = doc.mention_ending_at(om.end("owner")) or self.name_from(om, im)
             if m is not None and not doc.entities[m.entity].is_unnamed:
                 ent = doc.entities[m.entity]
                 if (self.judgeable(m.entity) or (parties and self.actor(m.entity))) and (
@@ -451,6 +479,17 @@ class _Judge:
                     return [key]
         return []
 
+    def name_from(self, om: re.Match[str], im: re.Match[str]) -> Mention | None:
+        """A name that the owner's words open and that ends before the information noun:
+        "The Turkish ministry lies", "the Russian MoD's claims" name that body, not the
+        state the adjective alone would name."""
+        owner = om.group("owner")
+        for start in (om.start("owner"), om.start("owner") + owner.rfind(" ") + 1):
+            m = self.doc.mention_starting_at(start)
+            if m is not None and m.span.end <= im.start():
+                return m if self.doc.entities[m.entity].is_source_typed else None
+        return None
+
     def source_of_nation(
         self, adjective: str, state: str, parties: bool, spin: bool = False
     ) -> str | None:
@@ -465,7 +504,7 @@ class _Judge:
         """The one source of a country the text names ("Russian Defense Ministry" for
         "Russian"), else the state itself when the text names it or the gazetteer has it."""
         doc = self.doc
-        from .entities import load_matcher
+        from .gazetteer_index import load_matcher
 
         entry = load_matcher().entries.get(state)
         nation = {adjective} | ({entry.name} if entry is not None else set())
@@ -542,8 +581,10 @@ class _Judge:
                 for cs, ce, pol, flags in _sentence_cues(doc, sent, hits[k]):
                     if seg == 0 and "comments" in flags:
                         continue  # a reader's kind of verdict, not an article's
-                    if "echo" in flags:
-                        keys = self.echoed(cs)
+                    if "echo" in flags:  # "ISPR said it, so it must be true": ISPR
+                        keys = self.named_before(sent, cs) or self.echoed(cs)
+                    elif "both" in flags:  # "both sides lie": the two parties named last
+                        keys = self.two_parties(cs, doc.low[cs:ce])
                     else:
                         keys = self.target(sent, (cs, ce), last, "parties" in flags) or last
                     last = keys

@@ -347,8 +347,9 @@ class Lexicon:
 
 # Judgement cue flags: "parties" may judge any party named as the verdict's subject (a
 # state, a person), not only a source; "comments" holds in reader comments only; "echo"
-# judges the source of the statement just reported ("Right.", "It must be true").
-CUE_FLAGS = ("parties", "comments", "echo")
+# judges the source of the statement just reported ("Right.", "It must be true"); "both"
+# judges the two parties the thread named last ("both sides lie", "Both militaries lie").
+CUE_FLAGS = ("parties", "comments", "echo", "both")
 
 
 def lower_pattern(pattern: str) -> str:

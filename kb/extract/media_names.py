@@ -55,8 +55,13 @@ class _Reader:
             return
         name = " ".join(doc.text[start:end].split())
         words = name.split()
-        if all(w in self.lex.non_actor or w in self.lex.nationalities for w in words):
-            return  # "The", "Russian": no name
+        if all(
+            w in self.lex.non_actor
+            or w in self.lex.nationalities
+            or w in self.lex.generic_modifiers
+            for w in words
+        ):
+            return  # "The", "Russian", "Local news site": no name
         key = doc.new_key(name)
         ent = doc.entities.get(key)
         if ent is None:

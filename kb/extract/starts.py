@@ -83,7 +83,7 @@ class StartIndex:
 def _index() -> StartIndex:
     # imported here: those modules import Doc, which reads this one lazily
     from .cues import trigger_words
-    from .entities import load_matcher
+    from .gazetteer_index import load_matcher
     from .segment import indexed_cue_words
 
     lex = load_lexicon()

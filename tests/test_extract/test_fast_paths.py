@@ -13,10 +13,14 @@ import re
 
 import pytest
 
-from kb.extract import attribution as A  # noqa: N812  # short module aliases
+from kb.extract import claim_reader as A  # noqa: N812  # short module aliases
 from kb.extract import cues as C  # noqa: N812
-from kb.extract import entities as E  # noqa: N812
+from kb.extract import gazetteer_index as GI  # noqa: N812
+from kb.extract import gazetteer_match as GM  # noqa: N812
+from kb.extract import name_rules as NR  # noqa: N812
 from kb.extract import segment as S  # noqa: N812
+from kb.extract import state_bodies as SB  # noqa: N812
+from kb.extract import words as W  # noqa: N812
 from kb.extract.doc import Doc, _mention, _span
 from kb.extract.lexicon import (
     LiteralScan,
@@ -79,8 +83,8 @@ def _scanned_patterns() -> list[re.Pattern[str]]:
         r.according,
         r.passive,
         r.comment_ref,
-        E._military_noun_rx(),
-        E._rules().url,
+        SB._military_noun_rx(),
+        NR._rules().url,
         *(cue[1] for cue in load_lexicon().comment_cues),
     ]
 
@@ -101,7 +105,7 @@ def test_literal_starts() -> None:
 
 
 def test_url_candidates_found_in_lower_case() -> None:
-    rx = E._rules().url
+    rx = NR._rules().url
     for text, low in zip(TEXTS, LOWS, strict=True):
         found = matches_at(rx, text, find_all(low, ("http", "www.")))
         assert _spans(found) == _spans(rx.finditer(text))
@@ -119,7 +123,7 @@ def _first_per_token(text: str, rx: re.Pattern[str]) -> dict[int, int]:
 def test_domain_candidates_first_in_each_token() -> None:
     old = re.compile(r"[a-z0-9]\.[a-z]{2}")
     for text in TEXTS:
-        assert _first_per_token(text, E._rules().candidates) == _first_per_token(text, old)
+        assert _first_per_token(text, NR._rules().candidates) == _first_per_token(text, old)
 
 
 # ---------------------------------------------------------------------- the shared scan
@@ -142,12 +146,12 @@ def test_shared_scan_refuses_a_word_it_cannot_find() -> None:
 
 
 _SHARED = {  # list name -> (its pattern, scanned in lower case?) as the stages use them
-    "gazetteer": (lambda: E.load_matcher().full_rx, True),
+    "gazetteer": (lambda: GI.load_matcher().full_rx, True),
     "triggers": (lambda: C._triggers()[0], True),
-    "titles": (lambda: E._rules().title, False),
+    "titles": (lambda: NR._rules().title, False),
     "verbs": (lambda: A._rules().verb, False),
     "according": (lambda: A._rules().according, False),
-    "military nouns": (E._military_noun_rx, True),
+    "military nouns": (SB._military_noun_rx, True),
 }
 
 
@@ -169,16 +173,16 @@ def test_find_word_variants_equal_the_plain_search() -> None:
     for text, low in zip(TEXTS, LOWS, strict=True):
         roles = index.scan(low)["role nouns"]
         for role in {r.lower() for r in load_lexicon().role_nouns}:
-            assert E._find_word_at(low, role, roles) == E._find_word(low, role)
+            assert W._find_word_at(low, role, roles) == W._find_word(low, role)
         for form in ("Democratic Forces", "Army", "SDF", "Al-Nusra", "aa", "Forces"):
-            written, lowered = E._find_word_twice(text, low, form, True)
-            assert written == E._find_word(text, form)
-            assert lowered == E._find_word(low, form.lower())
+            written, lowered = W._find_word_twice(text, low, form, True)
+            assert written == W._find_word(text, form)
+            assert lowered == W._find_word(low, form.lower())
 
 
 def test_has_border() -> None:
-    assert E._has_border("abab") and E._has_border("aa")
-    assert not E._has_border("spokesman") and not E._has_border("army")
+    assert W._has_border("abab") and W._has_border("aa")
+    assert not W._has_border("spokesman") and not W._has_border("army")
 
 
 # ---------------------------------------------------------------------- segment
@@ -252,13 +256,13 @@ def test_shouted_precheck_equals_the_word_search() -> None:
 
     for text in TEXTS:
         for m in re.finditer(r"\b[A-Z]{2,3}\b", text):
-            assert E._shouted(text, m.start(), m.end(), {"US"}) == plain(
+            assert GM._shouted(text, m.start(), m.end(), {"US"}) == plain(
                 text, m.start(), m.end(), {"US"}
             )
 
 
 def test_gazetteer_capital_only_skip_changes_nothing() -> None:
-    gaz = E.load_matcher()
+    gaz = GI.load_matcher()
     kept = gaz.capital_only
     for text in TEXTS[:40]:
         found = []
@@ -267,7 +271,7 @@ def test_gazetteer_capital_only_skip_changes_nothing() -> None:
             STAGES[0].func(doc)
             gaz.capital_only = skip
             try:
-                E._match_gazetteer(doc)
+                GM._match_gazetteer(doc)
             finally:
                 gaz.capital_only = kept
             found.append([(m.entity, m.span.start, m.span.end) for m in doc.mentions])

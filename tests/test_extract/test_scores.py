@@ -14,14 +14,16 @@ import pytest
 from .helpers import DATA, ROOT, SCORER_PATH, SEED_GOLD, SEED_PATH, SHARED, score_folder
 
 SEED_FLOORS = {"actors": 0.90, "sources": 0.90, "claims_attributed": 0.85, "judgements": 0.70}
-# tests/data grew from 15 to 22 texts with held-out round 3 (f379b42), whose first score was
-# recorded before any rule change; the floors sit a little below the 22-text figures.
-DATA_FLOORS = {  # reached at 3903249: 0.91, 0.93, 0.96, 0.88, 0.67; now 0.92 0.93 0.96 0.89 0.67
+# tests/data grew from 15 to 22 texts with held-out round 3 (f379b42) and to 26 with round 4
+# (4 texts, first score recorded in bench/RESULTS-extraction.md before any rule change: 0.91
+# 0.90 0.94 0.85 0.60 on 26 texts); after round 4's fixes 0.91 0.90 0.95 0.86 0.63. The
+# floors sit a little below.
+DATA_FLOORS = {
     "actors": 0.90,
-    "sources": 0.91,
+    "sources": 0.89,
     "claims_located": 0.94,
-    "claims_attributed": 0.87,
-    "judgements": 0.65,
+    "claims_attributed": 0.85,
+    "judgements": 0.61,
 }
 REALDEV_FLOORS = {"actors": 0.85, "sources": 0.80, "claims_attributed": 0.70, "judgements": 0.60}
 REALDEV_TEXTS = ROOT / "bench" / "realdev" / "texts"
