@@ -31,7 +31,6 @@ from ..content import (
     TEXT_GRAPH_INFIX,
     ContentState,
     bookkeeping_graph,
-    content_counts,
     digest_literal,
     read_state,
     state_quad,
@@ -39,11 +38,11 @@ from ..content import (
     text_graph_digest,
 )
 from ..errors import StoreError
-from ..evidence import load_claims, load_judgements
 from ..journal import ADDED, REMOVED, entry, journal_graph, pending
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
+from ..text_records import read_text_graphs
 from ..vocab import VOID
 from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri, update_entities
@@ -53,6 +52,7 @@ from .ratings import update_ratings
 logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
+DERIVED_FORMAT = "3"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
 __all__ = [
@@ -116,25 +116,22 @@ def _step(
     discarded: list[str],
 ) -> DerivedReport:
     started = time.perf_counter()
-    added_claims = load_claims(kb, added) if added else []
-    removed_claims = load_claims(kb, removed) if removed else []
-    added_judgements = load_judgements(kb, added) if added else []
-    removed_judgements = load_judgements(kb, removed) if removed else []
+    new = read_text_graphs(kb, added)
+    old = read_text_graphs(kb, removed)
+    leaving = read_text_graphs(kb, discarded)
     change = update_ratings(
         kb,
         index,
         rq,
-        added_claims=added_claims,
-        removed_claims=removed_claims,
-        added_judgements=added_judgements,
-        removed_judgements=removed_judgements,
+        added_claims=[c for r in new for c in r.claims],
+        removed_claims=[c for r in old for c in r.claims],
+        added_judgements=[j for r in new for j in r.judgements],
+        removed_judgements=[j for r in old for j in r.judgements],
     )
     counts = EntityCounts(index.db)
-    touched = counts.apply(kb, added, removed + discarded)
+    touched = counts.apply(new, old + leaving)
     shared = ox.NamedNode(entities_graph_iri(base_iri))
-    written = search.update(
-        kb, added, removed + discarded, lambda e: description(counts, e, shared)
-    )
+    written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
@@ -147,10 +144,13 @@ def _step(
         state.add(graph, *text_graph_digest(kb, base_iri, graph), -1)
     state.add_quads(add)
     state.add_quads(remove, -1)
-    for what, n in content_counts(kb, added).items():
-        state.count(what, n)
-    for what, n in content_counts(kb, removed).items():
-        state.count(what, -n)
+    for sign, records in ((1, new), (-1, old)):
+        for r in records:
+            kinds = [d.kind for d in r.documents.values()]
+            state.count("articles", sign * kinds.count("article"))
+            state.count("reader comments", sign * kinds.count("comment"))
+            state.count("claims", sign * len(r.claims))
+            state.count("source judgements", sign * len(r.judgements))
     book = bookkeeping_graph(base_iri)
     gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
     done = added + removed + discarded
@@ -175,7 +175,7 @@ def _index_is_current(kb: KnowledgeBase, index: ClaimIndex, rq: RatingQuads) -> 
     with no derived data yet (a new one) has nothing to be out of date with."""
     if read_state(kb, rq.base) is None and kb.named_graphs():
         return False  # no content state: a store from before it was kept
-    if index.meta("model") == str(rq.model.value):
+    if index.meta("model") == str(rq.model.value) and index.meta("format") == DERIVED_FORMAT:
         return True
     return not kb.has_graph(ratings_graph_iri(rq.base)) and not kb.has_graph(
         entities_graph_iri(rq.base)
@@ -205,6 +205,7 @@ class Deriver:
                 logger.warning("derived data out of date (another model or lost index): rebuilding")
                 _restart(kb, self.index, self.search, self.rq, self.base)
             self.index.set_meta("model", str(self.rq.model.value))
+            self.index.set_meta("format", DERIVED_FORMAT)
 
     def close(self) -> None:
         self.index.close()

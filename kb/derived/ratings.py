@@ -187,7 +187,8 @@ def update_ratings(
         new = track_record(relations[claim]) if claim in relations else None
         agents = removed[claim].agents if claim in removed else facts[claim].agents
         for agent in agents:
-            delta[agent]  # a source whose claims changed is re-rated, counts or not
+            if claim in removed or (claim in added_rows and stored.grade(agent) is None):
+                delta[agent]  # it may lose its last claim, or get its first rating
             if old == new:
                 continue
             src = rq.source_iri(agent)
