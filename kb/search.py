@@ -389,6 +389,12 @@ class SearchIndexWriter:
         db.execute("COMMIT")
         return self.written_forms({e for e, _a in _surfaces([*added, *removed])})
 
+    def mentioned_entities(self) -> set[str]:
+        """Every entity the texts mention (by the forms they write it in)."""
+        return {
+            r[0] for r in self.db.execute("SELECT DISTINCT entity FROM names WHERE origin = 'text'")
+        }
+
     def written_forms(self, entities: Iterable[str]) -> dict[str, set[str]]:
         """The forms the texts write each entity's name in (its mentions' text)."""
         out: dict[str, set[str]] = {e: set() for e in entities}

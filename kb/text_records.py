@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .evidence import ClaimEvidence, JudgementEvidence
-from .store import KnowledgeBase, value
+from .store import KnowledgeBase
 from .vocab import PREFIXES
 
 _S = PREFIXES["srkb"]
@@ -72,9 +72,15 @@ def _int(text: str | None) -> int:
 
 def read_text_graph(kb: KnowledgeBase, graph: str) -> TextRecords:
     """Sort a text graph's quads into records (see the module docstring)."""
+    return records_of(graph, kb.backend.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+
+def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
+    """Sort one text graph's quads (from the store, or as an extraction worker built them)
+    into records."""
     props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for q in kb.backend.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-        props[value(q.subject)][value(q.predicate)].append(value(q.object))
+    for q in quads:
+        props[q.subject.value][q.predicate.value].append(q.object.value)  # type: ignore[union-attr]
     out = TextRecords(graph)
 
     def one(subject: str, prop: str) -> str | None:

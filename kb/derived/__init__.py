@@ -29,21 +29,20 @@ import pyoxigraph as ox
 from ..content import (
     DIGEST,
     TEXT_GRAPH_INFIX,
-    ContentState,
     bookkeeping_graph,
-    digest_literal,
     read_state,
     state_quad,
     state_quads,
     text_graph_digest,
 )
 from ..errors import StoreError
-from ..journal import ADDED, REMOVED, entry, journal_graph, pending
+from ..journal import ADDED, REMOVED, entry, pending
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
-from ..text_records import read_text_graphs
+from ..text_records import TextRecords, read_text_graphs
 from ..vocab import VOID
+from . import bulk
 from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri, update_entities
 from .rating_quads import RatingQuads
@@ -203,9 +202,38 @@ class Deriver:
         if self.base:
             if not _index_is_current(kb, self.index, self.rq):
                 logger.warning("derived data out of date (another model or lost index): rebuilding")
-                _restart(kb, self.index, self.search, self.rq, self.base)
-            self.index.set_meta("model", str(self.rq.model.value))
-            self.index.set_meta("format", DERIVED_FORMAT)
+                self.rebuild()
+            self._set_meta()
+
+    def _set_meta(self) -> None:
+        self.index.set_meta("model", str(self.rq.model.value))
+        self.index.set_meta("format", DERIVED_FORMAT)
+
+    def rebuild(
+        self,
+        records: Callable[[str], TextRecords | None] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> DerivedReport:
+        """Derive everything from every text graph at once (kb.derived.bulk)."""
+        started = time.perf_counter()
+        bulk.start(self.kb, self.index, self.search, self.base)
+        self._set_meta()
+        claims, sources = bulk.derive_all(
+            self.kb, self.index, self.search, self.rq, self.base, records=records, progress=progress
+        )
+        report = DerivedReport(
+            steps=1,
+            added=len(_text_graphs(self.kb)),
+            claims=claims,
+            sources=sources,
+            seconds=time.perf_counter() - started,
+        )
+        self._add(report)
+        return report
+
+    def _add(self, report: DerivedReport) -> None:
+        for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
+            setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
 
     def close(self) -> None:
         self.index.close()
@@ -234,8 +262,7 @@ class Deriver:
             list(removed or ()),
             list(discarded or ()),
         )
-        for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
-            setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
+        self._add(report)
         return report
 
     def finish(
@@ -246,6 +273,8 @@ class Deriver:
         """Derive everything the journal lists, a step of ``step_texts`` texts at a time."""
         if not self.base:
             return self.total
+        if bulk.rebuild_pending(self.kb, self.base):  # a bulk derivation was interrupted
+            self.rebuild()
         while True:
             todo = pending(self.kb, self.base)
             if not todo:
@@ -272,49 +301,17 @@ def finish_pending(
         return deriver.finish(step_texts, progress)
 
 
-def _restart(
-    kb: KnowledgeBase,
-    index: ClaimIndex,
-    search: SearchIndexWriter,
-    rq: RatingQuads,
-    base_iri: str,
-) -> None:
-    """Throw the derived data away and journal every text as added, in one transaction."""
-    index.clear()
-    EntityCounts(index.db).clear()
-    search.clear()
-    texts = _text_graphs(kb)
-    derived = {ratings_graph_iri(base_iri), entities_graph_iri(base_iri)}
-    book = bookkeeping_graph(base_iri)
-    # what stays counted: the reference graphs (the texts are journalled as added again)
-    state = ContentState()
-    for graph in kb.named_graphs():
-        if graph not in derived and graph != book and TEXT_GRAPH_INFIX not in graph:
-            state.add_quads(kb.quads(graph))
-    digests: list[ox.Quad] = []
-    for g in texts:  # kept through the journal graph's drop (computed where missing)
-        found = list(kb.pattern(g, DIGEST, None, book))
-        if not found:
-            value = digest_literal(*text_graph_digest(kb, base_iri, g))
-            found = [ox.Quad(ox.NamedNode(g), DIGEST, value, ox.NamedNode(book))]
-        digests += found
-    kb.change(
-        drop_graphs=[*sorted(derived), journal_graph(base_iri)],
-        add=[*(entry(base_iri, g, ADDED) for g in texts), *digests, state_quad(base_iri, state)],
-    )
-
-
 def rebuild(
     kb: KnowledgeBase,
     data_dir: Path | None = None,
     *,
     base_iri: str = "",
-    progress: Callable[[DerivedReport], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DerivedReport:
     """Derive everything again from the text graphs (``srkb rebuild``)."""
     base = base_iri or stored_base_iri(kb)
     if not base:
         raise StoreError("this store has no dataset description: ingest a text first")
     with Deriver(kb, data_dir, base_iri=base) as deriver:
-        _restart(kb, deriver.index, deriver.search, deriver.rq, base)
-        return deriver.finish(progress=progress)
+        deriver.rebuild(progress=progress)
+        return deriver.finish()

@@ -237,7 +237,7 @@ def update_ratings(
         stored_node = old_nodes[claim] if claim in old_nodes else stored.claim_node(claim)
         _diff(change, stored_node, rq.claim(claim_rating, chain))
         if claim in relations:
-            _diff(change, stored.claim_links(claim), rq.relations(claim, claim_rating))
+            _diff(change, stored.claim_links(claim), rq.relations(claim, rel))
         change.claims += 1
     for claim in sorted(removed):
         change.remove += old_nodes[claim] + stored.claim_links(claim)
