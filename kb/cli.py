@@ -123,10 +123,18 @@ def _publish(kb: Any, settings: Settings) -> None:
 # --------------------------------------------------------------------------- ingest
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--batch",
+    "batch_texts",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    help="Texts written per transaction (fewer: less memory).",
+)
 @data_option
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
+def ingest(ctx: click.Context, paths: tuple[str, ...], batch_texts: int) -> None:
     """Extract facts from texts and store them (files, folders, or - for stdin).
 
     A text is an article followed by its comments, one per line; a .json file (or JSON on
@@ -154,6 +162,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...]) -> None:
                 "base_iri": settings.base_iri,
                 "pool": pool,
                 "planned": planned,
+                "batch_texts": batch_texts,
             }
             if len(sources) >= PROGRESS_THRESHOLD:
                 with click.progressbar(

@@ -64,6 +64,7 @@ from .vocab import SRKB, VOID
 logger = logging.getLogger(__name__)
 
 BATCH_TEXTS = 1000  # texts per write transaction
+BULK_MIN = 2000  # at least this many new texts, and as many as the store holds: bulk mode
 BATCH_QUADS = 600_000  # or fewer, when texts are long
 POOL_THRESHOLD = 100  # fewer inputs than this are extracted in this process
 
@@ -176,9 +177,17 @@ class _Writer:
     """
 
     def __init__(
-        self, kb: KnowledgeBase, base_iri: str, report: IngestReport, deriver: Deriver
+        self,
+        kb: KnowledgeBase,
+        base_iri: str,
+        report: IngestReport,
+        deriver: Deriver,
+        batch_texts: int = BATCH_TEXTS,
+        derive: bool = True,
     ) -> None:
         self.kb, self.base, self.report, self.deriver = kb, base_iri, report, deriver
+        self.batch_texts = batch_texts
+        self.derive = derive  # False: the caller derives everything at the end (bulk)
         self.batch: list[Built] = []
         self.quads = 0
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-write")
@@ -187,7 +196,7 @@ class _Writer:
     def add(self, built: Built) -> None:
         self.batch.append(built)
         self.quads += built.quads
-        if len(self.batch) >= BATCH_TEXTS or self.quads >= BATCH_QUADS:
+        if len(self.batch) >= self.batch_texts or self.quads >= BATCH_QUADS:
             self.submit()
 
     def _write(self, batch: list[Built]) -> None:
@@ -216,7 +225,8 @@ class _Writer:
         self.report.quads_written += sum(b.quads for b in batch)
         for b in batch:
             logger.info("ingested %s into <%s>", b.name, b.graph_iri)
-        self.deriver.derive([b.graph_iri for b in batch])
+        if self.derive:
+            self.deriver.derive([b.graph_iri for b in batch])
 
     def close(self) -> None:
         """Write and derive what is left (once; closing again does nothing)."""
@@ -247,6 +257,8 @@ def ingest_texts(
     data_dir: Path | None = None,
     pool: WorkerPool | None = None,
     planned: list[Planned] | None = None,
+    batch_texts: int = BATCH_TEXTS,
+    bulk: bool | None = None,
 ) -> IngestReport:
     """Extract and store each text (an InputText, or the path of a file to read); skip
     texts this extractor version already holds.
@@ -257,6 +269,10 @@ def ingest_texts(
         data_dir: where the derived indexes live (default: beside the store).
         pool, planned: a worker pool to use, and ``plan_texts``'s answer for ``texts``
             (the CLI checks every input before it opens the store).
+        batch_texts: texts per write transaction (fewer: less memory, more steps).
+        bulk: derive everything once at the end (kb.derived.bulk) rather than after each
+            batch; by default, when there are at least BULK_MIN new texts and no fewer
+            than the store already holds. The result is the same either way.
 
     Raises:
         InputError: an input cannot be read or is not text; nothing was written.
@@ -272,7 +288,9 @@ def ingest_texts(
         pool = WorkerPool(pool_size(len(sources)) if workers is None else workers)
     try:
         plans = planned if planned is not None else plan_texts(sources, base_iri, pool)
-        _ingest_planned(kb, sources, plans, base_iri, report, pool, progress, data_dir)
+        _ingest_planned(
+            kb, sources, plans, base_iri, report, pool, progress, data_dir, batch_texts, bulk
+        )
     finally:
         if own_pool:
             pool.close()
@@ -307,6 +325,8 @@ def _ingest_planned(
     pool: WorkerPool,
     progress: Callable[[str], None] | None,
     data_dir: Path | None,
+    batch_texts: int,
+    bulk: bool | None,
 ) -> None:
     mint = IriMinter(base_iri)
     version = software_version()
@@ -328,8 +348,12 @@ def _ingest_planned(
     if replaced:  # another extractor version's graphs go first, with their ratings
         mark_removed(kb, base_iri, replaced)
         _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    if bulk is None:
+        state = read_state(kb, base_iri)
+        texts_held = state.texts if state is not None else len(kb.named_graphs())
+        bulk = len(todo) >= BULK_MIN and len(todo) >= texts_held
     with Deriver(kb, data_dir, base_iri=base_iri) as deriver:
-        writer = _Writer(kb, base_iri, report, deriver)
+        writer = _Writer(kb, base_iri, report, deriver, batch_texts, derive=not bulk)
         try:
             for built in pool.map(build_one, todo, base_iri, version):
                 writer.add(built)
@@ -342,6 +366,8 @@ def _ingest_planned(
                 f"({len(report.added)} earlier text(s) were)"
             ) from exc
         writer.close()
+        if bulk and report.added:
+            deriver.rebuild()
         _add_reports(report.derived, deriver.total)
 
 

@@ -284,14 +284,20 @@ class ClaimRelations:
     repeating: list[str] = field(default_factory=list)
     corroborating_origins: set[str] = field(default_factory=set)
     contradicting_origins: set[str] = field(default_factory=set)
+    counts: tuple[int, int] | None = None  # (k, m) when only the counts are at hand
+
+    @classmethod
+    def counted(cls, k: int, m: int) -> ClaimRelations:
+        """Relations known only by their counts (enough to grade the claim)."""
+        return cls(counts=(k, m))
 
     @property
     def k(self) -> int:
-        return len(self.corroborating_origins)
+        return self.counts[0] if self.counts else len(self.corroborating_origins)
 
     @property
     def m(self) -> int:
-        return len(self.contradicting_origins)
+        return self.counts[1] if self.counts else len(self.contradicting_origins)
 
 
 class _UnionFind:

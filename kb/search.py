@@ -32,7 +32,8 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
 from .store import KnowledgeBase, value
-from .vocab import PREFIXES, sparql_prefixes
+from .text_records import TextRecords
+from .vocab import PREFIXES
 
 Kind = Literal["actor", "source", "claim", "document"]
 KINDS: tuple[Kind, ...] = ("actor", "source", "claim", "document")
@@ -220,22 +221,9 @@ def _entity_row(
     return labels[0], " ".join(sorted(kinds)), "\x1f".join(sorted(types))
 
 
-def _graph_values(graphs: list[str]) -> str:
-    return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }\n"
-
-
-def _surfaces(kb: KnowledgeBase, graphs: list[str]) -> Counter[tuple[str, str]]:
-    """(entity, surface form) pairs of the graphs' mentions, counted once per graph."""
-    seen = {
-        (r["g"].value, r["e"].value, r["a"].value)
-        for r in kb.query(
-            sparql_prefixes()
-            + "SELECT DISTINCT ?g ?e ?a WHERE {\n"
-            + _graph_values(graphs)
-            + "GRAPH ?g { ?m srkb:refersTo ?e ; srkb:evidence/nif:anchorOf ?a } }"
-        )
-    }
-    return Counter((e, a) for _g, e, a in seen)
+def _surfaces(records: list[TextRecords]) -> Counter[tuple[str, str]]:
+    """(entity, surface form) pairs of the texts' mentions, counted once per text."""
+    return Counter(pair for r in records for pair in {(e, a) for e, a, _d in r.mentions})
 
 
 def _put_item(
@@ -260,68 +248,40 @@ def _put_item(
     )
 
 
-def _add_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str]) -> set[str]:
-    """Index the claims, documents and surface forms of text graphs; the entities named."""
-    q = sparql_prefixes()
+def _add_graphs(db: sqlite3.Connection, records: list[TextRecords]) -> set[str]:
+    """Index the claims, documents and surface forms of texts; the entities they name."""
     touched: set[str] = set()
-    for chunk in _chunks(graphs):
-        values = _graph_values(chunk)
-        claims: dict[str, tuple[str, str, str, set[str]]] = {}
-        for r in kb.query(
-            q
-            + "SELECT ?g ?c ?content ?cue ?who WHERE {\n"
-            + values
-            + """GRAPH ?g { ?c a srkb:Claim ; srkb:content ?content ; srkb:cue ?cue .
-              OPTIONAL { ?c srkb:speaker|srkb:relayedBy|srkb:mentionsActor ?who } } }"""
-        ):
-            iri = r["c"].value
-            if iri not in claims:
-                claims[iri] = (r["g"].value, r["content"].value, r["cue"].value, set())
-            if r["who"] is not None:
-                claims[iri][3].add(r["who"].value)
-        docs: dict[str, tuple[str, str, str, set[str]]] = {}
-        for r in kb.query(
-            q
-            + "SELECT ?g ?d ?kind ?name ?pos ?text ?b ?e WHERE {\n"
-            + values
-            + """GRAPH ?g { ?d srkb:inSourceText ?t ; a ?kind ; nif:beginIndex ?b ;
-                                nif:endIndex ?e . ?t nif:isString ?text ; dcterms:source ?name .
-              FILTER(?kind IN (srkb:Article, srkb:ReaderComment))
-              OPTIONAL { ?d schema:position ?pos } } }"""
-        ):
-            b, e = int(r["b"].value), int(r["e"].value)
-            name = r["name"].value
-            pos = r["pos"]
-            label = f"comment {pos.value} on {name}" if pos is not None else f"article of {name}"
-            docs[r["d"].value] = (r["g"].value, label, r["text"].value[b:e], set())
-        for r in kb.query(
-            q
-            + "SELECT DISTINCT ?d ?e WHERE {\n"
-            + values
-            + "GRAPH ?g { ?m srkb:refersTo ?e ; srkb:inDocument ?d } }"
-        ):
-            if r["d"].value in docs:
-                docs[r["d"].value][3].add(r["e"].value)
-        for iri, (g, content, cue, who) in sorted(claims.items()):
-            _put_item(db, "claim", iri, content, g, content, f"{content} {cue}", who)
+    for r in records:
+        for c in r.claims:
+            who = {a for a in (c.speaker, c.via) if a} | c.about
+            _put_item(
+                db, "claim", c.iri, c.content, r.graph, c.content, f"{c.content} {c.cue}", who
+            )
             touched |= who
-        for iri, (g, label, text, who) in sorted(docs.items()):
-            _put_item(db, "document", iri, label, g, text, text, who)
-            touched |= who
-        surfaces = _surfaces(kb, chunk)
-        db.executemany(
-            "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'text', ?) "
-            "ON CONFLICT (entity, surface, origin) DO UPDATE SET n = n + excluded.n",
-            [(e, a, n) for (e, a), n in sorted(surfaces.items())],
-        )
-        touched |= {e for e, _a in surfaces}
-        db.executemany("INSERT INTO graphs (graph) VALUES (?)", [(g,) for g in chunk])
+        named: dict[str, set[str]] = {d: set() for d in r.documents}
+        for entity, _anchor, in_doc in r.mentions:
+            if in_doc in named:
+                named[in_doc].add(entity)
+        for iri, document in sorted(r.documents.items()):
+            text = r.string[document.begin : document.end]
+            label = r.document_label(document)
+            _put_item(db, "document", iri, label, r.graph, text, text, named[iri])
+            touched |= named[iri]
+    surfaces = _surfaces(records)
+    db.executemany(
+        "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'text', ?) "
+        "ON CONFLICT (entity, surface, origin) DO UPDATE SET n = n + excluded.n",
+        [(e, a, n) for (e, a), n in sorted(surfaces.items())],
+    )
+    touched |= {e for e, _a in surfaces}
+    db.executemany("INSERT INTO graphs (graph) VALUES (?)", [(r.graph,) for r in records])
     return touched
 
 
-def _remove_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str]) -> set[str]:
-    """Forget the items and surface forms of text graphs (still in the store)."""
+def _remove_graphs(db: sqlite3.Connection, records: list[TextRecords]) -> set[str]:
+    """Forget the items and surface forms of texts (read before their graphs go)."""
     touched: set[str] = set()
+    graphs = [r.graph for r in records]
     for chunk in _chunks(graphs):
         marks = ",".join("?" * len(chunk))
         for item, words in db.execute(
@@ -337,14 +297,14 @@ def _remove_graphs(db: sqlite3.Connection, kb: KnowledgeBase, graphs: list[str])
             }
             db.execute("DELETE FROM item_entities WHERE item = ?", (item,))
             db.execute("DELETE FROM items WHERE id = ?", (item,))
-        surfaces = _surfaces(kb, chunk)
-        db.executemany(
-            "UPDATE names SET n = n - ? WHERE entity = ? AND surface = ? AND origin = 'text'",
-            [(n, e, a) for (e, a), n in sorted(surfaces.items())],
-        )
-        db.execute("DELETE FROM names WHERE n <= 0")
-        touched |= {e for e, _a in surfaces}
-        db.executemany("DELETE FROM graphs WHERE graph = ?", [(g,) for g in chunk])
+    surfaces = _surfaces(records)
+    db.executemany(
+        "UPDATE names SET n = n - ? WHERE entity = ? AND surface = ? AND origin = 'text'",
+        [(n, e, a) for (e, a), n in sorted(surfaces.items())],
+    )
+    db.execute("DELETE FROM names WHERE n <= 0")
+    touched |= {e for e, _a in surfaces}
+    db.executemany("DELETE FROM graphs WHERE graph = ?", [(g,) for g in graphs])
     return touched
 
 
@@ -397,18 +357,18 @@ class SearchIndexWriter:
     def update(
         self,
         kb: KnowledgeBase,
-        added: list[str],
-        removed: list[str],
+        added: list[TextRecords],
+        removed: list[TextRecords],
         shared: Shared | None = None,
     ) -> dict[str, set[str]]:
-        """Bring the index up to date after text graphs were added and removed (the
-        removed ones still in the store); idempotent, like every derived step. Returns,
-        for each entity whose mentions changed, the forms the texts now write it in."""
+        """Bring the index up to date after texts were added and removed (read before
+        their graphs go); idempotent, like every derived step. Returns, for each entity
+        whose mentions changed, the forms the texts now write it in."""
         if self.path is None or not (added or removed):
             return {}
         db = self.db
         indexed: set[str] = set()
-        for chunk in _chunks(sorted(set(added) | set(removed))):
+        for chunk in _chunks(sorted({r.graph for r in [*added, *removed]})):
             marks = ",".join("?" * len(chunk))
             indexed |= {
                 r[0]
@@ -419,15 +379,21 @@ class SearchIndexWriter:
             }
         db.execute("BEGIN")
         try:
-            touched = _remove_graphs(db, kb, [g for g in removed if g in indexed])
-            touched |= _add_graphs(db, kb, [g for g in added if g not in indexed])
-            _refresh_entities(db, kb, touched, set(removed), shared)
+            touched = _remove_graphs(db, [r for r in removed if r.graph in indexed])
+            touched |= _add_graphs(db, [r for r in added if r.graph not in indexed])
+            leaving = {r.graph for r in removed}
+            _refresh_entities(db, kb, touched, leaving, shared)
         except BaseException:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-        mentioned = {e for e, _a in _surfaces(kb, sorted(set(added) | set(removed)))}
-        return self.written_forms(mentioned)
+        return self.written_forms({e for e, _a in _surfaces([*added, *removed])})
+
+    def mentioned_entities(self) -> set[str]:
+        """Every entity the texts mention (by the forms they write it in)."""
+        return {
+            r[0] for r in self.db.execute("SELECT DISTINCT entity FROM names WHERE origin = 'text'")
+        }
 
     def written_forms(self, entities: Iterable[str]) -> dict[str, set[str]]:
         """The forms the texts write each entity's name in (its mentions' text)."""
@@ -463,9 +429,11 @@ def update_search_index(
     shared: Shared | None = None,
 ) -> None:
     """One update of the search index in ``derived`` (see SearchIndexWriter.update)."""
+    from .text_records import read_text_graphs
+
     writer = SearchIndexWriter(derived)
     try:
-        writer.update(kb, added, removed, shared)
+        writer.update(kb, read_text_graphs(kb, added), read_text_graphs(kb, removed), shared)
     finally:
         writer.close()
 

@@ -29,22 +29,20 @@ import pyoxigraph as ox
 from ..content import (
     DIGEST,
     TEXT_GRAPH_INFIX,
-    ContentState,
     bookkeeping_graph,
-    content_counts,
-    digest_literal,
     read_state,
     state_quad,
     state_quads,
     text_graph_digest,
 )
 from ..errors import StoreError
-from ..evidence import load_claims, load_judgements
-from ..journal import ADDED, REMOVED, entry, journal_graph, pending
+from ..journal import ADDED, REMOVED, entry, pending
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
+from ..text_records import TextRecords, read_text_graphs
 from ..vocab import VOID
+from . import bulk
 from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri, update_entities
 from .rating_quads import RatingQuads
@@ -53,6 +51,7 @@ from .ratings import update_ratings
 logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
+DERIVED_FORMAT = "3"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
 __all__ = [
@@ -116,25 +115,22 @@ def _step(
     discarded: list[str],
 ) -> DerivedReport:
     started = time.perf_counter()
-    added_claims = load_claims(kb, added) if added else []
-    removed_claims = load_claims(kb, removed) if removed else []
-    added_judgements = load_judgements(kb, added) if added else []
-    removed_judgements = load_judgements(kb, removed) if removed else []
+    new = read_text_graphs(kb, added)
+    old = read_text_graphs(kb, removed)
+    leaving = read_text_graphs(kb, discarded)
     change = update_ratings(
         kb,
         index,
         rq,
-        added_claims=added_claims,
-        removed_claims=removed_claims,
-        added_judgements=added_judgements,
-        removed_judgements=removed_judgements,
+        added_claims=[c for r in new for c in r.claims],
+        removed_claims=[c for r in old for c in r.claims],
+        added_judgements=[j for r in new for j in r.judgements],
+        removed_judgements=[j for r in old for j in r.judgements],
     )
     counts = EntityCounts(index.db)
-    touched = counts.apply(kb, added, removed + discarded)
+    touched = counts.apply(new, old + leaving)
     shared = ox.NamedNode(entities_graph_iri(base_iri))
-    written = search.update(
-        kb, added, removed + discarded, lambda e: description(counts, e, shared)
-    )
+    written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
@@ -147,10 +143,13 @@ def _step(
         state.add(graph, *text_graph_digest(kb, base_iri, graph), -1)
     state.add_quads(add)
     state.add_quads(remove, -1)
-    for what, n in content_counts(kb, added).items():
-        state.count(what, n)
-    for what, n in content_counts(kb, removed).items():
-        state.count(what, -n)
+    for sign, records in ((1, new), (-1, old)):
+        for r in records:
+            kinds = [d.kind for d in r.documents.values()]
+            state.count("articles", sign * kinds.count("article"))
+            state.count("reader comments", sign * kinds.count("comment"))
+            state.count("claims", sign * len(r.claims))
+            state.count("source judgements", sign * len(r.judgements))
     book = bookkeeping_graph(base_iri)
     gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
     done = added + removed + discarded
@@ -175,7 +174,7 @@ def _index_is_current(kb: KnowledgeBase, index: ClaimIndex, rq: RatingQuads) -> 
     with no derived data yet (a new one) has nothing to be out of date with."""
     if read_state(kb, rq.base) is None and kb.named_graphs():
         return False  # no content state: a store from before it was kept
-    if index.meta("model") == str(rq.model.value):
+    if index.meta("model") == str(rq.model.value) and index.meta("format") == DERIVED_FORMAT:
         return True
     return not kb.has_graph(ratings_graph_iri(rq.base)) and not kb.has_graph(
         entities_graph_iri(rq.base)
@@ -203,8 +202,38 @@ class Deriver:
         if self.base:
             if not _index_is_current(kb, self.index, self.rq):
                 logger.warning("derived data out of date (another model or lost index): rebuilding")
-                _restart(kb, self.index, self.search, self.rq, self.base)
-            self.index.set_meta("model", str(self.rq.model.value))
+                self.rebuild()
+            self._set_meta()
+
+    def _set_meta(self) -> None:
+        self.index.set_meta("model", str(self.rq.model.value))
+        self.index.set_meta("format", DERIVED_FORMAT)
+
+    def rebuild(
+        self,
+        records: Callable[[str], TextRecords | None] | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> DerivedReport:
+        """Derive everything from every text graph at once (kb.derived.bulk)."""
+        started = time.perf_counter()
+        bulk.start(self.kb, self.index, self.search, self.base)
+        self._set_meta()
+        claims, sources = bulk.derive_all(
+            self.kb, self.index, self.search, self.rq, self.base, records=records, progress=progress
+        )
+        report = DerivedReport(
+            steps=1,
+            added=len(_text_graphs(self.kb)),
+            claims=claims,
+            sources=sources,
+            seconds=time.perf_counter() - started,
+        )
+        self._add(report)
+        return report
+
+    def _add(self, report: DerivedReport) -> None:
+        for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
+            setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
 
     def close(self) -> None:
         self.index.close()
@@ -233,8 +262,7 @@ class Deriver:
             list(removed or ()),
             list(discarded or ()),
         )
-        for name in ("steps", "added", "removed", "claims", "sources", "seconds"):
-            setattr(self.total, name, getattr(self.total, name) + getattr(report, name))
+        self._add(report)
         return report
 
     def finish(
@@ -245,6 +273,8 @@ class Deriver:
         """Derive everything the journal lists, a step of ``step_texts`` texts at a time."""
         if not self.base:
             return self.total
+        if bulk.rebuild_pending(self.kb, self.base):  # a bulk derivation was interrupted
+            self.rebuild()
         while True:
             todo = pending(self.kb, self.base)
             if not todo:
@@ -271,49 +301,17 @@ def finish_pending(
         return deriver.finish(step_texts, progress)
 
 
-def _restart(
-    kb: KnowledgeBase,
-    index: ClaimIndex,
-    search: SearchIndexWriter,
-    rq: RatingQuads,
-    base_iri: str,
-) -> None:
-    """Throw the derived data away and journal every text as added, in one transaction."""
-    index.clear()
-    EntityCounts(index.db).clear()
-    search.clear()
-    texts = _text_graphs(kb)
-    derived = {ratings_graph_iri(base_iri), entities_graph_iri(base_iri)}
-    book = bookkeeping_graph(base_iri)
-    # what stays counted: the reference graphs (the texts are journalled as added again)
-    state = ContentState()
-    for graph in kb.named_graphs():
-        if graph not in derived and graph != book and TEXT_GRAPH_INFIX not in graph:
-            state.add_quads(kb.quads(graph))
-    digests: list[ox.Quad] = []
-    for g in texts:  # kept through the journal graph's drop (computed where missing)
-        found = list(kb.pattern(g, DIGEST, None, book))
-        if not found:
-            value = digest_literal(*text_graph_digest(kb, base_iri, g))
-            found = [ox.Quad(ox.NamedNode(g), DIGEST, value, ox.NamedNode(book))]
-        digests += found
-    kb.change(
-        drop_graphs=[*sorted(derived), journal_graph(base_iri)],
-        add=[*(entry(base_iri, g, ADDED) for g in texts), *digests, state_quad(base_iri, state)],
-    )
-
-
 def rebuild(
     kb: KnowledgeBase,
     data_dir: Path | None = None,
     *,
     base_iri: str = "",
-    progress: Callable[[DerivedReport], None] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> DerivedReport:
     """Derive everything again from the text graphs (``srkb rebuild``)."""
     base = base_iri or stored_base_iri(kb)
     if not base:
         raise StoreError("this store has no dataset description: ingest a text first")
     with Deriver(kb, data_dir, base_iri=base) as deriver:
-        _restart(kb, deriver.index, deriver.search, deriver.rq, base)
-        return deriver.finish(progress=progress)
+        deriver.rebuild(progress=progress)
+        return deriver.finish()

@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS claims (
   via TEXT,
   modality TEXT NOT NULL,
   weak INTEGER NOT NULL,
-  chain_dependent INTEGER NOT NULL DEFAULT 0
+  chain_dependent INTEGER NOT NULL DEFAULT 0,
+  k INTEGER,
+  m INTEGER
 );
 CREATE INDEX IF NOT EXISTS claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS claims_via ON claims (via);

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..iri import IriMinter
 from ..store import KnowledgeBase, value
+from ..text_records import TextRecords
 from ..vocab import PREFIXES
 
 N = ox.NamedNode
@@ -69,45 +70,30 @@ class EntityCounts:
         for table in ("entity_graphs", "entity_names", "entity_types"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
-    def _read(self, kb: KnowledgeBase, graphs: list[str]) -> list[tuple[str, str, str, str]]:
-        """(graph, entity, "name"|"type", value) of what the graphs say of entities."""
-        out: list[tuple[str, str, str, str]] = []
-        for i in range(0, len(graphs), 500):
-            chunk = graphs[i : i + 500]
-            values = "VALUES ?g { " + " ".join(f"<{g}>" for g in chunk) + " }"
-            for kind, prop in (("name", NAME_IN_TEXT), ("type", TYPE_IN_TEXT)):
-                rows = kb.query(
-                    f"SELECT DISTINCT ?g ?e ?o WHERE {{ {values} GRAPH ?g {{ ?e {prop} ?o }} }}"
-                )
-                out += [(value(r["g"]), value(r["e"]), kind, value(r["o"])) for r in rows]
-        return out
-
-    def apply(self, kb: KnowledgeBase, added: list[str], removed: list[str]) -> set[str]:
-        """Count the added text graphs in, the removed ones (still in the store) out;
+    def apply(self, added: list[TextRecords], removed: list[TextRecords]) -> set[str]:
+        """Count the added texts in, the removed ones (read before their graphs go) out;
         returns the entities whose counts changed."""
         touched: set[str] = set()
         self.db.execute("BEGIN")
         try:
-            for sign, graphs in ((1, added), (-1, removed)):
-                todo = [g for g in graphs if self._applied(g) == (sign < 0)]
-                for _g, entity, kind, what in self._read(kb, todo):
-                    table, column = (
-                        ("entity_names", "name") if kind == "name" else ("entity_types", "type")
-                    )
-                    self.db.execute(
-                        f"INSERT INTO {table} (entity, {column}, n) VALUES (?, ?, ?) "  # noqa: S608
-                        f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
-                        (entity, what, sign),
-                    )
-                    touched.add(entity)
+            for sign, records in ((1, added), (-1, removed)):
+                todo = [r for r in records if self._applied(r.graph) == (sign < 0)]
+                for r in todo:
+                    for entity, kind, what in r.statements:
+                        table, column = (
+                            ("entity_names", "name") if kind == "name" else ("entity_types", "type")
+                        )
+                        self.db.execute(
+                            f"INSERT INTO {table} (entity, {column}, n) VALUES (?, ?, ?) "  # noqa: S608
+                            f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
+                            (entity, what, sign),
+                        )
+                        touched.add(entity)
+                graphs = [(r.graph,) for r in todo]
                 if sign > 0:
-                    self.db.executemany(
-                        "INSERT INTO entity_graphs (graph) VALUES (?)", [(g,) for g in todo]
-                    )
+                    self.db.executemany("INSERT INTO entity_graphs (graph) VALUES (?)", graphs)
                 else:
-                    self.db.executemany(
-                        "DELETE FROM entity_graphs WHERE graph = ?", [(g,) for g in todo]
-                    )
+                    self.db.executemany("DELETE FROM entity_graphs WHERE graph = ?", graphs)
             self.db.execute("DELETE FROM entity_names WHERE n <= 0")
             self.db.execute("DELETE FROM entity_types WHERE n <= 0")
         except BaseException:

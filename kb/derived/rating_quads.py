@@ -20,7 +20,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pyoxigraph as ox
 
 from ..iri import IriMinter, short_hash
-from ..reliability import MODEL_VERSION, ClaimRating, ModelParameters, SourceRating
+from ..reliability import (
+    MODEL_VERSION,
+    ClaimRating,
+    ClaimRelations,
+    ModelParameters,
+    SourceRating,
+)
 from ..vocab import PREFIXES
 
 _S, _RDF, _RDFS, _PROV, _XSD = (
@@ -164,9 +170,9 @@ class RatingQuads:
         out += [q(iri, USED_RATING, self.source_iri(s)) for s in sorted(set(chain))]
         return out
 
-    def relations(self, claim: str, cr: ClaimRating) -> list[ox.Quad]:
+    def relations(self, claim: str, rel: ClaimRelations) -> list[ox.Quad]:
         """The claim's links to the claims on its matter."""
-        c, rel = N(claim), cr.relations
+        c = N(claim)
         out = [self.q(c, CORROBORATED_BY, N(o)) for o in rel.corroborating]
         out += [self.q(c, CONTRADICTED_BY, N(o)) for o in rel.contradicting]
         out += [self.q(c, REPEATED_BY, N(o)) for o in rel.repeating]

@@ -187,7 +187,8 @@ def update_ratings(
         new = track_record(relations[claim]) if claim in relations else None
         agents = removed[claim].agents if claim in removed else facts[claim].agents
         for agent in agents:
-            delta[agent]  # a source whose claims changed is re-rated, counts or not
+            if claim in removed or (claim in added_rows and stored.grade(agent) is None):
+                delta[agent]  # it may lose its last claim, or get its first rating
             if old == new:
                 continue
             src = rq.source_iri(agent)
@@ -236,7 +237,7 @@ def update_ratings(
         stored_node = old_nodes[claim] if claim in old_nodes else stored.claim_node(claim)
         _diff(change, stored_node, rq.claim(claim_rating, chain))
         if claim in relations:
-            _diff(change, stored.claim_links(claim), rq.relations(claim, claim_rating))
+            _diff(change, stored.claim_links(claim), rq.relations(claim, rel))
         change.claims += 1
     for claim in sorted(removed):
         change.remove += old_nodes[claim] + stored.claim_links(claim)

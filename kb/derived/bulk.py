@@ -1,0 +1,301 @@
+"""Derived data for a whole store at once: for first loads, large ingests and rebuilds.
+
+The incremental steps (kb.derived, kb.derived.ratings) re-rate what a batch touches and
+rewrite it, reading the old state first: right for a hundred new texts in a large store,
+wasteful when most of the store is new (each claim re-rated each time a later batch
+joins its matter). Here every claim is related and rated once, every source counted
+once, and the quads written with plain additions, a few hundred thousand per
+transaction, into derived graphs emptied first. The result is the same as the
+incremental steps' (tests/test_derived.py compares both), since both apply the same
+model (kb.reliability) to the same content.
+
+Crash safety: the first transaction empties the derived graphs and records
+``<BASE> srkb:pendingChange "rebuild"`` in the bookkeeping graph; the last one clears
+it, with the journal entries, and writes the content state. A process killed in
+between leaves the marker, and the next command that writes starts the whole derivation
+again (kb.derived.finish_pending).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..content import (
+    DIGEST,
+    TEXT_GRAPH_INFIX,
+    ContentState,
+    bookkeeping_graph,
+    digest_literal,
+    state_quad,
+    state_quads,
+    text_graph_digest,
+)
+from ..iri import IriMinter
+from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
+from ..reliability import (
+    ClaimRating,
+    ClaimRelations,
+    SourceCounts,
+    SourceRating,
+    ratings_graph_iri,
+    relations_of,
+    track_record,
+)
+from ..search import SearchIndexWriter
+from ..store import KnowledgeBase
+from ..text_records import TextRecords, read_text_graph
+from .claim_index import ClaimIndex
+from .entities import EntityCounts, description, entities_graph_iri
+from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
+
+logger = logging.getLogger(__name__)
+
+REBUILD = "rebuild"
+CHUNK_TEXTS = 2000  # texts read, claims related, per chunk (bounds memory)
+CHUNK_CLAIMS = 5000
+WRITE_QUADS = 200_000  # quads per write transaction
+
+_JUDGEMENTS = """
+CREATE TABLE IF NOT EXISTS judgements (
+  iri TEXT PRIMARY KEY, source TEXT NOT NULL, polarity TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS judgements_source ON judgements (source);
+"""
+
+
+def rebuild_marker(base_iri: str) -> ox.Quad:
+    return ox.Quad(
+        ox.NamedNode(IriMinter(base_iri).base),
+        PENDING,
+        ox.Literal(REBUILD),
+        ox.NamedNode(journal_graph(base_iri)),
+    )
+
+
+def rebuild_pending(kb: KnowledgeBase, base_iri: str) -> bool:
+    return bool(next(iter(kb.pattern(IriMinter(base_iri).base, PENDING, None, None)), None))
+
+
+class _Writer:
+    """Adds derived quads in transactions of WRITE_QUADS, keeping their digest."""
+
+    def __init__(self, kb: KnowledgeBase, state: ContentState) -> None:
+        self.kb, self.state = kb, state
+        self.buffer: list[ox.Quad] = []
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        self.buffer.extend(quads)
+        if len(self.buffer) >= WRITE_QUADS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            unique = list(dict.fromkeys(self.buffer))
+            self.kb.add_quads(unique)
+            self.state.add_quads(unique)
+            self.buffer = []
+
+
+def _texts(kb: KnowledgeBase) -> list[str]:
+    return [g for g in kb.named_graphs() if TEXT_GRAPH_INFIX in g]
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_iri: str) -> None:
+    """Empty the derived graphs and indexes, drop the texts being removed, and set the
+    marker: one transaction (see the module docstring)."""
+    index.clear()
+    EntityCounts(index.db).clear()
+    index.db.executescript(_JUDGEMENTS)
+    index.db.execute("DELETE FROM judgements")
+    search.clear()
+    todo = pending(kb, base_iri)
+    gone = list(todo.removed) + list(todo.discarded)
+    book = ox.NamedNode(bookkeeping_graph(base_iri))
+    texts = [g for g in _texts(kb) if g not in set(gone)]
+    digests: list[ox.Quad] = []
+    for g in texts:  # kept through the bookkeeping graph's drop (computed where missing)
+        found = list(kb.pattern(g, DIGEST, None, book))
+        if not found:
+            value_ = digest_literal(*text_graph_digest(kb, base_iri, g))
+            found = [ox.Quad(ox.NamedNode(g), DIGEST, value_, book)]
+        digests += found
+    kb.change(
+        drop_graphs=[
+            ratings_graph_iri(base_iri),
+            entities_graph_iri(base_iri),
+            journal_graph(base_iri),
+            *gone,
+        ],
+        add=[*(entry(base_iri, g, ADDED) for g in texts), *digests, rebuild_marker(base_iri)],
+    )
+
+
+def derive_all(
+    kb: KnowledgeBase,
+    index: ClaimIndex,
+    search: SearchIndexWriter,
+    rq: RatingQuads,
+    base_iri: str,
+    *,
+    records: Callable[[str], TextRecords | None] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[int, int]:
+    """Derive everything for the store's text graphs (``start`` first). ``records`` may
+    hand over texts already read (an ingest's workers built them), else they are read
+    from the store. Returns (claims, sources) rated."""
+    started = time.perf_counter()
+    params = rq.params
+    db = index.db
+    db.executescript(_JUDGEMENTS)
+    counts = EntityCounts(db)
+    state = ContentState()
+    book = bookkeeping_graph(base_iri)
+    derived = {str(rq.graph), entities_graph_iri(base_iri), book}
+    for graph in kb.named_graphs():  # the reference graphs stay counted
+        if graph not in derived and TEXT_GRAPH_INFIX not in graph:
+            state.add_quads(kb.quads(graph))
+    writer = _Writer(kb, state)
+    shared = ox.NamedNode(entities_graph_iri(base_iri))
+    texts = sorted(_texts(kb))
+
+    # 1. texts: claim index, entity counts, search index, judgements, counts
+    for chunk in _chunks(texts, CHUNK_TEXTS):
+        found = [records(g) if records else None for g in chunk]
+        batch = [
+            r if r is not None else read_text_graph(kb, g)
+            for g, r in zip(chunk, found, strict=True)
+        ]
+        index.add(c for r in batch for c in r.claims)
+        counts.apply(batch, [])
+        search.update(kb, batch, [], lambda e: description(counts, e, shared))
+        with _transaction(db):
+            db.executemany(
+                "INSERT OR IGNORE INTO judgements (iri, source, polarity) VALUES (?, ?, ?)",
+                [(j.iri, j.source, j.polarity) for r in batch for j in r.judgements],
+            )
+        for r in batch:
+            state.add(r.graph, *text_graph_digest(kb, base_iri, r.graph))
+            kinds = [d.kind for d in r.documents.values()]
+            state.count("articles", kinds.count("article"))
+            state.count("reader comments", kinds.count("comment"))
+            state.count("claims", len(r.claims))
+            state.count("source judgements", len(r.judgements))
+        if progress:
+            progress(f"read {len(batch)} texts")
+
+    # 2. claims: each related once; relation links written, counts kept in the index
+    ids = [row[0] for row in db.execute("SELECT iri FROM claims ORDER BY iri")]
+    duplicates: dict[tuple[str, str], bool] = {}
+    for chunk in _chunks(ids, CHUNK_CLAIMS):
+        index.forget()
+        rows = index.rows(chunk)
+        neighbours = index.neighbours([rows[i] for i in chunk], params)
+        results = []
+        for claim in chunk:
+            rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
+            writer.add(rq.relations(claim, rel))
+            results.append((rel.k, rel.m, claim))
+        if len(duplicates) > 2_000_000:
+            duplicates.clear()
+        with _transaction(db):
+            db.executemany("UPDATE claims SET k = ?, m = ? WHERE iri = ?", results)
+
+    # 3. sources: counted from the claims' track records and the judgements
+    source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
+    for agent, k, m, iri in _agent_claims(db):
+        record = track_record(ClaimRelations.counted(k, m))
+        if record is not None:
+            setattr(source_counts[agent], record, getattr(source_counts[agent], record) + 1)
+            writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
+        source_counts[agent]  # every speaker and relay is rated
+    for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
+        setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
+        writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
+    grades: dict[str, str] = {}
+    for source in sorted(source_counts):
+        rating = SourceRating(source, source_counts[source], params)
+        grades[source] = rating.grade
+        writer.add(rq.source(rating))
+
+    # 4. claim ratings, with their chains' grades
+    flags = []
+    for chunk in _chunks(ids, CHUNK_CLAIMS):
+        facts = index.facts(chunk)
+        km = {iri: (k, m) for iri, k, m in _claim_counts(db, chunk)}
+        for claim in chunk:
+            f = facts[claim]
+            chain = [a for a in (f.via, f.speaker) if a and a in grades]
+            k, m = km[claim]
+            graded = ClaimRating(f, ClaimRelations.counted(k, m), [grades[a] for a in chain])
+            writer.add(rq.claim(graded, chain))
+            flags.append((int(graded.depends_on_chain), claim))
+    with _transaction(db):
+        db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
+
+    # 5. the shared entities graph
+    named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
+    named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
+    written = search.written_forms(search.mentioned_entities() | named)
+    entities = sorted(written)
+    for entity in entities:
+        writer.add(description(counts, entity, shared, written.get(entity, ())))
+    writer.add(rq.header())
+    writer.flush()
+
+    # 6. done: the journal and the marker cleared, the state written, one transaction
+    todo = pending(kb, base_iri)
+    journal = [entry(base_iri, g, c) for g in todo.added for c in (ADDED, REMOVED)]
+    kb.change(
+        remove=[*journal, rebuild_marker(base_iri), *state_quads(kb, base_iri)],
+        add=[state_quad(base_iri, state)],
+    )
+    logger.info(
+        "derived %d claims and %d sources of %d texts in %.1f s",
+        len(ids),
+        len(grades),
+        len(texts),
+        time.perf_counter() - started,
+    )
+    return len(ids), len(grades)
+
+
+def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, int, int, str]]:
+    """(agent, k, m, claim) for each claim's speaker and relay (once each)."""
+    for iri, speaker, via, k, m in db.execute("SELECT iri, speaker, via, k, m FROM claims"):
+        for agent in sorted({a for a in (speaker, via) if a}):
+            yield agent, int(k or 0), int(m or 0), iri
+
+
+def _claim_counts(db: sqlite3.Connection, iris: list[str]) -> list[tuple[str, int, int]]:
+    marks = ",".join("?" * len(iris))
+    return [
+        (iri, int(k or 0), int(m or 0))
+        for iri, k, m in db.execute(
+            f"SELECT iri, k, m FROM claims WHERE iri IN ({marks})",  # noqa: S608
+            iris,
+        )
+    ]
+
+
+class _transaction:  # noqa: N801 - used as a context manager
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN")
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.db.execute("ROLLBACK" if kind else "COMMIT")
+
+
+__all__ = ["REBUILD", "derive_all", "rebuild_marker", "rebuild_pending", "start"]
