@@ -112,11 +112,13 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     ctx.ensure_object(dict)
 
 
-def _publish(kb: Any, settings: Settings) -> None:
+def _publish(kb: Any, settings: Settings, progress: Any = None) -> None:
     """End a write by publishing what it left, for running servers to switch to
     (kb.store.releases); nothing for a remote store, which servers read live."""
     from .store.releases import publish_if_changed
 
+    if progress is not None and kb.backend.path is not None:
+        progress.phase("publishing the release for running servers")
     publish_if_changed(kb, settings.data_dir, settings.base_iri)
 
 
@@ -131,10 +133,46 @@ def _publish(kb: Any, settings: Settings) -> None:
     show_default=True,
     help="Texts written per transaction (fewer: less memory).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where texts are extracted: worker processes here, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the cluster's scheduler (tcp://host:8786); default: a local "
+    "cluster of --workers processes.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    default=2,
+    show_default=True,
+    help="With --engine dask and no --scheduler: processes of the local cluster.",
+)
+@click.option(
+    "--staging",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --engine dask: where workers write N-Quads partitions (a folder every "
+    "worker sees; default: DATA/staging).",
+)
 @data_option
 @click.pass_context
 @handle_errors
-def ingest(ctx: click.Context, paths: tuple[str, ...], batch_texts: int) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    batch_texts: int,
+    engine: str,
+    scheduler: str | None,
+    workers: int,
+    staging: Path | None,
+) -> None:
     """Extract facts from texts and store them (files, folders, or - for stdin).
 
     A text is an article followed by its comments, one per line; a .json file (or JSON on
@@ -144,35 +182,91 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], batch_texts: int) -> None
     Every input is read and checked first: if one is missing, empty, binary or not
     UTF-8, nothing is written. Ingesting a text again changes nothing.
     """
-    from .corpus import InputLimits, expand_paths, read_input
+    from .corpus import expand_paths
+    from .progress import Progress
+
+    settings = settings_from(ctx)
+    names = expand_paths(paths)
+    with Progress(len(names), "ingesting", enabled=len(names) >= PROGRESS_THRESHOLD) as progress:
+        if engine == "dask":
+            report = _ingest_on_cluster(
+                settings, names, progress, scheduler, workers, staging, batch_texts
+            )
+        else:
+            report = _ingest_here(settings, names, progress, batch_texts)
+    click.echo(f"{report.summary()} in {settings.data_dir}")
+
+
+def _ingest_here(settings: Settings, names: list[str], progress: Any, batch_texts: int) -> Any:
+    from .corpus import InputLimits, read_input
     from .ingest import ingest_texts, plan_texts, pool_size
     from .ingest_workers import WorkerPool
     from .store import KnowledgeBase
 
-    settings = settings_from(ctx)
-    names = expand_paths(paths)
     limits = InputLimits.from_settings(settings)
     # stdin is read here; files are read by the extraction workers, every one of them
     # (and checked) before the store is opened, so a bad input leaves nothing behind
     sources = [read_input(n, limits) if n == "-" else n for n in names]
     with WorkerPool(pool_size(len(sources))) as pool:
+        progress.phase(f"reading and checking {len(sources)} inputs")
         planned = plan_texts(sources, settings.base_iri, pool)
         with KnowledgeBase.from_settings(settings) as kb:
-            options: dict[str, Any] = {
-                "base_iri": settings.base_iri,
-                "pool": pool,
-                "planned": planned,
-                "batch_texts": batch_texts,
-            }
-            if len(sources) >= PROGRESS_THRESHOLD:
-                with click.progressbar(
-                    length=len(sources), label="ingesting", file=sys.stderr
-                ) as bar:
-                    report = ingest_texts(kb, sources, progress=lambda _t: bar.update(1), **options)
-            else:
-                report = ingest_texts(kb, sources, **options)
-            _publish(kb, settings)
-    click.echo(f"{report.summary()} in {settings.data_dir}")
+            report = ingest_texts(
+                kb,
+                sources,
+                base_iri=settings.base_iri,
+                pool=pool,
+                planned=planned,
+                batch_texts=batch_texts,
+                progress=progress.step,
+                phase=progress.phase,
+            )
+            _publish(kb, settings, progress)
+    return report
+
+
+def _ingest_on_cluster(
+    settings: Settings,
+    names: list[str],
+    progress: Any,
+    scheduler: str | None,
+    workers: int,
+    staging: Path | None,
+    batch_texts: int,
+) -> Any:
+    import os
+    import time
+
+    from . import cluster
+    from .errors import InputError
+    from .ingest import ingest_built
+    from .store import KnowledgeBase
+
+    if "-" in names:
+        raise InputError("--engine dask reads files and folders, not stdin")
+    folder = staging or Path(settings.data_dir) / "staging"
+    run = folder / f"{os.getpid()}-{time.time_ns()}"
+    where = scheduler or f"a local cluster of {workers} processes"
+    progress.phase(f"extracting {len(names)} inputs on {where}")
+    try:
+        parts = cluster.run_on_cluster(
+            names, run, base_iri=settings.base_iri, scheduler=scheduler, workers=workers
+        )
+        progress.phase(f"loading {len(parts)} partitions into the store")
+        with KnowledgeBase.from_settings(settings) as kb:
+            report = ingest_built(
+                kb,
+                cluster.plans(parts),
+                cluster.read_built(parts),
+                base_iri=settings.base_iri,
+                batch_texts=batch_texts,
+                progress=progress.step,
+                phase=progress.phase,
+            )
+            _publish(kb, settings, progress)
+    finally:
+        cluster.remove_staging(run)
+    return report
 
 
 @main.command()

@@ -259,6 +259,7 @@ def ingest_texts(
     planned: list[Planned] | None = None,
     batch_texts: int = BATCH_TEXTS,
     bulk: bool | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Extract and store each text (an InputText, or the path of a file to read); skip
     texts this extractor version already holds.
@@ -289,7 +290,17 @@ def ingest_texts(
     try:
         plans = planned if planned is not None else plan_texts(sources, base_iri, pool)
         _ingest_planned(
-            kb, sources, plans, base_iri, report, pool, progress, data_dir, batch_texts, bulk
+            kb,
+            sources,
+            plans,
+            base_iri,
+            report,
+            pool,
+            progress,
+            data_dir,
+            batch_texts,
+            bulk,
+            phase,
         )
     finally:
         if own_pool:
@@ -327,16 +338,36 @@ def _ingest_planned(
     data_dir: Path | None,
     batch_texts: int,
     bulk: bool | None,
+    phase: Callable[[str], None] | None,
 ) -> None:
+    version = software_version()
+    wanted = _to_write(kb, plans, base_iri, report, progress, data_dir)
+    todo = [source for source, keep in zip(sources, wanted, strict=True) if keep]
+    built = pool.map(build_one, todo, base_iri, version)
+    _store_built(
+        kb, built, len(todo), base_iri, report, progress, data_dir, batch_texts, bulk, phase
+    )
+
+
+def _to_write(
+    kb: KnowledgeBase,
+    plans: Iterable[Planned],
+    base_iri: str,
+    report: IngestReport,
+    progress: Callable[[str], None] | None,
+    data_dir: Path | None,
+) -> list[bool]:
+    """Which of the planned texts to write: those this extractor version does not hold
+    (each once). Graphs of other extractor versions go first, with their ratings."""
     mint = IriMinter(base_iri)
     version = software_version()
-    planned = list(zip(sources, plans, strict=True))
-    todo: list[InputText | str] = []
+    todo: list[bool] = []
     replaced: list[str] = []
     seen: set[str] = set()
-    for source, plan in planned:
+    for plan in plans:
         held = "same" if plan.text_id in seen else _held_version(kb, mint, plan.text_id, version)
         seen.add(plan.text_id)
+        todo.append(held != "same")
         if held == "same":
             report.unchanged.append(plan.name)
             if progress is not None:
@@ -344,21 +375,36 @@ def _ingest_planned(
             continue
         if held == "other":
             replaced.append(str(mint.text_graph(plan.text_id)))
-        todo.append(source)
-    if replaced:  # another extractor version's graphs go first, with their ratings
+    if replaced:
         mark_removed(kb, base_iri, replaced)
         _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    return todo
+
+
+def _store_built(
+    kb: KnowledgeBase,
+    built: Iterable[Built],
+    count: int,
+    base_iri: str,
+    report: IngestReport,
+    progress: Callable[[str], None] | None,
+    data_dir: Path | None,
+    batch_texts: int,
+    bulk: bool | None,
+    phase: Callable[[str], None] | None = None,
+) -> None:
+    """Write built texts in batches (one transaction each) and derive what follows."""
     if bulk is None:
         state = read_state(kb, base_iri)
         texts_held = state.texts if state is not None else len(kb.named_graphs())
-        bulk = len(todo) >= BULK_MIN and len(todo) >= texts_held
+        bulk = count >= BULK_MIN and count >= texts_held
     with Deriver(kb, data_dir, base_iri=base_iri) as deriver:
         writer = _Writer(kb, base_iri, report, deriver, batch_texts, derive=not bulk)
         try:
-            for built in pool.map(build_one, todo, base_iri, version):
-                writer.add(built)
+            for one in built:
+                writer.add(one)
                 if progress is not None:
-                    progress(built.name)
+                    progress(one.name)
         except ExtractionError as exc:
             writer.close()
             raise ExtractionError(
@@ -367,8 +413,45 @@ def _ingest_planned(
             ) from exc
         writer.close()
         if bulk and report.added:
+            if phase is not None:
+                phase(f"deriving ratings, entities and indexes for {len(report.added)} texts")
             deriver.rebuild()
         _add_reports(report.derived, deriver.total)
+
+
+def ingest_built(
+    kb: KnowledgeBase,
+    plans: list[Planned],
+    built: Iterable[Built],
+    *,
+    base_iri: str,
+    progress: Callable[[str], None] | None = None,
+    data_dir: Path | None = None,
+    batch_texts: int = BATCH_TEXTS,
+    bulk: bool | None = None,
+    phase: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Store texts already extracted and built elsewhere (kb.cluster: on a Dask cluster),
+    exactly as ``ingest_texts`` stores what its own workers build: the texts this
+    extractor version holds are skipped, the rest written and derived.
+
+    ``plans`` names every text (from the cluster's manifests); ``built`` yields them in
+    that order, lazily (read from the partition files as they are written).
+    """
+    started = time.perf_counter()
+    report = IngestReport(triples_before=kb.quad_count())
+    ensure_reference_graphs(kb, base_iri)
+    _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    wanted = _to_write(kb, plans, base_iri, report, progress, data_dir)
+    fresh = (b for b, keep in zip(built, wanted, strict=True) if keep)
+    count = sum(wanted)
+    _store_built(kb, fresh, count, base_iri, report, progress, data_dir, batch_texts, bulk, phase)
+    if not report.added:
+        _ensure_ratings_graph(kb, base_iri)
+    kb.flush()
+    report.triples_after = kb.quad_count()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def _ensure_ratings_graph(kb: KnowledgeBase, base_iri: str) -> None:
