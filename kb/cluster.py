@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, SRKBError
 from .ingest_workers import Built, Planned, build_one
+from .text_records import records_of
 from .version import software_version
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def build_partition(
                 out.write(built.nquads)
                 meta = asdict(built)
                 meta.pop("nquads")
+                meta.pop("records")  # rebuilt from the N-Quads by the loader
                 meta["bytes"] = len(built.nquads)
                 texts.append(meta)
     except SRKBError as exc:
@@ -154,7 +156,9 @@ def read_built(parts: list[Partition]) -> Iterator[Built]:
             for meta in part.texts:
                 nquads = data.read(meta["bytes"])
                 fields = {k: v for k, v in meta.items() if k != "bytes"}
-                yield Built(nquads=nquads, **fields)
+                quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+                records = records_of(meta["graph_iri"], quads)
+                yield Built(nquads=nquads, records=records, **fields)
 
 
 def check_parses(part: Partition) -> int:

@@ -42,6 +42,7 @@ from .content import (
 )
 from .corpus import InputText
 from .derived import DerivedReport, Deriver, finish_pending
+from .derived.bulk import Bulk
 from .derived.entities import name_key
 from .errors import ExtractionError, InputError, StoreError
 from .gazetteer import gazetteer_turtle_for_base
@@ -183,11 +184,11 @@ class _Writer:
         report: IngestReport,
         deriver: Deriver,
         batch_texts: int = BATCH_TEXTS,
-        derive: bool = True,
+        bulk: Bulk | None = None,
     ) -> None:
         self.kb, self.base, self.report, self.deriver = kb, base_iri, report, deriver
         self.batch_texts = batch_texts
-        self.derive = derive  # False: the caller derives everything at the end (bulk)
+        self.bulk = bulk  # a bulk derivation, finished by the caller at the end
         self.batch: list[Built] = []
         self.quads = 0
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-write")
@@ -225,7 +226,9 @@ class _Writer:
         self.report.quads_written += sum(b.quads for b in batch)
         for b in batch:
             logger.info("ingested %s into <%s>", b.name, b.graph_iri)
-        if self.derive:
+        if self.bulk is not None:  # hand over what the workers read, not to read it back
+            self.bulk.add_texts([b.records for b in batch if b.records is not None])
+        else:
             self.deriver.derive([b.graph_iri for b in batch])
 
     def close(self) -> None:
@@ -399,7 +402,8 @@ def _store_built(
         texts_held = state.texts if state is not None else len(kb.named_graphs())
         bulk = count >= BULK_MIN and count >= texts_held
     with Deriver(kb, data_dir, base_iri=base_iri) as deriver:
-        writer = _Writer(kb, base_iri, report, deriver, batch_texts, derive=not bulk)
+        job = deriver.begin_bulk() if bulk else None
+        writer = _Writer(kb, base_iri, report, deriver, batch_texts, job)
         try:
             for one in built:
                 writer.add(one)
@@ -412,10 +416,10 @@ def _store_built(
                 f"({len(report.added)} earlier text(s) were)"
             ) from exc
         writer.close()
-        if bulk and report.added:
+        if job is not None:
             if phase is not None:
                 phase(f"deriving ratings, entities and indexes for {len(report.added)} texts")
-            deriver.rebuild()
+            deriver.rebuild(job)
         _add_reports(report.derived, deriver.total)
 
 

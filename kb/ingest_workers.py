@@ -32,6 +32,7 @@ from .extract import extract_document, extract_strict
 from .extract.jsondoc import assembled_text
 from .extract.model import Extraction
 from .iri import IriMinter, content_hash
+from .text_records import TextRecords, records_of
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -56,6 +57,7 @@ class Built:
     nquads: bytes
     quads: int
     digest: int  # kb.content.lines_digest of the graph
+    records: TextRecords | None = None  # what the derived steps read of it (kb.text_records)
 
 
 def stored_text(item: InputText) -> str:
@@ -117,8 +119,16 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
     )
     nquads = built.nquads()
     digest, count = lines_digest(nquads.split(b"\n"))
+    records = records_of(built.graph_iri, built.quads)
     return Built(
-        item.name, built.text_id, built.graph_iri, built.activity_iri, nquads, count, digest
+        item.name,
+        built.text_id,
+        built.graph_iri,
+        built.activity_iri,
+        nquads,
+        count,
+        digest,
+        records,
     )
 
 

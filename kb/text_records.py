@@ -11,7 +11,6 @@ whatever the store's size.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -78,9 +77,17 @@ def read_text_graph(kb: KnowledgeBase, graph: str) -> TextRecords:
 def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
     """Sort one text graph's quads (from the store, or as an extraction worker built them)
     into records."""
-    props: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    props: dict[str, dict[str, list[str]]] = {}
     for q in quads:
-        props[q.subject.value][q.predicate.value].append(q.object.value)  # type: ignore[union-attr]
+        subject = q.subject.value  # type: ignore[union-attr]
+        found = props.get(subject)
+        if found is None:
+            found = props[subject] = {}
+        objects = found.get(q.predicate.value)
+        if objects is None:
+            found[q.predicate.value] = [q.object.value]  # type: ignore[union-attr]
+        else:
+            objects.append(q.object.value)  # type: ignore[union-attr]
     out = TextRecords(graph)
 
     def one(subject: str, prop: str) -> str | None:

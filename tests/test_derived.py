@@ -127,3 +127,16 @@ def test_a_shared_description_goes_with_the_last_text_naming_it(
     assert list(kb.pattern(person, None, None, BASE + "graph/entities"))
     remove_texts(kb, naming, base_iri=BASE)
     assert list(kb.pattern(person, None, None, BASE + "graph/entities")) == []
+
+
+def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
+    corpus: list[InputText],
+) -> None:
+    from kb.ingest_workers import build_one
+    from kb.text_records import read_text_graph
+    from kb.version import software_version
+
+    kb = store(corpus[:8])
+    for item in corpus[:8]:
+        built = build_one(item, BASE, software_version())
+        assert built.records == read_text_graph(kb, built.graph_iri)

@@ -40,7 +40,7 @@ from ..journal import ADDED, REMOVED, entry, pending
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
-from ..text_records import TextRecords, read_text_graphs
+from ..text_records import read_text_graphs
 from ..vocab import VOID
 from . import bulk
 from .claim_index import ClaimIndex
@@ -51,7 +51,7 @@ from .ratings import update_ratings
 logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
-DERIVED_FORMAT = "3"  # what the derived indexes hold; another value means: rebuild them
+DERIVED_FORMAT = "4"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
 __all__ = [
@@ -191,6 +191,7 @@ class Deriver:
         *,
         base_iri: str = "",
         params: ModelParameters | None = None,
+        check: bool = True,
     ) -> None:
         self.kb = kb
         self.base = base_iri or stored_base_iri(kb) or ""
@@ -199,7 +200,7 @@ class Deriver:
         self.index = ClaimIndex.open(directory)
         self.search = SearchIndexWriter(directory)
         self.total = DerivedReport()
-        if self.base:
+        if self.base and check:
             if not _index_is_current(kb, self.index, self.rq):
                 logger.warning("derived data out of date (another model or lost index): rebuilding")
                 self.rebuild()
@@ -209,18 +210,24 @@ class Deriver:
         self.index.set_meta("model", str(self.rq.model.value))
         self.index.set_meta("format", DERIVED_FORMAT)
 
+    def begin_bulk(self) -> bulk.Bulk:
+        """Start a bulk derivation (kb.derived.bulk): texts may then be handed over as
+        they are written, before ``rebuild(job)`` finishes it."""
+        job = bulk.Bulk(self.kb, self.index, self.search, self.rq, self.base)
+        job.start()
+        self._set_meta()
+        return job
+
     def rebuild(
         self,
-        records: Callable[[str], TextRecords | None] | None = None,
+        job: bulk.Bulk | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> DerivedReport:
-        """Derive everything from every text graph at once (kb.derived.bulk)."""
+        """Derive everything from every text graph at once (kb.derived.bulk), finishing
+        ``job`` when one was begun."""
         started = time.perf_counter()
-        bulk.start(self.kb, self.index, self.search, self.base)
-        self._set_meta()
-        claims, sources = bulk.derive_all(
-            self.kb, self.index, self.search, self.rq, self.base, records=records, progress=progress
-        )
+        job = job or self.begin_bulk()
+        claims, sources = job.finish(progress)
         report = DerivedReport(
             steps=1,
             added=len(_text_graphs(self.kb)),
@@ -312,6 +319,6 @@ def rebuild(
     base = base_iri or stored_base_iri(kb)
     if not base:
         raise StoreError("this store has no dataset description: ingest a text first")
-    with Deriver(kb, data_dir, base_iri=base) as deriver:
+    with Deriver(kb, data_dir, base_iri=base, check=False) as deriver:
         deriver.rebuild(progress=progress)
         return deriver.finish()

@@ -140,6 +140,148 @@ def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_
     )
 
 
+class Bulk:
+    """One bulk derivation: ``start``, then ``add_texts`` for texts at hand (an ingest's
+    workers read them), then ``finish`` (the other texts are read from the store)."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        index: ClaimIndex,
+        search: SearchIndexWriter,
+        rq: RatingQuads,
+        base_iri: str,
+    ) -> None:
+        self.kb, self.index, self.search, self.rq, self.base = kb, index, search, rq, base_iri
+        self.db = index.db
+        self.counts = EntityCounts(self.db)
+        self.state = ContentState()
+        self.writer = _Writer(kb, self.state)
+        self.shared = ox.NamedNode(entities_graph_iri(base_iri))
+        self.done: set[str] = set()
+        self.started = time.perf_counter()
+
+    def start(self) -> None:
+        """Empty the derived graphs and indexes, with the marker (one transaction)."""
+        start(self.kb, self.index, self.search, self.base)
+        self.db.executescript(_JUDGEMENTS)
+        book = bookkeeping_graph(self.base)
+        derived = {str(self.rq.graph), entities_graph_iri(self.base), book}
+        for graph in self.kb.named_graphs():  # the reference graphs stay counted
+            if graph not in derived and TEXT_GRAPH_INFIX not in graph:
+                self.state.add_quads(self.kb.quads(graph))
+
+    def add_texts(self, batch: list[TextRecords]) -> None:
+        """What each text gives on its own: claim index, entity counts, search index,
+        judgements, counts and digests."""
+        batch = [r for r in batch if r.graph not in self.done]
+        if not batch:
+            return
+        db, counts, shared = self.db, self.counts, self.shared
+        self.index.add(c for r in batch for c in r.claims)
+        counts.apply(batch, [])
+        self.search.update(self.kb, batch, [], lambda e: description(counts, e, shared))
+        with _transaction(db):
+            db.executemany(
+                "INSERT OR IGNORE INTO judgements (iri, source, polarity) VALUES (?, ?, ?)",
+                [(j.iri, j.source, j.polarity) for r in batch for j in r.judgements],
+            )
+        for r in batch:
+            self.state.add(r.graph, *text_graph_digest(self.kb, self.base, r.graph))
+            kinds = [d.kind for d in r.documents.values()]
+            self.state.count("articles", kinds.count("article"))
+            self.state.count("reader comments", kinds.count("comment"))
+            self.state.count("claims", len(r.claims))
+            self.state.count("source judgements", len(r.judgements))
+            self.done.add(r.graph)
+
+    def finish(self, progress: Callable[[str], None] | None = None) -> tuple[int, int]:
+        """Everything that needs all the texts; returns (claims, sources) rated."""
+        kb, db, rq, writer = self.kb, self.db, self.rq, self.writer
+        params = rq.params
+        rest = [g for g in sorted(_texts(kb)) if g not in self.done]
+        for chunk in _chunks(rest, CHUNK_TEXTS):
+            self.add_texts([read_text_graph(kb, g) for g in chunk])
+            if progress:
+                progress(f"read {len(chunk)} texts")
+
+        # claims: each related once; relation links written, counts kept in the index
+        ids = [row[0] for row in db.execute("SELECT iri FROM claims ORDER BY iri")]
+        duplicates: dict[tuple[str, str], bool] = {}
+        for chunk in _chunks(ids, CHUNK_CLAIMS):
+            self.index.forget()
+            rows = self.index.rows(chunk)
+            neighbours = self.index.neighbours([rows[i] for i in chunk], params)
+            results = []
+            for claim in chunk:
+                rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
+                writer.add(rq.relations(claim, rel))
+                results.append((rel.k, rel.m, claim))
+            if len(duplicates) > 2_000_000:
+                duplicates.clear()
+            with _transaction(db):
+                db.executemany("UPDATE claims SET k = ?, m = ? WHERE iri = ?", results)
+            if progress:
+                progress(f"related {len(chunk)} claims")
+
+        # sources: counted from the claims' track records and the judgements
+        source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
+        for agent, k, m, iri in _agent_claims(db):
+            record = track_record(ClaimRelations.counted(k, m))
+            if record is not None:
+                setattr(source_counts[agent], record, getattr(source_counts[agent], record) + 1)
+                writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
+            source_counts[agent]  # every speaker and relay is rated
+        for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
+            setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
+            writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
+        grades: dict[str, str] = {}
+        for source in sorted(source_counts):
+            rating = SourceRating(source, source_counts[source], params)
+            grades[source] = rating.grade
+            writer.add(rq.source(rating))
+
+        # claim ratings, with their chains' grades
+        flags = []
+        for chunk in _chunks(ids, CHUNK_CLAIMS):
+            facts = self.index.facts(chunk)
+            km = {iri: (k, m) for iri, k, m in _claim_counts(db, chunk)}
+            for claim in chunk:
+                f = facts[claim]
+                chain = [a for a in (f.via, f.speaker) if a and a in grades]
+                k, m = km[claim]
+                graded = ClaimRating(f, ClaimRelations.counted(k, m), [grades[a] for a in chain])
+                writer.add(rq.claim(graded, chain))
+                flags.append((int(graded.depends_on_chain), claim))
+        with _transaction(db):
+            db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
+
+        # the shared entities graph
+        named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
+        named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
+        written = self.search.written_forms(self.search.mentioned_entities() | named)
+        for entity in sorted(written):
+            writer.add(description(self.counts, entity, self.shared, written.get(entity, ())))
+        writer.add(rq.header())
+        writer.flush()
+
+        # done: the journal and the marker cleared, the state written, one transaction
+        todo = pending(kb, self.base)
+        journal = [entry(self.base, g, c) for g in todo.added for c in (ADDED, REMOVED)]
+        kb.change(
+            remove=[*journal, rebuild_marker(self.base), *state_quads(kb, self.base)],
+            add=[state_quad(self.base, self.state)],
+        )
+        logger.info(
+            "derived %d claims and %d sources of %d texts in %.1f s",
+            len(ids),
+            len(grades),
+            len(self.done),
+            time.perf_counter() - self.started,
+        )
+        return len(ids), len(grades)
+
+
 def derive_all(
     kb: KnowledgeBase,
     index: ClaimIndex,
@@ -147,126 +289,12 @@ def derive_all(
     rq: RatingQuads,
     base_iri: str,
     *,
-    records: Callable[[str], TextRecords | None] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[int, int]:
-    """Derive everything for the store's text graphs (``start`` first). ``records`` may
-    hand over texts already read (an ingest's workers built them), else they are read
-    from the store. Returns (claims, sources) rated."""
-    started = time.perf_counter()
-    params = rq.params
-    db = index.db
-    db.executescript(_JUDGEMENTS)
-    counts = EntityCounts(db)
-    state = ContentState()
-    book = bookkeeping_graph(base_iri)
-    derived = {str(rq.graph), entities_graph_iri(base_iri), book}
-    for graph in kb.named_graphs():  # the reference graphs stay counted
-        if graph not in derived and TEXT_GRAPH_INFIX not in graph:
-            state.add_quads(kb.quads(graph))
-    writer = _Writer(kb, state)
-    shared = ox.NamedNode(entities_graph_iri(base_iri))
-    texts = sorted(_texts(kb))
-
-    # 1. texts: claim index, entity counts, search index, judgements, counts
-    for chunk in _chunks(texts, CHUNK_TEXTS):
-        found = [records(g) if records else None for g in chunk]
-        batch = [
-            r if r is not None else read_text_graph(kb, g)
-            for g, r in zip(chunk, found, strict=True)
-        ]
-        index.add(c for r in batch for c in r.claims)
-        counts.apply(batch, [])
-        search.update(kb, batch, [], lambda e: description(counts, e, shared))
-        with _transaction(db):
-            db.executemany(
-                "INSERT OR IGNORE INTO judgements (iri, source, polarity) VALUES (?, ?, ?)",
-                [(j.iri, j.source, j.polarity) for r in batch for j in r.judgements],
-            )
-        for r in batch:
-            state.add(r.graph, *text_graph_digest(kb, base_iri, r.graph))
-            kinds = [d.kind for d in r.documents.values()]
-            state.count("articles", kinds.count("article"))
-            state.count("reader comments", kinds.count("comment"))
-            state.count("claims", len(r.claims))
-            state.count("source judgements", len(r.judgements))
-        if progress:
-            progress(f"read {len(batch)} texts")
-
-    # 2. claims: each related once; relation links written, counts kept in the index
-    ids = [row[0] for row in db.execute("SELECT iri FROM claims ORDER BY iri")]
-    duplicates: dict[tuple[str, str], bool] = {}
-    for chunk in _chunks(ids, CHUNK_CLAIMS):
-        index.forget()
-        rows = index.rows(chunk)
-        neighbours = index.neighbours([rows[i] for i in chunk], params)
-        results = []
-        for claim in chunk:
-            rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
-            writer.add(rq.relations(claim, rel))
-            results.append((rel.k, rel.m, claim))
-        if len(duplicates) > 2_000_000:
-            duplicates.clear()
-        with _transaction(db):
-            db.executemany("UPDATE claims SET k = ?, m = ? WHERE iri = ?", results)
-
-    # 3. sources: counted from the claims' track records and the judgements
-    source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
-    for agent, k, m, iri in _agent_claims(db):
-        record = track_record(ClaimRelations.counted(k, m))
-        if record is not None:
-            setattr(source_counts[agent], record, getattr(source_counts[agent], record) + 1)
-            writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
-        source_counts[agent]  # every speaker and relay is rated
-    for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
-        setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
-        writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
-    grades: dict[str, str] = {}
-    for source in sorted(source_counts):
-        rating = SourceRating(source, source_counts[source], params)
-        grades[source] = rating.grade
-        writer.add(rq.source(rating))
-
-    # 4. claim ratings, with their chains' grades
-    flags = []
-    for chunk in _chunks(ids, CHUNK_CLAIMS):
-        facts = index.facts(chunk)
-        km = {iri: (k, m) for iri, k, m in _claim_counts(db, chunk)}
-        for claim in chunk:
-            f = facts[claim]
-            chain = [a for a in (f.via, f.speaker) if a and a in grades]
-            k, m = km[claim]
-            graded = ClaimRating(f, ClaimRelations.counted(k, m), [grades[a] for a in chain])
-            writer.add(rq.claim(graded, chain))
-            flags.append((int(graded.depends_on_chain), claim))
-    with _transaction(db):
-        db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
-
-    # 5. the shared entities graph
-    named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
-    named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
-    written = search.written_forms(search.mentioned_entities() | named)
-    entities = sorted(written)
-    for entity in entities:
-        writer.add(description(counts, entity, shared, written.get(entity, ())))
-    writer.add(rq.header())
-    writer.flush()
-
-    # 6. done: the journal and the marker cleared, the state written, one transaction
-    todo = pending(kb, base_iri)
-    journal = [entry(base_iri, g, c) for g in todo.added for c in (ADDED, REMOVED)]
-    kb.change(
-        remove=[*journal, rebuild_marker(base_iri), *state_quads(kb, base_iri)],
-        add=[state_quad(base_iri, state)],
-    )
-    logger.info(
-        "derived %d claims and %d sources of %d texts in %.1f s",
-        len(ids),
-        len(grades),
-        len(texts),
-        time.perf_counter() - started,
-    )
-    return len(ids), len(grades)
+    """Derive everything for the store's text graphs at once (see the module docstring)."""
+    bulk = Bulk(kb, index, search, rq, base_iri)
+    bulk.start()
+    return bulk.finish(progress)
 
 
 def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, int, int, str]]:
@@ -298,4 +326,4 @@ class _transaction:  # noqa: N801 - used as a context manager
         self.db.execute("ROLLBACK" if kind else "COMMIT")
 
 
-__all__ = ["REBUILD", "derive_all", "rebuild_marker", "rebuild_pending", "start"]
+__all__ = ["REBUILD", "Bulk", "derive_all", "rebuild_marker", "rebuild_pending", "start"]

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..reliability import ClaimEvidence, ClaimRow, ModelParameters, claim_row, related
+from ..reliability import ClaimEvidence, ClaimRow, ModelParameters, claim_row
 
 FILENAME = "claims.sqlite"
 _SEP = "\x1f"
@@ -116,9 +116,11 @@ class ClaimIndex:
         self.db.execute("COMMIT")
 
     def clear(self) -> None:
+        """Empty the index, its tables made again (an older srkb's may lack columns)."""
         with self.transaction():
             for table in ("postings", "terms", "claims", "meta"):
-                self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
+        self.db.executescript(_SCHEMA)
         self._rows.clear()
 
     def meta(self, key: str) -> str | None:
@@ -317,23 +319,31 @@ class ClaimIndex:
         known = self.rows(candidates)  # shared terms are the row's own: df holds them
         out: dict[str, list[ClaimRow]] = {}
         memo: dict[tuple[str, str], bool] = {}  # related() is symmetric: test each pair once
-
-        def df_of(term: str) -> int:
-            return df.get(term, 0)
+        similarity, most = params.similarity, params.max_postings
 
         for row in rows:
             found: set[str] = set()
             for t in row.terms:
                 found.update(postings.get(t, ()))
             near = []
+            mine, n = row.terms, len(row.terms)
             for i in sorted(found):
                 other = known.get(i)
-                if other is None:
+                if other is None or i == row.iri:
                     continue
                 key = (row.iri, i) if row.iri < i else (i, row.iri)
                 is_near = memo.get(key)
                 if is_near is None:
-                    is_near = memo[key] = related(row, other, df_of, params)
+                    # kb.reliability.related, inlined: this runs for every candidate pair
+                    shared = mine & other.terms
+                    s = len(shared)
+                    is_near = (
+                        s >= 2
+                        and s >= similarity * (n + len(other.terms) - s)
+                        and not (row.text == other.text and row.document == other.document)
+                        and any(df.get(t, 0) <= most for t in shared)
+                    )
+                    memo[key] = is_near
                 if is_near:
                     near.append(other)
             out[row.iri] = near
