@@ -17,6 +17,9 @@ that cost more than the extraction), and each fact is stated once:
 * display labels that repeat other triples (a claim's label was its content) are left
   to whoever displays them; documents keep theirs ("comment 3 on FILE"), which Linked
   Data pages show;
+* a statement an actor issues itself ("the SDF said", "the ministry said in a statement")
+  has it as speaker and no relay: the extractor names it as both (the scoring format puts
+  an issuing body in ``via``), but nothing carried the statement between it and the text;
 * an actor or source found in the text keeps, in the text's graph, only what this text
   says of it (``srkb:nameInText``, ``srkb:typeInText``, ``srkb:typeEvidence``); its
   labels and types are stated once, in the shared entities graph (kb.derived.entities).
@@ -336,7 +339,7 @@ class _Builder:
             self.add(iri, MODALITY, _MODALITY[c.modality])
             if c.speaker:
                 self.add(iri, SPEAKER, self.entity_iri(c.speaker))
-            if c.via:
+            if c.via and c.via != c.speaker:  # a statement it issues itself: it is the speaker
                 self.add(iri, RELAY, self.entity_iri(c.via))
             if c.date is not None:
                 self.add(iri, DATE_TEXT, ox.Literal(c.date.text))
