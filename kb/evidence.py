@@ -1,16 +1,15 @@
-"""The evidence the ratings are computed from, read out of the text graphs.
+"""The evidence the ratings are computed from: claims and reader judgements as records.
 
-A claim (who said it, through whom, in which document of which text, with which words)
-and a reader judgement (which source, which polarity, in which words, when) are read
-with one SPARQL query each, for the whole store (on-demand scoped ratings) or for a
-few text graphs (the texts one ingest added or removed: kb.derived). Everything a
-claim's evidence needs is in its own text's graph, so the queries join inside one graph.
+A claim (who said it, through whom, in which document of which text, with which words,
+whether it is a party's own account) and a reader judgement (which source, which
+polarity, in which words, when) are read out of their text's graph by kb.text_records,
+for the derived steps (kb.derived) and for ratings computed on demand alike, so both
+see the same evidence. Everything a claim's evidence needs is in its own text's graph.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .store import KnowledgeBase
@@ -44,6 +43,7 @@ class ClaimEvidence:
     date: str | None = None
     about: set[str] = field(default_factory=set)
     graph: str = ""  # the text graph it was read from
+    own_account: tuple[str, ...] = ()  # parties whose own account it is (kb.own_accounts)
 
     @property
     def named_origin(self) -> str | None:
@@ -75,110 +75,14 @@ class ClaimEvidence:
         only_unnamed = (not self.speaker or self.speaker_unnamed) and (
             not self.via or self.via_unnamed
         )
-        self_interested = any(a in self.about for a in (self.speaker, self.via) if a)
+        self_interested = bool(self.own_account) or any(
+            a in self.about for a in (self.speaker, self.via) if a
+        )
         return only_unnamed or self_interested
 
 
 def _value(term: object) -> str | None:
     return None if term is None else term.value  # type: ignore[attr-defined]  # pyoxigraph term
-
-
-def _graphs_clause(graphs: Iterable[str] | None) -> str:
-    if graphs is None:
-        return ""
-    return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }\n"
-
-
-def load_judgements(
-    kb: KnowledgeBase, graphs: Iterable[str] | None = None
-) -> list[JudgementEvidence]:
-    """The reader judgements of the given text graphs (all, by default), by IRI."""
-    rows = kb.query(
-        sparql_prefixes()
-        + "SELECT ?g ?j ?source ?polarity ?cue ?text ?date ?articleDate WHERE {\n"
-        + _graphs_clause(graphs)
-        + """GRAPH ?g {
-          ?j a srkb:SourceJudgement ; srkb:judgedSource ?source ; srkb:polarity ?p ;
-             srkb:cue ?cue ; srkb:evidence/nif:anchorOf ?text ; srkb:inDocument ?doc .
-          BIND(STRAFTER(STR(?p), "#") AS ?polarity)
-          OPTIONAL { ?doc dcterms:date ?date }
-          OPTIONAL { ?doc srkb:inSourceText ?t . ?art a srkb:Article ; srkb:inSourceText ?t ;
-                          dcterms:date ?articleDate } } }"""
-    )
-    found: dict[str, JudgementEvidence] = {}
-    for r in rows:
-        iri = _value(r["j"]) or ""
-        found.setdefault(
-            iri,
-            JudgementEvidence(
-                iri,
-                _value(r["source"]) or "",
-                _value(r["polarity"]) or "mixed",
-                _value(r["cue"]) or "",
-                _value(r["text"]) or "",
-                _value(r["date"]) or _value(r["articleDate"]),
-                _value(r["g"]) or "",
-            ),
-        )
-    return [found[k] for k in sorted(found)]
-
-
-def load_claims(kb: KnowledgeBase, graphs: Iterable[str] | None = None) -> list[ClaimEvidence]:
-    """The claims of the given text graphs (all, by default), by IRI."""
-    graph_list = None if graphs is None else list(graphs)
-    rows = kb.query(
-        sparql_prefixes()
-        + "SELECT ?g ?c ?text ?doc ?content ?modality ?cue ?speaker ?via ?su ?vu ?publisher "
-        + "?date WHERE {\n"
-        + _graphs_clause(graph_list)
-        + """GRAPH ?g {
-            ?c a srkb:Claim ; srkb:inDocument ?doc ; srkb:content ?content ; srkb:cue ?cue ;
-               srkb:modality ?m .
-            ?doc srkb:inSourceText ?text .
-            BIND(STRAFTER(STR(?m), "#") AS ?modality)
-            OPTIONAL { ?c srkb:speaker ?speaker
-                       OPTIONAL { ?speaker a ?st FILTER(?st = srkb:UnnamedSource) } }
-            OPTIONAL { ?c srkb:relayedBy ?via
-                       OPTIONAL { ?via a ?vt FILTER(?vt = srkb:UnnamedSource) } }
-            OPTIONAL { ?article a srkb:Article ; srkb:inSourceText ?text ;
-                                schema:publisher ?publisher }
-            OPTIONAL { ?art2 a srkb:Article ; srkb:inSourceText ?text ; dcterms:date ?articleDate }
-            OPTIONAL { ?doc dcterms:date ?docDate }
-            BIND(COALESCE(?docDate, ?articleDate) AS ?date)
-            BIND(BOUND(?st) AS ?su) BIND(BOUND(?vt) AS ?vu)
-          } }"""
-    )
-    claims: dict[str, ClaimEvidence] = {}
-    for r in rows:
-        iri = _value(r["c"])
-        assert iri is not None
-        if iri in claims:
-            continue
-        claims[iri] = ClaimEvidence(
-            iri=iri,
-            text=_value(r["text"]) or "",
-            document=_value(r["doc"]) or "",
-            content=_value(r["content"]) or "",
-            modality=_value(r["modality"]) or "asserted",
-            cue=_value(r["cue"]) or "",
-            speaker=_value(r["speaker"]),
-            via=_value(r["via"]),
-            speaker_unnamed=_value(r["su"]) == "true",
-            via_unnamed=_value(r["vu"]) == "true",
-            publisher=_value(r["publisher"]),
-            date=_value(r["date"]),
-            graph=_value(r["g"]) or "",
-        )
-    for r in kb.query(
-        sparql_prefixes()
-        + "SELECT ?c ?a WHERE {\n"
-        + _graphs_clause(graph_list)
-        + "GRAPH ?g { ?c a srkb:Claim ; srkb:mentionsActor ?a } }"
-    ):
-        claim = claims.get(_value(r["c"]) or "")
-        if claim is not None:
-            claim.about.add(_value(r["a"]) or "")
-    return [claims[k] for k in sorted(claims)]
 
 
 def entities_near_judgements(kb: KnowledgeBase) -> dict[str, set[str]]:

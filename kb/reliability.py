@@ -8,9 +8,12 @@ Source reliability is a subjective-logic opinion built from evidence counts (Jø
 beta reputation): r positive and s negative pieces of evidence give belief
 b = r/(r+s+W), disbelief d = s/(r+s+W), uncertainty u = W/(r+s+W) and expected value
 E = b + a*u. Evidence is readers' judgements (positive 1, negative 1, mixed half each)
-and the source's track record: each claim it made or relayed that independent origins
-corroborate counts for it, each claim contradicted more than corroborated counts
-against it. Too little evidence (r + s < minimum) gives F.
+and the source's track record: each report (a text, with the reprints of it) in which
+it made or relayed a claim that independent origins corroborate counts for it, each
+report with a claim contradicted more than corroborated counts against it. Only origins
+that are not a party's own account of its operations (kb.own_accounts) make a track
+record, and a party's own account never counts for it. Too little evidence
+(r + s < minimum) gives F, shown as "not enough evidence (n pieces)".
 
 Claim credibility looks at the other claims on the same matter: corroborating claims
 count by independent *origin* (the relaying source, else the speaker, else the
@@ -18,7 +21,7 @@ publisher, else the text; reprints of one wire story share an origin), and
 contradicting claims (a denial, a negation) likewise. The reliability of the claim's own
 chain and whether it rests on an unnamed or self-interested source decide the rest.
 
-Why the model is local (model version 2): every rating depends only on the claim's own
+Why the model is local (model version 3): every rating depends only on the claim's own
 neighbourhood (the claims on the same matter) and on counts per source, so ingesting
 or removing a few texts re-rates only what they touch (kb.derived.ratings), at a cost
 that does not grow with the store, and the result is the same however the texts were
@@ -44,18 +47,12 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from .evidence import (
-    ClaimEvidence,
-    JudgementEvidence,
-    entities_near_judgements,
-    load_claims,
-    load_judgements,
-)
+from .evidence import ClaimEvidence, JudgementEvidence, entities_near_judgements
 from .iri import IriMinter
 from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 __all__ = [
     "MODEL_VERSION",
@@ -97,8 +94,10 @@ class ModelParameters:
     def describe(self) -> str:
         cuts = ", ".join(f"{g} if E >= {t}" for g, t in self.thresholds)
         return (
-            f"r = positive judgements + mixed/2 + corroborated relayed claims; "
-            f"s = negative judgements + mixed/2 + contradicted relayed claims; "
+            "r = positive judgements + mixed/2 + reports it made or relayed that origins "
+            "other than a party's own account corroborate (a report and its reprints count "
+            "once; its own account of its operations never counts for it); "
+            "s = negative judgements + mixed/2 + reports such origins contradict; "
             "b = r/(r+s+W), d = s/(r+s+W), u = W/(r+s+W), E = b + a*u "
             f"with W = {self.prior_weight}, "
             f"a = {self.base_rate}; F if r+s < {self.minimum_evidence}; "
@@ -243,11 +242,18 @@ class ClaimRow:
     origin: str
     negated: bool
     terms: frozenset[str]
+    own: bool = False  # a party's own account of its operations (kb.own_accounts)
 
 
 def claim_row(c: ClaimEvidence) -> ClaimRow:
     return ClaimRow(
-        c.iri, c.text, c.document, c.origin, negated(c), content_terms(c.content, c.about)
+        c.iri,
+        c.text,
+        c.document,
+        c.origin,
+        negated(c),
+        content_terms(c.content, c.about),
+        bool(c.own_account),
     )
 
 
@@ -277,19 +283,31 @@ def _duplicates(a: ClaimRow, b: ClaimRow, params: ModelParameters) -> bool:
 
 @dataclass
 class ClaimRelations:
-    """How one claim relates to the others on its matter."""
+    """How one claim relates to the others on its matter.
+
+    An origin all of whose claims on the matter are a party's own account
+    (kb.own_accounts) is counted among the corroborating or contradicting origins, but
+    not among the *non-party* ones, which alone make a source's track record.
+    ``story`` names the report the claim belongs to for track records: its text, or the
+    first (by IRI) of the texts whose claims repeat it (same origin), so that one report
+    and its reprints count once.
+    """
 
     corroborating: list[str] = field(default_factory=list)
     contradicting: list[str] = field(default_factory=list)
     repeating: list[str] = field(default_factory=list)
     corroborating_origins: set[str] = field(default_factory=set)
     contradicting_origins: set[str] = field(default_factory=set)
-    counts: tuple[int, int] | None = None  # (k, m) when only the counts are at hand
+    non_party_corroborating: set[str] = field(default_factory=set)
+    non_party_contradicting: set[str] = field(default_factory=set)
+    story: str = ""
+    # (k, m, non-party k, non-party m) when only the counts are at hand
+    counts: tuple[int, int, int, int] | None = None
 
     @classmethod
-    def counted(cls, k: int, m: int) -> ClaimRelations:
+    def counted(cls, k: int, m: int, kp: int = 0, mp: int = 0) -> ClaimRelations:
         """Relations known only by their counts (enough to grade the claim)."""
-        return cls(counts=(k, m))
+        return cls(counts=(k, m, kp, mp))
 
     @property
     def k(self) -> int:
@@ -298,6 +316,14 @@ class ClaimRelations:
     @property
     def m(self) -> int:
         return self.counts[1] if self.counts else len(self.contradicting_origins)
+
+    @property
+    def k_non_party(self) -> int:
+        return self.counts[2] if self.counts else len(self.non_party_corroborating)
+
+    @property
+    def m_non_party(self) -> int:
+        return self.counts[3] if self.counts else len(self.non_party_contradicting)
 
 
 class _UnionFind:
@@ -343,27 +369,64 @@ def relations_of(
                 origins.union(x.origin, y.origin)
     own = origins.find(c.origin)
     rel = ClaimRelations()
+    stories = [c.text]
     for x in members:
         root = origins.find(x.origin)
         if x.negated != c.negated:
             rel.contradicting.append(x.iri)
             if root != own:
                 rel.contradicting_origins.add(root)
+                if not x.own:
+                    rel.non_party_contradicting.add(root)
         elif root == own:
             rel.repeating.append(x.iri)
+            stories.append(x.text)
         else:
             rel.corroborating.append(x.iri)
             rel.corroborating_origins.add(root)
+            if not x.own:
+                rel.non_party_corroborating.add(root)
+    rel.story = min(stories)
     return rel
 
 
 def track_record(rel: ClaimRelations) -> str | None:
-    """What a claim does to the reliability of who said or relayed it."""
-    if rel.m > rel.k:
+    """What a claim does to the reliability of who said or relayed it: only origins that
+    are not a party's own account count (see ClaimRelations)."""
+    k, m = rel.k_non_party, rel.m_non_party
+    if m > k:
         return "contradicted"
-    if rel.k >= 1 and rel.m == 0:
+    if k >= 1 and m == 0:
         return "corroborated"
     return None
+
+
+def track_counts(entries: Iterable[tuple[str | None, str, bool]]) -> tuple[int, ...]:
+    """A source's track record from its claims' (record, story, own account of it):
+    (corroborated claims, contradicted claims, corroborated reports, contradicted
+    reports, corroborated own accounts set aside). A report (``story``) counts once
+    however many of its claims, or reprints of it, were corroborated; the source's own
+    account of its operations counts against it when contradicted, never for it."""
+    corroborated = contradicted = own_accounts = 0
+    for_stories: set[str] = set()
+    against_stories: set[str] = set()
+    for record, story, own in entries:
+        if record == "corroborated":
+            if own:
+                own_accounts += 1
+            else:
+                corroborated += 1
+                for_stories.add(story)
+        elif record == "contradicted":
+            contradicted += 1
+            against_stories.add(story)
+    return corroborated, contradicted, len(for_stories), len(against_stories), own_accounts
+
+
+def counts_for(record: str | None, own: bool) -> bool:
+    """Whether a claim with this record is evidence about a source (linked from its
+    rating), the source's own account of its operations not being evidence for it."""
+    return record == "contradicted" or (record == "corroborated" and not own)
 
 
 class MemoryClaimIndex:
@@ -401,12 +464,25 @@ class SourceCounts:
     positive: int = 0
     negative: int = 0
     mixed: int = 0
-    corroborated: int = 0
+    corroborated: int = 0  # claims (its own account of its operations left out)
     contradicted: int = 0
+    corroborated_reports: int = 0  # what r and s count: reports, not claims
+    contradicted_reports: int = 0
+    own_accounts: int = 0  # corroborated claims that are its own account: not counted
 
     @property
     def judgements(self) -> int:
         return self.positive + self.negative + self.mixed
+
+    def set_track(self, counted: tuple[int, ...]) -> None:
+        """Its track record, as kb.reliability.track_counts gives it."""
+        (
+            self.corroborated,
+            self.contradicted,
+            self.corroborated_reports,
+            self.contradicted_reports,
+            self.own_accounts,
+        ) = counted
 
 
 @dataclass
@@ -420,11 +496,11 @@ class SourceRating:
 
     @property
     def r(self) -> float:
-        return self.counts.positive + 0.5 * self.counts.mixed + self.counts.corroborated
+        return self.counts.positive + 0.5 * self.counts.mixed + self.counts.corroborated_reports
 
     @property
     def s(self) -> float:
-        return self.counts.negative + 0.5 * self.counts.mixed + self.counts.contradicted
+        return self.counts.negative + 0.5 * self.counts.mixed + self.counts.contradicted_reports
 
     @property
     def total(self) -> float:
@@ -470,8 +546,14 @@ class SourceRating:
         c = self.counts
         parts = [
             f"{c.positive} positive, {c.negative} negative and {c.mixed} mixed reader judgement(s)",
-            f"{c.corroborated} corroborated and {c.contradicted} contradicted relayed claim(s)",
+            f"{c.corroborated_reports} corroborated report(s) ({c.corroborated} claim(s)) and "
+            f"{c.contradicted_reports} contradicted ({c.contradicted} claim(s))",
         ]
+        if c.own_accounts:
+            parts.append(
+                f"{c.own_accounts} corroborated claim(s) of its own account of its operations, "
+                "not counted"
+            )
         opinion = (
             f"r = {self.r:g}, s = {self.s:g}; b = {self.belief:.3f}, d = {self.disbelief:.3f}, "
             f"u = {self.uncertainty:.3f}, E = {self.expected:.3f}"
@@ -498,6 +580,8 @@ class GradedClaim(Protocol):
     def unsourced(self) -> bool: ...
     @property
     def weak_chain(self) -> bool: ...
+    @property
+    def own_account(self) -> tuple[str, ...]: ...
 
 
 @dataclass
@@ -523,17 +607,27 @@ class ClaimRating:
     @property
     def grade_and_reason(self) -> tuple[int, str]:
         k, m, c = self.corroborations, self.contradictions, self.claim
+        kp = self.relations.k_non_party
         chain = self.chain_grade
         if m:
             if m > k:
                 return 5, f"contradicted by {m} independent origin(s), corroborated by {k}"
             return 4, f"contradicted by {m} independent origin(s), though corroborated by {k}"
-        if k >= 2:
-            return 1, f"confirmed by {k} independent origins"
-        if k == 1:
+        if k and not kp:
+            return 3, (
+                f"corroborated by {k} origin(s), but only by a party's own account of its "
+                "operations"
+            )
+        parties = f" ({k - kp} of them a party's own account)" if kp < k else ""
+        if kp >= 2:
+            return 1, f"confirmed by {k} independent origins{parties}"
+        if k >= 1:
             if c.weak_chain:
-                return 3, "corroborated by 1 independent origin, but its own chain is weak"
-            return 2, "corroborated by 1 independent origin"
+                return 3, (
+                    f"corroborated by {k} independent origin(s){parties}, but it rests on "
+                    "unnamed sources or a party's own account"
+                )
+            return 2, f"corroborated by {k} independent origin(s){parties}"
         if c.unsourced:
             return 6, "no speaker or source is given and nothing corroborates it"
         if c.weak_chain:
@@ -600,9 +694,17 @@ def compute_ratings(
     ``scope`` keeping part of the evidence) and for checking the stored ratings, which
     kb.derived keeps up to date incrementally with the same model.
     """
+    from .content import TEXT_GRAPH_INFIX
+    from .text_records import read_text_graph
+
     params = params or ModelParameters()
-    judgements = load_judgements(kb)
-    claims = load_claims(kb)
+    judgements, claims = [], []
+    for graph in sorted(g for g in kb.named_graphs() if TEXT_GRAPH_INFIX in g):
+        records = read_text_graph(kb, graph)  # what the derived steps read: same evidence
+        judgements += records.judgements
+        claims += records.claims
+    judgements.sort(key=lambda j: j.iri)
+    claims.sort(key=lambda c: c.iri)
     if scope is not None:
         if scope.as_of:  # later claims neither corroborate nor contradict yet
             claims = [c for c in claims if scope._date_ok(c.date)]
@@ -624,16 +726,18 @@ def compute_ratings(
         used_j[j.source].append(j)
         setattr(counts[j.source], j.polarity, getattr(counts[j.source], j.polarity) + 1)
     rated = set(used_j)
+    track: dict[str, list[tuple[str | None, str, bool]]] = defaultdict(list)
     for c in counted:
-        record = track_record(relations[c.iri])
+        rel = relations[c.iri]
+        record = track_record(rel)
         for agent in c.agents:
             rated.add(agent)
-            if record == "corroborated":
-                counts[agent].corroborated += 1
-                supporting[agent].append(c.iri)
-            elif record == "contradicted":
-                counts[agent].contradicted += 1
-                undermining[agent].append(c.iri)
+            own = agent in c.own_account
+            track[agent].append((record, rel.story, own))
+            if counts_for(record, own):
+                (supporting if record == "corroborated" else undermining)[agent].append(c.iri)
+    for agent, entries in track.items():
+        counts[agent].set_track(track_counts(entries))
     sources = {
         s: SourceRating(s, counts[s], params, used_j[s], supporting[s], undermining[s])
         for s in sorted(rated)

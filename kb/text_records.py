@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .evidence import ClaimEvidence, JudgementEvidence
+from .own_accounts import own_account
 from .store import KnowledgeBase
 from .vocab import PREFIXES
 
@@ -27,6 +28,7 @@ _DATE = PREFIXES["dcterms"] + "date"
 _SOURCE = PREFIXES["dcterms"] + "source"
 _POSITION = PREFIXES["schema"] + "position"
 _PUBLISHER = PREFIXES["schema"] + "publisher"
+_PREF = PREFIXES["skos"] + "prefLabel"
 
 
 @dataclass
@@ -67,6 +69,27 @@ def _int(text: str | None) -> int:
         return int(text) if text is not None else 0
     except ValueError:
         return 0
+
+
+def _mark_own_accounts(out: TextRecords, props: dict[str, dict[str, list[str]]]) -> None:
+    """Which claims are a party's own account (kb.own_accounts), from what this text
+    says of their speakers and relays: types, names and the forms it writes them in."""
+    types: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
+    for entity, kind, value_ in out.statements:
+        if kind == "type":
+            types.setdefault(entity, set()).add(value_.rsplit("#", 1)[-1])
+        else:
+            names.setdefault(entity, set()).add(value_)
+    for entity, written, _doc in out.mentions:
+        names.setdefault(entity, set()).add(written)
+    for c in out.claims:
+        for agent in c.agents:
+            found = props.get(agent, {})
+            for t in found.get(_RDF_TYPE, ()):
+                types.setdefault(agent, set()).add(t.rsplit("#", 1)[-1])
+            names.setdefault(agent, set()).update(found.get(_PREF, ()))
+        c.own_account = own_account(c.content, c.modality, c.agents, c.about, types, names)
 
 
 def read_text_graph(kb: KnowledgeBase, graph: str) -> TextRecords:
@@ -169,6 +192,7 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
                     graph,
                 )
             )
+    _mark_own_accounts(out, props)
     out.claims.sort(key=lambda c: c.iri)
     out.judgements.sort(key=lambda j: j.iri)
     out.mentions.sort()

@@ -135,6 +135,26 @@ class SRKB(DefinedNamespace):
     repeatedBy: URIRef  # noqa: N815 - RDF term
     uncertainty: URIRef
     usedClaim: URIRef  # noqa: N815 - RDF term
+    usedPrior: URIRef  # noqa: N815 - RDF term
+    # party accounts, reports and prior assessments
+    ConflictParty: URIRef
+    PriorAssessment: URIRef
+    PriorFile: URIRef
+    PriorLoadActivity: URIRef
+    assessedGrade: URIRef  # noqa: N815 - RDF term
+    assessedSource: URIRef  # noqa: N815 - RDF term
+    contradictedReports: URIRef  # noqa: N815 - RDF term
+    corroboratedReports: URIRef  # noqa: N815 - RDF term
+    evidencePieces: URIRef  # noqa: N815 - RDF term
+    evidenceWeight: URIRef  # noqa: N815 - RDF term
+    nonPartyCorroborations: URIRef  # noqa: N815 - RDF term
+    ownAccountClaims: URIRef  # noqa: N815 - RDF term
+    ownAccountOf: URIRef  # noqa: N815 - RDF term
+    priorAssessments: URIRef  # noqa: N815 - RDF term
+    priorNegativeEvidence: URIRef  # noqa: N815 - RDF term
+    priorPositiveEvidence: URIRef  # noqa: N815 - RDF term
+    sourceName: URIRef  # noqa: N815 - RDF term
+    trustValue: URIRef  # noqa: N815 - RDF term
     usedJudgement: URIRef  # noqa: N815 - RDF term
     usedRating: URIRef  # noqa: N815 - RDF term
 

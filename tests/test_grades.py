@@ -46,3 +46,69 @@ def test_a_statement_an_actor_issues_itself_has_it_as_speaker_not_relay(
         f"ASK {{ GRAPH ?g {{ ?c <{SRKB}speaker> ?a ; <{SRKB}relayedBy> ?a }} }}"
     )
     assert not relayed  # no claim anywhere has one agent as both speaker and relay
+
+
+def grade_of(kb: KnowledgeBase, source: str) -> tuple[str, str]:
+    """(letter, explanation) of a source's stored rating."""
+    (row,) = list(
+        kb.query(
+            f"SELECT ?g ?e WHERE {{ GRAPH ?r {{ ?x <{SRKB}ratedSource> <{source}> ; "
+            f"<{SRKB}reliabilityGrade> ?g ; <{SRKB}explanation> ?e }} }}"
+        )
+    )
+    return row["g"].value.rsplit("reliability", 1)[-1], row["e"].value
+
+
+def test_a_party_earns_no_reliability_from_its_own_account_of_its_operations(
+    examples_kb: KnowledgeBase,
+) -> None:
+    letter, why = grade_of(examples_kb, SDF)
+    assert letter not in ("A", "B")  # not above C: its two corroborated claims are its own
+    assert "2 corroborated claim(s) of its own account of its operations, not counted" in why
+    # the claims are marked as its own account, and their credibility says so
+    own = examples_kb.query(
+        f"SELECT ?c ?why WHERE {{ GRAPH ?r {{ ?x <{SRKB}ratedClaim> ?c ; "
+        f"<{SRKB}ownAccountOf> <{SDF}> ; <{SRKB}explanation> ?why }} }}"
+    )
+    reasons = [r["why"].value for r in own]
+    assert len(reasons) == 2  # the headline and the lead; its denial of the Turkish strike
+    assert all("a party's own account" in w for w in reasons)  # is the other side's words
+
+
+def test_a_party_s_own_account_does_not_corroborate_an_outlet_s_track_record(
+    examples_kb: KnowledgeBase,
+) -> None:
+    # Rudaw's report of the SDF's operation agrees only with the SDF's own account
+    _letter, why = grade_of(examples_kb, BASE + "entity/rudaw")
+    assert "0 corroborated report(s)" in why
+    rudaw_claims = examples_kb.query(
+        f"SELECT ?why WHERE {{ GRAPH ?g {{ ?c <{SRKB}relayedBy> <{BASE}entity/rudaw> }} "
+        f"GRAPH ?r {{ ?x <{SRKB}ratedClaim> ?c ; <{SRKB}explanation> ?why }} }}"
+    )
+    assert any("only by a party's own account" in r["why"].value for r in rudaw_claims)
+
+
+@pytest.mark.parametrize(
+    "agent, content, modality, about, expected",
+    [
+        ("sdf", "Fighters of the SDF repelled an attack by ISIS", "asserted", ["isis"], True),
+        ("sdf", "it repelled an ISIS attack on two villages", "asserted", ["isis"], True),
+        ("houthis", "drone strike on cargo ship in the Red Sea", "asserted", [], True),
+        ("houthis", "our forces will answer Israel", "asserted", ["israel"], True),
+        # a denial's content is the other side's words: "its" is theirs
+        ("sdf", "its drones had struck PKK positions", "doubted", ["pkk"], False),
+        ("sdf", "ISIS fighters fled towards Hajin", "asserted", ["isis"], False),
+        ("turkish-mod", "its drones had struck PKK positions", "asserted", ["pkk"], True),
+        # an official body that is no party: a UN agency's report is not a party's account
+        ("who", "its teams reached the hospital in Gaza", "asserted", [], False),
+        ("reuters", "the vessel continued its voyage", "asserted", [], False),
+    ],
+)
+def test_which_claims_are_a_party_s_own_account(
+    agent: str, content: str, modality: str, about: list[str], expected: bool
+) -> None:
+    from kb.own_accounts import own_account
+
+    iri = BASE + "entity/" + agent
+    found = own_account(content, modality, [iri], [BASE + "entity/" + a for a in about], {}, {})
+    assert (found == (iri,)) is expected

@@ -262,3 +262,16 @@ def test_cli_rating_prints_grade_and_evidence(tmp_path) -> None:
     assert "'a good source of info'" in out.stdout
     bad = subprocess.run([*run, "rating", "nobody at all"], capture_output=True, text=True)
     assert bad.returncode == 1 and "no actor or source" in bad.stderr
+
+
+def test_reprints_of_one_report_count_once_for_the_wire_service() -> None:
+    from kb.reliability import compute_ratings as full
+
+    kb = kb_with(*texts("wire-reprint-1", "wire-reprint-2", "wire-reprint-3", "qamishli-monitor"))
+    reuters = full(kb).sources[BASE + "entity/reuters"]
+    assert reuters.counts.corroborated == 3  # three claims, each corroborated by the monitor
+    assert reuters.counts.corroborated_reports == 1  # but one report: r counts it once
+    assert reuters.r == 1
+    stored = rows(run_named(kb, "source-reliability", {"source": "Reuters"}))
+    assert stored[0]["r"] == "1"
+    assert "1 corroborated report(s) (3 claim(s))" in stored[0]["explanation"]

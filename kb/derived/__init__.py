@@ -51,7 +51,7 @@ from .ratings import update_ratings
 logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
-DERIVED_FORMAT = "4"  # what the derived indexes hold; another value means: rebuild them
+DERIVED_FORMAT = "5"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
 __all__ = [

@@ -43,14 +43,15 @@ from ..reliability import (
     ClaimRelations,
     SourceCounts,
     SourceRating,
+    counts_for,
     ratings_graph_iri,
     relations_of,
-    track_record,
+    track_counts,
 )
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph
-from .claim_index import ClaimIndex
+from .claim_index import SEP, ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
 from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
 
@@ -216,22 +217,25 @@ class Bulk:
             for claim in chunk:
                 rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
                 writer.add(rq.relations(claim, rel))
-                results.append((rel.k, rel.m, claim))
+                results.append((claim, rel))
             if len(duplicates) > 2_000_000:
                 duplicates.clear()
-            with _transaction(db):
-                db.executemany("UPDATE claims SET k = ?, m = ? WHERE iri = ?", results)
+            self.index.set_relations(results)
             if progress:
                 progress(f"related {len(chunk)} claims")
 
         # sources: counted from the claims' track records and the judgements
         source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
-        for agent, k, m, iri in _agent_claims(db):
-            record = track_record(ClaimRelations.counted(k, m))
-            if record is not None:
-                setattr(source_counts[agent], record, getattr(source_counts[agent], record) + 1)
-                writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
+        track: dict[str, list[tuple[str | None, str, bool]]] = defaultdict(list)
+        for agent, record, story, own, iri in _agent_claims(db):
             source_counts[agent]  # every speaker and relay is rated
+            if record is None:
+                continue
+            track[agent].append((record, story, own))
+            if counts_for(record, own):
+                writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
+        for agent, entries in track.items():
+            source_counts[agent].set_track(track_counts(entries))
         for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
             setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
             writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
@@ -245,12 +249,12 @@ class Bulk:
         flags = []
         for chunk in _chunks(ids, CHUNK_CLAIMS):
             facts = self.index.facts(chunk)
-            km = {iri: (k, m) for iri, k, m in _claim_counts(db, chunk)}
+            km = {iri: counted for iri, *counted in _claim_counts(db, chunk)}
             for claim in chunk:
                 f = facts[claim]
                 chain = [a for a in (f.via, f.speaker) if a and a in grades]
-                k, m = km[claim]
-                graded = ClaimRating(f, ClaimRelations.counted(k, m), [grades[a] for a in chain])
+                counts = ClaimRelations.counted(*km[claim])
+                graded = ClaimRating(f, counts, [grades[a] for a in chain])
                 writer.add(rq.claim(graded, chain))
                 flags.append((int(graded.depends_on_chain), claim))
         with _transaction(db):
@@ -297,19 +301,23 @@ def derive_all(
     return bulk.finish(progress)
 
 
-def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, int, int, str]]:
-    """(agent, k, m, claim) for each claim's speaker and relay (once each)."""
-    for iri, speaker, via, k, m in db.execute("SELECT iri, speaker, via, k, m FROM claims"):
+def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, bool, str]]:
+    """(agent, record, report, own account of the agent, claim) for each claim's speaker
+    and relay (once each): what ClaimIndex.track gives for one agent."""
+    for iri, speaker, via, record, story, own in db.execute(
+        "SELECT iri, speaker, via, record, story, own FROM claims"
+    ):
+        parties = own.split(SEP) if own else ()
         for agent in sorted({a for a in (speaker, via) if a}):
-            yield agent, int(k or 0), int(m or 0), iri
+            yield agent, record, story or "", agent in parties, iri
 
 
-def _claim_counts(db: sqlite3.Connection, iris: list[str]) -> list[tuple[str, int, int]]:
+def _claim_counts(db: sqlite3.Connection, iris: list[str]) -> list[tuple[str, int, int, int, int]]:
     marks = ",".join("?" * len(iris))
     return [
-        (iri, int(k or 0), int(m or 0))
-        for iri, k, m in db.execute(
-            f"SELECT iri, k, m FROM claims WHERE iri IN ({marks})",  # noqa: S608
+        (iri, int(k or 0), int(m or 0), int(kp or 0), int(mp or 0))
+        for iri, k, m, kp, mp in db.execute(
+            f"SELECT iri, k, m, kp, mp FROM claims WHERE iri IN ({marks})",  # noqa: S608
             iris,
         )
     ]

@@ -20,10 +20,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..reliability import ClaimEvidence, ClaimRow, ModelParameters, claim_row
+from ..reliability import (
+    ClaimEvidence,
+    ClaimRelations,
+    ClaimRow,
+    ModelParameters,
+    claim_row,
+    track_record,
+)
 
 FILENAME = "claims.sqlite"
-_SEP = "\x1f"
+SEP = "\x1f"
 _CHUNK = 500  # SQLite host parameters per statement
 
 _SCHEMA = """
@@ -40,9 +47,14 @@ CREATE TABLE IF NOT EXISTS claims (
   via TEXT,
   modality TEXT NOT NULL,
   weak INTEGER NOT NULL,
+  own TEXT NOT NULL DEFAULT '',
   chain_dependent INTEGER NOT NULL DEFAULT 0,
   k INTEGER,
-  m INTEGER
+  m INTEGER,
+  kp INTEGER,
+  mp INTEGER,
+  record TEXT,
+  story TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS claims_via ON claims (via);
@@ -74,6 +86,7 @@ class ClaimFacts:
     speaker: str | None
     via: str | None
     weak_chain: bool
+    own_account: tuple[str, ...] = ()  # the parties whose own account it is
 
     @property
     def unsourced(self) -> bool:
@@ -144,7 +157,8 @@ class ClaimIndex:
                 rows.append(row)
                 cur = self.db.execute(
                     "INSERT OR IGNORE INTO claims (iri, graph, text, document, origin, negated, "
-                    "terms, speaker, via, modality, weak) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "terms, speaker, via, modality, weak, own) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         c.iri,
                         c.graph,
@@ -152,11 +166,12 @@ class ClaimIndex:
                         c.document,
                         row.origin,
                         int(row.negated),
-                        _SEP.join(sorted(row.terms)),
+                        SEP.join(sorted(row.terms)),
                         c.speaker,
                         c.via,
                         c.modality,
                         int(c.weak_chain),
+                        SEP.join(c.own_account),
                     ),
                 )
                 if cur.rowcount == 0:
@@ -186,7 +201,7 @@ class ClaimIndex:
                 if found is None:
                     continue
                 claim_id, terms = found
-                for term in terms.split(_SEP) if terms else ():
+                for term in terms.split(SEP) if terms else ():
                     self.db.execute(
                         "DELETE FROM postings WHERE claim = ? AND term = "
                         "(SELECT id FROM terms WHERE term = ?)",
@@ -199,6 +214,19 @@ class ClaimIndex:
     def forget(self) -> None:
         """Drop the rows memoised so far (each derived step starts afresh: bounded memory)."""
         self._rows.clear()
+
+    def set_relations(self, results: Iterable[tuple[str, ClaimRelations]]) -> None:
+        """Remember each claim's relation counts, track record and report (``story``),
+        from which sources' track records are counted (``track``)."""
+        with self.transaction():
+            self.db.executemany(
+                "UPDATE claims SET k = ?, m = ?, kp = ?, mp = ?, record = ?, story = ? "
+                "WHERE iri = ?",
+                [
+                    (r.k, r.m, r.k_non_party, r.m_non_party, track_record(r), r.story, iri)
+                    for iri, r in results
+                ],
+            )
 
     def set_chain_dependent(self, flags: dict[str, bool]) -> None:
         """Remember which claims' grades follow their sources' grades."""
@@ -239,9 +267,9 @@ class ClaimIndex:
         wanted = sorted(set(iris) - set(self._rows))
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            for iri, text, document, origin, neg, terms in self.db.execute(
-                "SELECT iri, text, document, origin, negated, terms FROM claims "  # noqa: S608
-                f"WHERE iri IN ({marks})",
+            for iri, text, document, origin, neg, terms, own in self.db.execute(
+                "SELECT iri, text, document, origin, negated, terms, own "  # noqa: S608
+                f"FROM claims WHERE iri IN ({marks})",
                 chunk,
             ):
                 self._rows[iri] = ClaimRow(
@@ -250,7 +278,8 @@ class ClaimIndex:
                     document,
                     origin,
                     bool(neg),
-                    frozenset(terms.split(_SEP)) if terms else frozenset(),
+                    frozenset(terms.split(SEP)) if terms else frozenset(),
+                    bool(own),
                 )
         return {i: self._rows[i] for i in iris if i in self._rows}
 
@@ -258,12 +287,13 @@ class ClaimIndex:
         out: dict[str, ClaimFacts] = {}
         for chunk in _chunks(sorted(set(iris))):
             marks = ",".join("?" * len(chunk))
-            for iri, modality, speaker, via, weak in self.db.execute(
-                "SELECT iri, modality, speaker, via, weak FROM claims "  # noqa: S608
+            for iri, modality, speaker, via, weak, own in self.db.execute(
+                "SELECT iri, modality, speaker, via, weak, own FROM claims "  # noqa: S608
                 f"WHERE iri IN ({marks})",
                 chunk,
             ):
-                out[iri] = ClaimFacts(iri, modality, speaker, via, bool(weak))
+                parties = tuple(own.split(SEP)) if own else ()
+                out[iri] = ClaimFacts(iri, modality, speaker, via, bool(weak), parties)
         return out
 
     def claims_of_graphs(self, graphs: Iterable[str]) -> list[str]:
@@ -286,6 +316,19 @@ class ClaimIndex:
             (agent, agent, agent),
         ).fetchone()
         return int(found[0])
+
+    def track(self, agent: str) -> list[tuple[str | None, str, bool]]:
+        """(record, story, own account of ``agent``) of each of its claims (as speaker or
+        relay) that has a track record: what kb.reliability.track_counts counts."""
+        out = []
+        for record, story, own in self.db.execute(
+            "SELECT record, story, own FROM claims WHERE speaker = ? AND record IS NOT NULL "
+            "UNION ALL SELECT record, story, own FROM claims WHERE via = ? "
+            "AND (speaker IS NULL OR speaker != ?) AND record IS NOT NULL",
+            (agent, agent, agent),
+        ):
+            out.append((record, story or "", agent in (own.split(SEP) if own else ())))
+        return out
 
     def chain_dependent_claims(self, agent: str) -> list[str]:
         """Claims of ``agent`` (speaker or relay) whose grade follows their sources' grades."""

@@ -50,6 +50,8 @@ USED_JUDGEMENT, USED_CLAIM, USED_RATING = (
     N(_S + "usedRating"),
 )
 CORROBORATIONS, CONTRADICTIONS = N(_S + "independentCorroborations"), N(_S + "contradictions")
+NON_PARTY = N(_S + "nonPartyCorroborations")
+OWN_ACCOUNT_OF = N(_S + "ownAccountOf")
 CORROBORATED_BY, CONTRADICTED_BY, REPEATED_BY = (
     N(_S + "corroboratedBy"),
     N(_S + "contradictedBy"),
@@ -62,6 +64,9 @@ COUNTS = {
     "mixed": N(_S + "mixedJudgements"),
     "corroborated": N(_S + "corroboratedClaims"),
     "contradicted": N(_S + "contradictedClaims"),
+    "corroborated_reports": N(_S + "corroboratedReports"),
+    "contradicted_reports": N(_S + "contradictedReports"),
+    "own_accounts": N(_S + "ownAccountClaims"),
 }
 OPINION = {
     "r": N(_S + "positiveEvidence"),
@@ -163,11 +168,13 @@ class RatingQuads:
             q(iri, RATED_CLAIM, N(cr.claim.iri)),
             q(iri, CREDIBILITY, N(_S + f"credibility{grade}")),
             q(iri, CORROBORATIONS, ox.Literal(cr.corroborations)),
+            q(iri, NON_PARTY, ox.Literal(cr.relations.k_non_party)),
             q(iri, CONTRADICTIONS, ox.Literal(cr.contradictions)),
             q(iri, EXPLANATION, ox.Literal(f"credibility {grade}: {reason}.")),
             q(iri, MODEL, self.model),
         ]
         out += [q(iri, USED_RATING, self.source_iri(s)) for s in sorted(set(chain))]
+        out += [q(iri, OWN_ACCOUNT_OF, N(p)) for p in cr.claim.own_account]
         return out
 
     def relations(self, claim: str, rel: ClaimRelations) -> list[ox.Quad]:

@@ -10,7 +10,9 @@ claims. So after a batch of texts is added or removed, the claims to re-rate are
   stopped, or started, being specific): at most that many per term, once per term;
 * the claims whose grade follows a source whose letter grade changed,
 
-and the sources to re-rate are those whose counts changed. The old state of each is
+and the sources to re-rate are the judged ones and the speakers and relays of the
+re-related claims: their track record (which counts reports, kb.reliability) is counted
+again from the claim index, one indexed query each. The old state of each is
 read from the ratings graph and the difference is returned as quads to remove and
 quads to add, for kb.derived to write in one transaction. Nothing here reads the whole
 store, so the cost follows the size of the change, not of the store; and since every
@@ -35,14 +37,14 @@ from ..reliability import (
     SourceCounts,
     SourceRating,
     claim_row,
+    counts_for,
     relations_of,
+    track_counts,
     track_record,
 )
 from ..store import KnowledgeBase, value
 from .claim_index import ClaimFacts, ClaimIndex
 from .rating_quads import (
-    CONTRADICTIONS,
-    CORROBORATIONS,
     COUNTS,
     GENERATED,
     RELATIONS,
@@ -64,16 +66,6 @@ class RatingChange:
     add: list[ox.Quad] = field(default_factory=list)
     claims: int = 0  # claims re-rated
     sources: int = 0  # sources re-rated
-
-
-def _record(k: int | None, m: int | None) -> str | None:
-    if k is None or m is None:
-        return None
-    if m > k:
-        return "contradicted"
-    if k >= 1 and m == 0:
-        return "corroborated"
-    return None
 
 
 class _Stored:
@@ -102,6 +94,10 @@ class _Stored:
     def source_scalars(self, source: str) -> list[ox.Quad]:
         return self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
 
+    def has(self, quad: ox.Quad) -> bool:
+        found = self.kb.backend.quads_for_pattern(quad.subject, quad.predicate, quad.object, self.g)
+        return next(iter(found), None) is not None
+
     def grade(self, source: str) -> str | None:
         if source not in self._grades:
             found = self.quads(self.rq.source_iri(source), (RELIABILITY,))
@@ -118,7 +114,11 @@ def _int_of(quads: list[ox.Quad], predicate: ox.NamedNode) -> int | None:
 
 
 def _counts_of(quads: list[ox.Quad]) -> SourceCounts:
-    return SourceCounts(**{name: _int_of(quads, p) or 0 for name, p in COUNTS.items()})
+    """The judgement counts of a stored source rating (its track record is counted
+    again from the claim index at each step)."""
+    return SourceCounts(
+        **{name: _int_of(quads, COUNTS[name]) or 0 for name in ("positive", "negative", "mixed")}
+    )
 
 
 def update_ratings(
@@ -175,29 +175,29 @@ def update_ratings(
     }
     facts: dict[str, ClaimFacts] = index.facts(relations)
 
-    # 5. sources: count what changed
+    # 5. sources: the links to the claims they are rated on, and who to re-rate (every
+    # speaker and relay of a re-related claim: its record or report may have changed)
+    index.set_relations(relations.items())
     delta: dict[str, Counter[str]] = defaultdict(Counter)
     links_add: list[ox.Quad] = []
     links_remove: list[ox.Quad] = []
     old_nodes: dict[str, list[ox.Quad]] = {}
     for claim in sorted(set(relations) | set(removed)):
-        node = stored.claim_node(claim)
-        old_nodes[claim] = node
-        old = _record(_int_of(node, CORROBORATIONS), _int_of(node, CONTRADICTIONS))
+        old_nodes[claim] = stored.claim_node(claim)
         new = track_record(relations[claim]) if claim in relations else None
-        agents = removed[claim].agents if claim in removed else facts[claim].agents
+        if claim in removed:
+            agents, own = removed[claim].agents, removed[claim].own_account
+        else:
+            agents, own = facts[claim].agents, facts[claim].own_account
         for agent in agents:
-            if claim in removed or (claim in added_rows and stored.grade(agent) is None):
-                delta[agent]  # it may lose its last claim, or get its first rating
-            if old == new:
-                continue
-            src = rq.source_iri(agent)
-            if old:
-                delta[agent][old] -= 1
-                links_remove.append(rq.q(src, USED_CLAIM, ox.NamedNode(claim)))
-            if new:
-                delta[agent][new] += 1
-                links_add.append(rq.q(src, USED_CLAIM, ox.NamedNode(claim)))
+            delta[agent]  # re-rated: its track record is counted again
+            link = rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(claim))
+            was = stored.has(link)
+            if counts_for(new, agent in own) and claim not in removed:
+                if not was:
+                    links_add.append(link)
+            elif was:
+                links_remove.append(link)
     for sign, judgements in ((1, added_judgements), (-1, removed_judgements)):
         for j in judgements:
             delta[j.source][j.polarity] += sign
@@ -212,6 +212,7 @@ def update_ratings(
         counts = _counts_of(old_scalars)
         for name, change_by in delta[source].items():
             setattr(counts, name, getattr(counts, name) + change_by)
+        counts.set_track(track_counts(index.track(source)))
         rated = counts.judgements > 0 or index.agent_claim_count(source) > 0
         source_rating = SourceRating(source, counts, params) if rated else None
         new_scalars = rq.source(source_rating) if source_rating else []
