@@ -389,7 +389,7 @@ def rating(
     from datetime import date
 
     from .errors import InputError
-    from .reliability import Scope, compute_ratings, resolve_agent
+    from .reliability import Scope, compute_ratings, not_enough, resolve_agent
     from .store import KnowledgeBase
 
     if as_of:
@@ -416,10 +416,15 @@ def rating(
     for iri, label in agents:
         sr = ratings.sources.get(iri)
         if sr is None:
-            click.echo(f"{label}: no evidence ({described})")
+            click.echo(f"{label}: {not_enough(0)} ({described})")
             continue
-        click.echo(f"{label}: {sr.grade} ({sr.profile} evidence; {described})")
+        profile = "" if sr.grade == "F" else f"{sr.profile} evidence; "
+        click.echo(f"{label}: {sr.label} ({profile}{described})")
         click.echo(f"  {sr.explanation(label)}")
+        for p in sr.priors:
+            weight = "" if sr.params.trust_of(p) is not None else " (no weight)"
+            note = f": {p.note}" if p.note else ""
+            click.echo(f"  * prior assessment {p.describe()}{weight}{note}")
         undated = sum(1 for j in sr.judgements if j.date is None)
         if as_of and undated:
             click.echo(f"  ({undated} undated judgement(s) counted: their date is unknown)")
@@ -431,6 +436,106 @@ def rating(
             click.echo(f"  + corroborated claim {c}")
         for c in sr.undermining_claims:
             click.echo(f"  - contradicted claim {c}")
+
+
+@main.group()
+def priors() -> None:
+    """Analysts' prior assessments of sources: load, list and remove them.
+
+    A prior file (CSV or Turtle; see `srkb priors load --help`) gives sources an
+    Admiralty grade or a trust value, with who assessed them and when. Each assessment
+    enters the source's rating as evidence of its weight (default 8), beside readers'
+    judgements and the source's track record, and every explanation shows it.
+    """
+
+
+@priors.command("load")
+@click.argument("file")
+@data_option
+@click.pass_context
+@handle_errors
+def priors_load(ctx: click.Context, file: str) -> None:
+    """Load a file of prior assessments (.csv or .ttl) and re-rate the sources it names.
+
+    CSV columns (header row, any order): source (name, alias, domain or IRI), grade (A-F)
+    or trust (0 to 1), assessor, assessed (ISO date), and optionally weight (default 8)
+    and note. Turtle: srkb:PriorAssessment resources (srkb:assessedSource or
+    srkb:sourceName, srkb:assessedGrade or srkb:trustValue, prov:wasAttributedTo,
+    dcterms:date, srkb:evidenceWeight). Loading a file of the same name again replaces it.
+    """
+    from .derived import finish_pending
+    from .ingest import ensure_reference_graphs
+    from .prior_graphs import load_prior_file
+    from .priors import read_prior_file
+    from .store import KnowledgeBase
+    from .version import software_version
+
+    data = read_prior_file(file)  # checked whole before the store is opened
+    settings = settings_from(ctx)
+    with KnowledgeBase.from_settings(settings) as kb:
+        ensure_reference_graphs(kb, settings.base_iri)
+        finish_pending(kb, base_iri=settings.base_iri)
+        report = load_prior_file(kb, data, base_iri=settings.base_iri, version=software_version())
+        derived = finish_pending(kb, base_iri=settings.base_iri)
+        kb.flush()
+        _publish(kb, settings)
+    rated = "" if report.unchanged else f"; {derived.sources} source rating(s) recomputed"
+    click.echo(report.summary() + rated)
+
+
+@priors.command("remove")
+@click.argument("refs", nargs=-1, required=True)
+@data_option
+@click.pass_context
+@handle_errors
+def priors_remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
+    """Remove loaded prior files (by id, graph IRI or file name) and re-rate their sources."""
+    from .derived import finish_pending
+    from .prior_graphs import mark_prior_files_removed
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.from_settings(settings, create=False) as kb:
+        finish_pending(kb, base_iri=settings.base_iri)
+        removed = mark_prior_files_removed(kb, refs, settings.base_iri)
+        derived = finish_pending(kb, base_iri=settings.base_iri)
+        kb.flush()
+        _publish(kb, settings)
+    click.echo(
+        f"removed {len(removed)} prior file(s): {', '.join(removed)}; "
+        f"{derived.sources} source rating(s) recomputed"
+    )
+
+
+@priors.command("list")
+@data_option
+@click.pass_context
+@handle_errors
+def priors_list(ctx: click.Context) -> None:
+    """List the loaded prior assessments: file, source, grade or trust, weight, who, when."""
+    from .prior_graphs import all_priors, source_labels
+    from .query import format_table
+    from .store import KnowledgeBase
+
+    settings = settings_from(ctx)
+    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
+        found = all_priors(kb)
+        labels = source_labels(kb, {p.source for p in found})
+    rows = [
+        [
+            p.graph.rsplit("/", 1)[-1],
+            p.file,
+            labels.get(p.source) or p.source_name or p.source,
+            p.grade or "",
+            "" if p.trust is None else str(p.trust),
+            str(p.weight),
+            p.assessor_name,
+            p.date,
+        ]
+        for p in found
+    ]
+    columns = ["id", "file", "source", "grade", "trust", "weight", "assessor", "assessed"]
+    click.echo(format_table(columns, rows), nl=False)
 
 
 # --------------------------------------------------------------------------- extract

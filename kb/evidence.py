@@ -5,12 +5,14 @@ whether it is a party's own account) and a reader judgement (which source, which
 polarity, in which words, when) are read out of their text's graph by kb.text_records,
 for the derived steps (kb.derived) and for ratings computed on demand alike, so both
 see the same evidence. Everything a claim's evidence needs is in its own text's graph.
+An analyst's prior assessment of a source is read out of its file's graph (kb.priors).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .store import KnowledgeBase
 from .vocab import sparql_prefixes
@@ -79,6 +81,30 @@ class ClaimEvidence:
             a in self.about for a in (self.speaker, self.via) if a
         )
         return only_unnamed or self_interested
+
+
+@dataclass(frozen=True)
+class PriorEvidence:
+    """An analyst's prior assessment of a source, as loaded from a file (kb.priors)."""
+
+    iri: str
+    source: str
+    source_name: str  # as the file writes it
+    grade: str | None  # an Admiralty letter A-F, or None when a trust value is given
+    trust: Decimal | None  # 0..1, or None when a grade is given
+    weight: Decimal  # how many pieces of evidence it counts as
+    assessor: str  # the assessor's IRI
+    assessor_name: str
+    date: str  # when the assessment was made (ISO date or date-time)
+    file: str = ""  # the file's name as loaded
+    graph: str = ""  # the named graph of that file
+    note: str = ""
+
+    def describe(self) -> str:
+        """ "A by Standards desk on 2024-01-15 (weight 8, house-list.csv)"."""
+        what = self.grade if self.grade is not None else f"trust {self.trust}"
+        where = f", {self.file}" if self.file else ""
+        return f"{what} by {self.assessor_name} on {self.date} (weight {self.weight}{where})"
 
 
 def _value(term: object) -> str | None:

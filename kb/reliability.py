@@ -47,7 +47,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-from .evidence import ClaimEvidence, JudgementEvidence, entities_near_judgements
+from .evidence import ClaimEvidence, JudgementEvidence, PriorEvidence, entities_near_judgements
 from .iri import IriMinter
 from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
@@ -90,6 +90,22 @@ class ModelParameters:
     similarity: float = 0.34  # Jaccard of content terms above which two claims are on one matter
     duplicate: float = 0.85  # Jaccard above which two claims are the same wording (a reprint)
     max_postings: int = 300  # a term used by more claims than this is not specific
+    # what a prior assessment's Admiralty letter means as a trust value (F: none); with
+    # the default weight of 8 (kb.priors) each letter on its own gives that letter
+    assessment_trust: tuple[tuple[str, float], ...] = (
+        ("A", 0.95),
+        ("B", 0.8),
+        ("C", 0.6),
+        ("D", 0.4),
+        ("E", 0.15),
+    )
+
+    def trust_of(self, prior: PriorEvidence) -> Decimal | None:
+        """The trust value a prior assessment stands for (None: it carries no weight)."""
+        if prior.trust is not None:
+            return prior.trust
+        found = dict(self.assessment_trust).get(prior.grade or "")
+        return None if found is None else Decimal(str(found))
 
     def describe(self) -> str:
         cuts = ", ".join(f"{g} if E >= {t}" for g, t in self.thresholds)
@@ -98,6 +114,9 @@ class ModelParameters:
             "other than a party's own account corroborate (a report and its reprints count "
             "once; its own account of its operations never counts for it); "
             "s = negative judgements + mixed/2 + reports such origins contradict; "
+            "a prior assessment of weight w and trust t (its trust value, or "
+            + ", ".join(f"{g} {t:g}" for g, t in self.assessment_trust)
+            + "; F none) adds w*t to r and w*(1-t) to s; "
             "b = r/(r+s+W), d = s/(r+s+W), u = W/(r+s+W), E = b + a*u "
             f"with W = {self.prior_weight}, "
             f"a = {self.base_rate}; F if r+s < {self.minimum_evidence}; "
@@ -485,6 +504,25 @@ class SourceCounts:
         ) = counted
 
 
+GRADE_LABELS = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+}
+
+
+def not_enough(pieces: int) -> str:
+    """How grade F is shown: never as a bad grade."""
+    return f"not enough evidence ({pieces} piece{'' if pieces == 1 else 's'})"
+
+
+def grade_text(grade: str, pieces: int) -> str:
+    """'C: fairly reliable', or for F 'not enough evidence (1 piece)'."""
+    return not_enough(pieces) if grade == "F" else f"{grade}: {GRADE_LABELS.get(grade, '')}"
+
+
 @dataclass
 class SourceRating:
     source: str
@@ -493,14 +531,50 @@ class SourceRating:
     judgements: list[JudgementEvidence] = field(default_factory=list)
     supporting_claims: list[str] = field(default_factory=list)
     undermining_claims: list[str] = field(default_factory=list)
+    priors: list[PriorEvidence] = field(default_factory=list)  # analysts' assessments
+
+    @property
+    def weighted_priors(self) -> list[tuple[PriorEvidence, Decimal]]:
+        """The prior assessments that carry weight, with their trust values."""
+        out = []
+        for p in self.priors:
+            trust = self.params.trust_of(p)
+            if trust is not None and p.weight > 0:
+                out.append((p, trust))
+        return out
+
+    @property
+    def prior_r(self) -> Decimal:
+        return sum((p.weight * t for p, t in self.weighted_priors), Decimal(0))
+
+    @property
+    def prior_s(self) -> Decimal:
+        return sum((p.weight * (1 - t) for p, t in self.weighted_priors), Decimal(0))
+
+    @property
+    def pieces(self) -> int:
+        """Pieces of evidence that carry weight: judgements, reports, assessments."""
+        c = self.counts
+        return (
+            c.judgements
+            + c.corroborated_reports
+            + c.contradicted_reports
+            + len(self.weighted_priors)
+        )
 
     @property
     def r(self) -> float:
-        return self.counts.positive + 0.5 * self.counts.mixed + self.counts.corroborated_reports
+        c = self.counts
+        return c.positive + 0.5 * c.mixed + c.corroborated_reports + float(self.prior_r)
 
     @property
     def s(self) -> float:
-        return self.counts.negative + 0.5 * self.counts.mixed + self.counts.contradicted_reports
+        c = self.counts
+        return c.negative + 0.5 * c.mixed + c.contradicted_reports + float(self.prior_s)
+
+    @property
+    def label(self) -> str:
+        return grade_text(self.grade, self.pieces)
 
     @property
     def total(self) -> float:
@@ -544,7 +618,17 @@ class SourceRating:
     def explanation(self, name: str | None = None) -> str:
         """Why the grade, in words (with the source's name first when given)."""
         c = self.counts
-        parts = [
+        parts = []
+        if self.priors:
+            shown = "; ".join(
+                p.describe() + ("" if self.params.trust_of(p) is not None else ": no weight")
+                for p in self.priors
+            )
+            parts.append(
+                f"{len(self.priors)} prior assessment(s): {shown}; they add "
+                f"{float(self.prior_r):g} to r and {float(self.prior_s):g} to s"
+            )
+        parts += [
             f"{c.positive} positive, {c.negative} negative and {c.mixed} mixed reader judgement(s)",
             f"{c.corroborated_reports} corroborated report(s) ({c.corroborated} claim(s)) and "
             f"{c.contradicted_reports} contradicted ({c.contradicted} claim(s))",
@@ -560,12 +644,13 @@ class SourceRating:
         )
         if self.grade == "F":
             verdict = (
-                f"grade F: r + s = {self.total:g} < {self.params.minimum_evidence:g}, "
-                "too little evidence"
+                f"grade F, {self.label}: r + s = {self.total:g} is less than "
+                f"{self.params.minimum_evidence:g}, so the source cannot be judged yet"
             )
+            text = f"{self.label.capitalize()}. " + "; ".join(parts) + f"; {opinion}; {verdict}."
         else:
-            verdict = f"grade {self.grade} ({self.profile} evidence)"
-        text = "; ".join(parts) + f"; {opinion}; {verdict}."
+            verdict = f"grade {self.label} ({self.profile} evidence)"
+            text = "; ".join(parts) + f"; {opinion}; {verdict}."
         return f"{name}: {text}" if name else text
 
 
@@ -695,6 +780,7 @@ def compute_ratings(
     kb.derived keeps up to date incrementally with the same model.
     """
     from .content import TEXT_GRAPH_INFIX
+    from .prior_graphs import all_priors
     from .text_records import read_text_graph
 
     params = params or ModelParameters()
@@ -705,7 +791,9 @@ def compute_ratings(
         claims += records.claims
     judgements.sort(key=lambda j: j.iri)
     claims.sort(key=lambda c: c.iri)
+    priors = all_priors(kb)
     if scope is not None:
+        priors = [p for p in priors if scope._date_ok(p.date)]
         if scope.as_of:  # later claims neither corroborate nor contradict yet
             claims = [c for c in claims if scope._date_ok(c.date)]
         near = entities_near_judgements(kb) if scope.about else {}
@@ -738,8 +826,12 @@ def compute_ratings(
                 (supporting if record == "corroborated" else undermining)[agent].append(c.iri)
     for agent, entries in track.items():
         counts[agent].set_track(track_counts(entries))
+    assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
+    for p in sorted(priors, key=lambda p: p.iri):
+        assessed[p.source].append(p)
+        rated.add(p.source)
     sources = {
-        s: SourceRating(s, counts[s], params, used_j[s], supporting[s], undermining[s])
+        s: SourceRating(s, counts[s], params, used_j[s], supporting[s], undermining[s], assessed[s])
         for s in sorted(rated)
     }
     claim_ratings = {

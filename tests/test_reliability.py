@@ -94,10 +94,20 @@ def test_liveuamap_comes_out_mixed_with_its_judgements_listed(seed_kb: Knowledge
     assert {"mixed", "negative"} <= {r["polarity"] for r in judgements}
 
 
-def test_source_without_enough_evidence_is_f(seed_kb: KnowledgeBase) -> None:
+def test_a_source_with_no_evidence_shows_not_enough_evidence(seed_kb: KnowledgeBase) -> None:
+    """F ("cannot be judged") is shown as "not enough evidence (n pieces)", never as a
+    bad grade: in the named query, its explanation and the rating's label."""
     out = rows(run_named(seed_kb, "source-reliability", {"source": "Reuters"}))
-    assert out and out[0]["grade"] == "F"
-    assert "too little evidence" in out[0]["explanation"]
+    assert out and out[0]["grade"] == "not enough evidence (0 pieces)"
+    assert out[0]["gradeLabel"] == "not enough evidence" and out[0]["pieces"] == "0"
+    assert out[0]["explanation"].startswith("Not enough evidence (0 pieces).")
+    one = rows(run_named(seed_kb, "source-reliability", {"source": "Aldar Xelil"}))
+    assert one[0]["grade"] == "not enough evidence (1 piece)"  # one negative judgement
+    label = seed_kb.query(
+        "SELECT ?l WHERE { GRAPH ?g { ?r <https://w3id.org/srkb/ontology#ratedSource> "
+        f"<{BASE}entity/reuters> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+    )
+    assert [r["l"].value for r in label] == ["not enough evidence (0 pieces)"]
 
 
 # --------------------------------------------------------------------------- claims

@@ -37,6 +37,7 @@ from ..content import (
 )
 from ..errors import StoreError
 from ..journal import ADDED, REMOVED, entry, pending
+from ..prior_graphs import is_prior_graph, read_prior_graph
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
@@ -115,6 +116,15 @@ def _step(
     discarded: list[str],
 ) -> DerivedReport:
     started = time.perf_counter()
+    # prior assessment files (kb.prior_graphs) are journalled like texts; what they
+    # change is the ratings of the sources they assess
+    priors_in = [g for g in added if is_prior_graph(g)]
+    priors_out = [g for g in removed + discarded if is_prior_graph(g)]
+    added = [g for g in added if not is_prior_graph(g)]
+    removed_priors = [g for g in removed if is_prior_graph(g)]
+    removed = [g for g in removed if not is_prior_graph(g)]
+    discarded = [g for g in discarded if not is_prior_graph(g)]
+    assessed = {p.source for g in priors_in + priors_out for p in read_prior_graph(kb, g)}
     new = read_text_graphs(kb, added)
     old = read_text_graphs(kb, removed)
     leaving = read_text_graphs(kb, discarded)
@@ -126,6 +136,8 @@ def _step(
         removed_claims=[c for r in old for c in r.claims],
         added_judgements=[j for r in new for j in r.judgements],
         removed_judgements=[j for r in old for j in r.judgements],
+        assessed=sorted(assessed),
+        leaving=priors_out,
     )
     counts = EntityCounts(index.db)
     touched = counts.apply(new, old + leaving)
@@ -141,6 +153,10 @@ def _step(
         state.add(graph, *text_graph_digest(kb, base_iri, graph))
     for graph in removed:
         state.add(graph, *text_graph_digest(kb, base_iri, graph), -1)
+    for graph in priors_in:  # counted quad by quad, as every graph but the texts'
+        state.add_quads(kb.quads(graph))
+    for graph in removed_priors:
+        state.add_quads(kb.quads(graph), -1)
     state.add_quads(add)
     state.add_quads(remove, -1)
     for sign, records in ((1, new), (-1, old)):
@@ -152,12 +168,13 @@ def _step(
             state.count("source judgements", sign * len(r.judgements))
     book = bookkeeping_graph(base_iri)
     gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
-    done = added + removed + discarded
+    dropped = removed + discarded + priors_out
+    done = added + priors_in + dropped
     journal = [entry(base_iri, g, c) for g in done for c in (ADDED, REMOVED)]
     kb.change(
         remove=remove + journal + gone + state_quads(kb, base_iri),
         add=[*add, state_quad(base_iri, state)],
-        drop_graphs=removed + discarded,
+        drop_graphs=dropped,
     )
     return DerivedReport(
         steps=1,

@@ -36,8 +36,10 @@ from ..content import (
     state_quads,
     text_graph_digest,
 )
+from ..evidence import PriorEvidence
 from ..iri import IriMinter
 from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
+from ..prior_graphs import all_priors
 from ..reliability import (
     ClaimRating,
     ClaimRelations,
@@ -239,9 +241,13 @@ class Bulk:
         for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
             setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
             writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
+        assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
+        for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments
+            assessed[prior.source].append(prior)
+            source_counts[prior.source]
         grades: dict[str, str] = {}
         for source in sorted(source_counts):
-            rating = SourceRating(source, source_counts[source], params)
+            rating = SourceRating(source, source_counts[source], params, priors=assessed[source])
             grades[source] = rating.grade
             writer.add(rq.source(rating))
 

@@ -44,10 +44,11 @@ DECIMAL = N(_XSD + "decimal")
 RATED_SOURCE, RATED_CLAIM = N(_S + "ratedSource"), N(_S + "ratedClaim")
 RELIABILITY, CREDIBILITY = N(_S + "reliabilityGrade"), N(_S + "credibilityGrade")
 EXPLANATION, MODEL = N(_S + "explanation"), N(_S + "ratingModel")
-USED_JUDGEMENT, USED_CLAIM, USED_RATING = (
+USED_JUDGEMENT, USED_CLAIM, USED_RATING, USED_PRIOR = (
     N(_S + "usedJudgement"),
     N(_S + "usedClaim"),
     N(_S + "usedRating"),
+    N(_S + "usedPrior"),
 )
 CORROBORATIONS, CONTRADICTIONS = N(_S + "independentCorroborations"), N(_S + "contradictions")
 NON_PARTY = N(_S + "nonPartyCorroborations")
@@ -76,8 +77,14 @@ OPINION = {
     "uncertainty": N(_S + "uncertainty"),
     "expected": N(_S + "expectedReliability"),
 }
-PROFILE = N(_S + "evidenceProfile")
-#: The predicates of a source rating node other than its links (read and rewritten whole).
+PIECES, PROFILE = N(_S + "evidencePieces"), N(_S + "evidenceProfile")
+PRIORS = {
+    "count": N(_S + "priorAssessments"),
+    "r": N(_S + "priorPositiveEvidence"),
+    "s": N(_S + "priorNegativeEvidence"),
+}
+#: The predicates of a source rating node other than its links to judgements and claims
+#: (read and rewritten whole; its few prior assessments' links with them).
 SOURCE_SCALARS = (
     A,
     LABEL,
@@ -86,8 +93,11 @@ SOURCE_SCALARS = (
     EXPLANATION,
     MODEL,
     PROFILE,
+    PIECES,
+    USED_PRIOR,
     *COUNTS.values(),
     *OPINION.values(),
+    *PRIORS.values(),
 )
 
 
@@ -146,10 +156,11 @@ class RatingQuads:
         iri, q = self.source_iri(sr.source), self.q
         out = [
             q(iri, A, N(_S + "SourceReliabilityRating")),
-            q(iri, LABEL, ox.Literal(f"reliability grade {sr.grade}")),
+            q(iri, LABEL, ox.Literal(sr.label if sr.grade == "F" else f"reliability {sr.label}")),
             q(iri, RATED_SOURCE, N(sr.source)),
             q(iri, RELIABILITY, N(_S + "reliability" + sr.grade)),
             q(iri, PROFILE, ox.Literal(sr.profile)),
+            q(iri, PIECES, ox.Literal(sr.pieces)),
             q(iri, EXPLANATION, ox.Literal(sr.explanation())),
             q(iri, MODEL, self.model),
         ]
@@ -157,6 +168,11 @@ class RatingQuads:
             out.append(q(iri, prop, ox.Literal(getattr(sr.counts, name))))
         for name, prop in OPINION.items():
             out.append(q(iri, prop, _dec(getattr(sr, name))))
+        if sr.priors:
+            out.append(q(iri, PRIORS["count"], ox.Literal(len(sr.priors))))
+            out.append(q(iri, PRIORS["r"], _dec(float(sr.prior_r))))
+            out.append(q(iri, PRIORS["s"], _dec(float(sr.prior_s))))
+            out += [q(iri, USED_PRIOR, N(p.iri)) for p in sr.priors]
         return out
 
     def claim(self, cr: ClaimRating, chain: list[str]) -> list[ox.Quad]:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..evidence import ClaimEvidence, JudgementEvidence
+from ..prior_graphs import priors_of
 from ..reliability import (
     ClaimRating,
     ClaimRelations,
@@ -130,8 +131,13 @@ def update_ratings(
     removed_claims: list[ClaimEvidence],
     added_judgements: list[JudgementEvidence],
     removed_judgements: list[JudgementEvidence],
+    assessed: Iterable[str] = (),
+    leaving: Iterable[str] = (),
 ) -> RatingChange:
-    """Update the claim index and work out the ratings graph's change (see the module)."""
+    """Update the claim index and work out the ratings graph's change (see the module).
+
+    ``assessed``: sources whose prior assessments were added or removed; ``leaving``: the
+    prior graphs being removed (their assessments no longer count)."""
     params: ModelParameters = rq.params
     index.forget()
     stored = _Stored(kb, rq)
@@ -198,6 +204,8 @@ def update_ratings(
                     links_add.append(link)
             elif was:
                 links_remove.append(link)
+    for source in assessed:
+        delta[source]  # its prior assessments are read again below
     for sign, judgements in ((1, added_judgements), (-1, removed_judgements)):
         for j in judgements:
             delta[j.source][j.polarity] += sign
@@ -213,8 +221,9 @@ def update_ratings(
         for name, change_by in delta[source].items():
             setattr(counts, name, getattr(counts, name) + change_by)
         counts.set_track(track_counts(index.track(source)))
-        rated = counts.judgements > 0 or index.agent_claim_count(source) > 0
-        source_rating = SourceRating(source, counts, params) if rated else None
+        priors = priors_of(kb, source, leaving)
+        rated = counts.judgements > 0 or bool(priors) or index.agent_claim_count(source) > 0
+        source_rating = SourceRating(source, counts, params, priors=priors) if rated else None
         new_scalars = rq.source(source_rating) if source_rating else []
         new_grades[source] = source_rating.grade if source_rating else None
         if new_grades[source] != stored.grade(source):
