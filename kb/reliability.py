@@ -644,8 +644,8 @@ class SourceRating:
         )
         if self.grade == "F":
             verdict = (
-                f"grade F, {self.label}: r + s = {self.total:g} is less than "
-                f"{self.params.minimum_evidence:g}, so the source cannot be judged yet"
+                f"r + s = {self.total:g} is less than the {self.params.minimum_evidence:g} "
+                "needed to judge a source, so it cannot be judged yet (Admiralty F)"
             )
             text = f"{self.label.capitalize()}. " + "; ".join(parts) + f"; {opinion}; {verdict}."
         else:

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from ontology import NAMESPACE as NAMESPACE_SRKB
 
+from .reliability import grade_text
 from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
 
@@ -43,6 +44,8 @@ _NOTATION = PREFIXES["skos"] + "notation"
 _SCHEMA = PREFIXES["schema"]
 _PROV = PREFIXES["prov"]
 _SOURCE = PREFIXES["dcterms"] + "source"
+_DCT = PREFIXES["dcterms"]
+_RDFS = PREFIXES["rdfs"]
 _NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
 
 
@@ -85,6 +88,20 @@ class JudgementView:
 
 
 @dataclass
+class PriorView:
+    """An analyst's prior assessment counted by a rating (kb.priors)."""
+
+    iri: str
+    grade: str | None  # an Admiralty letter, or None when a trust value is given
+    trust: str | None
+    weight: str
+    assessor: str
+    assessed: str
+    file: Link | None
+    note: str | None = None
+
+
+@dataclass
 class RatingView:
     grade: str
     grade_label: str
@@ -98,6 +115,9 @@ class RatingView:
     explanation: str
     formula: str
     iri: str = ""  # the rating resource
+    pieces: int = 0  # pieces of evidence that carry weight
+    display: str = ""  # "C: fairly reliable", or for F "not enough evidence (2 pieces)"
+    priors: list[PriorView] = field(default_factory=list)
 
 
 @dataclass
@@ -275,6 +295,21 @@ def _int(value: str | None, default: int = 0) -> int:
         return default
 
 
+def _prior(r: _Reader, node: Any) -> PriorView:
+    iri = node.value
+    grade = r.value(iri, _S + "assessedGrade")
+    return PriorView(
+        iri=iri,
+        grade=grade.rsplit("reliability", 1)[-1] if grade else None,
+        trust=r.value(iri, _S + "trustValue"),
+        weight=r.value(iri, _S + "evidenceWeight") or "",
+        assessor=r.label(r.value(iri, _PROV + "wasAttributedTo")) or "",
+        assessed=r.value(iri, _DCT + "date") or "",
+        file=r.link(r.value(iri, _PROV + "wasDerivedFrom")),
+        note=r.value(iri, _RDFS + "comment"),
+    )
+
+
 def _claim(r: _Reader, iri: str) -> ClaimSummary | None:
     content = r.value(iri, _S + "content")
     document = r.value(iri, _S + "inDocument")
@@ -401,8 +436,10 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             value = r.value(rating, _S + prop)
             return float(value) if value is not None else default
 
+        letter = r.value(grade, _NOTATION) or "F"
+        pieces = _int(r.value(rating, _S + "evidencePieces"))
         view.rating = RatingView(
-            grade=r.value(grade, _NOTATION) or "F",
+            grade=letter,
             grade_label=r.label(grade) or "",
             r=number("positiveEvidence"),
             s=number("negativeEvidence"),
@@ -414,6 +451,9 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             explanation=r.value(rating, _S + "explanation") or "",
             formula=r.value(r.value(rating, _S + "ratingModel"), _S + "formula") or "",
             iri=rating,
+            pieces=pieces,
+            display=grade_text(letter, pieces),
+            priors=[_prior(r, p) for p in r.objects(rating, _S + "usedPrior")],
         )
     # A source of a large store relayed tens of thousands of claims: each list shows its
     # first ``limit`` items, and the totals come from the derived indexes' counts.

@@ -112,7 +112,10 @@ def render(drawing: Drawing, href_for: Callable[[str], str | None] = str) -> str
 def claim_drawing(view: ClaimView) -> Drawing:
     """speaker -> relay -> claim -> document -> source text."""
     s = view.summary
-    grades = {link.iri: grade for link, grade in view.chain_ratings}
+    grades = {  # F is no bad grade: too little evidence to judge the source
+        link.iri: "not enough evidence" if grade == "F" else grade
+        for link, grade in view.chain_ratings
+    }
     d = Drawing(title=f"Provenance of the claim: {_short(s.content, 80)}")
     cols: list[list[Node]] = []
     chain: list[Node] = []
@@ -152,7 +155,10 @@ def source_drawing(view: EntityView) -> Drawing:
         for i, j in enumerate(view.judgements[:_MAX_PER_COLUMN])
     ]
     grade = view.rating.grade if view.rating else ""
-    centre = Node("source", view.label, "source", view.iri, f"grade {grade}" if grade else "")
+    note = f"grade {grade}" if grade and grade != "F" else ""
+    if grade == "F" and view.rating is not None:
+        note = view.rating.display  # "not enough evidence (n pieces)"
+    centre = Node("source", view.label, "source", view.iri, note)
     relayed = [
         Node(
             f"c{i}",

@@ -112,3 +112,62 @@ def test_which_claims_are_a_party_s_own_account(
     iri = BASE + "entity/" + agent
     found = own_account(content, modality, [iri], [BASE + "entity/" + a for a in about], {}, {})
     assert (found == (iri,)) is expected
+
+
+# --------------------------------------------------------------------------- pages
+BROWSER = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client_with_prior(tmp_path_factory: pytest.TempPathFactory):
+    """The example texts, with a house list grading Rudaw B, served by the Flask app."""
+    from datetime import UTC, datetime
+
+    from kb.config import Settings
+    from kb.derived import finish_pending
+    from kb.prior_graphs import load_prior_file
+    from kb.priors import read_prior_file
+    from server import create_app
+
+    kb = KnowledgeBase.in_memory()
+    paths = sorted((PROJECT_ROOT / "examples").glob("*.txt"))
+    ingest_texts(
+        kb, [InputText(p.name, p.read_text(encoding="utf-8")) for p in paths], base_iri=BASE
+    )
+    house = tmp_path_factory.mktemp("priors") / "house.csv"
+    house.write_text("source,grade,assessor,assessed\nRudaw,B,Desk,2024-03-01\n", encoding="utf-8")
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    load_prior_file(kb, read_prior_file(str(house)), base_iri=BASE, version="9", when=when)
+    finish_pending(kb, base_iri=BASE)
+    app = create_app(Settings.from_env(environ={}, base_iri=BASE), kb=kb)
+    app.testing = True
+    return app.test_client()
+
+
+def test_a_page_shows_not_enough_evidence_never_a_grade_f(client_with_prior) -> None:
+    page = client_with_prior.get("/entity/reuters", headers=BROWSER).get_data(as_text=True)
+    line = page.split('class="grade-line"', 1)[1].split("</p>", 1)[0]
+    assert ">not enough evidence</span>" in line and "(0 pieces)" in line
+    assert ">F<" not in page and "grade F" not in page  # neither the badge nor the drawing
+    assert "Not enough evidence (0 pieces)." in page  # the explanation
+    # a claim it relayed: its chain shows the relay's standing the same way
+    claim = examples_claim(client_with_prior, "reuters")
+    chain = claim.split('id="chain"', 1)[1].split("</ol>", 1)[0]
+    assert ">not enough evidence</span>" in chain and ">F<" not in chain
+
+
+def examples_claim(client, source: str) -> str:
+    data = client.get(f"/entity/{source}.json", headers=BROWSER).get_json()
+    iri = data["relayed"][0]["iri"]
+    return client.get("/" + iri.removeprefix(BASE), headers=BROWSER).get_data(as_text=True)
+
+
+def test_a_source_page_lists_the_prior_assessments_its_grade_counts(client_with_prior) -> None:
+    page = client_with_prior.get("/entity/rudaw", headers=BROWSER).get_data(as_text=True)
+    priors = page.split('id="priors"', 1)[1].split("</table>", 1)[0]
+    assert "<td>Desk</td><td>2024-03-01</td><td>8</td>" in priors
+    assert 'class="badge grade grade-B"' in priors
+    assert "1 prior assessment(s): B by Desk on 2024-03-01 (weight 8, house.csv)" in page
+    twin = client_with_prior.get("/entity/rudaw.json", headers=BROWSER).get_json()
+    assert twin["rating"]["priors"][0]["assessor"] == "Desk"
+    assert twin["rating"]["display"].startswith(twin["rating"]["grade"] + ": ")
