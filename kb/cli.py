@@ -444,7 +444,7 @@ def priors() -> None:
 
     A prior file (CSV or Turtle; see `srkb priors load --help`) gives sources an
     Admiralty grade or a trust value, with who assessed them and when. Each assessment
-    enters the source's rating as evidence of its weight (default 8), beside readers'
+    enters the source's rating as evidence of its weight (default 16), beside readers'
     judgements and the source's track record, and every explanation shows it.
     """
 
@@ -458,7 +458,7 @@ def priors_load(ctx: click.Context, file: str) -> None:
     """Load a file of prior assessments (.csv or .ttl) and re-rate the sources it names.
 
     CSV columns (header row, any order): source (name, alias, domain or IRI), grade (A-F)
-    or trust (0 to 1), assessor, assessed (ISO date), and optionally weight (default 8)
+    or trust (0 to 1), assessor, assessed (ISO date), and optionally weight (default 16)
     and note. Turtle: srkb:PriorAssessment resources (srkb:assessedSource or
     srkb:sourceName, srkb:assessedGrade or srkb:trustValue, prov:wasAttributedTo,
     dcterms:date, srkb:evidenceWeight). Loading a file of the same name again replaces it.

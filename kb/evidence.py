@@ -101,7 +101,7 @@ class PriorEvidence:
     note: str = ""
 
     def describe(self) -> str:
-        """ "A by Standards desk on 2024-01-15 (weight 8, house-list.csv)"."""
+        """ "A by Standards desk on 2024-01-15 (weight 16, house-list.csv)"."""
         what = self.grade if self.grade is not None else f"trust {self.trust}"
         where = f", {self.file}" if self.file else ""
         return f"{what} by {self.assessor_name} on {self.date} (weight {self.weight}{where})"

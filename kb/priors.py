@@ -13,7 +13,7 @@ CSV: a header row, then one assessment per row. Columns (any order, case ignored
     trust     a number from 0 to 1            }
     assessor  who made the assessment (required)
     assessed  when: an ISO date or date-time (required)
-    weight    how many pieces of evidence it counts as (default 8)
+    weight    how many pieces of evidence it counts as (default 16)
     note      free text, kept with the assessment
 
 Turtle: ``srkb:PriorAssessment`` resources with the ontology's terms, the shape they are
@@ -40,7 +40,7 @@ from .errors import InputError
 from .vocab import NAMESPACE, SCHEMA
 
 GRADES = ("A", "B", "C", "D", "E", "F")
-DEFAULT_WEIGHT = Decimal(8)
+DEFAULT_WEIGHT = Decimal(16)
 MAX_WEIGHT = Decimal(1000)
 MAX_BYTES = 10_000_000
 COLUMNS = ("source", "grade", "trust", "assessor", "assessed", "weight", "note")

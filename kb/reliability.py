@@ -91,7 +91,8 @@ class ModelParameters:
     duplicate: float = 0.85  # Jaccard above which two claims are the same wording (a reprint)
     max_postings: int = 300  # a term used by more claims than this is not specific
     # what a prior assessment's Admiralty letter means as a trust value (F: none); with
-    # the default weight of 8 (kb.priors) each letter on its own gives that letter
+    # the default weight of 16 (kb.priors) each letter on its own gives that letter, and
+    # an A still gives A after one dissenting reader (two make it B)
     assessment_trust: tuple[tuple[str, float], ...] = (
         ("A", 0.95),
         ("B", 0.8),

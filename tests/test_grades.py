@@ -165,9 +165,9 @@ def examples_claim(client, source: str) -> str:
 def test_a_source_page_lists_the_prior_assessments_its_grade_counts(client_with_prior) -> None:
     page = client_with_prior.get("/entity/rudaw", headers=BROWSER).get_data(as_text=True)
     priors = page.split('id="priors"', 1)[1].split("</table>", 1)[0]
-    assert "<td>Desk</td><td>2024-03-01</td><td>8</td>" in priors
+    assert "<td>Desk</td><td>2024-03-01</td><td>16</td>" in priors
     assert 'class="badge grade grade-B"' in priors
-    assert "1 prior assessment(s): B by Desk on 2024-03-01 (weight 8, house.csv)" in page
+    assert "1 prior assessment(s): B by Desk on 2024-03-01 (weight 16, house.csv)" in page
     twin = client_with_prior.get("/entity/rudaw.json", headers=BROWSER).get_json()
     assert twin["rating"]["priors"][0]["assessor"] == "Desk"
     assert twin["rating"]["display"].startswith(twin["rating"]["grade"] + ": ")

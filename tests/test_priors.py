@@ -113,7 +113,7 @@ def test_a_prior_giving_reuters_a_shows_in_its_grade_and_explanation(tmp_path: P
     assert "1 prior assessment(s): A by Example Newsroom standards desk on 2024-01-15" in (
         out.stdout
     )
-    assert "* prior assessment A by Example Newsroom standards desk on 2024-01-15 (weight 8, " in (
+    assert "* prior assessment A by Example Newsroom standards desk on 2024-01-15 (weight 16, " in (
         out.stdout
     )
     assert "wire of record" in out.stdout
@@ -149,10 +149,10 @@ def test_a_prior_and_readers_judgements_combine(tmp_path: Path) -> None:
     load(kb, write(tmp_path, "house-list.csv", HOUSE_CSV))
     ratings = compute_ratings(kb)
     reuters, amn = ratings.sources[REUTERS], ratings.sources[AMN]
-    assert (reuters.r, reuters.s, reuters.grade) == (pytest.approx(7.6), pytest.approx(0.4), "A")
-    # D stands for trust 0.4: weight 8 adds 3.2 to r and 4.8 to s, beside the readers
-    assert amn.r == pytest.approx(amn_before.r + 3.2)
-    assert amn.s == pytest.approx(amn_before.s + 4.8)
+    assert (reuters.r, reuters.s, reuters.grade) == (pytest.approx(15.2), pytest.approx(0.8), "A")
+    # D stands for trust 0.4: weight 16 adds 6.4 to r and 9.6 to s, beside the readers
+    assert amn.r == pytest.approx(amn_before.r + 6.4)
+    assert amn.s == pytest.approx(amn_before.s + 9.6)
     assert amn.pieces == amn_before.pieces + 1
     assert amn.grade == "D"
     # the stored ratings are those the full computation gives
