@@ -125,7 +125,12 @@ class KnowledgeBase:
             return cls.open(settings.data_dir, read_only=read_only, create=create)
         from .remote import SparqlBackend
 
-        backend = SparqlBackend(settings.store, settings.store_update or None, read_only=read_only)
+        backend = SparqlBackend(
+            settings.store,
+            settings.store_update or None,
+            read_only=read_only,
+            graph_prefix=settings.base_iri,
+        )
         local = Path(settings.data_dir)
         if not read_only:
             try:
