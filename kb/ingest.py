@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
@@ -485,7 +485,7 @@ def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[s
         if (
             ref in (graph, text, name)
             or (len(ref) >= 6 and text_id.startswith(ref))
-            or (not ref.startswith(mint.base) and name.endswith("/" + ref))
+            or (not ref.startswith(mint.base) and PurePath(ref).name == name)
         ):
             found.append((graph, name))
     return sorted(set(found))
