@@ -3,12 +3,12 @@ the path typed at ingest time; one set of examples; no CLI words in HTTP errors.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from kb.build import readable_name
 from kb.config import Settings
@@ -102,4 +102,4 @@ def test_the_home_page_examples_are_the_named_queries_once_each(client: FlaskCli
     titles = [e.title for e in examples]
     assert len(titles) == len(set(titles))
     for title in titles:
-        assert page.count(f">{html.escape(title)}</a>") == 1, title
+        assert page.count(f">{escape(title)}</a>") == 1, title
