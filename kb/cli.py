@@ -92,7 +92,7 @@ def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     "--batch",
     "batch_texts",
     type=click.IntRange(1, 100_000),
-    default=1000,
+    default=250,
     show_default=True,
     help="Texts written per transaction (fewer: less memory).",
 )
