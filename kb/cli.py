@@ -129,7 +129,7 @@ def _publish(kb: Any, settings: Settings, progress: Any = None) -> None:
     "--batch",
     "batch_texts",
     type=click.IntRange(1, 100_000),
-    default=1000,
+    default=250,
     show_default=True,
     help="Texts written per transaction (fewer: less memory).",
 )

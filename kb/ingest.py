@@ -64,9 +64,9 @@ from .vocab import SRKB, VOID
 
 logger = logging.getLogger(__name__)
 
-BATCH_TEXTS = 1000  # texts per write transaction
+BATCH_TEXTS = 250  # texts per write transaction (two batches are in memory at a time)
 BULK_MIN = 2000  # at least this many new texts, and as many as the store holds: bulk mode
-BATCH_QUADS = 600_000  # or fewer, when texts are long
+BATCH_QUADS = 150_000  # or fewer, when texts are long
 POOL_THRESHOLD = 100  # fewer inputs than this are extracted in this process
 
 __all__ = [
