@@ -28,9 +28,11 @@ that cost more than the extraction), and each fact is stated once:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import PurePath
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -180,7 +182,11 @@ class _Builder:
     ) -> None:
         self.ex = ex
         self.base = mint.base
-        self.source_name = source_name
+        # What people read: the document's title (with its date) when the input gave one,
+        # else the file's name; never the path typed at ingest time, which says where a
+        # file sat on one machine (dcterms:source keeps the file's name too).
+        self.file_name = display_file_name(source_name)
+        self.source_name = readable_name(self.file_name, ex.metadata)
         self.version = version
         self.when = when
         self.text_hash = content_hash(ex.text)
@@ -256,7 +262,7 @@ class _Builder:
         t = self.t
         self.add(t, A, SOURCE_TEXT)
         self.add(t, LABEL, ox.Literal(self.source_name))
-        self.add(t, SOURCE, ox.Literal(self.source_name))
+        self.add(t, SOURCE, ox.Literal(self.file_name))
         self.add(t, CONTENT_HASH, ox.Literal(self.text_hash))
         self.add(t, IS_STRING, ox.Literal(self.ex.text))
         self.add(t, BEGIN, ox.Literal(0))
@@ -272,7 +278,7 @@ class _Builder:
             if seg.date:
                 self.add(d, DATE, _timestamp_literal(seg.date))
             if seg.kind == "article":
-                self.add(d, LABEL, ox.Literal(f"article of {self.source_name}"))
+                self.add(d, LABEL, ox.Literal(f"article: {self.source_name}"))
                 meta = self.ex.metadata
                 if meta.get("url"):
                     self.add(d, URL, ox.Literal(meta["url"]))
@@ -385,6 +391,22 @@ class _Builder:
             activity_iri=self.activity,
             quads=unique,
         )
+
+
+def display_file_name(source_name: str) -> str:
+    """The file's own name, without the folders it was given with ("<stdin>" as it is)."""
+    return PurePath(source_name).name or source_name
+
+
+def readable_name(file_name: str, metadata: Mapping[str, object]) -> str:
+    """A document's title and date when its input gave them, else its file's name."""
+    title = str(metadata.get("title") or "").strip()
+    if not title:
+        return file_name
+    if len(title) > 120:
+        title = title[:119].rstrip() + "…"
+    published = str(metadata.get("published") or "")[:10]
+    return f"{title} ({published})" if published else title
 
 
 def build_text_graph(

@@ -129,7 +129,7 @@ def _publish(kb: Any, settings: Settings, progress: Any = None) -> None:
     "--batch",
     "batch_texts",
     type=click.IntRange(1, 100_000),
-    default=1000,
+    default=250,
     show_default=True,
     help="Texts written per transaction (fewer: less memory).",
 )
@@ -604,13 +604,21 @@ def query(
     --named NAME, a named provenance query runs instead, its parameters given with
     --param KEY=VALUE.
     """
-    from .named_queries import bind, get_named_query, parse_param_options
+    from .named_queries import (
+        MissingParameterError,
+        bind,
+        get_named_query,
+        parse_param_options,
+    )
     from .query import query_endpoint, query_local
 
     if named:
         if sparql:
             raise click.UsageError("give either a SPARQL query or --named NAME, not both")
-        text = bind(get_named_query(named), parse_param_options(params))
+        try:
+            text = bind(get_named_query(named), parse_param_options(params))
+        except MissingParameterError as exc:
+            raise exc.for_cli() from None
     elif sparql:
         if params:
             raise click.UsageError("--param goes with --named")

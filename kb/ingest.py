@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pyoxigraph as ox
 from rdflib import RDF, Graph, Literal, URIRef
@@ -64,9 +65,9 @@ from .vocab import SRKB, VOID
 
 logger = logging.getLogger(__name__)
 
-BATCH_TEXTS = 1000  # texts per write transaction
+BATCH_TEXTS = 250  # texts per write transaction (two batches are in memory at a time)
 BULK_MIN = 2000  # at least this many new texts, and as many as the store holds: bulk mode
-BATCH_QUADS = 600_000  # or fewer, when texts are long
+BATCH_QUADS = 150_000  # or fewer, when texts are long
 POOL_THRESHOLD = 100  # fewer inputs than this are extracted in this process
 
 __all__ = [
@@ -282,38 +283,46 @@ def ingest_texts(
         InputError: an input cannot be read or is not text; nothing was written.
         ExtractionError: a text could not be extracted; the texts before it were stored.
     """
-    started = time.perf_counter()
     sources = list(texts)
-    report = IngestReport(triples_before=kb.quad_count())
-    ensure_reference_graphs(kb, base_iri)
-    _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
     own_pool = pool is None
     if pool is None:
         pool = WorkerPool(pool_size(len(sources)) if workers is None else workers)
     try:
-        plans = planned if planned is not None else plan_texts(sources, base_iri, pool)
-        _ingest_planned(
-            kb,
-            sources,
-            plans,
-            base_iri,
-            report,
-            pool,
-            progress,
-            data_dir,
-            batch_texts,
-            bulk,
-            phase,
-        )
+        with _run(kb, base_iri, data_dir) as report:
+            plans = planned if planned is not None else plan_texts(sources, base_iri, pool)
+            _ingest_planned(
+                kb,
+                sources,
+                plans,
+                base_iri,
+                report,
+                pool,
+                progress,
+                data_dir,
+                batch_texts,
+                bulk,
+                phase,
+            )
     finally:
         if own_pool:
             pool.close()
+    return report
+
+
+@contextmanager
+def _run(kb: KnowledgeBase, base_iri: str, data_dir: Path | None) -> Iterator[IngestReport]:
+    """One ingest: this srkb's reference graphs in place and what an interrupted command
+    left finished first; at the end, the store flushed and the report's figures taken."""
+    started = time.perf_counter()
+    report = IngestReport(triples_before=kb.quad_count())
+    ensure_reference_graphs(kb, base_iri)
+    _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    yield report
     if not report.added:
         _ensure_ratings_graph(kb, base_iri)
     kb.flush()
     report.triples_after = kb.quad_count()
     report.seconds = time.perf_counter() - started
-    return report
 
 
 def pool_size(inputs: int) -> int:
@@ -442,19 +451,13 @@ def ingest_built(
     ``plans`` names every text (from the cluster's manifests); ``built`` yields them in
     that order, lazily (read from the partition files as they are written).
     """
-    started = time.perf_counter()
-    report = IngestReport(triples_before=kb.quad_count())
-    ensure_reference_graphs(kb, base_iri)
-    _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
-    wanted = _to_write(kb, plans, base_iri, report, progress, data_dir)
-    fresh = (b for b, keep in zip(built, wanted, strict=True) if keep)
-    count = sum(wanted)
-    _store_built(kb, fresh, count, base_iri, report, progress, data_dir, batch_texts, bulk, phase)
-    if not report.added:
-        _ensure_ratings_graph(kb, base_iri)
-    kb.flush()
-    report.triples_after = kb.quad_count()
-    report.seconds = time.perf_counter() - started
+    with _run(kb, base_iri, data_dir) as report:
+        wanted = _to_write(kb, plans, base_iri, report, progress, data_dir)
+        fresh = (b for b, keep in zip(built, wanted, strict=True) if keep)
+        count = sum(wanted)
+        _store_built(
+            kb, fresh, count, base_iri, report, progress, data_dir, batch_texts, bulk, phase
+        )
     return report
 
 
@@ -485,7 +488,7 @@ def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[s
         if (
             ref in (graph, text, name)
             or (len(ref) >= 6 and text_id.startswith(ref))
-            or (not ref.startswith(mint.base) and name.endswith("/" + ref))
+            or (not ref.startswith(mint.base) and PurePath(ref).name == name)
         ):
             found.append((graph, name))
     return sorted(set(found))

@@ -149,8 +149,31 @@ def bind(query: NamedQuery, values: dict[str, str]) -> str:
                 f"VALUES ?{p.name} {{ {_term(p, values[p.name])} }}",
             )
         elif p.required:
-            raise QueryError(f"query {query.name!r} needs --param {p.name}=VALUE ({p.description})")
+            raise MissingParameterError(query.name, p.name, p.description)
     return text
+
+
+class MissingParameterError(QueryError):
+    """A required parameter of a named query has no value. The message names it in the
+    words of the caller: ``for_cli`` and ``for_http`` say how to give it."""
+
+    def __init__(self, query: str, param: str, description: str) -> None:
+        super().__init__(f"query {query!r} needs a value for {param!r} ({description})")
+        self.query, self.param, self.description = query, param, description
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        return (type(self), (self.query, self.param, self.description))
+
+    def for_cli(self) -> QueryError:
+        return QueryError(
+            f"query {self.query!r} needs --param {self.param}=VALUE ({self.description})"
+        )
+
+    def for_http(self) -> QueryError:
+        return QueryError(
+            f"query {self.query!r} needs the parameter {self.param}: add ?{self.param}=VALUE "
+            f"to the URL ({self.description})"
+        )
 
 
 def parse_param_options(options: tuple[str, ...] | list[str]) -> dict[str, str]:

@@ -377,10 +377,15 @@ def relations_of(
     origins = _UnionFind()
     group = [c, *members]
     memo = duplicates if duplicates is not None else {}
+    near = params.duplicate
     for i, x in enumerate(group):
+        nx = len(x.terms)
         for y in group[i + 1 :]:
-            if origins.find(x.origin) == origins.find(y.origin):
-                continue  # one origin already: nothing to merge
+            # cheap necessary conditions first: a reprint has the same polarity, another
+            # origin to merge, and nearly as many terms (Jaccard <= smaller / larger)
+            ny = len(y.terms)
+            if x.negated != y.negated or x.origin == y.origin or min(nx, ny) < near * max(nx, ny):
+                continue
             key = (x.iri, y.iri) if x.iri < y.iri else (y.iri, x.iri)
             same = memo.get(key)
             if same is None:

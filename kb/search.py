@@ -467,6 +467,7 @@ class SearchIndex:
     def build(cls, kb: KnowledgeBase) -> SearchIndex:
         """Index every text graph of a store (for stores without a derived index)."""
         directory = Path(tempfile.mkdtemp(prefix="srkb-search-"))
+        _connect(directory / FILENAME).close()  # an empty store still has an (empty) index
         graphs = [g for g in kb.named_graphs() if "/graph/text/" in g]
         update_search_index(kb, directory, graphs, [])
         return cls(_connect(directory / FILENAME, read_only=True), owned_dir=directory)
@@ -474,8 +475,8 @@ class SearchIndex:
     @classmethod
     def for_store(cls, kb: KnowledgeBase) -> SearchIndex:
         """The store's derived index when it has one (DATA/derived), else one built now."""
-        if kb.path is not None:
-            path = kb.path.parent / "derived" / FILENAME
+        if kb.local_dir is not None:
+            path = kb.local_dir / "derived" / FILENAME
             if path.is_file():
                 return cls.open(path)
         return cls.build(kb)

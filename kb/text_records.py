@@ -26,6 +26,7 @@ _NIF = PREFIXES["nif"]
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _DATE = PREFIXES["dcterms"] + "date"
 _SOURCE = PREFIXES["dcterms"] + "source"
+_LABEL = PREFIXES["rdfs"] + "label"
 _POSITION = PREFIXES["schema"] + "position"
 _PUBLISHER = PREFIXES["schema"] + "publisher"
 _PREF = PREFIXES["skos"] + "prefLabel"
@@ -49,6 +50,7 @@ class TextRecords:
     graph: str
     text: str = ""  # the source text's IRI
     name: str = ""  # dcterms:source (the file name)
+    label: str = ""  # rdfs:label: the title (and date) a person reads, else the file name
     string: str = ""  # nif:isString
     documents: dict[str, Document] = field(default_factory=dict)
     claims: list[ClaimEvidence] = field(default_factory=list)
@@ -59,9 +61,10 @@ class TextRecords:
     statements: list[tuple[str, str, str]] = field(default_factory=list)
 
     def document_label(self, doc: Document) -> str:
+        name = self.label or self.name
         if doc.kind == "comment":
-            return f"comment {doc.position} on {self.name}"
-        return f"article of {self.name}"
+            return f"comment {doc.position} on {name}"
+        return f"article: {name}"
 
 
 def _int(text: str | None) -> int:
@@ -124,6 +127,7 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
             out.text = subject
             out.string = (p.get(_NIF + "isString") or [""])[0]
             out.name = (p.get(_SOURCE) or [""])[0]
+            out.label = (p.get(_LABEL) or [""])[0]
         if _S + "UnnamedSource" in types:
             unnamed.add(subject)
         kind = (

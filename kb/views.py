@@ -252,14 +252,15 @@ class _Reader:
         return self._labels[iri]
 
     def _document_label(self, iri: str) -> str | None:
-        """An article's or comment's display label, from its text's file name (documents
-        carry no stored label: it would repeat what these triples say)."""
+        """An article's or comment's display label, from its text's readable name (its
+        title and date, else its file's name; documents carry no stored label: it would
+        repeat what these triples say)."""
         text = self.value(iri, _S + "inSourceText")
         if text is None:
             return None
-        name = self.value(text, _SOURCE) or text
+        name = self.value(text, _RDFS_LABEL) or self.value(text, _SOURCE) or text
         position = self.value(iri, _SCHEMA + "position")
-        return f"comment {position} on {name}" if position else f"article of {name}"
+        return f"comment {position} on {name}" if position else f"article: {name}"
 
     def link(self, iri: str | None) -> Link | None:
         if iri is None:

@@ -3,5 +3,5 @@
 # browser and live-server tests included). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SRKB_APT="java:default-jre-headless chromium:chromium" SRKB_EXTRAS="[test]" bash scripts/setup.sh
+SRKB_APT="java:default-jre-headless chromium:chromium virtuoso-t:virtuoso-opensource" SRKB_EXTRAS="[test]" bash scripts/setup.sh
 exec .venv/bin/python -m pytest "$@"

@@ -43,7 +43,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from kb.named_queries import NamedQuery, bind, named_queries
 from kb.search import KINDS, SearchHit, SearchIndex
 from kb.views import (
     ClaimView,
@@ -58,6 +57,7 @@ from kb.vocab import PREFIXES
 
 from . import provenance_svg
 from .context import app_cache, get_kb, get_settings
+from .examples import named_examples
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,6 @@ EDITOR_CSP = (
 EDITOR_BUNDLE = Path(__file__).parent / "static" / "yasgui"
 _DOCUMENT_PATH = re.compile(r"[0-9a-f]+/(?:article|comment/\d+)")
 _UNNAMED_PATH = re.compile(r"[0-9a-f]+/unnamed/[^/]+")
-_EXAMPLE_VALUE = re.compile(r'e\.g\. "([^"]+)"')
 
 
 # --------------------------------------------------------------------------- search index
@@ -301,52 +300,6 @@ def highlight_filter(text: str, needle: str) -> tuple[str, str, str] | None:
 
 
 # --------------------------------------------------------------------------- editor
-@dataclass(frozen=True)
-class EditorExample:
-    name: str
-    title: str
-    description: str
-    sparql: str  # with the documented example values bound, ready to run
-    run_href: str  # the named query over HTTP, as an HTML table
-
-
-def _run_href(name: str, values: dict[str, str]) -> str:
-    """The link that runs a named query with its example values, as an HTML table."""
-    params: dict[str, Any] = {"name": name, "format": "html", **values}
-    return url_for("queries.run", **params)
-
-
-def _example_values(query: NamedQuery) -> dict[str, str]:
-    """Each required parameter bound to the example its documentation gives."""
-    values = {}
-    for p in query.params:
-        if not p.required:
-            continue
-        found = _EXAMPLE_VALUE.search(p.description)
-        if found:
-            values[p.name] = found.group(1)
-        elif p.kind == "iri":
-            hits = search_index().search("Reuters", limit=1)["source"]
-            values[p.name] = hits[0].iri if hits else get_settings().base_iri
-    return values
-
-
-def editor_examples() -> list[EditorExample]:
-    out = []
-    for query in named_queries().values():
-        values = _example_values(query)
-        out.append(
-            EditorExample(
-                name=query.name,
-                title=query.title,
-                description=query.description,
-                sparql=bind(query, values),
-                run_href=_run_href(query.name, values),
-            )
-        )
-    return out
-
-
 def editor_bundle() -> str | None:
     """The built editor's stamp (for cache-busting URLs), or None when it is not built:
     the page then offers the plain form alone. Read per request: a rebuild shows at once."""
@@ -362,7 +315,7 @@ def editor_bundle() -> str | None:
 def editor() -> ResponseReturnValue:
     """The SPARQL editor: YASGUI, with a plain form for /sparql under it for browsers
     without JavaScript; the named queries as examples."""
-    examples = editor_examples()
+    examples = named_examples()
     chosen = request.args.get("example", "")
     by_name = {e.name: e for e in examples}
     current = by_name.get(chosen) or examples[0]
@@ -387,4 +340,4 @@ def editor() -> ResponseReturnValue:
 @bp.route("/editor.json")
 def editor_json() -> ResponseReturnValue:
     """The editor's examples: the named queries with their example values bound."""
-    return jsonify({"examples": [as_json(e) for e in editor_examples()]})
+    return jsonify({"examples": [as_json(e) for e in named_examples()]})

@@ -21,7 +21,7 @@ from kb.vocab import PREFIXES
 
 from . import conneg
 from .context import app_cache, get_kb, get_release, get_runner, get_settings
-from .examples import EXAMPLES
+from .examples import named_examples
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +122,9 @@ def index() -> ResponseReturnValue:
             "index.html",
             summary=store_summary(),
             release=get_release(),
-            examples=EXAMPLES,
+            examples=named_examples(),
             max_rows=settings.max_rows,
-            query=EXAMPLES[0].sparql,
+            query=named_examples()[0].sparql,
         ),
         mimetype="text/html",
     )

@@ -16,7 +16,13 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from kb.errors import NotFoundError, QueryError
-from kb.named_queries import NamedQuery, bind, get_named_query, named_queries
+from kb.named_queries import (
+    MissingParameterError,
+    NamedQuery,
+    bind,
+    get_named_query,
+    named_queries,
+)
 
 from . import conneg
 from .context import external_url
@@ -75,7 +81,10 @@ def run(name: str) -> Response:
             raise QueryError(f"the parameter '{key}' is given more than once; send it once")
     # Empty form fields mean "not given" (an HTML form sends every field).
     values = {k: v for k, v in values.items() if v != ""}
-    text = bind(query, values)
+    try:
+        text = bind(query, values)
+    except MissingParameterError as exc:
+        raise exc.for_http() from None
     formats = tuple(request.args.getlist("format"))
     if "rq" in formats or (
         not formats

@@ -16,6 +16,7 @@ changes, to name the new release in headers, VoID and dumps.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import subprocess
@@ -86,12 +87,19 @@ def _live_name(kb: KnowledgeBase, settings: Settings) -> str:
 
 
 def _write_dump_later(release: Path) -> None:
-    """Start the background dump writer (it exits at once if another one has the lock)."""
+    """Start the background dump writer (it exits at once if another one has the lock);
+    it stops with this worker, and the next server to open the release starts it again."""
     process = subprocess.Popen(
         [sys.executable, "-m", "kb.release_dump", str(release)],
         stdout=subprocess.DEVNULL,
     )
     threading.Thread(target=process.wait, name="srkb-dump-reaper", daemon=True).start()
+    atexit.register(_stop, process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
 
 
 class ReleaseFollower:

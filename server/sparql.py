@@ -43,7 +43,7 @@ from kb.vocab import PREFIXES, SD, VOID
 
 from . import conneg
 from .context import external_url, get_kb, get_release, get_runner, get_settings
-from .examples import EXAMPLES
+from .examples import named_examples
 from .execute import QueryJob, QueryOutcome
 
 logger = logging.getLogger(__name__)
@@ -409,7 +409,7 @@ def service_description(formats: tuple[str, ...] = ()) -> Response | str:
     settings = get_settings()
     if fmt.name == "html":
         return render_template(
-            "sparql_form.html", examples=EXAMPLES, max_rows=settings.max_rows, query=""
+            "sparql_form.html", examples=named_examples(), max_rows=settings.max_rows, query=""
         )
     triples = _sd_triples(external_url("sparql.endpoint"))
     prefixes = {"sd": str(SD), "void": str(VOID)}

@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -288,14 +289,16 @@ class SparqlServer:
 
     process: subprocess.Popen[bytes]
     port: int
+    path: str = ""  # one endpoint for both (Virtuoso's /sparql), or Oxigraph's two
+    sql_port: int = 0  # Virtuoso's SQL port (isql-vt), for its bulk loader
 
     @property
     def query_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/query"
+        return f"http://127.0.0.1:{self.port}{self.path or '/query'}"
 
     @property
     def update_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/update"
+        return f"http://127.0.0.1:{self.port}{self.path or '/update'}"
 
     def stop(self) -> None:
         self.process.terminate()
@@ -343,3 +346,50 @@ def sparql_server(tmp_path: Path) -> Iterator[SparqlServer]:
     server = start_oxigraph_server(tmp_path / "oxigraph")
     yield server
     server.stop()
+
+
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def start_virtuoso_server(folder: Path) -> SparqlServer:
+    """Start Debian's Virtuoso (virtuoso-opensource) in ``folder`` on free ports, with
+    SPARQL Update allowed on /sparql; the store of the remote-store tests on Virtuoso."""
+    if VIRTUOSO is None or not VIRTUOSO_INI.is_file():
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource)")
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = find_free_port(), find_free_port()
+    ini = VIRTUOSO_INI.read_text(encoding="utf-8")
+    ini = ini.replace("/var/lib/virtuoso-opensource-7/db", str(folder))
+    ini = re.sub(r"(?m)^(ServerPort\s*=\s*)1111\b", rf"\g<1>{sql_port}", ini)
+    ini = re.sub(r"(?m)^(ServerPort\s*=\s*)8890\b", rf"\g<1>{http_port}", ini)
+    (folder / "virtuoso.ini").write_text(ini, encoding="utf-8")
+    process = subprocess.Popen(
+        [VIRTUOSO, "-f", "-c", str(folder / "virtuoso.ini")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=folder,
+    )
+    server = SparqlServer(process, http_port, path="/sparql", sql_port=sql_port)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.query_url + "?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail("virtuoso-t exited at start")
+            time.sleep(0.3)
+    else:
+        server.stop()
+        pytest.fail("Virtuoso did not answer within 90 s")
+    grant = subprocess.run(
+        ["isql-vt", str(sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if grant.returncode != 0:
+        server.stop()
+        pytest.fail(f"could not allow SPARQL Update on Virtuoso: {grant.stderr}")
+    return server

@@ -161,7 +161,7 @@ def test_a_running_server_follows_an_ingest_of_1000_documents(tmp_path: Path) ->
 
     def client() -> None:
         conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
-        while not stop.is_set():
+        while not stop.wait(0.05):  # a client that reads each answer before the next
             status, release, count = _ask(conn)
             with lock:
                 if status != 200 or count is None:

@@ -208,7 +208,7 @@ def test_every_named_query_runs_unbound_where_allowed(seed_kb: KnowledgeBase) ->
 def test_unknown_and_missing_parameters_are_errors(seed_kb: KnowledgeBase) -> None:
     from kb.errors import QueryError
 
-    with pytest.raises(QueryError, match="needs --param source"):
+    with pytest.raises(QueryError, match="needs a value for .source."):
         run_named(seed_kb, "source-reliability", {})
     with pytest.raises(QueryError, match="no parameter 'colour'"):
         run_named(seed_kb, "source-reliability", {"source": "AMN", "colour": "red"})

@@ -137,3 +137,24 @@ def test_the_guards_stand_in_front_of_the_remote_store(
     assert info.value.code == 403
     rows = direct(remote, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert int(rows[0]["n"]["value"]) > 0  # nothing was dropped
+
+
+def test_remove_and_rebuild_work_on_the_remote_store(
+    sparql_server: SparqlServer, tmp_path: Path
+) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("Reuters said the convoy reached Kobani on Monday.\n", encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text("AMN said the bridge at Raqqa was cut on Friday.\nAMN lies.\n", encoding="utf-8")
+    env = remote_env(sparql_server)
+    assert run_srkb("ingest", str(a), data=tmp_path / "local", env=env).returncode == 0
+    only_a = run_srkb("dump", "--format", "nquads", data=tmp_path / "local", env=env).stdout
+    assert run_srkb("ingest", str(b), data=tmp_path / "local", env=env).returncode == 0
+    removed = run_srkb("remove", "b.txt", data=tmp_path / "local", env=env)
+    assert removed.returncode == 0, removed.stderr
+    after = run_srkb("dump", "--format", "nquads", data=tmp_path / "local", env=env).stdout
+    assert canonical(after) == canonical(only_a)
+    rebuilt = run_srkb("rebuild", data=tmp_path / "local", env=env)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    again = run_srkb("dump", "--format", "nquads", data=tmp_path / "local", env=env).stdout
+    assert canonical(again) == canonical(only_a)

@@ -62,7 +62,8 @@ logger = logging.getLogger(__name__)
 REBUILD = "rebuild"
 CHUNK_TEXTS = 2000  # texts read, claims related, per chunk (bounds memory)
 CHUNK_CLAIMS = 5000
-WRITE_QUADS = 200_000  # quads per write transaction
+WRITE_QUADS = 100_000  # quads per write transaction
+DUPLICATE_MEMO = 200_000  # pairs remembered across chunks (bounds memory)
 
 _JUDGEMENTS = """
 CREATE TABLE IF NOT EXISTS judgements (
@@ -209,9 +210,10 @@ class Bulk:
                 progress(f"read {len(chunk)} texts")
 
         # claims: each related once; relation links written, counts kept in the index
-        ids = [row[0] for row in db.execute("SELECT iri FROM claims ORDER BY iri")]
         duplicates: dict[tuple[str, str], bool] = {}
-        for chunk in _chunks(ids, CHUNK_CLAIMS):
+        claims = 0
+        for chunk in _claim_chunks(db):
+            claims += len(chunk)
             self.index.forget()
             rows = self.index.rows(chunk)
             neighbours = self.index.neighbours([rows[i] for i in chunk], params)
@@ -220,7 +222,7 @@ class Bulk:
                 rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
                 writer.add(rq.relations(claim, rel))
                 results.append((claim, rel))
-            if len(duplicates) > 2_000_000:
+            if len(duplicates) > DUPLICATE_MEMO:
                 duplicates.clear()
             self.index.set_relations(results)
             if progress:
@@ -250,10 +252,13 @@ class Bulk:
             rating = SourceRating(source, source_counts[source], params, priors=assessed[source])
             grades[source] = rating.grade
             writer.add(rq.source(rating))
+        del source_counts
+        if progress:
+            progress(f"rated {len(grades)} sources")
 
         # claim ratings, with their chains' grades
-        flags = []
-        for chunk in _chunks(ids, CHUNK_CLAIMS):
+        for chunk in _claim_chunks(db):
+            flags = []
             facts = self.index.facts(chunk)
             km = {iri: counted for iri, *counted in _claim_counts(db, chunk)}
             for claim in chunk:
@@ -263,8 +268,11 @@ class Bulk:
                 graded = ClaimRating(f, counts, [grades[a] for a in chain])
                 writer.add(rq.claim(graded, chain))
                 flags.append((int(graded.depends_on_chain), claim))
-        with _transaction(db):
-            db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
+            with _transaction(db):
+                db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
+
+        if progress:
+            progress(f"graded {claims} claims")
 
         # the shared entities graph
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
@@ -274,6 +282,8 @@ class Bulk:
             writer.add(description(self.counts, entity, self.shared, written.get(entity, ())))
         writer.add(rq.header())
         writer.flush()
+        if progress:
+            progress(f"described {len(written)} entities")
 
         # done: the journal and the marker cleared, the state written, one transaction
         todo = pending(kb, self.base)
@@ -284,12 +294,12 @@ class Bulk:
         )
         logger.info(
             "derived %d claims and %d sources of %d texts in %.1f s",
-            len(ids),
+            claims,
             len(grades),
             len(self.done),
             time.perf_counter() - self.started,
         )
-        return len(ids), len(grades)
+        return claims, len(grades)
 
 
 def derive_all(
@@ -305,6 +315,19 @@ def derive_all(
     bulk = Bulk(kb, index, search, rq, base_iri)
     bulk.start()
     return bulk.finish(progress)
+
+
+def _claim_chunks(db: sqlite3.Connection) -> Iterator[list[str]]:
+    """Every claim of the index, CHUNK_CLAIMS at a time (never all in memory)."""
+    last = 0
+    while True:
+        rows = db.execute(
+            "SELECT id, iri FROM claims WHERE id > ? ORDER BY id LIMIT ?", (last, CHUNK_CLAIMS)
+        ).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [iri for _id, iri in rows]
 
 
 def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, bool, str]]:

@@ -177,12 +177,11 @@ class ClaimIndex:
                 if cur.rowcount == 0:
                     continue  # already indexed
                 claim_id = cur.lastrowid
-                for term in row.terms:
-                    self.db.execute(
-                        "INSERT INTO terms (term, df) VALUES (?, 1) "
-                        "ON CONFLICT (term) DO UPDATE SET df = df + 1",
-                        (term,),
-                    )
+                self.db.executemany(
+                    "INSERT INTO terms (term, df) VALUES (?, 1) "
+                    "ON CONFLICT (term) DO UPDATE SET df = df + 1",
+                    [(term,) for term in row.terms],
+                )
                 self.db.executemany(
                     "INSERT INTO postings (term, claim) SELECT id, ? FROM terms WHERE term = ?",
                     [(claim_id, t) for t in row.terms],

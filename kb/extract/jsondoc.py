@@ -234,4 +234,6 @@ def extract_document(data: dict[str, Any]) -> Extraction:
         meta["url"] = data["url"]
     if data.get("published"):
         meta["published"] = data["published"]
+    if data.get("title"):
+        meta["title"] = " ".join(str(data["title"]).split())
     return replace(ex, segments=tuple(segments), metadata=meta)

@@ -21,6 +21,7 @@ canonical dump order (srkb sorts nothing in memory; a dump streams in the server
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -34,11 +35,11 @@ from .base import StoreBackend, Term
 
 logger = logging.getLogger(__name__)
 
-RESULTS_TSV = "text/tab-separated-values"
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 TIMEOUT_S = 600.0
-_BATCH_QUADS = 20_000  # INSERT DATA blocks of this many quads, all in one request
+_BATCH_QUADS = 500  # quads per INSERT DATA operation (Virtuoso compiles each to SQL, and
+# refuses one past about 10,000 lines of it); all operations go in one request
 
 
 def _nt(term: Any) -> str:
@@ -68,13 +69,26 @@ class SparqlBackend(StoreBackend):
     ordered_dump = False
 
     def __init__(
-        self, query_url: str, update_url: str | None = None, *, read_only: bool = False
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        *,
+        read_only: bool = False,
+        graph_prefix: str = "",
     ) -> None:
         self.query_url = query_url
         self.update_url = update_url
         self.read_only = read_only or update_url is None
         self.path: Path | None = None
         self.session = requests.Session()
+        # srkb's graphs are all named under its base IRI; a server may hold others (its
+        # own system graphs, other datasets): listing, counting and dumping skip those.
+        self.graph_prefix = graph_prefix
+
+    def _ours(self, var: str = "?g") -> str:
+        if not self.graph_prefix:
+            return ""
+        return f"FILTER(STRSTARTS(STR({var}), {json.dumps(self.graph_prefix)}))"
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool) -> SparqlBackend:
@@ -104,9 +118,9 @@ class SparqlBackend(StoreBackend):
         return resp
 
     def _select(self, sparql: str) -> Iterator[ox.QuerySolution]:
-        resp = self._post(self.query_url, {"query": sparql}, RESULTS_TSV, stream=True)
+        resp = self._post(self.query_url, {"query": sparql}, RESULTS_JSON, stream=True)
         resp.raw.decode_content = True
-        solutions = ox.parse_query_results(resp.raw, format=ox.QueryResultsFormat.TSV)
+        solutions = ox.parse_query_results(resp.raw, format=ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         return iter(solutions)
 
@@ -131,11 +145,10 @@ class SparqlBackend(StoreBackend):
             resp = self._post(self.query_url, data, N_TRIPLES, stream=True)
             resp.raw.decode_content = True
             return (q.triple for q in ox.parse(resp.raw, format=ox.RdfFormat.N_TRIPLES))
-        accept = RESULTS_JSON if form == "ASK" else RESULTS_TSV
-        resp = self._post(self.query_url, data, accept, stream=True)
+        # JSON: every server writes it to the spec (Virtuoso's TSV header is not).
+        resp = self._post(self.query_url, data, RESULTS_JSON, stream=True)
         resp.raw.decode_content = True
-        fmt = ox.QueryResultsFormat.JSON if form == "ASK" else ox.QueryResultsFormat.TSV
-        return ox.parse_query_results(resp.raw, format=fmt)
+        return ox.parse_query_results(resp.raw, format=ox.QueryResultsFormat.JSON)
 
     def quads_for_pattern(
         self,
@@ -150,7 +163,8 @@ class SparqlBackend(StoreBackend):
         p = _nt(predicate) if predicate is not None else "?p"
         o = _nt(obj) if obj is not None else "?o"
         g = _nt(graph) if graph is not None else "?g"
-        rows = self._select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        ours = self._ours() if graph is None else ""
+        rows = self._select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} {ours} }}")
 
         def quads() -> Iterator[ox.Quad]:
             for row in rows:
@@ -167,15 +181,19 @@ class SparqlBackend(StoreBackend):
         return bool(self.query(f"ASK {{ GRAPH {_nt(graph)} {{ ?s ?p ?o }} }}"))
 
     def named_graphs(self) -> Iterator[ox.NamedNode | ox.BlankNode]:
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self._select(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}"
+        )
         return (row["g"] for row in rows)
 
     def __len__(self) -> int:
-        (row,) = list(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}"
+        (row,) = list(self._select(query))
         return int(row["n"].value)
 
     def dump_nquads(self, output: BinaryIO) -> None:
-        for row in self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        query = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours()} }}"
+        for row in self._select(query):
             output.write(f"{row['s']} {row['p']} {row['o']} {row['g']} .\n".encode())
 
     # --- writing ---------------------------------------------------------------------
