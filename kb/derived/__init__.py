@@ -118,6 +118,7 @@ def _step(
     new = read_text_graphs(kb, added)
     old = read_text_graphs(kb, removed)
     leaving = read_text_graphs(kb, discarded)
+    read = time.perf_counter()
     change = update_ratings(
         kb,
         index,
@@ -127,11 +128,13 @@ def _step(
         added_judgements=[j for r in new for j in r.judgements],
         removed_judgements=[j for r in old for j in r.judgements],
     )
+    rated = time.perf_counter()
     counts = EntityCounts(index.db)
     touched = counts.apply(new, old + leaving)
     shared = ox.NamedNode(entities_graph_iri(base_iri))
     written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
+    described = time.perf_counter()
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
     # the content digest and counts follow every change (kb.content)
@@ -158,6 +161,13 @@ def _step(
         remove=remove + journal + gone + state_quads(kb, base_iri),
         add=[*add, state_quad(base_iri, state)],
         drop_graphs=removed + discarded,
+    )
+    logger.debug(
+        "derived step: read %.2f s, ratings %.2f s, entities and search %.2f s, write %.2f s",
+        read - started,
+        rated - read,
+        described - rated,
+        time.perf_counter() - described,
     )
     return DerivedReport(
         steps=1,
