@@ -78,6 +78,9 @@ class ContentState:
     graphs: dict[str, int] = field(default_factory=dict)  # quads of each shared graph
     # what the texts hold: articles, reader comments, claims, source judgements
     counts: dict[str, int] = field(default_factory=dict)
+    # the key of the reference graphs written (kb.ingest.ensure_reference_graphs): not
+    # content, so left out of comparisons
+    reference: str = field(default="", compare=False)
 
     def count(self, what: str, n: int) -> None:
         self.counts[what] = self.counts.get(what, 0) + n
@@ -112,6 +115,7 @@ class ContentState:
             int(data["texts"]),
             data["graphs"],
             {k: int(v) for k, v in data.get("counts", {}).items()},
+            str(data.get("reference", "")),
         )
 
 

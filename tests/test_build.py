@@ -201,3 +201,34 @@ def test_shapes_catch_broken_provenance(tamper, message) -> None:
     result = validate_graph(full_graph(g))
     assert not result.conforms
     assert message in result.text
+
+
+def test_reference_graphs_are_written_once_and_again_when_their_files_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import kb.ingest as ingest
+    from kb.content import read_state
+
+    kb = KnowledgeBase.in_memory()
+    ensure_reference_graphs(kb, BASE)
+    ontology_graph = BASE + "graph/ontology"
+    written = kb.graph_quad_count(ontology_graph)
+    assert written > 100
+    state = read_state(kb, BASE)
+    assert state is not None and state.reference == ingest.reference_key(BASE)
+
+    def unread(base_iri: str) -> None:
+        raise AssertionError("the reference files were read again")
+
+    with monkeypatch.context() as m:  # same files: nothing is parsed or written
+        m.setattr(ingest, "_reference_graphs", unread)
+        ensure_reference_graphs(kb, BASE)
+
+    # other files (simulated by another key): the graphs are compared and put right
+    kb.change(remove=list(kb.quads(ontology_graph))[:5], add=[])
+    monkeypatch.setattr(ingest, "reference_key", lambda base_iri: "other files")
+    ensure_reference_graphs(kb, BASE)
+    assert kb.graph_quad_count(ontology_graph) == written
+    state = read_state(kb, BASE)
+    assert state is not None and state.reference == "other files"
+    kb.close()

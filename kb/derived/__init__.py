@@ -128,6 +128,7 @@ def _step(
     new = read_text_graphs(kb, added)
     old = read_text_graphs(kb, removed)
     leaving = read_text_graphs(kb, discarded)
+    read = time.perf_counter()
     change = update_ratings(
         kb,
         index,
@@ -139,11 +140,13 @@ def _step(
         assessed=sorted(assessed),
         leaving=priors_out,
     )
+    rated = time.perf_counter()
     counts = EntityCounts(index.db)
     touched = counts.apply(new, old + leaving)
     shared = ox.NamedNode(entities_graph_iri(base_iri))
     written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
+    described = time.perf_counter()
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
     # the content digest and counts follow every change (kb.content)
@@ -175,6 +178,13 @@ def _step(
         remove=remove + journal + gone + state_quads(kb, base_iri),
         add=[*add, state_quad(base_iri, state)],
         drop_graphs=dropped,
+    )
+    logger.debug(
+        "derived step: read %.2f s, ratings %.2f s, entities and search %.2f s, write %.2f s",
+        read - started,
+        rated - read,
+        described - rated,
+        time.perf_counter() - described,
     )
     return DerivedReport(
         steps=1,

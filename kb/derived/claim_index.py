@@ -263,7 +263,8 @@ class ClaimIndex:
 
     def rows(self, iris: Iterable[str]) -> dict[str, ClaimRow]:
         """The index rows of claims it holds (memoised for the index's lifetime)."""
-        wanted = sorted(set(iris) - set(self._rows))
+        iris = list(iris)
+        wanted = sorted({i for i in iris if i not in self._rows})
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
             for iri, text, document, origin, neg, terms, own in self.db.execute(

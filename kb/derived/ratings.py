@@ -69,12 +69,16 @@ class RatingChange:
     sources: int = 0  # sources re-rated
 
 
+_RELATION_SET = frozenset(RELATIONS)
+
+
 class _Stored:
     """Reads the ratings graph as it is before this step (cached)."""
 
     def __init__(self, kb: KnowledgeBase, rq: RatingQuads) -> None:
         self.kb, self.rq, self.g = kb, rq, rq.graph
         self._grades: dict[str, str | None] = {}
+        self._links: dict[str, list[ox.Quad]] = {}
 
     def quads(
         self, subject: ox.NamedNode, predicates: Iterable[ox.NamedNode] | None = None
@@ -90,7 +94,10 @@ class _Stored:
         return self.quads(self.rq.claim_iri(claim))
 
     def claim_links(self, claim: str) -> list[ox.Quad]:
-        return self.quads(ox.NamedNode(claim), RELATIONS)
+        if claim not in self._links:  # a claim's subject in this graph has its links only
+            found = self.quads(ox.NamedNode(claim))
+            self._links[claim] = [q for q in found if q.predicate in _RELATION_SET]
+        return self._links[claim]
 
     def source_scalars(self, source: str) -> list[ox.Quad]:
         return self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
@@ -155,24 +162,39 @@ def update_ratings(
     added_rows = {r.iri: r for r in index.add(added_claims)}
     touched |= set(added_rows)
 
-    # 3. terms that stopped or started being specific
+    # 3. terms that stopped or started being specific: their claims are related afresh
     plus = Counter(t for r in added_rows.values() for t in r.terms)
     minus = Counter(t for r in removed_rows.values() for t in r.terms)
+    afresh: set[str] = set()
     for term, now in index.dfs(set(plus) | set(minus)).items():
         before = now - plus[term] + minus[term]
         if (before <= params.max_postings) != (now <= params.max_postings):
-            touched |= set(index.postings(term))
+            afresh |= set(index.postings(term))
+    touched |= afresh
     touched -= set(removed)
 
     # 4. relations: the added claims first, since their new neighbours are touched too
     rows: dict[str, ClaimRow] = dict(added_rows)
     rows.update(index.rows(touched - set(rows)))
     neighbours = index.neighbours([rows[i] for i in sorted(added_rows)], params)
-    for found in list(neighbours.values()):
-        touched |= {n.iri for n in found}
+    joined: dict[str, set[str]] = defaultdict(set)  # claim -> added claims now on its matter
+    for added, found in list(neighbours.items()):
+        for n in found:
+            joined[n.iri].add(added)
+            touched.add(n.iri)
     rows.update(index.rows(touched - set(rows)))
-    rest = [rows[i] for i in sorted(touched) if i not in neighbours and i in rows]
+    # Any other claim's matter changed only by the claims added to or removed from it
+    # (the relation is symmetric): its stored links, less the removed, plus the added.
+    rest = [rows[i] for i in sorted(afresh) if i not in neighbours and i in rows]
     neighbours.update(index.neighbours(rest, params))
+    linked: dict[str, set[str]] = {}
+    for claim in sorted(touched - set(neighbours)):
+        if claim in rows:
+            links = {value(q.object) for q in stored.claim_links(claim)} - set(removed)
+            linked[claim] = links | joined.get(claim, set())
+    rows.update(index.rows({i for links in linked.values() for i in links} - set(rows)))
+    for claim, links in linked.items():
+        neighbours[claim] = [rows[i] for i in sorted(links) if i in rows]
     duplicates: dict[tuple[str, str], bool] = {}  # neighbourhoods overlap: test pairs once
     relations: dict[str, ClaimRelations] = {
         i: relations_of(rows[i], neighbours[i], params, duplicates)
