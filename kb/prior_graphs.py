@@ -40,6 +40,7 @@ from .iri import IriMinter, slugify
 from .journal import ADDED, REMOVED, entry
 from .priors import PriorFileData, PriorRow
 from .store import KnowledgeBase, value
+from .store.base import Term
 from .vocab import PREFIXES
 
 PRIOR_GRAPH_INFIX = "/graph/priors/"
@@ -206,17 +207,17 @@ def build_quads(
 
 
 # --------------------------------------------------------------------------- reading
-def _props(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list[ox.Term]]]:
-    out: dict[str, dict[str, list[ox.Term]]] = {}
+def _props(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list[Term]]]:
+    out: dict[str, dict[str, list[Term]]] = {}
     for q in quads:
         out.setdefault(value(q.subject), {}).setdefault(q.predicate.value, []).append(q.object)
     return out
 
 
-def _evidence(iri: str, props: dict[str, dict[str, list[ox.Term]]], graph: str) -> PriorEvidence:
+def _evidence(iri: str, props: dict[str, dict[str, list[Term]]], graph: str) -> PriorEvidence:
     p = props[iri]
 
-    def one(prop: ox.NamedNode, of: dict[str, list[ox.Term]] = p) -> str:
+    def one(prop: ox.NamedNode, of: dict[str, list[Term]] = p) -> str:
         found = of.get(prop.value)
         return value(found[0]) if found else ""
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
+from rdflib.term import Node
 
 from .errors import InputError
 from .vocab import NAMESPACE, SCHEMA
@@ -201,7 +202,7 @@ _S = NAMESPACE
 _NAMES = (RDFS.label, SKOS.prefLabel, SCHEMA.name, FOAF.name)
 
 
-def _literal(graph: Graph, node: URIRef | BNode, prop: URIRef) -> str:
+def _literal(graph: Graph, node: Node, prop: URIRef) -> str:
     value = graph.value(node, prop)
     return str(value) if isinstance(value, Literal) else ""
 

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, ClassVar
 
 import pyoxigraph as ox
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 
 def value(term: object) -> str:
