@@ -23,6 +23,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -86,11 +87,18 @@ def rebuild_pending(kb: KnowledgeBase, base_iri: str) -> bool:
 
 
 class _Writer:
-    """Adds derived quads in transactions of WRITE_QUADS, keeping their digest."""
+    """Adds derived quads in transactions of WRITE_QUADS, keeping their digest.
+
+    Each transaction is written in a thread (the store writes without the GIL) while
+    this thread computes the next quads: one transaction at a time, in order, as when
+    written here; ``wait`` before anything relies on them being in the store.
+    """
 
     def __init__(self, kb: KnowledgeBase, state: ContentState) -> None:
         self.kb, self.state = kb, state
         self.buffer: list[ox.Quad] = []
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-derived")
+        self._writing: Future[None] | None = None
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.buffer.extend(quads)
@@ -100,9 +108,22 @@ class _Writer:
     def flush(self) -> None:
         if self.buffer:
             unique = list(dict.fromkeys(self.buffer))
-            self.kb.add_quads(unique)
-            self.state.add_quads(unique)
             self.buffer = []
+            self.wait()
+            self._writing = self._thread.submit(self.kb.add_quads, unique)
+            self.state.add_quads(unique)
+
+    def wait(self) -> None:
+        """Until the last transaction is in the store (its error raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown(wait=True)
 
 
 def _texts(kb: KnowledgeBase) -> list[str]:
@@ -201,6 +222,12 @@ class Bulk:
 
     def finish(self, progress: Callable[[str], None] | None = None) -> tuple[int, int]:
         """Everything that needs all the texts; returns (claims, sources) rated."""
+        try:
+            return self._finish(progress)
+        finally:
+            self.writer.close()
+
+    def _finish(self, progress: Callable[[str], None] | None) -> tuple[int, int]:
         kb, db, rq, writer = self.kb, self.db, self.rq, self.writer
         params = rq.params
         rest = [g for g in sorted(_texts(kb)) if g not in self.done]
@@ -282,6 +309,7 @@ class Bulk:
             writer.add(description(self.counts, entity, self.shared, written.get(entity, ())))
         writer.add(rq.header())
         writer.flush()
+        writer.close()
         if progress:
             progress(f"described {len(written)} entities")
 
