@@ -1,6 +1,7 @@
 """SIGKILL at random moments during `srkb ingest` (its derived-data steps included) and
 `srkb remove`, then the same command again: the store is the one an uninterrupted run
-gives, ratings included (dumps compared with the extraction times left out)."""
+gives, ratings included (dumps compared with the extraction times left out). Some runs
+are killed twice (the resume killed too) before the last resume: 20 kills in all."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ from synthetic_corpus import documents  # noqa: E402
 pytestmark = pytest.mark.slow
 BASE = "http://127.0.0.1:8000/"
 TIMES = ("prov#startedAtTime", "prov#endedAtTime")
-KILLS = 8
+KILLS = 8  # ingest runs killed; every other one is killed again while resuming
+REMOVALS = 4  # remove runs killed, each killed again while resuming
 
 
 def write_corpus(folder: Path, n: int) -> list[str]:
@@ -77,14 +79,18 @@ def test_killed_ingests_resume_to_the_uninterrupted_store(
     reference = masked_dump(tmp_path / "reference")
     rng = random.Random(11)
     interrupted_derivation = 0
+    kills = 0
     for k in range(KILLS):
         data = tmp_path / f"killed-{k}"
-        killed_run(ingest, data, duration * rng.uniform(0.3, 0.95))
-        if (data / "store").is_dir() and journal_left(data):
-            interrupted_derivation += 1  # texts written, their ratings not yet
+        for _ in range(2 if k % 2 == 0 else 1):
+            killed_run(ingest, data, duration * rng.uniform(0.3, 0.95))
+            kills += 1
+            if (data / "store").is_dir() and journal_left(data):
+                interrupted_derivation += 1  # texts written, their ratings not yet
         resumed = run_srkb(*ingest, data=data, timeout=600)
         assert resumed.returncode == 0, resumed.stderr
         assert masked_dump(data) == reference, f"kill {k}"
+    assert kills == KILLS + KILLS // 2
     assert interrupted_derivation > 0  # some kills hit between a batch and its ratings
 
 
@@ -102,10 +108,11 @@ def test_killed_removals_resume_to_the_uninterrupted_store(
     expected = masked_dump(reference)
     assert expected != masked_dump(full)
     rng = random.Random(12)
-    for k in range(KILLS // 2):
+    for k in range(REMOVALS):
         data = tmp_path / f"killed-{k}"
         shutil.copytree(full, data)
-        killed_run(["remove", *gone], data, duration * rng.uniform(0.3, 0.95))
+        for _ in range(2):  # killed, and killed again while finishing what it left
+            killed_run(["remove", *gone], data, duration * rng.uniform(0.3, 0.95))
         again = run_srkb("remove", *gone, data=data, timeout=600)
         # finished now, or already finished by the killed run (then nothing matches)
         assert again.returncode == 0 or "no ingested text" in again.stderr, again.stderr
