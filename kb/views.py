@@ -211,6 +211,23 @@ class _Reader:
         objects = self.objects(s, p)
         return objects[0].value if objects else None
 
+    def graph_of(self, s: str, p: str, o: str) -> ox.NamedNode | None:
+        """The graph of one (s, p, o) quad (the first in the store's order)."""
+        quads = self.store.quads_for_pattern(
+            ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), None
+        )
+        found = next(iter(quads), None)
+        return found.graph_name if found and isinstance(found.graph_name, ox.NamedNode) else None
+
+    def value_in(self, s: str | None, p: str, graph: ox.NamedNode | None) -> str | None:
+        """The first (sorted) object of (s, p) in one graph: for what every text graph
+        repeats (the software that extracted it), read where one text states it."""
+        if s is None or graph is None:
+            return None
+        quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, graph)
+        values = sorted(q.object.value for q in quads)  # type: ignore[union-attr]
+        return values[0] if values else None
+
     def subjects(self, p: str, o: str) -> list[str]:
         """The distinct IRIs with (?, p, o), sorted."""
         return sorted(
@@ -617,7 +634,8 @@ def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimVie
         ),
         None,
     )
-    software = r.value(run, _PROV + "wasAssociatedWith")
+    text_graph = r.graph_of(run, _PROV + "used", text_iri) if run else None
+    software = r.value_in(run, _PROV + "wasAssociatedWith", text_graph)
     rating = next(iter(r.subjects(_S + "ratedClaim", iri)), None)
     chain = []
     for agent in sorted({a.iri for a in (summary.speaker, summary.via) if a is not None}):
@@ -645,8 +663,8 @@ def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimVie
         corroborating=related("corroboratedBy"),
         contradicting=related("contradictedBy"),
         repeating=related("repeatedBy"),
-        software=r.value(software, _SCHEMA + "softwareVersion"),
-        extracted_at=r.value(run, _PROV + "startedAtTime"),
+        software=r.value_in(software, _SCHEMA + "softwareVersion", text_graph),
+        extracted_at=r.value_in(run, _PROV + "startedAtTime", text_graph),
         chain_ratings=chain,
     )
 
