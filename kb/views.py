@@ -225,7 +225,7 @@ class _Reader:
         if s is None or graph is None:
             return None
         quads = self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, graph)
-        values = sorted(q.object.value for q in quads)  # type: ignore[union-attr]
+        values = sorted(q.object.value for q in quads)
         return values[0] if values else None
 
     def subjects(self, p: str, o: str) -> list[str]:

@@ -27,6 +27,7 @@ import logging
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -56,7 +57,7 @@ from kb.views import (
 from kb.vocab import PREFIXES
 
 from . import provenance_svg
-from .context import app_cache, get_kb, get_settings
+from .context import app_cache, app_lock, get_kb, get_settings, served
 from .examples import named_examples
 
 logger = logging.getLogger(__name__)
@@ -196,9 +197,36 @@ def page_kind(kind: str, rest: str) -> str | None:
     return None
 
 
+VIEWS_KEPT = 256  # page views memoised per published release (popular pages repeat)
+
+
 def load_view(kind: str, rest: str, iri: str) -> PageView | None:
-    """Read the view of a data IRI from the store (None: no rich page for it)."""
+    """Read the view of a data IRI from the store (None: no rich page for it).
+
+    A published release never changes, so the views read from it are kept (the
+    ``VIEWS_KEPT`` most recently used, per worker): an actor named by thousands of texts
+    is read once per release, not once per request. A store served live is read afresh.
+    """
     page = page_kind(kind, rest)
+    if page is None:
+        return None
+    if not served().name:
+        return _read_view(page, iri)
+    views = cast(OrderedDict[str, PageView | None], app_cache().setdefault("views", OrderedDict()))
+    key = f"{page} {iri}"
+    with app_lock():
+        if key in views:
+            views.move_to_end(key)
+            return views[key]
+    found = _read_view(page, iri)
+    with app_lock():
+        views[key] = found
+        while len(views) > VIEWS_KEPT:
+            views.popitem(last=False)
+    return found
+
+
+def _read_view(page: str, iri: str) -> PageView | None:
     kb = get_kb()
     view: EntityView | ClaimView | DocumentView | None = None
     if page == "entity":
@@ -207,7 +235,7 @@ def load_view(kind: str, rest: str, iri: str) -> PageView | None:
         view = claim_view(kb, iri)
     elif page == "document":
         view = document_view(kb, iri)
-    return PageView(page, view) if page and view is not None else None
+    return PageView(page, view) if view is not None else None
 
 
 def json_twin(page: PageView) -> Response:

@@ -205,3 +205,38 @@ def test_a_running_server_follows_an_ingest_of_1000_documents(tmp_path: Path) ->
     after = max(seen, key=lambda r: first_seen[r])
     assert seen[after] != seen[before] and max(seen[after]) > max(seen[before])
     assert first_seen[after] <= ended + 10.0
+
+
+def _page(server: LiveServer, path: str) -> tuple[str, str]:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=60)
+    conn.request("GET", path, headers={"Accept": "text/html"})
+    resp = conn.getresponse()
+    body = resp.read().decode("utf-8")
+    conn.close()
+    assert resp.status == 200, body[:300]
+    return resp.getheader("SRKB-Release") or "", body
+
+
+def test_pages_kept_for_a_release_follow_the_next_one(tmp_path: Path) -> None:
+    """Page views are memoised per release (server.lookup): the same page is served again
+    unchanged, and a new release shows what the ingest added, without a restart."""
+    data = tmp_path / "data"
+    a = _text(tmp_path, "a.txt", "Reuters said the convoy reached Kobani on Monday.\n")
+    assert run_srkb("ingest", str(a), data=data).returncode == 0
+    server = start_server(data, tmp_path / "serve.stderr", workers=1)
+    try:
+        release, page = _page(server, "/entity/reuters")
+        assert "convoy reached Kobani" in page and "bridge at Raqqa" not in page
+        assert _page(server, "/entity/reuters") == (release, page)
+        b = _text(tmp_path, "b.txt", "Reuters said the bridge at Raqqa was cut on Friday.\n")
+        assert run_srkb("ingest", str(b), data=data).returncode == 0
+        deadline = time.monotonic() + 10
+        while True:
+            now, page = _page(server, "/entity/reuters")
+            if now != release or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert now != release, "the server did not switch to the new release within 10 s"
+        assert "bridge at Raqqa" in page and "convoy reached Kobani" in page
+    finally:
+        server.stop()
