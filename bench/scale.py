@@ -239,6 +239,55 @@ def cli_queries(data: Path, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def distinct_pages(data: Path, count: int) -> dict[str, list[str]]:
+    """For each rich page kind, ``count`` different IRIs (from the claim index): the
+    busiest sources and speakers, and claims, articles and comments spread over the store.
+    Each is requested once, so none is answered from the server's memo of page views."""
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{data / 'derived' / 'claims.sqlite'}?mode=ro", uri=True)
+    try:
+
+        def top(column: str) -> list[str]:
+            rows = db.execute(
+                f"SELECT {column}, COUNT(*) AS n FROM claims WHERE {column} IS NOT NULL "  # noqa: S608
+                f"GROUP BY {column} ORDER BY n DESC LIMIT ?",
+                (count,),
+            )
+            return [r[0] for r in rows]
+
+        total = db.execute("SELECT MAX(id) FROM claims").fetchone()[0] or 1
+        step = max(1, total // count)
+        claims = db.execute(
+            "SELECT iri, document FROM claims WHERE id % ? = 0 LIMIT ?", (step, count)
+        ).fetchall()
+    finally:
+        db.close()
+    documents = [d for _, d in claims]
+    return {
+        "source (busiest relays)": top("via"),
+        "actor (busiest speakers)": top("speaker"),
+        "claim": [c for c, _ in claims],
+        "document: article": [d for d in documents if "/comment" not in d],
+        "document: comment": [d for d in documents if "/comment" in d],
+    }
+
+
+def timed_first(urls: list[str], accept: str) -> dict[str, float]:
+    """Each URL requested once: p50/p95 over the distinct pages."""
+    times = []
+    status = 0
+    for url in urls:
+        started = time.perf_counter()
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Accept": accept}), timeout=120
+        ) as resp:
+            resp.read()
+            status = int(resp.status)
+        times.append(time.perf_counter() - started)
+    return {**percentiles(times), "status": status, "pages": len(urls)}
+
+
 def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
     from kb.store import KnowledgeBase
     from kb.views import entity_view
@@ -282,6 +331,11 @@ def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
         }
         html = "text/html"
         page_times = {name: timed_get(u, repeat, html) for name, u in pages.items()}
+        first_times = {
+            name: timed_first([local(i) for i in iris], html)
+            for name, iris in distinct_pages(data, repeat).items()
+            if iris
+        }
         query_times = {
             name: timed_get(
                 url + f"queries/{name}?" + urllib.parse.urlencode(params),
@@ -299,6 +353,7 @@ def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
         "ready_s": ready_s,
         "rest_mb": at_rest,
         "pages": page_times,
+        "pages_distinct": first_times,
         "named_http": query_times,
     }
 
@@ -334,8 +389,19 @@ def main() -> None:
     parser.add_argument("--docs", type=int, help="corpus size to measure")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query/page")
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks.md")
+    parser.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="measure the server again on the store --docs built (replaces its serve figures)",
+    )
     args = parser.parse_args()
-    if args.docs:
+    if args.docs and args.serve_only:
+        out = CACHE / f"scale-{args.docs}.json"
+        result = json.loads(out.read_text(encoding="utf-8"))
+        result["serve"] = serve_and_time(CACHE / f"kb-{args.docs}", args.repeat)
+        result["serve_load"] = os.getloadavg()
+        out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    elif args.docs:
         measure(args.docs, args.repeat)
     if args.report:
         from scale_report import write_report

@@ -68,7 +68,12 @@ def tables(results: list[dict]) -> str:  # type: ignore[type-arg]
     for title, key in (
         ("Named queries over HTTP, default limits (ms, p50 / p95)", "named_http"),
         ("Named queries, the CLI's query path (ms, p50 / p95)", "cli"),
-        ("Pages over HTTP (ms, p50 / p95)", "pages"),
+        ("Pages over HTTP, the same page 20 times after a warm-up (ms, p50 / p95)", "pages"),
+        (
+            "Pages over HTTP, 20 different pages of each kind, each requested once: "
+            "nothing memoised (ms, p50 / p95)",
+            "pages_distinct",
+        ),
     ):
         out.append(f"\n### {title}\n")
         out.append(_row(["", *sizes]))
@@ -84,7 +89,7 @@ def tables(results: list[dict]) -> str:  # type: ignore[type-arg]
 
 
 def _section(result: dict, key: str) -> dict:  # type: ignore[type-arg]
-    return result["cli"] if key == "cli" else result["serve"][key]
+    return result["cli"] if key == "cli" else result["serve"].get(key, {})
 
 
 def plot(results: list[dict], target: Path) -> None:  # type: ignore[type-arg]
