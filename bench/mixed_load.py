@@ -53,9 +53,9 @@ PREFIX srkb: <https://w3id.org/srkb/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?kind ?x ?label WHERE {
   { SELECT ?x ?label ("entity" AS ?kind) WHERE {
-      GRAPH ?g { ?x skos:prefLabel ?label } FILTER(CONTAINS(STR(?x), "/entity/")) } LIMIT 40 }
-  UNION { SELECT ?x ("claim" AS ?kind) WHERE { GRAPH ?g { ?x a srkb:Claim } } LIMIT 40 }
-  UNION { SELECT ?x ("text" AS ?kind) WHERE { GRAPH ?g { ?x a srkb:SourceText } } LIMIT 40 }
+      GRAPH ?g { ?x skos:prefLabel ?label } FILTER(CONTAINS(STR(?x), "/entity/")) } LIMIT 300 }
+  UNION { SELECT ?x ("claim" AS ?kind) WHERE { GRAPH ?g { ?x a srkb:Claim } } LIMIT 300 }
+  UNION { SELECT ?x ("text" AS ?kind) WHERE { GRAPH ?g { ?x a srkb:SourceText } } LIMIT 300 }
 }"""
 
 
@@ -100,12 +100,13 @@ def build_mix(port: int, base: str) -> list[tuple[str, str, str, bytes | None, s
         ("page: home", "GET", "/", None, html),
         ("page: sparql description", "GET", "/sparql", None, "text/turtle"),
     ]
-    for e in entities[:10]:
+    # 300 different pages of each kind: more than a worker keeps memoised (server.lookup)
+    for e in entities:
         label = urllib.parse.quote(e["label"]["value"])
         mix.append(("page: search", "GET", f"/search?q={label}", None, html))
         mix.append(("page: entity", "GET", "/" + e["x"]["value"][len(base) :], None, html))
-    mix += [("page: claim", "GET", "/" + c[len(base) :], None, html) for c in claims[:10]]
-    mix += [("page: document", "GET", "/" + t[len(base) :], None, html) for t in texts[:10]]
+    mix += [("page: claim", "GET", "/" + c[len(base) :], None, html) for c in claims]
+    mix += [("page: document", "GET", "/" + t[len(base) :], None, html) for t in texts]
     for query in named_queries().values():
         values = {}
         for param in query.params:
@@ -145,6 +146,13 @@ def main() -> None:
         wait_http(port, "/healthz", timeout=600)
         start_s = time.monotonic() - started
         mix = build_mix(port, base)
+        # a kind is drawn first (each page kind 10 times as often as one named query, as
+        # people browse more than they query), then one of its requests
+        by_kind: dict[str, list[tuple[str, str, str, bytes | None, str]]] = defaultdict(list)
+        for item in mix:
+            by_kind[item[0]].append(item)
+        kinds = sorted(by_kind)
+        weights = [min(10, len(by_kind[k])) for k in kinds]
         stats: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
         lock = threading.Lock()
         stop_at = time.monotonic() + args.seconds
@@ -154,7 +162,8 @@ def main() -> None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             mine = []
             while time.monotonic() < stop_at:
-                kind, method, path, body, accept = rng.choice(mix)
+                kind = rng.choices(kinds, weights)[0]
+                _, method, path, body, accept = rng.choice(by_kind[kind])
                 t = time.perf_counter()
                 try:
                     status, code = request(conn, method, path, body, accept)
