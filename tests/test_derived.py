@@ -140,3 +140,35 @@ def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
     for item in corpus[:8]:
         built = build_one(item, BASE, software_version())
         assert built.records == read_text_graph(kb, built.graph_iri)
+
+
+@pytest.mark.parametrize("where", ["adding", "removing"])
+def test_a_step_stopped_after_its_indexes_committed_is_redone_whole(
+    corpus: list[InputText], tmp_path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """A kill between a derived step's SQLite commits (entity counts, search index) and
+    its store transaction: the next command redoes the step, and the shared entity
+    descriptions the indexes already count are still written."""
+    import kb.derived as derived
+
+    real = derived.update_entities
+    calls = {"n": 0}
+
+    def stopped_after_indexes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        real(*args, **kwargs)
+        raise KeyboardInterrupt  # as a SIGINT would, before the store transaction
+
+    kb = KnowledgeBase.open(tmp_path / "data")
+    ingest_texts(kb, corpus[:20], base_iri=BASE, bulk=False)
+    monkeypatch.setattr(derived, "update_entities", stopped_after_indexes)
+    with pytest.raises(KeyboardInterrupt):
+        if where == "adding":
+            ingest_texts(kb, corpus[20:40], base_iri=BASE, bulk=False)
+        else:
+            remove_texts(kb, [t.name for t in corpus[10:20]], base_iri=BASE)
+    assert calls["n"] == 1
+    monkeypatch.setattr(derived, "update_entities", real)
+    derived.finish_pending(kb, base_iri=BASE)
+    expected = corpus[:40] if where == "adding" else corpus[:10]
+    assert masked_dump(kb) == masked_dump(store(expected))

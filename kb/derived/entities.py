@@ -72,8 +72,13 @@ class EntityCounts:
 
     def apply(self, added: list[TextRecords], removed: list[TextRecords]) -> set[str]:
         """Count the added texts in, the removed ones (read before their graphs go) out;
-        returns the entities whose counts changed."""
-        touched: set[str] = set()
+        returns every entity these texts describe.
+
+        That is also the entities of texts counted before: a step killed after this
+        commit but before its store transaction is done again on resume, and its
+        entities' descriptions must then be written although their counts are current.
+        """
+        touched = {entity for r in [*added, *removed] for entity, _kind, _what in r.statements}
         self.db.execute("BEGIN")
         try:
             for sign, records in ((1, added), (-1, removed)):
@@ -88,7 +93,6 @@ class EntityCounts:
                             f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
                             (entity, what, sign),
                         )
-                        touched.add(entity)
                 graphs = [(r.graph,) for r in todo]
                 if sign > 0:
                     self.db.executemany("INSERT INTO entity_graphs (graph) VALUES (?)", graphs)
