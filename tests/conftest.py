@@ -32,6 +32,25 @@ SERVER_START_TIMEOUT_S = 30.0
 T = TypeVar("T")
 
 
+# The suite runs on two pytest-xdist workers, one test file per work unit
+# (scripts/test.sh: -n 2 --dist loadfile). Files holding a test of a minute or more go
+# out first, so that no long test starts last and runs alone at the end.
+LONG_FILES = (
+    "test_follow_releases.py",
+    "test_cluster_ingest.py",
+    "test_crash.py",
+    "test_seed_kb.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES)
+
+    items.sort(key=rank)  # stable: the order within each file is kept
+
+
 def find_free_port(host: str = "127.0.0.1") -> int:
     """A TCP port nothing listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

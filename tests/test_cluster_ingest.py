@@ -1,6 +1,6 @@
 """Extraction on a Dask cluster gives the store a local ingest gives (issue 12).
 
-The synthetic corpus (bench/synthetic_corpus.py; SRKB_CLUSTER_TEST_DOCS documents, 500
+The synthetic corpus (bench/synthetic_corpus.py; SRKB_CLUSTER_TEST_DOCS documents, 300
 by default so that the suite stays short; 10,000 for the issue's full check, also run by
 bench/cluster_ingest.py) goes through `srkb ingest --engine dask` on Dask's LocalCluster
 (2 worker processes) and through the plain `srkb ingest`; the two dumps are identical
@@ -22,7 +22,7 @@ from .conftest import PROJECT_ROOT, run_srkb
 pytestmark = pytest.mark.slow
 pytest.importorskip("distributed")
 
-DOCS = int(os.environ.get("SRKB_CLUSTER_TEST_DOCS", "500"))
+DOCS = int(os.environ.get("SRKB_CLUSTER_TEST_DOCS", "300"))
 STAMP = re.compile(r'"\d{4}-\d\d-\d\dT[^"]*"\^\^<http://www.w3.org/2001/XMLSchema#dateTime>')
 
 
