@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ from bench.endpoint_load import free_port, machine, wait_http  # noqa: E402
 from kb.named_queries import bind, named_queries  # noqa: E402
 
 DELIBERATE = {"E408", "E409", "E503"}
+ERROR_CODE = re.compile(rb"<code>(E\d{3})</code>")
 WIDE = " ".join(str(i) for i in range(600))
 RUNAWAY = (
     f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {WIDE} }} VALUES ?b {{ {WIDE} }} "
@@ -72,8 +74,9 @@ def request(
     if resp.status >= 400:
         try:
             code = json.loads(data).get("error", "")
-        except ValueError:
-            code = ""
+        except ValueError:  # an HTML error page: its code is in <code>E...</code>
+            found = ERROR_CODE.search(data)
+            code = found.group(1).decode() if found else ""
     return resp.status, code
 
 
@@ -129,6 +132,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--runaways", type=int, default=4)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="keep the server's access log (in mixed_load.serve.log beside DIR): where each "
+        "request waited (queued_ms for a turn, pool_wait_ms for a query process)",
+    )
     args = parser.parse_args()
 
     port = free_port()
@@ -139,7 +148,10 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
         stderr=log,
         cwd=ROOT,
-        env={**__import__("os").environ, "SRKB_ACCESS_LOG": "false"},
+        env={
+            **__import__("os").environ,
+            "SRKB_ACCESS_LOG": "true" if args.access_log else "false",
+        },
     )
     started = time.monotonic()
     try:

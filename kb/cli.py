@@ -738,10 +738,11 @@ def _write_output(output: Path, write: Callable[[Any], object]) -> None:
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--threads",
-    default=16,
+    default=64,
     show_default=True,
     type=click.IntRange(1, 256),
-    help="Request threads per worker (a thread waiting on a slow query holds one).",
+    help="Request threads per worker: enough for every open connection, so that requests wait "
+    "for their turn in order of expected cost (SRKB_ACTIVE_REQUESTS), not in arrival order.",
 )
 @data_option
 @click.pass_context

@@ -49,8 +49,13 @@ class Settings:
     query_processes: int = _setting(
         4,
         "Query processes per server worker (killable, for the time limit); as many as the "
-        "worker's threads (srkb serve --threads) so that no request waits for one; 0 "
+        "requests it runs at once (SRKB_ACTIVE_REQUESTS) so that none waits for one; 0 "
         "evaluates in the worker itself, without a time limit.",
+    )
+    active_requests: int = _setting(
+        4,
+        "Requests one server worker runs at once; the others wait, quickest-expected first "
+        "(server.admission), at most SRKB_QUERY_TIMEOUT_S; 0 runs every request at once.",
     )
     max_input_bytes: int = _setting(
         10_000_000, "Largest input text (bytes) ingest and extract accept; larger is refused."

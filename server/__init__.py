@@ -61,6 +61,7 @@ def create_app(
         queries,
         sparql,
     )
+    from .admission import register_admission
     from .pool import InlineRunner
     from .releases import ReleaseFollower, open_live, open_release
 
@@ -88,6 +89,7 @@ def create_app(
 
     errors.register_error_handlers(app)
     hooks.register_hooks(app)
+    register_admission(app, settings.active_requests, settings.query_timeout_s)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(dumps.bp)

@@ -76,6 +76,7 @@ class QueryOutcome:
     rows: int  # solutions or triples written (1 for ASK)
     truncated: bool
     elapsed_s: float
+    cpu_s: float = 0.0  # CPU time the evaluation took (server.admission learns costs from it)
 
 
 def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
@@ -90,7 +91,7 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
     # The guard sits right before evaluation so that no path can skip it (Oxigraph would
     # follow SERVICE to the network), and inside the query process, so that its own work
     # on a large query counts against the time limit.
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     parsed = check_query(job.sparql, service_allowlist=job.service_allowlist)
     form = parsed.form
     options: dict[str, object] = {}
@@ -132,4 +133,5 @@ def execute(kb: KnowledgeBase, job: QueryJob) -> QueryOutcome:
     logger.info(
         "%s query: %d rows%s in %.3fs", form, rows, " (truncated)" if truncated else "", elapsed
     )
-    return QueryOutcome(body, kind, fmt, form, rows, truncated, elapsed)
+    cpu = time.process_time() - cpu_started
+    return QueryOutcome(body, kind, fmt, form, rows, truncated, elapsed, cpu)

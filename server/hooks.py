@@ -105,6 +105,10 @@ def _access_log(response: Response) -> None:
         "release": response.headers.get(RELEASE_HEADER),
         "client": request.remote_addr,
     }
+    ticket = g.get("srkb_ticket")
+    if ticket is not None:  # where the request waited (server.admission)
+        record["queued_ms"] = round((ticket.started - ticket.arrived) * 1000, 2)
+        record["pool_wait_ms"] = round(ticket.waited * 1000, 2)
     access_logger.info("%s", json.dumps(record, separators=(",", ":")))
 
 

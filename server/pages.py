@@ -20,6 +20,7 @@ from kb.store import KnowledgeBase
 from kb.vocab import PREFIXES
 
 from . import conneg
+from .admission import admission_status
 from .context import app_cache, get_kb, get_release, get_runner, get_settings
 from .examples import named_examples
 
@@ -142,4 +143,7 @@ def healthz() -> ResponseReturnValue:
     ok = queries["mode"] == "inline" or queries["ready"] > 0
     body = {"ok": ok, "quads": get_kb().quad_count(), "release": get_release().id}
     body["queries"] = queries
+    turns = admission_status()
+    if turns is not None:
+        body["requests"] = turns
     return jsonify(body), 200 if ok else 503

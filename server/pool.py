@@ -14,7 +14,11 @@ targets are allowlisted, and the pool watches each running query's memory (stopp
 SRKB_QUERY_MEMORY_MB with a 503 E409). A query still running after SLOW_AFTER_S gets a
 stand-in process started for the requests behind it, and its own process is demoted to
 a lower CPU priority (then replaced when it is done), so runaway queries starve neither the
-processes nor the CPU that quick ones need.
+processes nor the CPU that quick ones need. When every process is busy, the next free one
+goes to the waiting request with the lowest rank (server.admission: the one expected to be
+done soonest), not to the one that asked first; and one process of a pool of two or more
+is kept for the kinds of request known to be cheap, so a quick lookup never waits behind
+heavy queries at all.
 
 Why these choices:
 
@@ -59,7 +63,9 @@ from kb.errors import (
 from kb.netblock import NetworkBlockUnavailableError, block_network
 from kb.store import KnowledgeBase
 
+from .admission import Ticket, current_ticket
 from .execute import QueryJob, QueryOutcome, execute
+from .ranked_queue import RankedQueue
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +179,7 @@ class _Slot:
     conn: Connection | None = None
     started: float = field(default=0.0)
     extra: bool = False  # holds a slow, demoted query: retired when the query ends
+    express: bool = False  # kept for the kinds of query known to be cheap
 
 
 class QueryPool:
@@ -205,9 +212,11 @@ class QueryPool:
         self.no_network = no_network
         self.network_note = ""  # why the network block is missing, if it is
         self._ctx = multiprocessing.get_context("spawn")
-        self._free: queue.Queue[_Slot] = queue.Queue()
+        self._free: RankedQueue[_Slot] = RankedQueue()  # busy: quickest request first
+        self._express_free: RankedQueue[_Slot] = RankedQueue()
         self._to_start: queue.Queue[_Slot | None] = queue.Queue()
-        self._slots = [_Slot(i) for i in range(size)]
+        # one process of a pool of two or more is kept for express requests
+        self._slots = [_Slot(i, express=i == 0 and size > 1) for i in range(size)]
         self._closed = False
         self._busy = 0
         self._extras = 0  # processes holding a slow query beyond the ``size`` others
@@ -236,7 +245,10 @@ class QueryPool:
                 time.sleep(1.0)
                 self._to_start.put(slot)
                 continue
-            self._free.put(slot)
+            self._put_free(slot)
+
+    def _put_free(self, slot: _Slot) -> None:
+        (self._express_free if slot.express else self._free).put(slot)
 
     def _start(self, slot: _Slot) -> None:
         parent_end, child_end = self._ctx.Pipe(duplex=True)
@@ -292,35 +304,47 @@ class QueryPool:
             self._extras -= 1
             self._slots.remove(slot)
 
-    def _stand_in_for(self, slot: _Slot) -> None:
+    def _stand_in_for(self, slot: _Slot) -> bool:
         """A slow query's process becomes an extra (demoted, retired when the query ends)
-        and a fresh process takes its place; at most ``size`` extras at once."""
+        and a fresh process takes its place; at most ``size`` extras at once. Says whether
+        it did."""
         with self._lock:
             if self._closed or self._extras >= self.size:
-                return
+                return False
             self._extras += 1
             slot.extra = True
-            fresh = _Slot(max(s.index for s in self._slots) + 1)
+            fresh = _Slot(max(s.index for s in self._slots) + 1, express=slot.express)
             self._slots.append(fresh)
         _deprioritise(slot.process.pid)
         self._to_start.put(fresh)
+        return True
 
     # --- running jobs -------------------------------------------------------------------
-    def _take_free(self, deadline: float) -> _Slot:
+    def _take_free(self, deadline: float, ticket: Ticket | None) -> _Slot:
+        """A free process; the request with the lowest rank gets the next (server.admission)."""
         while True:
+            asked = time.monotonic()
+            slot = None
+            if ticket is not None and ticket.express:  # a cheap kind: its own process first
+                slot = self._express_free.get_nowait()
             try:
-                slot = self._free.get(timeout=max(0.0, deadline - time.monotonic()))
+                if slot is None:
+                    slot = self._free.get(
+                        max(0.0, deadline - asked), ticket.rank if ticket is not None else None
+                    )
             except queue.Empty:
                 raise ServiceBusyError(
                     f"all query processes of this worker stayed busy for "
                     f"{self.timeout_s:g} s; try again shortly"
                 ) from None
+            if ticket is not None:
+                ticket.waited += time.monotonic() - asked
             if slot.process is not None and slot.process.is_alive():
                 return slot
             logger.warning("query process %s died while idle; starting another", slot.index)
             self._discard(slot)
 
-    def _wait(self, slot: _Slot) -> tuple[str, Any]:
+    def _wait(self, slot: _Slot, ticket: Ticket | None) -> tuple[str, Any]:
         """The process's answer, watching its time and memory; kill it past either limit."""
         assert slot.conn is not None and slot.process is not None
         started = time.monotonic()
@@ -341,7 +365,8 @@ class QueryPool:
             self._check_memory(slot)
             if not slow and elapsed >= SLOW_AFTER_S:
                 slow = True
-                self._stand_in_for(slot)
+                if self._stand_in_for(slot) and ticket is not None:
+                    ticket.demoted()
         try:
             return slot.conn.recv()
         except (EOFError, OSError) as exc:
@@ -376,27 +401,32 @@ class QueryPool:
         """
         if self._closed:
             raise ServiceBusyError("the server is shutting down")
-        slot = self._take_free(time.monotonic() + self.timeout_s)
+        ticket = current_ticket()
+        slot = self._take_free(time.monotonic() + self.timeout_s, ticket)
         with self._lock:
             self._busy += 1
         healthy = False
+        sent = time.monotonic()
         try:
             assert slot.conn is not None
             try:
                 slot.conn.send(job)
             except (OSError, ValueError) as exc:
                 raise StoreError("the query process could not be reached") from exc
-            kind, payload = self._wait(slot)
+            kind, payload = self._wait(slot, ticket)
             healthy = True
         finally:
             with self._lock:
                 self._busy -= 1
+            if ticket is not None:  # its cost, for server.admission: CPU, or time if stopped
+                ok = healthy and kind == "ok"
+                ticket.cpu += payload.cpu_s if ok else time.monotonic() - sent
             if not healthy:
                 self._discard(slot)
             elif slot.extra:
                 self._retire(slot)  # demoted: its priority cannot be given back
             else:
-                self._free.put(slot)
+                self._put_free(slot)
         if kind == "ok":
             return payload
         raise payload
@@ -422,7 +452,7 @@ class QueryPool:
         """Block until every process has started (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._free.qsize() + self._busy >= self.size:
+            if self._free.qsize() + self._express_free.qsize() + self._busy >= self.size:
                 return True
             time.sleep(0.02)
         return False

@@ -190,7 +190,7 @@ def gunicorn_options(
     }
 
 
-def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 16) -> None:
+def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int = 64) -> None:
     """Serve the current release (following newer ones) until SIGTERM or Ctrl-C.
 
     Raises:
