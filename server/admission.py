@@ -38,13 +38,13 @@ from kb.errors import ServiceBusyError
 
 AGING = 10.0  # a kind expected to take t seconds waits as if it had arrived AGING x t later
 DEFAULT_COST_S = 0.05  # a kind not seen yet (CPU seconds)
-SMOOTHING = 0.3  # weight of the newest run time in a kind's mean
+SMOOTHING = 0.3  # weight of a dearer newest run in a kind's expected cost
 EXPRESS_S = 0.01  # kinds expected to take less CPU than this never wait for a turn
 KINDS_KEPT = 4096  # kinds remembered (least recently seen forgotten first)
 
 
 class CostBook:
-    """The recent mean cost (CPU seconds) of each kind of request, exponentially smoothed."""
+    """The expected cost (CPU seconds) of each kind of request, from its recent runs."""
 
     def __init__(self, kept: int = KINDS_KEPT) -> None:
         self._means: OrderedDict[str, float] = OrderedDict()
@@ -60,10 +60,14 @@ class CostBook:
             return mean
 
     def record(self, kind: str, seconds: float) -> None:
+        """Learn a run's cost: a cheaper run is believed at once (a kind's first runs pay
+        for cold caches and imports), a dearer one moves the mean by SMOOTHING."""
         with self._lock:
             mean = self._means.get(kind)
             self._means[kind] = (
-                seconds if mean is None else (1 - SMOOTHING) * mean + SMOOTHING * seconds
+                seconds
+                if mean is None or seconds < mean
+                else (1 - SMOOTHING) * mean + SMOOTHING * seconds
             )
             self._means.move_to_end(kind)
             while len(self._means) > self._kept:

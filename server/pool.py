@@ -72,6 +72,7 @@ logger = logging.getLogger(__name__)
 START_TIMEOUT_S = 60.0
 _PR_SET_PDEATHSIG = 1
 WATCH_INTERVAL_S = 0.02  # how often a waiting request checks its query process's memory
+EXPRESS_WAIT_S = 0.05  # a cheap kind's wait for the kept process, between other looks
 SLOW_AFTER_S = 0.5  # a query running longer is demoted and gets a stand-in process
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -324,11 +325,10 @@ class QueryPool:
         """A free process; the request with the lowest rank gets the next (server.admission)."""
         while True:
             asked = time.monotonic()
-            slot = None
-            if ticket is not None and ticket.express:  # a cheap kind: its own process first
-                slot = self._express_free.get_nowait()
             try:
-                if slot is None:
+                if ticket is not None and ticket.express:
+                    slot = self._take_express(deadline, ticket.rank)
+                else:
                     slot = self._free.get(
                         max(0.0, deadline - asked), ticket.rank if ticket is not None else None
                     )
@@ -343,6 +343,26 @@ class QueryPool:
                 return slot
             logger.warning("query process %s died while idle; starting another", slot.index)
             self._discard(slot)
+
+    def _take_express(self, deadline: float, rank: float) -> _Slot:
+        """For a cheap kind: the process kept for such kinds, or any free one; else wait
+        for the kept one a little at a time (it serves only quick queries), looking for a
+        free ordinary one in between.
+
+        Raises:
+            queue.Empty: none came before ``deadline``.
+        """
+        while True:
+            slot = self._express_free.get_nowait() or self._free.get_nowait()
+            if slot is not None:
+                return slot
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise queue.Empty
+            try:
+                return self._express_free.get(min(EXPRESS_WAIT_S, remaining), rank)
+            except queue.Empty:
+                continue
 
     def _wait(self, slot: _Slot, ticket: Ticket | None) -> tuple[str, Any]:
         """The process's answer, watching its time and memory; kill it past either limit."""

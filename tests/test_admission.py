@@ -44,8 +44,10 @@ def test_a_kind_never_seen_costs_the_default_and_then_what_it_cost() -> None:
     assert book.expected("GET /entity/x") == DEFAULT_COST_S
     book.record("GET /entity/x", 0.4)
     assert book.expected("GET /entity/x") == pytest.approx(0.4)
-    book.record("GET /entity/x", 0.0)
-    assert 0.0 < book.expected("GET /entity/x") < 0.4  # smoothed, not replaced
+    book.record("GET /entity/x", 1.4)
+    assert book.expected("GET /entity/x") == pytest.approx(0.7)  # a dearer run: smoothed
+    book.record("GET /entity/x", 0.01)
+    assert book.expected("GET /entity/x") == 0.01  # a cheaper one is believed at once
 
 
 def test_the_cost_book_forgets_the_least_recently_seen_kinds_first() -> None:
