@@ -32,9 +32,10 @@ SERVER_START_TIMEOUT_S = 30.0
 T = TypeVar("T")
 
 
-# The suite runs on two pytest-xdist workers, one test file per work unit
-# (scripts/test.sh: -n 2 --dist loadfile). Files holding a test of a minute or more go
-# out first, so that no long test starts last and runs alone at the end.
+# The suite runs on two pytest-xdist workers, one test file per work unit, in this order
+# (scripts/test.sh: -n 2 --dist loadfile --no-loadscope-reorder). Files holding a test of a
+# minute or more go out first, one to each worker, so that no long test starts last and
+# runs alone at the end.
 LONG_FILES = (
     "test_follow_releases.py",
     "test_cluster_ingest.py",
