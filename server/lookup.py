@@ -44,7 +44,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from kb.search import KINDS, SearchHit, SearchIndex
+from kb.search import COUNT_CAP, KINDS, SearchHit, SearchIndex
 from kb.views import (
     ClaimView,
     DocumentView,
@@ -144,31 +144,43 @@ def search() -> ResponseReturnValue:
     """Search page: hits grouped by kind, each linking to its page."""
     q = _query_text()
     results, totals = search_index().search_with_totals(q, SEARCH_LIMIT) if q else (None, {})
+    capped = any(n > COUNT_CAP for n in totals.values())
+    total = sum(min(n, COUNT_CAP) for n in totals.values())
     return render_template(
         "lookup/search.html",
         q=q,
         search_q=q,
         results=results,
         totals=totals,
+        shown={k: _count_text(n) for k, n in totals.items()},
         kinds=KINDS,
         kind_titles=KIND_TITLES,
         examples=SEARCH_EXAMPLES,
         limit=SEARCH_LIMIT,
-        total=sum(totals.values()),
+        total=f"more than {total:,}" if capped else f"{total:,}",
     )
+
+
+def _count_text(n: int) -> str:
+    """A kind's count as the page shows it: counted up to COUNT_CAP (kb.search)."""
+    return f"more than {COUNT_CAP:,}" if n > COUNT_CAP else f"{n:,}"
 
 
 @bp.route("/search.json")
 def search_json() -> ResponseReturnValue:
-    """The search page's twin: ``{"query", "limit", "counts", "results": {kind: [hit]}}``;
-    ``counts`` are all the hits of each kind, ``results`` the best ``limit`` of them."""
+    """The search page's twin: ``{"query", "limit", "counts", "count_cap", "more",
+    "results": {kind: [hit]}}``; ``counts`` are all the hits of each kind, counted up to
+    ``count_cap`` (``more`` lists the kinds with more hits than that), ``results`` the
+    best ``limit`` of them."""
     q = _query_text()
     results, totals = search_index().search_with_totals(q, SEARCH_LIMIT)
     return jsonify(
         {
             "query": q,
             "limit": SEARCH_LIMIT,
-            "counts": totals,
+            "counts": {k: min(n, COUNT_CAP) for k, n in totals.items()},
+            "count_cap": COUNT_CAP,
+            "more": [k for k in KINDS if totals[k] > COUNT_CAP],
             "results": {k: [_hit_json(h) for h in results[k]] for k in KINDS},
         }
     )

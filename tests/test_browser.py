@@ -401,7 +401,11 @@ def test_the_editor_says_when_an_answer_is_cut_at_the_row_limit(site: Site, brow
         assert site.kb.quad_count() > ROW_LIMIT
         set_editor_text(p, every_quad)
         run_in_editor(p)
-        p.locator(".yasr table.dataTable tbody tr, .yasr .srkb-query-error").first.wait_for()
+        # ROW_LIMIT rows to fetch and lay out: slow in a browser sharing the CPU with the
+        # other pytest worker
+        p.locator(".yasr table.dataTable tbody tr, .yasr .srkb-query-error").first.wait_for(
+            timeout=30_000
+        )
         status = p.locator("#query-status").inner_text()
         if p.locator(".yasr .srkb-query-error").count():
             assert "LIMIT" in status  # refused: the message says what to add
