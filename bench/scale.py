@@ -261,12 +261,13 @@ def distinct_pages(data: Path, count: int) -> dict[str, list[str]]:
         claims = db.execute(
             "SELECT iri, document FROM claims WHERE id % ? = 0 LIMIT ?", (step, count)
         ).fetchall()
+        sources, actors = top("via"), top("speaker")
     finally:
         db.close()
     documents = [d for _, d in claims]
     return {
-        "source (busiest relays)": top("via"),
-        "actor (busiest speakers)": top("speaker"),
+        "source (busiest relays)": sources,
+        "actor (busiest speakers)": actors,
         "claim": [c for c, _ in claims],
         "document: article": [d for d in documents if "/comment" not in d],
         "document: comment": [d for d in documents if "/comment" in d],
