@@ -199,10 +199,10 @@ class _Reader:
 
     def objects(self, s: str, p: str) -> list[Any]:
         """The distinct objects of (s, p), in a stable order."""
-        found = {
-            str(q.object): q.object
-            for q in self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None)
-        }
+        quads = list(self.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
+        if len(quads) < 2:  # most values are single: nothing to order
+            return [q.object for q in quads]
+        found = {str(q.object): q.object for q in quads}
         return [found[k] for k in sorted(found)]
 
     def value(self, s: str | None, p: str) -> str | None:
