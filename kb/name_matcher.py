@@ -32,11 +32,21 @@ class NameMatcher:
         self._names = sorted(set(names))
         self._keys = [n for n, _, _ in self._names]
         postings: dict[str, array[int]] = {}
-        self._compact: dict[str, set[str]] = {}
+        # name without spaces -> its entity, or a set of them when several share it (a
+        # set for every name cost 100 MB at 350,000 names)
+        self._compact: dict[str, str | set[str]] = {}
         for i, (norm, iri, _surface) in enumerate(self._names):
             for token in set(norm.split()):
                 postings.setdefault(token, array("i")).append(i)
-            self._compact.setdefault(norm.replace(" ", ""), set()).add(iri)
+            flat = norm.replace(" ", "")
+            held = self._compact.get(flat)
+            if held is None:
+                self._compact[flat] = iri
+            elif isinstance(held, str):
+                if held != iri:
+                    self._compact[flat] = {held, iri}
+            else:
+                held.add(iri)
         self._postings = postings
         self._token_counts = array("i", (len(set(n.split())) for n in self._keys))
         by_length = sorted(range(len(self._keys)), key=lambda i: len(self._keys[i]))
@@ -57,8 +67,8 @@ class NameMatcher:
             if score > scores.get(iri, (0.0, ""))[0]:
                 scores[iri] = (score, surface)
 
-        flat = norm.replace(" ", "")
-        for iri in self._compact.get(flat, ()):
+        held = self._compact.get(norm.replace(" ", ""), ())
+        for iri in (held,) if isinstance(held, str) else held:
             offer(iri, 100.0, typed)
         for i in range(bisect_left(self._keys, norm), len(self._keys)):
             name, iri, surface = self._names[i]
