@@ -185,11 +185,13 @@ class Admission:
             self._dispatch()
 
     def status(self) -> dict[str, int]:
+        """Turns in use, requests running without one (known-cheap or demoted), waiting
+        requests, and how many were refused for waiting too long."""
         with self._lock:
             return {
                 "active_limit": self.active,
                 "running": self._counted(),
-                "running_demoted": len(self._running) - self._counted(),
+                "running_without_a_turn": len(self._running) - self._counted(),
                 "waiting": sum(1 for t in self._waiting if not t.gone),
                 "refused_busy": self.refused,
             }

@@ -173,12 +173,12 @@ def test_a_demoted_query_gives_its_turn_to_the_next_request() -> None:
     runaway.demoted()  # what server.pool does when it lowers the query's CPU priority
     waiting.join(5)
     assert order == ["next"]
-    assert admission.status()["running_demoted"] == 1
+    assert admission.status()["running_without_a_turn"] == 1
     admission.leave(runaway)
     assert admission.status() == {
         "active_limit": 1,
         "running": 0,
-        "running_demoted": 0,
+        "running_without_a_turn": 0,
         "waiting": 0,
         "refused_busy": 0,
     }
@@ -211,7 +211,7 @@ def test_healthz_shows_the_turns_and_a_busy_worker_answers_503_e503() -> None:
     assert health["requests"] == {
         "active_limit": 1,
         "running": 0,
-        "running_demoted": 0,
+        "running_without_a_turn": 0,
         "waiting": 0,
         "refused_busy": 0,
     }
