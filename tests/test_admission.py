@@ -112,34 +112,32 @@ def _enter_in_thread(admission: Admission, kind: str, order: list[str]) -> threa
     return thread
 
 
-def test_a_cheaper_kind_overtakes_a_dearer_one_that_came_first() -> None:
-    admission = _taught(Admission(active=1, wait_s=10), heavy=2.0, page=0.05)
-    holder = admission.enter("page")
+def _order_once_free(admission: Admission, first: str, second: str, pause: float = 0) -> list[str]:
+    """With the worker's one turn taken, ``first`` then (``pause`` s later) ``second``
+    queue up; the order in which they run once the turn is free."""
+    holder = admission.enter("holder")
     order: list[str] = []
-    heavy = _enter_in_thread(admission, "heavy", order)
+    threads = [_enter_in_thread(admission, first, order)]
     _until(lambda: admission.status()["waiting"] == 1)
-    page = _enter_in_thread(admission, "page", order)
+    time.sleep(pause)
+    threads.append(_enter_in_thread(admission, second, order))
     _until(lambda: admission.status()["waiting"] == 2)
     admission.leave(holder)
-    heavy.join(5)
-    page.join(5)
-    assert order == ["page", "heavy"]
+    for thread in threads:
+        thread.join(5)
+    return order
+
+
+def test_a_cheaper_kind_overtakes_a_dearer_one_that_came_first() -> None:
+    admission = _taught(Admission(active=1, wait_s=10), heavy=2.0, page=0.05)
+    assert _order_once_free(admission, "heavy", "page") == ["page", "heavy"]
 
 
 def test_a_dear_kind_still_runs_once_it_has_waited_long_enough() -> None:
     """Aging: the rank is arrival + AGING x expected, so waiting long enough wins."""
     admission = _taught(Admission(active=1, wait_s=10), dear=0.05, cheapish=0.04)
-    holder = admission.enter("x")
-    order: list[str] = []
-    first = _enter_in_thread(admission, "dear", order)
-    _until(lambda: admission.status()["waiting"] == 1)
-    time.sleep(0.3)  # longer than AGING x the 10 ms difference in expected cost
-    second = _enter_in_thread(admission, "cheapish", order)
-    _until(lambda: admission.status()["waiting"] == 2)
-    admission.leave(holder)
-    first.join(5)
-    second.join(5)
-    assert order == ["dear", "cheapish"]
+    # 0.3 s: longer than AGING x the 10 ms difference in expected cost
+    assert _order_once_free(admission, "dear", "cheapish", pause=0.3) == ["dear", "cheapish"]
 
 
 def test_a_kind_known_to_be_cheap_runs_at_once_however_busy_the_worker_is() -> None:
