@@ -23,6 +23,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -30,10 +31,16 @@ from .iri import IriMinter
 from .store import KnowledgeBase, value
 from .vocab import PREFIXES
 
+if TYPE_CHECKING:
+    from .text_records import TextRecords
+
 MODULUS = 1 << 256
 STATE = ox.NamedNode(PREFIXES["srkb"] + "contentState")
 DIGEST = ox.NamedNode(PREFIXES["srkb"] + "contentDigest")
 TEXT_GRAPH_INFIX = "/graph/text/"
+SOFTWARE_VERSION = ox.NamedNode(PREFIXES["schema"] + "softwareVersion")
+#: counts[VERSION_COUNT + v]: how many graphs name extractor version v (texts, priors)
+VERSION_COUNT = "graphs by extractor "
 
 
 def bookkeeping_graph(base_iri: str) -> str:
@@ -98,6 +105,38 @@ class ContentState:
     def add_quads(self, quads: Iterable[ox.Quad], sign: int = 1) -> None:
         for q in quads:
             self.add(value(q.graph_name), quad_digest(q), 1, sign)
+            if q.predicate == SOFTWARE_VERSION and TEXT_GRAPH_INFIX not in value(q.graph_name):
+                self.count(VERSION_COUNT + value(q.object), sign)
+
+    def count_texts(self, records: Iterable[TextRecords], sign: int = 1) -> None:
+        """Count what text graphs hold (added: sign 1, removed: -1)."""
+        for r in records:
+            kinds = [d.kind for d in r.documents.values()]
+            self.count("articles", sign * kinds.count("article"))
+            self.count("reader comments", sign * kinds.count("comment"))
+            self.count("claims", sign * len(r.claims))
+            self.count("source judgements", sign * len(r.judgements))
+            for version in r.versions:
+                self.count(VERSION_COUNT + version, sign)
+
+    def extractor_versions(self) -> list[str] | None:
+        """The extractor versions the graphs name, from the counts; None when a store
+        kept by an older srkb has texts but no such counts (read them from the store)."""
+        found = sorted(
+            k[len(VERSION_COUNT) :]
+            for k, n in self.counts.items()
+            if n > 0 and k.startswith(VERSION_COUNT)
+        )
+        if not found and self.texts:
+            return None
+        return found
+
+    def set_extractor_versions(self, counted: dict[str, int]) -> None:
+        """Replace the version counts (``counted``: graphs per version, as the store says)."""
+        for key in [k for k in self.counts if k.startswith(VERSION_COUNT)]:
+            del self.counts[key]
+        for version, n in counted.items():
+            self.count(VERSION_COUNT + version, n)
 
     def literal(self) -> ox.Literal:
         data = asdict(self)
@@ -176,6 +215,19 @@ def content_counts(kb: KnowledgeBase, graphs: list[str] | None = None) -> dict[s
     return {by_type[value(r["kind"])]: int(value(r["n"])) for r in rows}
 
 
+_VERSIONS = (
+    "SELECT ?v (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { "
+    f"?sw a <{PREFIXES['srkb']}ExtractorSoftware> ; <{SOFTWARE_VERSION.value}> ?v }} }} "
+    "GROUP BY ?v"
+)
+
+
+def version_counts(kb: KnowledgeBase) -> dict[str, int]:
+    """How many graphs name each extractor version, read from the whole store (once per
+    store: afterwards the kept state counts them)."""
+    return {value(r["v"]): int(value(r["n"])) for r in kb.query(_VERSIONS)}
+
+
 def compute_state(kb: KnowledgeBase, base_iri: str, *, recorded: bool = True) -> ContentState:
     """The state from scratch: every graph read (for stores srkb did not keep it for);
     ``recorded=False`` hashes text graphs too rather than trust their recorded digests."""
@@ -191,7 +243,18 @@ def compute_state(kb: KnowledgeBase, base_iri: str, *, recorded: bool = True) ->
             state.add_quads(kb.quads(graph))
     for q in kb.pattern(None, None, None, ox.DefaultGraph()):
         state.add("", quad_digest(q), 1)
+    state.set_extractor_versions(version_counts(kb))
     return state
+
+
+def ensure_version_counts(kb: KnowledgeBase, base_iri: str) -> None:
+    """Give a kept state from an older srkb its extractor version counts (read once from
+    the store, at rest), so that describing a release never scans every text again."""
+    state = read_state(kb, base_iri)
+    if state is None or state.extractor_versions() is not None:
+        return
+    state.set_extractor_versions(version_counts(kb))
+    kb.change(remove=state_quads(kb, base_iri), add=[state_quad(base_iri, state)])
 
 
 def current_state(kb: KnowledgeBase, base_iri: str | None) -> ContentState:

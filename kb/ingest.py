@@ -38,6 +38,7 @@ from .content import (
     bookkeeping_graph,
     current_state,
     digest_literal,
+    ensure_version_counts,
     read_state,
     state_quad,
     state_quads,
@@ -334,6 +335,7 @@ def _run(kb: KnowledgeBase, base_iri: str, data_dir: Path | None) -> Iterator[In
     report = IngestReport(triples_before=kb.quad_count())
     ensure_reference_graphs(kb, base_iri)
     _add_reports(report.derived, finish_pending(kb, data_dir, base_iri=base_iri))
+    ensure_version_counts(kb, base_iri)
     prepared = time.perf_counter()
     yield report
     if not report.added:

@@ -121,7 +121,10 @@ def _base_of(kb: KnowledgeBase) -> str | None:
 def describe_release(kb: KnowledgeBase, *, created: str | None = None) -> Release:
     """The Release of a store (its kept content state; computed for stores without one)."""
     state = current_state(kb, _base_of(kb))
-    versions = tuple(str(s["v"].value) for s in kb.query(_EXTRACTORS))
+    counted = state.extractor_versions()
+    if counted is None:  # a state kept by an older srkb: read them from the store
+        counted = [str(s["v"].value) for s in kb.query(_EXTRACTORS)]
+    versions = tuple(counted)
     onto = [str(s["v"].value) for s in kb.query(_ONTOLOGY_VERSION)]
     if not onto:  # a store without the ontology graph: the version shipped with srkb
         shipped = ox.Store()

@@ -30,6 +30,7 @@ _LABEL = PREFIXES["rdfs"] + "label"
 _POSITION = PREFIXES["schema"] + "position"
 _PUBLISHER = PREFIXES["schema"] + "publisher"
 _PREF = PREFIXES["skos"] + "prefLabel"
+_VERSION = PREFIXES["schema"] + "softwareVersion"
 
 
 @dataclass
@@ -59,6 +60,8 @@ class TextRecords:
     mentions: list[tuple[str, str, str]] = field(default_factory=list)
     # (entity, "name" | "type", value): what the text says of actors outside the gazetteer
     statements: list[tuple[str, str, str]] = field(default_factory=list)
+    # the versions of the extractor software the graph names (one, normally)
+    versions: list[str] = field(default_factory=list)
 
     def document_label(self, doc: Document) -> str:
         name = self.label or self.name
@@ -130,6 +133,8 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
             out.label = (p.get(_LABEL) or [""])[0]
         if _S + "UnnamedSource" in types:
             unnamed.add(subject)
+        if _S + "ExtractorSoftware" in types:
+            out.versions += p.get(_VERSION, ())
         kind = (
             "article"
             if _S + "Article" in types
@@ -201,6 +206,7 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
     out.judgements.sort(key=lambda j: j.iri)
     out.mentions.sort()
     out.statements = sorted(set(out.statements))
+    out.versions = sorted(set(out.versions))
     return out
 
 

@@ -172,3 +172,39 @@ def test_srkb_dump_void_names_the_release_of_the_store(tmp_path: Path) -> None:
     assert str(g.value(URIRef("http://127.0.0.1:8000/"), URIRef(DCTERMS + "identifier"))) == (
         expected
     )
+
+
+def test_extractor_versions_come_from_the_kept_state_and_older_states_get_them() -> None:
+    """Describing a release must not read every text graph for the extractor versions:
+    the kept state counts them; a state kept by an older srkb (without the counts) is
+    described from the store and is given the counts by the next write."""
+    from kb.content import (
+        VERSION_COUNT,
+        ContentState,
+        ensure_version_counts,
+        read_state,
+        state_quad,
+        state_quads,
+        version_counts,
+    )
+    from kb.version import software_version
+
+    kb = KnowledgeBase.in_memory()
+    texts = [InputText(f"t{i}.txt", f"Reuters said {i} people died in Kobani.") for i in range(3)]
+    ingest_texts(kb, texts, base_iri=BASE)
+    state = read_state(kb, BASE)
+    assert state is not None
+    assert state.extractor_versions() == [software_version()]
+    assert state.counts[VERSION_COUNT + software_version()] == 3 == state.texts
+    assert version_counts(kb) == {software_version(): 3}
+    described = describe_release(kb).extractor_versions
+    assert described == (software_version(),)
+
+    older = ContentState.parse(state.literal().value)
+    older.set_extractor_versions({})
+    kb.change(remove=state_quads(kb, BASE), add=[state_quad(BASE, older)])
+    old_state = read_state(kb, BASE)
+    assert old_state is not None and old_state.extractor_versions() is None
+    assert describe_release(kb).extractor_versions == described
+    ensure_version_counts(kb, BASE)
+    assert read_state(kb, BASE) == state

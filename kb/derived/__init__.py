@@ -162,13 +162,8 @@ def _step(
         state.add_quads(kb.quads(graph), -1)
     state.add_quads(add)
     state.add_quads(remove, -1)
-    for sign, records in ((1, new), (-1, old)):
-        for r in records:
-            kinds = [d.kind for d in r.documents.values()]
-            state.count("articles", sign * kinds.count("article"))
-            state.count("reader comments", sign * kinds.count("comment"))
-            state.count("claims", sign * len(r.claims))
-            state.count("source judgements", sign * len(r.judgements))
+    state.count_texts(new)
+    state.count_texts(old, -1)
     book = bookkeeping_graph(base_iri)
     gone = [q for g in removed + discarded for q in kb.pattern(g, DIGEST, None, book)]
     dropped = removed + discarded + priors_out

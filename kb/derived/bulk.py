@@ -213,12 +213,8 @@ class Bulk:
             )
         for r in batch:
             self.state.add(r.graph, *text_graph_digest(self.kb, self.base, r.graph))
-            kinds = [d.kind for d in r.documents.values()]
-            self.state.count("articles", kinds.count("article"))
-            self.state.count("reader comments", kinds.count("comment"))
-            self.state.count("claims", len(r.claims))
-            self.state.count("source judgements", len(r.judgements))
             self.done.add(r.graph)
+        self.state.count_texts(batch)
 
     def finish(self, progress: Callable[[str], None] | None = None) -> tuple[int, int]:
         """Everything that needs all the texts; returns (claims, sources) rated."""
