@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from ontology import NAMESPACE as NAMESPACE_SRKB
 
+from .derived.claim_counts import ClaimCounts
 from .reliability import grade_text
 from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
@@ -555,34 +556,24 @@ class _Counts:
     server snapshot): cheap where counting in the store would read every claim."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self.claims_db = self.search_db = None
+        self.claim_counts: ClaimCounts | None = None
+        self.search_db = None
         if kb.path is not None:
             derived = kb.path.parent / "derived"
-            self.claims_db = _open_ro(derived / "claims.sqlite")
+            self.claim_counts = ClaimCounts(derived)
             self.search_db = _open_ro(derived / "search.sqlite")
 
     def close(self) -> None:
-        for db in (self.claims_db, self.search_db):
-            if db is not None:
-                db.close()
+        if self.claim_counts is not None:
+            self.claim_counts.close()
+        if self.search_db is not None:
+            self.search_db.close()
 
     def claims(self, role: str, agent: str) -> int | None:
-        if self.claims_db is None:
-            return None
-        column = "via" if role == "via" else "speaker"
-        found = self.claims_db.execute(
-            f"SELECT COUNT(*) FROM claims WHERE {column} = ?",  # noqa: S608 - fixed names
-            (agent,),
-        ).fetchone()
-        return int(found[0])
+        return self.claim_counts.claims(role, agent) if self.claim_counts else None
 
     def about(self, entity: str) -> int | None:
-        if self.claims_db is None:
-            return None
-        found = self.claims_db.execute(
-            "SELECT df FROM terms WHERE term = ?", ("@" + entity,)
-        ).fetchone()
-        return int(found[0]) if found else 0
+        return self.claim_counts.about(entity) if self.claim_counts else None
 
     def documents(self, entity: str, limit: int) -> tuple[list[str] | None, int]:
         """The newest ``limit`` documents that mention the entity, and how many do."""

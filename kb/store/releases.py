@@ -79,8 +79,13 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
         kb.snapshot(snapshot_store_path(staging))
         if kb.local_dir is not None:
             from ..derived import DERIVED_DIRNAME
+            from ..derived.claim_counts import CLAIMS_FILENAME, FILENAME, write_claim_counts
 
-            _copy_derived(kb.local_dir / DERIVED_DIRNAME, snapshot_derived_path(staging))
+            _copy_derived(
+                kb.local_dir / DERIVED_DIRNAME,
+                snapshot_derived_path(staging),
+                {CLAIMS_FILENAME: lambda src, folder: write_claim_counts(src, folder / FILENAME)},
+            )
         with KnowledgeBase.open_path(snapshot_store_path(staging), read_only=True) as copy:
             release = write_release(copy, snapshot_release_path(staging), dump=False)
         staging.rename(target)

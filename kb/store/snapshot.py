@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -33,14 +34,20 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _copy_derived(source: Path, target: Path) -> None:
+def _copy_derived(
+    source: Path, target: Path, summaries: dict[str, Callable[[Path, Path], None]] | None = None
+) -> None:
     """Copy the derived indexes: SQLite files with the backup API (consistent even while a
-    writer has them open), anything else as it is."""
+    writer has them open), anything else as it is. A file named in ``summaries`` is not
+    copied: its function writes what a server reads of it into the target folder."""
     if not source.is_dir():
         return
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.iterdir()):
         if path.name.endswith(("-wal", "-shm", "-journal")) or not path.is_file():
+            continue
+        if summaries and path.name in summaries:
+            summaries[path.name](path, target)
             continue
         if path.suffix != ".sqlite":
             shutil.copy2(path, target / path.name)
