@@ -552,7 +552,7 @@ def _mentions_in(r: _Reader, entity: str, documents: list[str]) -> dict[str, int
 
 
 class _Counts:
-    """Counts from the derived indexes beside the store (DATA/derived, copied into each
+    """Counts from the derived indexes beside the store (DATA/derived, summarised into each
     server snapshot): cheap where counting in the store would read every claim."""
 
     def __init__(self, kb: KnowledgeBase) -> None:

@@ -2,8 +2,8 @@
 
 A writer (``srkb ingest``, ``remove``, ``rebuild``) ends by *publishing* the content it
 leaves: a read-only checkpoint of the store (hard links: seconds, whatever the size),
-consistent copies of the derived indexes, and the release description, in a directory of
-its own::
+a consistent copy of the search index with the claim counts the pages read
+(kb.store.snapshot), and the release description, in a directory of its own::
 
     DATA/releases/<time>-<pid>/     store/  derived/  release/   (a snapshot's layout)
     DATA/releases/CURRENT           the name of the newest one (replaced atomically)

@@ -5,7 +5,8 @@ A server answers from a read-only checkpoint of the store and from the derived i
 kb.store.releases)::
 
     store/      the read-only checkpoint (RocksDB hard links: seconds, whatever the size)
-    derived/    consistent copies of DATA/derived/ (SQLite's backup API)
+    derived/    a consistent copy of the search index (SQLite's backup API) and the claim
+                counts pages read (kb.derived.claim_counts), not the whole claim index
     release/    its release id, VoID figures and dumps (kb.release)
 """
 
