@@ -27,6 +27,7 @@ docs/benchmarks-latency.png.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -176,15 +177,18 @@ def ingest(docs: int, data: Path, corpus: Path) -> dict[str, object]:
     }
 
 
-def increment(docs: int, data: Path) -> dict[str, object]:
+def increment(docs: int, data: Path, start: int | None = None) -> dict[str, object]:
+    """Ingest the INCREMENT synthetic documents from number ``start`` (default: those
+    after the corpus) into the store, timed, and their extraction alone, timed."""
     from synthetic_corpus import documents
 
+    first = docs if start is None else start
     extra = CACHE / f"increment-{docs}"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir(parents=True)
-    new = list(documents(docs + INCREMENT))[docs:]
+    new = list(itertools.islice(documents(first + INCREMENT), first, None))
     for i, doc in enumerate(new):
-        (extra / f"doc-{docs + i:06d}.txt").write_text(json.dumps(doc), encoding="utf-8")
+        (extra / f"doc-{first + i:06d}.txt").write_text(json.dumps(doc), encoding="utf-8")
     seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(extra)])
     code = (
         "import sys,time,json,pathlib;from kb.extract import extract_document;"
@@ -199,6 +203,7 @@ def increment(docs: int, data: Path) -> dict[str, object]:
     )
     return {
         "documents": INCREMENT,
+        "first": first,
         "seconds": seconds,
         "extraction_only_s": extract_s,
         "peak_tree_mb": mem.peak_tree_mb,
@@ -395,8 +400,22 @@ def main() -> None:
         action="store_true",
         help="measure the server again on the store --docs built (replaces its serve figures)",
     )
+    parser.add_argument(
+        "--increment-from",
+        type=int,
+        metavar="N",
+        help="measure adding 100 documents again, synthetic documents N to N+99 (ones the "
+        "store --docs built does not hold yet; replaces its increment figures)",
+    )
     args = parser.parse_args()
-    if args.docs and args.serve_only:
+    if args.docs and args.increment_from is not None:
+        out = CACHE / f"scale-{args.docs}.json"
+        result = json.loads(out.read_text(encoding="utf-8"))
+        result["increment"] = increment(args.docs, CACHE / f"kb-{args.docs}", args.increment_from)
+        result["increment_load"] = os.getloadavg()
+        out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+        print(f"  {result['increment']}", file=sys.stderr)
+    elif args.docs and args.serve_only:
         out = CACHE / f"scale-{args.docs}.json"
         result = json.loads(out.read_text(encoding="utf-8"))
         result["serve"] = serve_and_time(CACHE / f"kb-{args.docs}", args.repeat)
