@@ -32,7 +32,8 @@ from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
 
 _Q = sparql_prefixes()
-LIST_LIMIT = 100  # items per list on a page (and in its JSON twin)
+LIST_LIMIT = 20  # items per list on a page of an entity (and in its JSON twin)
+MAX_PAGE = 10_000  # the deepest page of an entity's lists a request may ask for
 
 _S = NAMESPACE_SRKB
 _RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -135,8 +136,10 @@ class EntityView:
     claims_by: list[ClaimSummary] = field(default_factory=list)
     claims_about: list[ClaimSummary] = field(default_factory=list)
     documents: list[tuple[Link, int]] = field(default_factory=list)
-    # How many there are of each list above (the lists stop at ``limit`` items).
+    # How many there are of each list above (the lists hold one page of ``limit`` items).
     totals: dict[str, int] = field(default_factory=dict)
+    # which page of the lists this is: {"page": n, "size": items per list, "pages": last}
+    paging: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -239,14 +242,18 @@ class _Reader:
             }
         )
 
-    def subjects_first(self, p: str, o: str, limit: int) -> list[str]:
-        """At most ``limit`` distinct IRIs with (?, p, o), in the store's order, sorted."""
-        found: set[str] = set()
+    def subjects_page(self, p: str, o: str, start: int, limit: int) -> list[str]:
+        """The distinct IRIs with (?, p, o) from number ``start`` to ``start + limit`` in the
+        store's order (stable within a release: pages do not overlap), sorted."""
+        seen: set[str] = set()
+        found: list[str] = []
         for q in self.store.quads_for_pattern(None, ox.NamedNode(p), ox.NamedNode(o), None):
-            if isinstance(q.subject, ox.NamedNode):
-                found.add(q.subject.value)
-                if len(found) >= limit:
-                    break
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value not in seen:
+                seen.add(q.subject.value)
+                if len(seen) > start:
+                    found.append(q.subject.value)
+                    if len(found) >= limit:
+                        break
         return sorted(found)
 
     def has_type(self, s: str, type_iri: str) -> bool:
@@ -417,9 +424,13 @@ def kind_of(kb: KnowledgeBase, iri: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- views
-def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityView | None:
-    """An actor or source: aliases, grade with evidence, judgements, claims, documents."""
+def entity_view(
+    kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT, page: int = 1
+) -> EntityView | None:
+    """An actor or source: aliases, grade with evidence, judgements, claims, documents;
+    ``page`` of each list (``limit`` items a page)."""
     r = _Reader(kb)
+    start = (page - 1) * limit
     prefs = sorted(o.value for o in r.objects(iri, _PREF) if isinstance(o, ox.Literal))
     if not prefs:
         return None
@@ -474,8 +485,8 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             display=grade_text(letter, pieces),
             priors=[_prior(r, p) for p in r.objects(rating, _S + "usedPrior")],
         )
-    # A source of a large store relayed tens of thousands of claims: each list shows its
-    # first ``limit`` items, and the totals come from the derived indexes' counts.
+    # A source of a large store relayed tens of thousands of claims: each list shows one
+    # page of ``limit`` items, and the totals come from the derived indexes' counts.
     counts = _Counts(kb)
     try:
         lists = {}
@@ -485,12 +496,12 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             ("claims_by", "speaker"),
             ("claims_about", "mentionsActor"),
         ):
-            lists[key] = r.subjects_first(_S + prop, iri, limit)
+            lists[key] = r.subjects_page(_S + prop, iri, start, limit)
         view.judgements = _judgements(r, lists["judgements"], limit)
         view.relayed = _claims(r, lists["relayed"], limit)
         view.claims_by = _claims(r, lists["claims_by"], limit)
         view.claims_about = _claims(r, lists["claims_about"], limit)
-        documents, total_documents = counts.documents(iri, limit)
+        documents, total_documents = counts.documents(iri, limit, start)
         if documents is None:  # no search index: count them here
             found = r.rows(
                 """SELECT ?d (COUNT(DISTINCT ?m) AS ?n) WHERE {
@@ -499,10 +510,11 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
             )
             per_document = {row["d"] or "": _int(row["n"]) for row in found}
             total_documents = len(per_document)
+            ranked = sorted((-n, d) for d, n in per_document.items())[start : start + limit]
         else:
             per_document = _mentions_in(r, iri, documents)
-        ranked = sorted((-n, d) for d, n in per_document.items())
-        view.documents = [(Link(d, r.label(d) or d), -neg) for neg, d in ranked[:limit]]
+            ranked = sorted((-n, d) for d, n in per_document.items())
+        view.documents = [(Link(d, r.label(d) or d), -neg) for neg, d in ranked]
         judged_total = None
         if view.rating is not None:
             judged_total = sum(
@@ -510,31 +522,41 @@ def entity_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> EntityV
                 for p in ("positiveJudgements", "negativeJudgements", "mixedJudgements")
             )
         view.totals = {
-            "judgements": _total(judged_total, lists["judgements"], limit, r, "judgedSource", iri),
+            "judgements": _total(
+                judged_total, lists["judgements"], start, limit, r, "judgedSource", iri
+            ),
             "relayed": _total(
-                counts.claims("via", iri), lists["relayed"], limit, r, "relayedBy", iri
+                counts.claims("via", iri), lists["relayed"], start, limit, r, "relayedBy", iri
             ),
             "claims_by": _total(
-                counts.claims("speaker", iri), lists["claims_by"], limit, r, "speaker", iri
+                counts.claims("speaker", iri), lists["claims_by"], start, limit, r, "speaker", iri
             ),
             "claims_about": _total(
-                counts.about(iri), lists["claims_about"], limit, r, "mentionsActor", iri
+                counts.about(iri), lists["claims_about"], start, limit, r, "mentionsActor", iri
             ),
             "documents": total_documents,
         }
+        longest = max(view.totals.values(), default=0)
+        view.paging = {"page": page, "size": limit, "pages": max(1, -(-longest // limit))}
     finally:
         counts.close()
     return view
 
 
 def _total(
-    counted: int | None, first: list[str], limit: int, r: _Reader, prop: str, iri: str
+    counted: int | None,
+    shown: list[str],
+    start: int,
+    limit: int,
+    r: _Reader,
+    prop: str,
+    iri: str,
 ) -> int:
-    """How many there are: the index's count, else the list (complete when short)."""
+    """How many there are: the index's count, else the page (the last one when short)."""
     if counted is not None:
         return counted
-    if len(first) < limit:
-        return len(first)
+    if 0 < len(shown) < limit or (start == 0 and not shown):
+        return start + len(shown)
     return len(r.subjects(_S + prop, iri))
 
 
@@ -575,14 +597,15 @@ class _Counts:
     def about(self, entity: str) -> int | None:
         return self.claim_counts.about(entity) if self.claim_counts else None
 
-    def documents(self, entity: str, limit: int) -> tuple[list[str] | None, int]:
-        """The newest ``limit`` documents that mention the entity, and how many do."""
+    def documents(self, entity: str, limit: int, start: int = 0) -> tuple[list[str] | None, int]:
+        """The documents that mention the entity, newest first, from number ``start`` to
+        ``start + limit``, and how many there are."""
         if self.search_db is None:
             return None, 0
         rows = self.search_db.execute(
             "SELECT i.iri FROM item_entities e JOIN items i ON i.id = e.item "
-            "WHERE e.entity = ? AND e.kind = 'document' ORDER BY e.item DESC LIMIT ?",
-            (entity, limit),
+            "WHERE e.entity = ? AND e.kind = 'document' ORDER BY e.item DESC LIMIT ? OFFSET ?",
+            (entity, limit, start),
         ).fetchall()
         total = self.search_db.execute(
             "SELECT COUNT(*) FROM item_entities WHERE entity = ? AND kind = 'document'",

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request, url_for
 
-from kb.errors import NotFoundError
+from kb.errors import InputError, NotFoundError
 from kb.vocab import PREFIXES
 from ontology import NAMESPACE
 
@@ -168,10 +168,16 @@ def resource(kind: str, rest: str) -> Response:
         raise NotFoundError(f"the knowledge base says nothing about {iri}")
     is_text = kind == "text" and "/" not in rest
     query = describe_text_query(node) if is_text else describe_query(node)
+    try:
+        list_page = lookup.list_page()
+    except InputError as exc:
+        if twin == "json":
+            return json_error(400, exc.code, str(exc))
+        raise
     if twin == "ttl":
         fmt = conneg.TURTLE
     elif twin == "json":
-        page = lookup.load_view(kind, rest, iri)
+        page = lookup.load_view(kind, rest, iri, list_page)
         if page is not None:
             return lookup.json_twin(page)
         fmt = conneg.JSONLD
@@ -188,7 +194,7 @@ def resource(kind: str, rest: str) -> Response:
         if twin is not None:
             response.vary.remove("Accept")
     else:
-        page = lookup.load_view(kind, rest, iri)
+        page = lookup.load_view(kind, rest, iri, list_page)
         if page is not None:
             response = lookup.render_page(page, iri)
         else:

@@ -44,8 +44,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from kb.errors import InputError
 from kb.search import COUNT_CAP, KINDS, SearchHit, SearchIndex
 from kb.views import (
+    MAX_PAGE,
     ClaimView,
     DocumentView,
     EntityView,
@@ -212,25 +214,37 @@ def page_kind(kind: str, rest: str) -> str | None:
 VIEWS_KEPT = 256  # page views memoised per published release (popular pages repeat)
 
 
-def load_view(kind: str, rest: str, iri: str) -> PageView | None:
+def list_page() -> int:
+    """The page of an entity's lists the request asks for (``?page=N``, default 1).
+
+    Raises:
+        InputError: ``page`` is not a whole number from 1 to MAX_PAGE.
+    """
+    text = request.args.get("page", "1").strip()
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):
+        raise InputError(f"page must be a whole number from 1 to {MAX_PAGE:,}, not {text[:20]!r}")
+    return int(text)
+
+
+def load_view(kind: str, rest: str, iri: str, page: int = 1) -> PageView | None:
     """Read the view of a data IRI from the store (None: no rich page for it).
 
     A published release never changes, so the views read from it are kept (the
     ``VIEWS_KEPT`` most recently used, per worker): an actor named by thousands of texts
     is read once per release, not once per request. A store served live is read afresh.
     """
-    page = page_kind(kind, rest)
-    if page is None:
+    kind_page = page_kind(kind, rest)
+    if kind_page is None:
         return None
     if not served().name:
-        return _read_view(page, iri)
+        return _read_view(kind_page, iri, page)
     views = cast(OrderedDict[str, PageView | None], app_cache().setdefault("views", OrderedDict()))
-    key = f"{page} {iri}"
+    key = f"{kind_page} {iri} {page}"
     with app_lock():
         if key in views:
             views.move_to_end(key)
             return views[key]
-    found = _read_view(page, iri)
+    found = _read_view(kind_page, iri, page)
     with app_lock():
         views[key] = found
         while len(views) > VIEWS_KEPT:
@@ -238,22 +252,28 @@ def load_view(kind: str, rest: str, iri: str) -> PageView | None:
     return found
 
 
-def _read_view(page: str, iri: str) -> PageView | None:
+def _read_view(kind: str, iri: str, page: int = 1) -> PageView | None:
     kb = get_kb()
     view: EntityView | ClaimView | DocumentView | None = None
-    if page == "entity":
-        view = entity_view(kb, iri)
-    elif page == "claim":
+    if kind == "entity":
+        view = entity_view(kb, iri, page=page)
+    elif kind == "claim":
         view = claim_view(kb, iri)
-    elif page == "document":
+    elif kind == "document":
         view = document_view(kb, iri)
-    return PageView(page, view) if view is not None else None
+    return PageView(kind, view) if view is not None else None
 
 
 def json_twin(page: PageView) -> Response:
     """``PATH.json``: the view as it is, plus where its page and twins are."""
     body = as_json(page.view)
-    body["page"] = {"kind": page.kind, "html": request.path.removesuffix(".json")}
+    html = request.path.removesuffix(".json")
+    body["page"] = {"kind": page.kind, "html": html}
+    paging = body.get("paging")
+    if paging:  # an entity's lists: where the pages before and after this one are
+        n, last = paging["page"], paging["pages"]
+        paging["previous"] = f"{request.path}?page={n - 1}" if n > 1 else None
+        paging["next"] = f"{request.path}?page={n + 1}" if n < last else None
     return jsonify(body)
 
 
