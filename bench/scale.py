@@ -9,7 +9,8 @@ For one corpus size (bench/synthetic_corpus.py writes the documents, cached unde
 2. ``srkb ingest`` of the next 100 documents into that store (incremental): wall time,
    and, for comparison, the time to extract those 100 documents alone;
 3. ``srkb dump --format nquads``: wall time, peak memory, size;
-4. ``srkb serve``: seconds until ``/healthz`` answers, memory at rest;
+4. ``srkb serve``: seconds until ``/healthz`` answers, memory at rest (after steps 5 and 6
+   and concurrent searches on every worker; RSS and PSS, summed and per process);
 5. every named query with its documented example parameters, over HTTP with the default
    limits (``GET /queries/NAME``, JSON) and through the CLI's query path (the store
    opened once, ``kb.query.run_local`` then the table the CLI prints): median and 95th
@@ -39,6 +40,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,6 +94,55 @@ def _rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def _rollup_mb(pid: int) -> dict[str, float]:
+    """A process's memory from /proc/PID/smaps_rollup (MB): ``rss`` counts every page it
+    maps, shared ones too; ``pss`` shares each page among the processes mapping it, so a
+    process tree's PSS adds up to what the machine really gives it; ``pss_anon`` is the
+    part not backed by files (the heap)."""
+    keys = {"Rss:": "rss", "Pss:": "pss", "Pss_Anon:": "pss_anon"}
+    out = dict.fromkeys(keys.values(), 0.0)
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key = line.split(":", 1)[0] + ":"
+            if key in keys:
+                out[keys[key]] = int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
+
+
+def _role(pid: int) -> str:
+    """What a process of ``srkb serve``'s tree is, from its command line."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    text = " ".join(a.decode(errors="replace") for a in argv if a)
+    if "multiprocessing" in text and "resource_tracker" in text:
+        return "resource tracker"
+    if "multiprocessing" in text:
+        return "query process"
+    if "kb.release_dump" in text:
+        return "dump writer"
+    return "gunicorn"
+
+
+def memory_at_rest(root: int) -> dict[str, object]:
+    """The memory of a process tree: RSS and PSS summed over its processes, and each
+    process's own figures. The RSS sum counts the pages forked processes share once per
+    process; the PSS sum counts each page once."""
+    processes = []
+    for pid in _tree(root):
+        figures = _rollup_mb(pid)
+        if figures["rss"]:
+            processes.append({"pid": pid, "role": _role(pid), **figures})
+    return {
+        "rss_mb": sum(p["rss"] for p in processes),
+        "pss_mb": sum(p["pss"] for p in processes),
+        "processes": processes,
+    }
 
 
 @dataclass
@@ -294,6 +345,24 @@ def timed_first(urls: list[str], accept: str) -> dict[str, float]:
     return {**percentiles(times), "status": status, "pages": len(urls)}
 
 
+SEARCHES = ("Daesh", "civilians killed", "Reuters", "almasdar", "joint operation", "Hezbollah")
+
+
+def search_on_every_worker(url: str) -> None:
+    """Concurrent searches (8 at once, 60 in all): each gunicorn worker answers some, so
+    the memory at rest is that of a server whose every worker has searched."""
+
+    def get(q: str) -> None:
+        with urllib.request.urlopen(
+            url + "search?q=" + urllib.parse.quote_plus(q), timeout=120
+        ) as r:
+            r.read()
+
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(5):
+            list(pool.map(get, SEARCHES * 2))
+
+
 def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
     from kb.store import KnowledgeBase
     from kb.views import entity_view
@@ -350,14 +419,17 @@ def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
             )
             for name, params in NAMED.items()
         }
+        search_on_every_worker(url)
         time.sleep(1)
-        at_rest = sum(_rss_mb(p) for p in _tree(proc.pid))
+        at_rest = memory_at_rest(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
     return {
         "ready_s": ready_s,
-        "rest_mb": at_rest,
+        "rest_rss_mb": at_rest["rss_mb"],  # shared pages counted once per process
+        "rest_pss_mb": at_rest["pss_mb"],  # each page counted once: what the machine gives
+        "rest_processes": at_rest["processes"],
         "pages": page_times,
         "pages_distinct": first_times,
         "named_http": query_times,

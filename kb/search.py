@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import threading
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-from .name_matcher import NameMatcher
+from .name_matcher import NameMatcher, PackedStrings
 from .store import KnowledgeBase, value
 from .text_records import TextRecords
 from .vocab import PREFIXES
@@ -438,6 +439,83 @@ def update_search_index(
         writer.close()
 
 
+# --------------------------------------------------------------------------- names
+_ACTOR, _SOURCE = 1, 2  # the kinds of an entity, as bits
+_KINDS_OF_BITS: tuple[tuple[Kind, ...], ...] = ((), ("actor",), ("source",), ("actor", "source"))
+
+
+class EntityTable:
+    """What the search page shows of each named entity (label, kinds, types), in arrays
+    beside the NameMatcher's entity numbers: a dict of tuples keyed by IRI cost 140 MB at
+    350,000 entities, this about 12 MB."""
+
+    def __init__(
+        self,
+        labels: PackedStrings,
+        kinds: bytes,
+        types: array[int],
+        type_sets: list[tuple[str, ...]],
+        order: array[int],
+    ) -> None:
+        self.labels, self.kinds, self.types, self.type_sets = labels, kinds, types, type_sets
+        self.order = order  # each entity's rank by (casefolded label, IRI): how ties sort
+
+    @classmethod
+    def of(cls, matcher: NameMatcher, rows: dict[str, tuple[str, str, str]]) -> EntityTable:
+        """From the ``entities`` rows (IRI -> label, kinds, types), for each entity of the
+        matcher in its order."""
+        described = [rows[iri] for iri in matcher.iris]
+        type_ids: dict[str, int] = {}
+        types = array("i", (type_ids.setdefault(t, len(type_ids)) for _l, _k, t in described))
+        type_sets = [tuple(t for t in joined.split("\x1f") if t) for joined in type_ids]
+        kinds = bytes(
+            (_ACTOR if "actor" in k.split() else 0) | (_SOURCE if "source" in k.split() else 0)
+            for _l, k, _t in described
+        )
+        ranking = sorted(
+            range(len(described)), key=lambda e: (described[e][0].casefold(), matcher.iris[e])
+        )
+        order = array("i", bytes(4 * len(ranking)))
+        for rank, entity in enumerate(ranking):
+            order[entity] = rank
+        labels = PackedStrings(label for label, _k, _t in described)
+        return cls(labels, kinds, types, type_sets, order)
+
+    def kinds_of(self, entity: int) -> tuple[Kind, ...]:
+        return _KINDS_OF_BITS[self.kinds[entity]]
+
+    def describe(self, entity: int) -> tuple[str, tuple[str, ...]]:
+        """(label, types) of an entity."""
+        return self.labels[entity], self.type_sets[self.types[entity]]
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.types, self.order)
+        return self.labels.nbytes + len(self.kinds) + sum(len(a) * a.itemsize for a in arrays)
+
+
+def load_names(db: sqlite3.Connection) -> tuple[NameMatcher, EntityTable]:
+    """The names of the indexed entities (labels, aliases, the forms texts write them in),
+    normalised, and what the search page shows of each entity."""
+    rows: dict[str, tuple[str, str, str]] = {
+        iri: (label, kinds, types)
+        for iri, label, kinds, types in db.execute("SELECT iri, label, kinds, types FROM entities")
+    }
+    found: set[tuple[str, str, str]] = set()
+    for iri, surface in db.execute("SELECT entity, surface FROM names"):
+        if iri in rows:
+            norm = normalise(surface)
+            if norm:
+                found.add((norm, iri, surface))
+    for iri, (label, _k, _t) in rows.items():
+        norm = normalise(label)
+        if norm:
+            found.add((norm, iri, label))
+    matcher = NameMatcher(found)
+    found.clear()
+    return matcher, EntityTable.of(matcher, rows)
+
+
 # --------------------------------------------------------------------------- searching
 class SearchIndex:
     """A search index on disk (read-only once built), shared by a server's threads."""
@@ -448,7 +526,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._loaded = False
         self._matcher = NameMatcher(())
-        self._entities: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+        self._entities = EntityTable.of(self._matcher, {})
 
     # --- opening ----------------------------------------------------------------------
     @classmethod
@@ -497,30 +575,10 @@ class SearchIndex:
         with self._lock:
             if self._loaded:
                 return
-            for iri, label, kinds, types in self.db.execute(
-                "SELECT iri, label, kinds, types FROM entities"
-            ):
-                self._entities[iri] = (
-                    label,
-                    tuple(kinds.split()),
-                    tuple(t for t in types.split("\x1f") if t),
-                )
-            found: set[tuple[str, str, str]] = set()
-            for iri, surface in self.db.execute("SELECT entity, surface FROM names"):
-                if iri in self._entities:
-                    norm = normalise(surface)
-                    if norm:
-                        found.add((norm, iri, surface))
-            for iri, (label, _k, _t) in self._entities.items():
-                norm = normalise(label)
-                if norm:
-                    found.add((norm, iri, label))
-            self._matcher = NameMatcher(found)
+            self._matcher, self._entities = load_names(self.db)
             self._loaded = True
 
-    def _entity_scores(self, query: str) -> dict[str, tuple[float, str]]:
-        return self._matcher.scores(normalise(query), query)
-
+    # --- items on disk --------------------------------------------------------------------
     # --- items on disk --------------------------------------------------------------------
     @staticmethod
     def _match(words: list[str]) -> str:
@@ -591,17 +649,23 @@ class SearchIndex:
         if not words:
             return out, totals
         self._load_names()
-        entity_scores = self._entity_scores(query)
-        for iri, (score, surface) in entity_scores.items():
-            label, kinds, types = self._entities[iri]
-            for kind in KINDS[:2]:
-                if kind in kinds:
-                    out[kind].append(SearchHit(kind, iri, label, score, surface, types=types))
+        matcher, entities = self._matcher, self._entities
+        entity_scores = matcher.scores_by_entity(normalise(query), query)
+        ranked: dict[Kind, list[tuple[float, int, int, str]]] = {k: [] for k in KINDS[:2]}
+        for entity, (score, surface) in entity_scores.items():
+            for kind in entities.kinds_of(entity):
+                ranked[kind].append((-score, entities.order[entity], entity, surface))
         for kind in KINDS[:2]:
-            out[kind].sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
-            totals[kind] = len(out[kind])
-            del out[kind][limit:]
-        strong = sorted(iri for iri, (score, _) in entity_scores.items() if score >= 80)
+            # best score first, then by label as read (casefolded) and IRI: ``order``
+            ranked[kind].sort()
+            totals[kind] = len(ranked[kind])
+            for negated, _order, entity, surface in ranked[kind][:limit]:
+                label, types = entities.describe(entity)
+                iri = matcher.iri(entity)
+                out[kind].append(SearchHit(kind, iri, label, -negated, surface, types=types))
+        strong = sorted(
+            matcher.iri(entity) for entity, (score, _) in entity_scores.items() if score >= 80
+        )
         for kind in KINDS[2:]:
             hits, totals[kind] = self._item_hits(kind, words, strong, limit)
             out[kind] = [
