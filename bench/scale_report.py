@@ -62,7 +62,14 @@ def tables(results: list[dict]) -> str:  # type: ignore[type-arg]
         ("dump peak memory (MB)", lambda r: f"{r['dump']['peak_tree_mb']:,.0f}"),
         ("dump size (MB)", lambda r: f"{r['dump']['size_mb']:,.0f}"),
         ("`srkb serve`: seconds until /healthz answers", lambda r: f"{r['serve']['ready_s']:.1f}"),
-        ("server memory at rest, all processes (MB)", lambda r: f"{r['serve']['rest_mb']:,.0f}"),
+        (
+            "server memory at rest, RSS summed over its processes (MB)",
+            lambda r: _mb(r["serve"].get("rest_rss_mb", r["serve"].get("rest_mb"))),
+        ),
+        (
+            "server memory at rest, PSS summed (shared pages once) (MB)",
+            lambda r: _mb(r["serve"].get("rest_pss_mb")),
+        ),
     ]
     out += [_row([name, *(f(r) for r in results)]) for name, f in rows]
     for title, key in (
@@ -117,6 +124,10 @@ def plot(results: list[dict], target: Path) -> None:  # type: ignore[type-arg]
     axes[0].set_ylabel("milliseconds")
     fig.tight_layout()
     fig.savefig(target, dpi=110)
+
+
+def _mb(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:,.0f}"
 
 
 def write_report(cache: Path, docs: Path) -> None:
