@@ -123,6 +123,54 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + _CHUNK]
 
 
+# --------------------------------------------------------------------------- sharing
+# A published release holds a hard link to the search index it was published with
+# (kb.store.snapshot: no 2 GB copy at every publish), so that file must never change:
+# a writer first gives the live index an inode of its own (copy, then rename over it).
+# The copy starts in the background when a derivation begins (``unshare_soon``), while
+# texts are extracted and written, and a write connection waits for it.
+_unsharing: dict[str, threading.Thread] = {}
+_unsharing_lock = threading.Lock()
+
+
+def _unshare(path: Path) -> None:
+    """Give ``path`` an inode no release shares (nothing to do when none does)."""
+    try:
+        if path.stat().st_nlink <= 1:
+            return
+    except FileNotFoundError:
+        return
+    private = path.with_name(path.name + ".unshared")
+    shutil.copyfile(path, private)
+    private.replace(path)
+
+
+def unshare_soon(path: Path) -> None:
+    """Start making ``path`` private in the background (see above)."""
+    with _unsharing_lock:
+        key = str(path)
+        if key in _unsharing and _unsharing[key].is_alive():
+            return
+        try:
+            if path.stat().st_nlink <= 1:
+                return
+        except FileNotFoundError:
+            return
+        thread = threading.Thread(target=_unshare, args=(path,), name="srkb-unshare")
+        _unsharing[key] = thread
+        thread.start()
+
+
+def unshare_now(path: Path) -> None:
+    """Make ``path`` private before it is written: wait for the background copy, if one
+    was started, else copy now. Raises what the copy raised (OSError)."""
+    with _unsharing_lock:
+        thread = _unsharing.pop(str(path), None)
+    if thread is not None:
+        thread.join()
+    _unshare(path)  # nothing left to do, unless the background copy failed
+
+
 def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connection:
     if path is None:
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
@@ -131,6 +179,7 @@ def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connectio
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
+        unshare_now(path)
         db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
@@ -348,6 +397,11 @@ class SearchIndexWriter:
     def __init__(self, derived: Path | None) -> None:
         self.path = derived / FILENAME if derived is not None else None
         self._db: sqlite3.Connection | None = None
+
+    def prepare(self) -> None:
+        """Start giving the index an inode of its own if a release shares it (above)."""
+        if self.path is not None:
+            unshare_soon(self.path)
 
     @property
     def db(self) -> sqlite3.Connection:

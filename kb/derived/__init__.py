@@ -221,6 +221,7 @@ class Deriver:
         directory = derived_dir(kb, data_dir)
         self.index = ClaimIndex.open(directory)
         self.search = SearchIndexWriter(directory)
+        self.search.prepare()  # copied in the background if a release links it
         self.total = DerivedReport()
         if self.base and check:
             if not _index_is_current(kb, self.index, self.rq):

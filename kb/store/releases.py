@@ -80,11 +80,15 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
         if kb.local_dir is not None:
             from ..derived import DERIVED_DIRNAME
             from ..derived.claim_counts import CLAIMS_FILENAME, FILENAME, write_claim_counts
+            from ..search import FILENAME as SEARCH_FILENAME
 
             _copy_derived(
                 kb.local_dir / DERIVED_DIRNAME,
                 snapshot_derived_path(staging),
                 {CLAIMS_FILENAME: lambda src, folder: write_claim_counts(src, folder / FILENAME)},
+                # the writer links the search index (its next write copies it first);
+                # a read-only publisher (a server, while a writer runs) copies it
+                linked=frozenset() if kb.read_only else frozenset({SEARCH_FILENAME}),
             )
         with KnowledgeBase.open_path(snapshot_store_path(staging), read_only=True) as copy:
             release = write_release(copy, snapshot_release_path(staging), dump=False)
