@@ -60,7 +60,7 @@ from .ingest_workers import (
     stored_text,
 )
 from .iri import IriMinter
-from .journal import ADDED, entry, mark_removed
+from .journal import ADDED, LOADING, entry, mark_removed
 from .store import KnowledgeBase, rdflib_to_quads
 from .version import software_version
 from .vocab import SRKB, VOID
@@ -220,6 +220,8 @@ class _Writer:
             self.submit()
 
     def _write(self, batch: list[Built]) -> None:
+        """One batch, all or nothing: in one transaction, or bulk-loaded between two
+        (entered as loading, then as added with their digests: kb.journal)."""
         book = ox.NamedNode(bookkeeping_graph(self.base))
         journal = [entry(self.base, b.graph_iri, ADDED) for b in batch]
         journal += [
@@ -227,7 +229,13 @@ class _Writer:
             for b in batch
         ]
         data = b"".join(b.nquads for b in batch)
-        self.kb.add_quads(_chain(ox.parse(data, format=ox.RdfFormat.N_QUADS), journal))
+        if not self.kb.bulk_loads:
+            self.kb.add_quads([*ox.parse(data, format=ox.RdfFormat.N_QUADS), *journal])
+            return
+        loading = [entry(self.base, b.graph_iri, LOADING) for b in batch]
+        self.kb.add_quads(loading)
+        self.kb.load_nquads(data)
+        self.kb.change(remove=loading, add=journal)
 
     def submit(self) -> None:
         """Start writing the current batch, and derive the one written before it."""
@@ -257,11 +265,6 @@ class _Writer:
             writing, self._writing = self._writing, None
             self._finish(*writing)
         self._thread.shutdown(wait=True)
-
-
-def _chain(parsed: Iterable[ox.Quad], extra: list[ox.Quad]) -> Iterable[ox.Quad]:
-    yield from parsed
-    yield from extra
 
 
 def _add_reports(total: DerivedReport, more: DerivedReport) -> None:

@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.journal import pending
+from kb.ingest_workers import build_one
+from kb.journal import LOADING, entry, pending
 from kb.store import KnowledgeBase
+from kb.version import software_version
 
 from .conftest import SRKB_COMMAND, run_srkb
 from .helpers import PROJECT_ROOT
@@ -120,3 +122,27 @@ def test_killed_removals_resume_to_the_uninterrupted_store(
     rebuilt = run_srkb("rebuild", data=reference, timeout=600)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert masked_dump(reference) == expected  # derived again from the texts: the same
+
+
+def test_a_bulk_load_cut_short_is_dropped_and_written_whole_again(
+    tmp_path: Path, corpus: list[str]
+) -> None:
+    """Texts are bulk-loaded outside a transaction (kb.journal): what a kill in the middle
+    of a load leaves, texts entered as loading with part of their quads written, is
+    dropped by the next command, and the texts written whole."""
+    texts = corpus[:6]
+    run_srkb("ingest", *texts, data=tmp_path / "reference", check=True, timeout=600)
+    reference = masked_dump(tmp_path / "reference")
+    data = tmp_path / "cut"
+    run_srkb("ingest", *texts[:3], data=data, check=True, timeout=600)
+    with KnowledgeBase.open(data) as kb:
+        built = [build_one(name, BASE, software_version()) for name in texts[3:]]
+        kb.add_quads([entry(BASE, b.graph_iri, LOADING) for b in built])
+        lines = b"".join(b.nquads for b in built).splitlines(keepends=True)
+        kb.load_nquads(b"".join(lines[: len(lines) // 2]))
+        assert pending(kb, BASE).loading
+        assert kb.has_graph(built[0].graph_iri)
+    resumed = run_srkb("ingest", *texts, data=data, timeout=600)
+    assert resumed.returncode == 0, resumed.stderr
+    assert not journal_left(data)
+    assert masked_dump(data) == reference

@@ -36,7 +36,7 @@ from ..content import (
     text_graph_digest,
 )
 from ..errors import StoreError
-from ..journal import ADDED, REMOVED, entry, pending
+from ..journal import ADDED, REMOVED, drop_partial_loads, entry, pending
 from ..prior_graphs import is_prior_graph, read_prior_graph
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
@@ -223,6 +223,8 @@ class Deriver:
         self.search = SearchIndexWriter(directory)
         self.search.prepare()  # copied in the background if a release links it
         self.total = DerivedReport()
+        if self.base and not kb.read_only:  # before anything reads the text graphs
+            drop_partial_loads(kb, self.base)
         if self.base and check:
             if not _index_is_current(kb, self.index, self.rq):
                 logger.warning("derived data out of date (another model or lost index): rebuilding")
@@ -303,6 +305,7 @@ class Deriver:
         """Derive everything the journal lists, a step of ``step_texts`` texts at a time."""
         if not self.base:
             return self.total
+        drop_partial_loads(self.kb, self.base)  # (done on opening too; the loop needs it)
         if bulk.rebuild_pending(self.kb, self.base):  # a bulk derivation was interrupted
             self.rebuild()
         while True:

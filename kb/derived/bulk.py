@@ -87,7 +87,9 @@ def rebuild_pending(kb: KnowledgeBase, base_iri: str) -> bool:
 
 
 class _Writer:
-    """Adds derived quads in transactions of WRITE_QUADS, keeping their digest.
+    """Adds derived quads WRITE_QUADS at a time, keeping their digest. They are bulk-loaded
+    where the store can (kb.store.base): until the marker is cleared, a crash means
+    deriving everything again, from graphs emptied first, so no write needs to be atomic.
 
     Each transaction is written in a thread (the store writes without the GIL) while
     this thread computes the next quads: one transaction at a time, in order, as when
@@ -110,7 +112,7 @@ class _Writer:
             unique = list(dict.fromkeys(self.buffer))
             self.buffer = []
             self.wait()
-            self._writing = self._thread.submit(self.kb.add_quads, unique)
+            self._writing = self._thread.submit(self.kb.load_quads, unique)
             self.state.add_quads(unique)
 
     def wait(self) -> None:

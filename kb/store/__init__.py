@@ -234,15 +234,24 @@ class KnowledgeBase:
     # --- writing ------------------------------------------------------------------
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
-        counted = [0]
+        # a list, never a generator: pyoxigraph takes the GIL back for each item it pulls
+        # from an iterator, which crawls while another thread runs Python
+        items = quads if isinstance(quads, list) else list(quads)
+        self.backend.add_quads(items)
+        self._written(len(items))
 
-        def count(items: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-            for q in items:
-                counted[0] += 1
-                yield q
+    @property
+    def bulk_loads(self) -> bool:
+        """Whether ``load_quads`` bypasses transactions (kb.store.base)."""
+        return self.backend.bulk_loads
 
-        self.backend.add_quads(count(quads))
-        self._written(counted[0])
+    def load_quads(self, quads: list[ox.Quad]) -> None:
+        """Add many quads fast; not atomic where ``bulk_loads`` (see kb.store.base)."""
+        self.backend.load_quads(quads)
+
+    def load_nquads(self, data: bytes) -> None:
+        """``load_quads`` of N-Quads bytes (never turned into Python objects here)."""
+        self.backend.load_nquads(data)
 
     def _written(self, quads: int) -> None:
         self._unflushed += quads

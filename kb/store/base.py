@@ -37,6 +37,8 @@ class StoreBackend(ABC):
     #: Whether a dump in the store's own order is canonical (the same content always
     #: gives the same bytes, whatever order it was written in).
     ordered_dump: ClassVar[bool] = False
+    #: Whether ``load_quads`` is a bulk load: much faster than ``add_quads``, not atomic.
+    bulk_loads: ClassVar[bool] = False
 
     read_only: bool
     path: Path | None
@@ -74,6 +76,16 @@ class StoreBackend(ABC):
     @abstractmethod
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction: all of them or none."""
+
+    def load_quads(self, quads: list[ox.Quad]) -> None:
+        """Add many quads as fast as the backend can. Where ``bulk_loads`` is set this is
+        not atomic (a crash may leave part of them), so callers record what they load
+        before loading it (kb.journal); elsewhere it is ``add_quads``."""
+        self.add_quads(quads)
+
+    def load_nquads(self, data: bytes) -> None:
+        """``load_quads`` of quads given as N-Quads (parsed by the backend if it can)."""
+        self.add_quads(list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
 
     @abstractmethod
     def update(self, sparql: str) -> None:
