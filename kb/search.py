@@ -24,6 +24,7 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -379,16 +380,31 @@ def _refresh_entities(
         db.execute(
             "INSERT INTO entities (iri, label, kinds, types) VALUES (?, ?, ?, ?)", (entity, *row)
         )
-        names = {
-            q.object.value
+        stated = [
+            q
             for p in _LABELS
             for q in kb.backend.quads_for_pattern(_N(entity), p, None, None)
-            if value(q.graph_name) not in leaving and isinstance(q.object, ox.Literal)
-        }
+            if value(q.graph_name) not in leaving
+        ]
+        if shared is not None:  # the shared graph's part as it will be written (above)
+            stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
+            stated += [q for q in shared(entity) if q.predicate in _LABELS]
+        names = {q.object.value for q in stated if isinstance(q.object, ox.Literal)}
         db.executemany(
             "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'label', 1)",
             [(entity, n) for n in sorted(names)],
         )
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class SearchIndexWriter:
@@ -422,27 +438,43 @@ class SearchIndexWriter:
         if self.path is None or not (added or removed):
             return {}
         db = self.db
-        indexed: set[str] = set()
-        for chunk in _chunks(sorted({r.graph for r in [*added, *removed]})):
-            marks = ",".join("?" * len(chunk))
-            indexed |= {
-                r[0]
-                for r in db.execute(
-                    f"SELECT graph FROM graphs WHERE graph IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            }
-        db.execute("BEGIN")
-        try:
+        indexed = self._indexed([*added, *removed])
+        with _transaction(db):
             touched = _remove_graphs(db, [r for r in removed if r.graph in indexed])
             touched |= _add_graphs(db, [r for r in added if r.graph not in indexed])
             leaving = {r.graph for r in removed}
             _refresh_entities(db, kb, touched, leaving, shared)
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
         return self.written_forms({e for e, _a in _surfaces([*added, *removed])})
+
+    def add_texts(self, added: list[TextRecords]) -> set[str]:
+        """Index texts without describing the entities they name (a bulk derivation
+        describes each once at the end: ``describe``); returns those entities."""
+        if self.path is None or not added:
+            return set()
+        indexed = self._indexed(added)
+        with _transaction(self.db):
+            return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
+
+    def describe(self, kb: KnowledgeBase, entities: set[str], shared: Shared | None) -> None:
+        """Read the label, kinds, types and names of entities again from the store."""
+        if self.path is None or not entities:
+            return
+        with _transaction(self.db):
+            _refresh_entities(self.db, kb, entities, set(), shared)
+
+    def _indexed(self, records: list[TextRecords]) -> set[str]:
+        """Which of these texts the index holds."""
+        indexed: set[str] = set()
+        for chunk in _chunks(sorted({r.graph for r in records})):
+            marks = ",".join("?" * len(chunk))
+            indexed |= {
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT graph FROM graphs WHERE graph IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            }
+        return indexed
 
     def mentioned_entities(self) -> set[str]:
         """Every entity the texts mention (by the forms they write it in)."""

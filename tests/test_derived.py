@@ -9,13 +9,14 @@ aside) and the ratings are the same every way, and the same as a full computatio
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 import pytest
 
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
-from kb.derived import rebuild
+from kb.derived import derived_dir, rebuild
 from kb.dump import dump_bytes
 from kb.ingest import ingest_texts, remove_texts
 from kb.reliability import compute_ratings, ratings_graph_iri
@@ -51,10 +52,30 @@ def masked_dump(kb: KnowledgeBase) -> list[bytes]:
     ]
 
 
+def search_index(kb: KnowledgeBase) -> dict[str, list[tuple[object, ...]]]:
+    """What the search index holds about entities and items (its row ids aside)."""
+    directory = derived_dir(kb)
+    assert directory is not None
+    db = sqlite3.connect(directory / "search.sqlite")
+    try:
+        return {
+            "entities": db.execute("SELECT * FROM entities ORDER BY iri").fetchall(),
+            "names": db.execute("SELECT * FROM names ORDER BY 1, 2, 3").fetchall(),
+            "items": db.execute(
+                "SELECT kind, iri, label, graph, text FROM items ORDER BY 2, 1"
+            ).fetchall(),
+        }
+    finally:
+        db.close()
+
+
 def test_one_run_or_ten_batches_give_identical_dumps(corpus: list[InputText]) -> None:
     one = store(corpus, bulk=True)  # derived once, at the end (kb.derived.bulk)
     ten = store(*(corpus[i : i + 6] for i in range(0, 60, 6)), bulk=False)  # step by step
     assert masked_dump(one) == masked_dump(ten)
+    found = search_index(one)
+    assert found == search_index(ten)  # the search index too
+    assert len(found["entities"]) > 20 and len(found["items"]) > 100
     assert masked_dump(store(corpus, bulk=False)) == masked_dump(one)
     graph = ratings_graph_iri(BASE)
     assert one.graph_quad_count(graph) > 500  # ratings, corroborations, contradictions

@@ -186,6 +186,7 @@ class Bulk:
         self.writer = _Writer(kb, self.state)
         self.shared = ox.NamedNode(entities_graph_iri(base_iri))
         self.done: set[str] = set()
+        self.named: set[str] = set()  # the entities the texts name
         self.started = time.perf_counter()
 
     def start(self) -> None:
@@ -204,10 +205,10 @@ class Bulk:
         batch = [r for r in batch if r.graph not in self.done]
         if not batch:
             return
-        db, counts, shared = self.db, self.counts, self.shared
+        db = self.db
         self.index.add(c for r in batch for c in r.claims)
-        counts.apply(batch, [])
-        self.search.update(self.kb, batch, [], lambda e: description(counts, e, shared))
+        self.counts.apply(batch, [])
+        self.named |= self.search.add_texts(batch)  # described once, at the end
         with _transaction(db):
             db.executemany(
                 "INSERT OR IGNORE INTO judgements (iri, source, polarity) VALUES (?, ?, ?)",
@@ -299,7 +300,9 @@ class Bulk:
         if progress:
             progress(f"graded {claims} claims")
 
-        # the shared entities graph
+        # the entities the texts name, in the search index; the shared entities graph
+        counts, shared = self.counts, self.shared
+        self.search.describe(kb, self.named, lambda e: description(counts, e, shared))
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
         named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
         written = self.search.written_forms(self.search.mentioned_entities() | named)
