@@ -479,8 +479,31 @@ def main() -> None:
         help="measure adding 100 documents again, synthetic documents N to N+99 (ones the "
         "store --docs built does not hold yet; replaces its increment figures)",
     )
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="measure only steps 1 and 2 (ingest, then 100 more documents), into "
+        "bench/.cache/scale-N-ingest.json",
+    )
     args = parser.parse_args()
-    if args.docs and args.increment_from is not None:
+    if args.docs and args.ingest_only:
+        from synthetic_corpus import write_corpus
+
+        data = CACHE / f"kb-{args.docs}"
+        result = {
+            "docs": args.docs,
+            "load_before": os.getloadavg(),
+            "ingest": ingest(
+                args.docs, data, write_corpus(args.docs, CACHE / f"corpus-{args.docs}")
+            ),
+        }
+        print(f"  {result['ingest']}", file=sys.stderr)
+        result["increment"] = increment(args.docs, data)
+        print(f"  {result['increment']}", file=sys.stderr)
+        result["load_after"] = os.getloadavg()
+        out = CACHE / f"scale-{args.docs}-ingest.json"
+        out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    elif args.docs and args.increment_from is not None:
         out = CACHE / f"scale-{args.docs}.json"
         result = json.loads(out.read_text(encoding="utf-8"))
         result["increment"] = increment(args.docs, CACHE / f"kb-{args.docs}", args.increment_from)

@@ -389,7 +389,7 @@ def _ingest_planned(
     todo = [source for source, keep in zip(sources, wanted, strict=True) if keep]
     built = pool.map(build_one, todo, base_iri, version)
     _store_built(
-        kb, built, len(todo), base_iri, report, progress, data_dir, batch_texts, bulk, phase
+        kb, built, len(todo), base_iri, report, progress, data_dir, batch_texts, bulk, phase, pool
     )
 
 
@@ -436,8 +436,10 @@ def _store_built(
     batch_texts: int,
     bulk: bool | None,
     phase: Callable[[str], None] | None = None,
+    pool: WorkerPool | None = None,
 ) -> None:
-    """Write built texts in batches (one transaction each) and derive what follows."""
+    """Write built texts in batches (one transaction each) and derive what follows
+    (claims related in ``pool``'s processes in a bulk derivation)."""
     if bulk is None:
         state = read_state(kb, base_iri)
         texts_held = state.texts if state is not None else len(kb.named_graphs())
@@ -460,7 +462,7 @@ def _store_built(
         if job is not None:
             if phase is not None:
                 phase(f"deriving ratings, entities and indexes for {len(report.added)} texts")
-            deriver.rebuild(job)
+            deriver.rebuild(job, pool=pool)
         _add_reports(report.derived, deriver.total)
 
 

@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+import kb.derived.bulk
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
 from kb.derived import derived_dir, rebuild
@@ -84,6 +85,19 @@ def test_one_run_or_ten_batches_give_identical_dumps(corpus: list[InputText]) ->
         "<https://w3id.org/srkb/ontology#corroboratedBy> ?o } }"
     )
     assert int(next(iter(rows))["n"].value) > 0
+
+
+def test_claims_related_in_worker_processes_give_the_same_store(
+    corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk derivation relates claims in the ingest's worker processes (kb.derived.relate),
+    a range of the claim index each: the same store as relating them here at once."""
+    here = store(corpus, bulk=True)
+    monkeypatch.setattr(kb.derived.bulk, "CHUNK_CLAIMS", 40)  # many ranges, many tasks
+    workers = KnowledgeBase.in_memory()
+    ingest_texts(workers, corpus, base_iri=BASE, bulk=True, workers=2)
+    assert masked_dump(workers) == masked_dump(here)
+    assert search_index(workers) == search_index(here)
 
 
 def test_removals_and_a_rebuild_lead_to_the_same_content(corpus: list[InputText]) -> None:

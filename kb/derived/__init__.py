@@ -36,6 +36,7 @@ from ..content import (
     text_graph_digest,
 )
 from ..errors import StoreError
+from ..ingest_workers import WorkerPool
 from ..journal import ADDED, REMOVED, drop_partial_loads, entry, pending
 from ..prior_graphs import is_prior_graph, read_prior_graph
 from ..reliability import ModelParameters, ratings_graph_iri
@@ -247,12 +248,13 @@ class Deriver:
         self,
         job: bulk.Bulk | None = None,
         progress: Callable[[str], None] | None = None,
+        pool: WorkerPool | None = None,
     ) -> DerivedReport:
         """Derive everything from every text graph at once (kb.derived.bulk), finishing
-        ``job`` when one was begun."""
+        ``job`` when one was begun; claims are related in ``pool``'s processes."""
         started = time.perf_counter()
         job = job or self.begin_bulk()
-        claims, sources = job.finish(progress)
+        claims, sources = job.finish(progress, pool)
         report = DerivedReport(
             steps=1,
             added=len(_text_graphs(self.kb)),

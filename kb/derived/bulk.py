@@ -38,6 +38,7 @@ from ..content import (
     text_graph_digest,
 )
 from ..evidence import PriorEvidence
+from ..ingest_workers import WorkerPool
 from ..iri import IriMinter
 from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
 from ..prior_graphs import all_priors
@@ -48,7 +49,6 @@ from ..reliability import (
     SourceRating,
     counts_for,
     ratings_graph_iri,
-    relations_of,
     track_counts,
 )
 from ..search import SearchIndexWriter
@@ -57,6 +57,7 @@ from ..text_records import TextRecords, read_text_graph
 from .claim_index import SEP, ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
 from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
+from .relate import claim_ranges, relate_range
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,6 @@ REBUILD = "rebuild"
 CHUNK_TEXTS = 2000  # texts read, claims related, per chunk (bounds memory)
 CHUNK_CLAIMS = 5000
 WRITE_QUADS = 100_000  # quads per write transaction
-DUPLICATE_MEMO = 200_000  # pairs remembered across chunks (bounds memory)
 
 _JUDGEMENTS = """
 CREATE TABLE IF NOT EXISTS judgements (
@@ -114,6 +114,14 @@ class _Writer:
             self.wait()
             self._writing = self._thread.submit(self.kb.load_quads, unique)
             self.state.add_quads(unique)
+
+    def load(self, data: bytes, graph: str, digest: int, quads: int) -> None:
+        """Write quads already serialised (all in ``graph``, of this digest and number)."""
+        if not data:
+            return
+        self.wait()
+        self._writing = self._thread.submit(self.kb.load_nquads, data)
+        self.state.add(graph, digest, quads)
 
     def wait(self) -> None:
         """Until the last transaction is in the store (its error raised here)."""
@@ -219,14 +227,19 @@ class Bulk:
             self.done.add(r.graph)
         self.state.count_texts(batch)
 
-    def finish(self, progress: Callable[[str], None] | None = None) -> tuple[int, int]:
-        """Everything that needs all the texts; returns (claims, sources) rated."""
+    def finish(
+        self, progress: Callable[[str], None] | None = None, pool: WorkerPool | None = None
+    ) -> tuple[int, int]:
+        """Everything that needs all the texts; returns (claims, sources) rated. Claims
+        are related in ``pool``'s processes when it has some."""
         try:
-            return self._finish(progress)
+            return self._finish(progress, pool)
         finally:
             self.writer.close()
 
-    def _finish(self, progress: Callable[[str], None] | None) -> tuple[int, int]:
+    def _finish(
+        self, progress: Callable[[str], None] | None, pool: WorkerPool | None
+    ) -> tuple[int, int]:
         kb, db, rq, writer = self.kb, self.db, self.rq, self.writer
         params = rq.params
         rest = [g for g in sorted(_texts(kb)) if g not in self.done]
@@ -235,24 +248,18 @@ class Bulk:
             if progress:
                 progress(f"read {len(chunk)} texts")
 
-        # claims: each related once; relation links written, counts kept in the index
-        duplicates: dict[tuple[str, str], bool] = {}
+        # claims: each related once (in the workers when there are some); relation links
+        # written, counts kept in the index
         claims = 0
-        for chunk in _claim_chunks(db):
-            claims += len(chunk)
-            self.index.forget()
-            rows = self.index.rows(chunk)
-            neighbours = self.index.neighbours([rows[i] for i in chunk], params)
-            results = []
-            for claim in chunk:
-                rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
-                writer.add(rq.relations(claim, rel))
-                results.append((claim, rel))
-            if len(duplicates) > DUPLICATE_MEMO:
-                duplicates.clear()
-            self.index.set_relations(results)
+        source = str(self.index.path) if self.index.path is not None and pool else self.index
+        for related in (pool or WorkerPool(0)).map(
+            relate_range, claim_ranges(db, CHUNK_CLAIMS), source, self.base, params
+        ):
+            claims += related.claims
+            writer.load(related.nquads, str(rq.graph), related.digest, related.quads)
+            self.index.set_relation_rows(related.rows)
             if progress:
-                progress(f"related {len(chunk)} claims")
+                progress(f"related {related.claims} claims")
 
         # sources: counted from the claims' track records and the judgements
         source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)

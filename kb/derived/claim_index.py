@@ -119,6 +119,16 @@ class ClaimIndex:
         self._rows: dict[str, ClaimRow] = {}
 
     @classmethod
+    def read_only(cls, path: str) -> ClaimIndex:
+        """The index at ``path`` for reading only (a worker process's, kb.derived.relate)."""
+        index = cls.__new__(cls)
+        index.path = Path(path)
+        index.db = sqlite3.connect(f"{index.path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+        index.db.execute("PRAGMA cache_size=-65536")
+        index._rows = {}
+        return index
+
+    @classmethod
     def open(cls, derived_dir: Path | None) -> ClaimIndex:
         return cls(derived_dir / FILENAME if derived_dir is not None else None)
 
@@ -224,14 +234,20 @@ class ClaimIndex:
     def set_relations(self, results: Iterable[tuple[str, ClaimRelations]]) -> None:
         """Remember each claim's relation counts, track record and report (``story``),
         from which sources' track records are counted (``track``)."""
+        self.set_relation_rows(
+            (r.k, r.m, r.k_non_party, r.m_non_party, track_record(r), r.story, iri)
+            for iri, r in results
+        )
+
+    def set_relation_rows(
+        self, rows: Iterable[tuple[int, int, int, int, str | None, str, str]]
+    ) -> None:
+        """``set_relations`` given (k, m, kp, mp, record, story, claim) rows."""
         with self.transaction():
             self.db.executemany(
                 "UPDATE claims SET k = ?, m = ?, kp = ?, mp = ?, record = ?, story = ? "
                 "WHERE iri = ?",
-                [
-                    (r.k, r.m, r.k_non_party, r.m_non_party, track_record(r), r.story, iri)
-                    for iri, r in results
-                ],
+                list(rows),
             )
 
     def set_chain_dependent(self, flags: dict[str, bool]) -> None:
