@@ -24,7 +24,6 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,6 +31,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from .name_matcher import NameMatcher, PackedStrings
+from .sqlite_transaction import transaction
 from .store import KnowledgeBase, value
 from .text_records import TextRecords
 from .vocab import PREFIXES
@@ -396,17 +396,6 @@ def _refresh_entities(
         )
 
 
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    db.execute("BEGIN")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
-
-
 class SearchIndexWriter:
     """Keeps the search index of a store up to date, step by step (kb.derived)."""
 
@@ -439,7 +428,7 @@ class SearchIndexWriter:
             return {}
         db = self.db
         indexed = self._indexed([*added, *removed])
-        with _transaction(db):
+        with transaction(db):
             touched = _remove_graphs(db, [r for r in removed if r.graph in indexed])
             touched |= _add_graphs(db, [r for r in added if r.graph not in indexed])
             leaving = {r.graph for r in removed}
@@ -452,14 +441,14 @@ class SearchIndexWriter:
         if self.path is None or not added:
             return set()
         indexed = self._indexed(added)
-        with _transaction(self.db):
+        with transaction(self.db):
             return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
 
     def describe(self, kb: KnowledgeBase, entities: set[str], shared: Shared | None) -> None:
         """Read the label, kinds, types and names of entities again from the store."""
         if self.path is None or not entities:
             return
-        with _transaction(self.db):
+        with transaction(self.db):
             _refresh_entities(self.db, kb, entities, set(), shared)
 
     def _indexed(self, records: list[TextRecords]) -> set[str]:

@@ -36,7 +36,7 @@ from ..content import (
     text_graph_digest,
 )
 from ..errors import StoreError
-from ..ingest_workers import WorkerPool
+from ..ingest_workers import WorkerPool, default_workers
 from ..journal import ADDED, REMOVED, drop_partial_loads, entry, pending
 from ..prior_graphs import is_prior_graph, read_prior_graph
 from ..reliability import ModelParameters, ratings_graph_iri
@@ -53,6 +53,7 @@ from .ratings import update_ratings
 logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
+POOL_TEXTS = 2000  # a rebuild of at least this many texts relates claims in worker processes
 DERIVED_FORMAT = "5"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
@@ -347,6 +348,7 @@ def rebuild(
     base = base_iri or stored_base_iri(kb)
     if not base:
         raise StoreError("this store has no dataset description: ingest a text first")
-    with Deriver(kb, data_dir, base_iri=base, check=False) as deriver:
-        deriver.rebuild(progress=progress)
+    workers = default_workers() if len(_text_graphs(kb)) >= POOL_TEXTS else 0
+    with Deriver(kb, data_dir, base_iri=base, check=False) as deriver, WorkerPool(workers) as pool:
+        deriver.rebuild(progress=progress, pool=pool)
         return deriver.finish()

@@ -52,6 +52,7 @@ from ..reliability import (
     track_counts,
 )
 from ..search import SearchIndexWriter
+from ..sqlite_transaction import transaction
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph
 from .claim_index import SEP, ClaimIndex
@@ -217,7 +218,7 @@ class Bulk:
         self.index.add(c for r in batch for c in r.claims)
         self.counts.apply(batch, [])
         self.named |= self.search.add_texts(batch)  # described once, at the end
-        with _transaction(db):
+        with transaction(db):
             db.executemany(
                 "INSERT OR IGNORE INTO judgements (iri, source, polarity) VALUES (?, ?, ?)",
                 [(j.iri, j.source, j.polarity) for r in batch for j in r.judgements],
@@ -301,7 +302,7 @@ class Bulk:
                 graded = ClaimRating(f, counts, [grades[a] for a in chain])
                 writer.add(rq.claim(graded, chain))
                 flags.append((int(graded.depends_on_chain), claim))
-            with _transaction(db):
+            with transaction(db):
                 db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
 
         if progress:
@@ -386,17 +387,6 @@ def _claim_counts(db: sqlite3.Connection, iris: list[str]) -> list[tuple[str, in
             iris,
         )
     ]
-
-
-class _transaction:  # noqa: N801 - used as a context manager
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-    def __enter__(self) -> None:
-        self.db.execute("BEGIN")
-
-    def __exit__(self, kind: object, *_: object) -> None:
-        self.db.execute("ROLLBACK" if kind else "COMMIT")
 
 
 __all__ = ["REBUILD", "Bulk", "derive_all", "rebuild_marker", "rebuild_pending", "start"]

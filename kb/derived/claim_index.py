@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ..reliability import (
     claim_row,
     track_record,
 )
+from ..sqlite_transaction import transaction
 
 FILENAME = "claims.sqlite"
 SEP = "\x1f"
@@ -135,15 +136,8 @@ class ClaimIndex:
     def close(self) -> None:
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[None]:
+        return transaction(self.db)
 
     def clear(self) -> None:
         """Empty the index, its tables made again (an older srkb's may lack columns)."""
