@@ -257,7 +257,7 @@ class Bulk:
             relate_range, claim_ranges(db, CHUNK_CLAIMS), source, self.base, params
         ):
             claims += related.claims
-            writer.load(related.nquads, str(rq.graph), related.digest, related.quads)
+            writer.load(related.nquads, rq.graph.value, related.digest, related.quads)
             self.index.set_relation_rows(related.rows)
             if progress:
                 progress(f"related {related.claims} claims")
@@ -309,8 +309,8 @@ class Bulk:
             progress(f"graded {claims} claims")
 
         # the entities the texts name, in the search index; the shared entities graph
-        counts, shared = self.counts, self.shared
-        self.search.describe(kb, self.named, lambda e: description(counts, e, shared))
+        entity_counts, shared = self.counts, self.shared
+        self.search.describe(kb, self.named, lambda e: description(entity_counts, e, shared))
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
         named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
         written = self.search.written_forms(self.search.mentioned_entities() | named)

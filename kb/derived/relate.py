@@ -87,7 +87,8 @@ def _relate(
             (rel.k, rel.m, rel.k_non_party, rel.m_non_party, track_record(rel), rel.story, claim)
         )
     digest, count = quads_digest(quads)
-    return Related(len(chunk), ox.serialize(quads, format=ox.RdfFormat.N_QUADS), digest, count, out)
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    return Related(len(chunk), data, digest, count, out)
 
 
 __all__ = ["Related", "RelationRow", "claim_ranges", "relate_range"]

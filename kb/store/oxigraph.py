@@ -106,7 +106,7 @@ class OxigraphBackend(StoreBackend):
             raise StoreError(f"writing to the store failed: {exc}") from exc
 
     def load_quads(self, quads: list[ox.Quad]) -> None:
-        self.load_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        self.load_nquads(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
 
     def load_nquads(self, data: bytes) -> None:
         """Oxigraph's bulk loader: sorted files handed to RocksDB, no transaction, parsed
@@ -114,6 +114,8 @@ class OxigraphBackend(StoreBackend):
         ``bulk_extend`` of a Python iterator in a thread take the GIL back quad by quad,
         30 to 200 times slower while another thread runs Python (bench/RESULTS.md)."""
         self._check_writable()
+        if not data:
+            return
         try:
             self.raw.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except (OSError, SyntaxError) as exc:
