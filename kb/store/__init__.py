@@ -234,8 +234,8 @@ class KnowledgeBase:
     # --- writing ------------------------------------------------------------------
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
-        # a list, never a generator: pyoxigraph takes the GIL back for each item it pulls
-        # from an iterator, which crawls while another thread runs Python
+        # materialised here, in the caller's thread: handing pyoxigraph an iterator makes
+        # it take the GIL back item by item (slow beside a busy thread: bench/write_paths.py)
         items = quads if isinstance(quads, list) else list(quads)
         self.backend.add_quads(items)
         self._written(len(items))

@@ -110,9 +110,10 @@ class OxigraphBackend(StoreBackend):
 
     def load_nquads(self, data: bytes) -> None:
         """Oxigraph's bulk loader: sorted files handed to RocksDB, no transaction, parsed
-        in Rust with the GIL released. Half the CPU of ``extend``; and ``extend`` or
-        ``bulk_extend`` of a Python iterator in a thread take the GIL back quad by quad,
-        30 to 200 times slower while another thread runs Python (bench/RESULTS.md)."""
+        in Rust with the GIL released: a third of ``extend``'s CPU, and as fast beside a
+        busy Python thread, where the paths that hand Python objects across (parsing into
+        them, ``extend``, ``bulk_extend``) wait for the GIL item by item and run 15 to 50
+        times slower (bench/write_paths.py, bench/RESULTS.md)."""
         self._check_writable()
         if not data:
             return
