@@ -256,7 +256,8 @@ class _Writer:
         if self.bulk is not None:  # hand over what the workers read, not to read it back
             self.bulk.add_texts([b.records for b in batch if b.records is not None])
         else:
-            self.deriver.derive([b.graph_iri for b in batch])
+            known = {b.graph_iri: b.records for b in batch if b.records is not None}
+            self.deriver.derive([b.graph_iri for b in batch], known=known)
 
     def close(self) -> None:
         """Write and derive what is left (once; closing again does nothing)."""

@@ -148,16 +148,21 @@ class WorkerPool:
                 max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
 
-    def map(self, func: Callable[..., R], items: Iterable[T], *args: object) -> Iterator[R]:
-        """``func(item, *args)`` for each item, in order; errors surface in order."""
+    def map(
+        self, func: Callable[..., R], items: Iterable[T], *args: object, window: int = 0
+    ) -> Iterator[R]:
+        """``func(item, *args)`` for each item, in order; errors surface in order. At most
+        ``window`` tasks (default: the pool's) are in flight or done and not yet taken:
+        fewer for tasks with large results."""
         if self._pool is None:
             for item in items:
                 yield func(item, *args)
             return
+        ahead = max(window, self.workers) if window else self.window
         pending: deque[Future[R]] = deque()
         for item in items:
             pending.append(self._pool.submit(func, item, *args))
-            if len(pending) >= self.window:
+            if len(pending) >= ahead:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

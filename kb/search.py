@@ -125,21 +125,59 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 # --------------------------------------------------------------------------- sharing
-# A published release holds a hard link to the search index it was published with
-# (kb.store.snapshot: no 2 GB copy at every publish), so that file must never change:
-# a writer first gives the live index an inode of its own (copy, then rename over it).
-# The copy starts in the background when a derivation begins (``unshare_soon``), while
-# texts are extracted and written, and a write connection waits for it.
+# A published release holds a hard link to the search index it was published with, plus
+# a copy of its write-ahead log (kb.store.snapshot): no 2 GB copy at every publish. So the
+# linked file must never change. SQLite writes a WAL-mode database's changes to its log
+# and folds them into the file only at a checkpoint; while a release links the file, the
+# writer turns automatic checkpoints off and keeps a read-only connection open (a
+# "keeper") so that closing the writer, which is then not the last connection, does not
+# checkpoint either, and a read-only connection never can. Each release reads the file
+# plus its copy of the log. Once the log outgrows ``_log_limit`` (reading a long log
+# costs, and so does copying it at each publish), the writer gives the live index an
+# inode of its own (copy, then rename over it; the log applies to the copy unchanged) and
+# checkpoints as usual. That copy starts in the background when a derivation begins
+# (``unshare_soon``), and a write connection waits for it.
+LOG_MIN_LIMIT = 64 * 2**20  # bytes of log kept unfolded, at least
+LOG_LIMIT_FRACTION = 8  # ... or this fraction of the index's size
 _unsharing: dict[str, threading.Thread] = {}
 _unsharing_lock = threading.Lock()
 
 
+def log_path(path: Path) -> Path:
+    """The write-ahead log of the SQLite file ``path``."""
+    return path.with_name(path.name + "-wal")
+
+
+def _shared(path: Path) -> bool:
+    try:
+        return path.stat().st_nlink > 1
+    except FileNotFoundError:
+        return False
+
+
+def _log_size(path: Path) -> int:
+    try:
+        return log_path(path).stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _log_limit(path: Path) -> int:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    return max(LOG_MIN_LIMIT, size // LOG_LIMIT_FRACTION)
+
+
+def _needs_own_file(path: Path) -> bool:
+    """Shared with a release, and its log too long to keep unfolded."""
+    return _shared(path) and _log_size(path) > _log_limit(path)
+
+
 def _unshare(path: Path) -> None:
     """Give ``path`` an inode no release shares (nothing to do when none does)."""
-    try:
-        if path.stat().st_nlink <= 1:
-            return
-    except FileNotFoundError:
+    if not _shared(path):
         return
     private = path.with_name(path.name + ".unshared")
     shutil.copyfile(path, private)
@@ -147,45 +185,78 @@ def _unshare(path: Path) -> None:
 
 
 def unshare_soon(path: Path) -> None:
-    """Start making ``path`` private in the background (see above)."""
+    """Start giving ``path`` a file of its own in the background, if it will need one."""
     with _unsharing_lock:
         key = str(path)
         if key in _unsharing and _unsharing[key].is_alive():
             return
-        try:
-            if path.stat().st_nlink <= 1:
-                return
-        except FileNotFoundError:
+        if not _needs_own_file(path):
             return
         thread = threading.Thread(target=_unshare, args=(path,), name="srkb-unshare")
         _unsharing[key] = thread
         thread.start()
 
 
-def unshare_now(path: Path) -> None:
-    """Make ``path`` private before it is written: wait for the background copy, if one
-    was started, else copy now. Raises what the copy raised (OSError)."""
+def _wait_for_copy(path: Path) -> None:
+    """Wait for the background copy, if one was started; raises what it raised (OSError)
+    by copying again."""
     with _unsharing_lock:
         thread = _unsharing.pop(str(path), None)
     if thread is not None:
         thread.join()
-    _unshare(path)  # nothing left to do, unless the background copy failed
+        if _needs_own_file(path):  # the background copy failed
+            _unshare(path)
+
+
+def unshare_now(path: Path) -> None:
+    """Give ``path`` a file of its own now, whatever its log (waiting for a background
+    copy if one was started). Raises what the copy raised (OSError)."""
+    _wait_for_copy(path)
+    _unshare(path)
 
 
 def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connection:
     if path is None:
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     elif read_only:
-        uri = f"file:{path}?mode=ro&immutable=1"
+        # a release's copy of the log must be read; a file without one is read as it is
+        uri = f"file:{path}?mode=ro" + ("" if _log_size(path) else "&immutable=1")
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        unshare_now(path)
         db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
     db.executescript(_SCHEMA)
     return db
+
+
+class _WriteConnection:
+    """The writer's connection to the live index, and its keeper while a release links
+    the file (see above)."""
+
+    def __init__(self, path: Path) -> None:
+        _wait_for_copy(path)
+        if _needs_own_file(path):
+            _unshare(path)
+        self.keeper: sqlite3.Connection | None = None
+        if _shared(path):
+            self.keeper = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+            # a connection takes its shared lock on first reading, and keeps it
+            self.keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            self.db = _connect(path)
+            if self.keeper is not None:
+                self.db.execute("PRAGMA wal_autocheckpoint=0")
+        except BaseException:
+            if self.keeper is not None:
+                self.keeper.close()
+            raise
+
+    def close(self) -> None:
+        self.db.close()  # first: the keeper, read-only, is the last to close
+        if self.keeper is not None:
+            self.keeper.close()
 
 
 # --------------------------------------------------------------------------- updating
@@ -401,18 +472,31 @@ class SearchIndexWriter:
 
     def __init__(self, derived: Path | None) -> None:
         self.path = derived / FILENAME if derived is not None else None
-        self._db: sqlite3.Connection | None = None
+        self._conn: _WriteConnection | None = None
+        self._memory: sqlite3.Connection | None = None
 
     def prepare(self) -> None:
-        """Start giving the index an inode of its own if a release shares it (above)."""
+        """Start giving the index an inode of its own if a release shares it and its log
+        has grown too long to keep (above)."""
         if self.path is not None:
             unshare_soon(self.path)
 
     @property
     def db(self) -> sqlite3.Connection:
-        if self._db is None:
-            self._db = _connect(self.path)
-        return self._db
+        if self.path is None:
+            if self._memory is None:
+                self._memory = _connect(None)
+            return self._memory
+        if self._conn is None:
+            self._conn = _WriteConnection(self.path)
+        return self._conn.db
+
+    def _check_log(self) -> None:
+        """Between transactions: reopen (on a file of its own) once the log kept for a
+        release has grown too long."""
+        if self._conn is not None and self._conn.keeper is not None and self.path is not None:
+            if _log_size(self.path) > _log_limit(self.path):
+                self.close()
 
     def update(
         self,
@@ -426,6 +510,7 @@ class SearchIndexWriter:
         whose mentions changed, the forms the texts now write it in."""
         if self.path is None or not (added or removed):
             return {}
+        self._check_log()
         db = self.db
         indexed = self._indexed([*added, *removed])
         with transaction(db):
@@ -440,6 +525,7 @@ class SearchIndexWriter:
         describes each once at the end: ``describe``); returns those entities."""
         if self.path is None or not added:
             return set()
+        self._check_log()
         indexed = self._indexed(added)
         with transaction(self.db):
             return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
@@ -448,6 +534,7 @@ class SearchIndexWriter:
         """Read the label, kinds, types and names of entities again from the store."""
         if self.path is None or not entities:
             return
+        self._check_log()
         with transaction(self.db):
             _refresh_entities(self.db, kb, entities, set(), shared)
 
@@ -492,9 +579,12 @@ class SearchIndexWriter:
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
 
 def update_search_index(

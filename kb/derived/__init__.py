@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ from ..prior_graphs import is_prior_graph, read_prior_graph
 from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
-from ..text_records import read_text_graphs
+from ..text_records import TextRecords, read_text_graph, read_text_graphs
 from ..vocab import VOID
 from . import bulk
 from .claim_index import ClaimIndex
@@ -116,6 +116,7 @@ def _step(
     added: list[str],
     removed: list[str],
     discarded: list[str],
+    known: Mapping[str, TextRecords] | None = None,
 ) -> DerivedReport:
     started = time.perf_counter()
     # prior assessment files (kb.prior_graphs) are journalled like texts; what they
@@ -127,7 +128,8 @@ def _step(
     removed = [g for g in removed if not is_prior_graph(g)]
     discarded = [g for g in discarded if not is_prior_graph(g)]
     assessed = {p.source for g in priors_in + priors_out for p in read_prior_graph(kb, g)}
-    new = read_text_graphs(kb, added)
+    known = known or {}
+    new = [known[g] if g in known else read_text_graph(kb, g) for g in added]
     old = read_text_graphs(kb, removed)
     leaving = read_text_graphs(kb, discarded)
     read = time.perf_counter()
@@ -285,8 +287,10 @@ class Deriver:
         added: list[str],
         removed: list[str] | None = None,
         discarded: list[str] | None = None,
+        known: Mapping[str, TextRecords] | None = None,
     ) -> DerivedReport:
-        """One step for the given text graphs (journalled as added, removed, discarded)."""
+        """One step for the given text graphs (journalled as added, removed, discarded).
+        ``known``: what the extraction workers read of added graphs, not read back."""
         report = _step(
             self.kb,
             self.index,
@@ -296,6 +300,7 @@ class Deriver:
             list(added),
             list(removed or ()),
             list(discarded or ()),
+            known,
         )
         self._add(report)
         return report

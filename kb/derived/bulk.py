@@ -66,6 +66,7 @@ REBUILD = "rebuild"
 CHUNK_TEXTS = 2000  # texts read, claims related, per chunk (bounds memory)
 CHUNK_CLAIMS = 5000
 WRITE_QUADS = 100_000  # quads per write transaction
+RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
 
 _JUDGEMENTS = """
 CREATE TABLE IF NOT EXISTS judgements (
@@ -254,7 +255,12 @@ class Bulk:
         claims = 0
         source = str(self.index.path) if self.index.path is not None and pool else self.index
         for related in (pool or WorkerPool(0)).map(
-            relate_range, claim_ranges(db, CHUNK_CLAIMS), source, self.base, params
+            relate_range,
+            claim_ranges(db, CHUNK_CLAIMS),
+            source,
+            self.base,
+            params,
+            window=RELATE_AHEAD,
         ):
             claims += related.claims
             writer.load(related.nquads, rq.graph.value, related.digest, related.quads)

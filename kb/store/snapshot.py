@@ -35,19 +35,14 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _link_sqlite(path: Path, target: Path) -> bool:
-    """Hard-link a SQLite file nobody is writing into ``target``, once its write-ahead log
-    is folded into it; False (nothing done) if the log cannot be emptied."""
-    db = sqlite3.connect(path, isolation_level=None)
-    try:
-        busy, _log, _done = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    finally:
-        db.close()
-    wal = path.with_name(path.name + "-wal")
-    if busy or (wal.exists() and wal.stat().st_size):
-        return False
+def _link_sqlite(path: Path, target: Path) -> None:
+    """Hard-link a SQLite file nobody is writing into ``target``, with a copy of its
+    write-ahead log: the writer does not fold the log into a file a release links
+    (kb.search), so the link and the copy are the content as of now."""
     os.link(path, target)
-    return True
+    log = path.with_name(path.name + "-wal")
+    if log.is_file() and log.stat().st_size:
+        shutil.copyfile(log, target.with_name(target.name + "-wal"))
 
 
 def _copy_derived(
@@ -59,9 +54,9 @@ def _copy_derived(
     """Copy the derived indexes: SQLite files with the backup API (consistent even while a
     writer has them open), anything else as it is. A file named in ``summaries`` is not
     copied: its function writes what a server reads of it into the target folder. A file
-    named in ``linked`` is hard-linked, not copied: only for the writer that holds the
-    store, with no connection open on it, and whose next write copies it first
-    (kb.search.unshare_now); it is copied when its log cannot be emptied."""
+    named in ``linked`` is hard-linked with a copy of its log, not copied: only for the
+    writer that holds the store, which never folds the log into a linked file
+    (kb.search)."""
     if not source.is_dir():
         return
     target.mkdir(parents=True, exist_ok=True)
@@ -71,12 +66,15 @@ def _copy_derived(
         if summaries and path.name in summaries:
             summaries[path.name](path, target)
             continue
-        if path.name in linked and _link_sqlite(path, target / path.name):
+        if path.name in linked:
+            _link_sqlite(path, target / path.name)
             continue
         if path.suffix != ".sqlite":
             shutil.copy2(path, target / path.name)
             continue
-        src, dst = sqlite3.connect(path), sqlite3.connect(target / path.name)
+        # read-only: closing the last connection must not fold the log into the file
+        src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        dst = sqlite3.connect(target / path.name)
         try:
             src.backup(dst)
         finally:
