@@ -87,13 +87,19 @@ class _Stored:
         self._grades: dict[str, str | None] = {}
         self._links: dict[str, list[ox.Quad]] = {}
         self._nodes: dict[str, list[ox.Quad]] = {}
+        self._scalars: dict[str, list[ox.Quad]] = {}
 
-    def _subjects_quads(self, subjects: list[ox.NamedNode]) -> dict[ox.NamedNode, list[ox.Quad]]:
+    def _subjects_quads(
+        self, subjects: list[ox.NamedNode], predicates: Iterable[ox.NamedNode] = ()
+    ) -> dict[ox.NamedNode, list[ox.Quad]]:
         found: dict[ox.NamedNode, list[ox.Quad]] = {s: [] for s in subjects}
+        only = " ".join(str(p) for p in predicates)
+        which = f"VALUES ?p {{ {only} }}" if only else ""
         for i in range(0, len(subjects), _PREFETCH):
             chunk = " ".join(str(s) for s in subjects[i : i + _PREFETCH])
             rows = self.kb.query(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {self.g} {{ VALUES ?s {{ {chunk} }} ?s ?p ?o }} }}"
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {self.g} "
+                f"{{ VALUES ?s {{ {chunk} }} {which} ?s ?p ?o }} }}"
             )
             for row in rows:
                 s = row["s"]
@@ -113,6 +119,14 @@ class _Stored:
         found = self._subjects_quads([self.rq.claim_iri(c) for c in todo])
         for claim, quads in zip(todo, found.values(), strict=True):
             self._nodes[claim] = quads
+
+    def prefetch_scalars(self, sources: Iterable[str]) -> None:
+        """Read the stored scalars of these sources' rating nodes at once (a node's
+        links to its evidence, thousands for a busy source, are not read)."""
+        todo = sorted({s for s in sources if s not in self._scalars})
+        found = self._subjects_quads([self.rq.source_iri(s) for s in todo], SOURCE_SCALARS)
+        for source, quads in zip(todo, found.values(), strict=True):
+            self._scalars[source] = quads
 
     def quads(
         self, subject: ox.NamedNode, predicates: Iterable[ox.NamedNode] | None = None
@@ -136,7 +150,9 @@ class _Stored:
         return self._links[claim]
 
     def source_scalars(self, source: str) -> list[ox.Quad]:
-        return self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
+        if source not in self._scalars:
+            self._scalars[source] = self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
+        return self._scalars[source]
 
     def has(self, quad: ox.Quad) -> bool:
         found = self.kb.backend.quads_for_pattern(quad.subject, quad.predicate, quad.object, self.g)
@@ -144,7 +160,10 @@ class _Stored:
 
     def grade(self, source: str) -> str | None:
         if source not in self._grades:
-            found = self.quads(self.rq.source_iri(source), (RELIABILITY,))
+            if source in self._scalars:
+                found = [q for q in self._scalars[source] if q.predicate == RELIABILITY]
+            else:
+                found = self.quads(self.rq.source_iri(source), (RELIABILITY,))
             grade = value(found[0].object) if found else ""
             self._grades[source] = grade.rsplit(_GRADE_PREFIX, 1)[-1] if grade else None
         return self._grades[source]
@@ -277,6 +296,7 @@ def update_ratings(
     # 6. source ratings
     new_grades: dict[str, str | None] = {}
     regrade: set[str] = set()
+    stored.prefetch_scalars(delta)
     for source in sorted(delta):
         old_scalars = stored.source_scalars(source)
         counts = _counts_of(old_scalars)
