@@ -217,6 +217,7 @@ class Bulk:
             return
         db = self.db
         self.index.add(c for r in batch for c in r.claims)
+        self.index.forget()  # rows memoised by add: all claims of the corpus otherwise
         self.counts.apply(batch, [])
         self.named |= self.search.add_texts(batch)  # described once, at the end
         with transaction(db):
