@@ -108,6 +108,21 @@ class ContentState:
             if q.predicate == SOFTWARE_VERSION and TEXT_GRAPH_INFIX not in value(q.graph_name):
                 self.count(VERSION_COUNT + value(q.object), sign)
 
+    def add_serialized(self, quads: list[ox.Quad], data: bytes) -> None:
+        """``add_quads`` of quads serialised as ``data`` (``ox.serialize``: a line each,
+        in order): the lines are hashed as they are, and each graph counted once."""
+        totals: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[int]] = {}
+        for q, line in zip(quads, data.split(b"\n"), strict=False):
+            found = totals.get(q.graph_name)
+            if found is None:
+                found = totals[q.graph_name] = [0, 0]
+            found[0] += int.from_bytes(hashlib.sha256(line).digest(), "big")
+            found[1] += 1
+            if q.predicate == SOFTWARE_VERSION and TEXT_GRAPH_INFIX not in value(q.graph_name):
+                self.count(VERSION_COUNT + value(q.object))
+        for graph, (digest, count) in totals.items():
+            self.add(value(graph), digest % MODULUS, count)
+
     def count_texts(self, records: Iterable[TextRecords], sign: int = 1) -> None:
         """Count what text graphs hold (added: sign 1, removed: -1)."""
         for r in records:

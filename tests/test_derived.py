@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+from pathlib import Path
 
 import pytest
 
 import kb.derived.bulk
+import kb.ingest
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
 from kb.derived import derived_dir, rebuild
@@ -98,6 +100,32 @@ def test_claims_related_in_worker_processes_give_the_same_store(
     ingest_texts(workers, corpus, base_iri=BASE, bulk=True, workers=2)
     assert masked_dump(workers) == masked_dump(here)
     assert search_index(workers) == search_index(here)
+
+
+def test_a_bulk_ingest_loaded_from_many_batch_files_gives_the_same_store(
+    corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk ingest writes the texts' N-Quads to a file beside the store and loads it a
+    million quads at a time (kb.ingest._Writer): with small loads, many files, the store
+    and the search index are the same, and no file is left behind."""
+    whole = store(corpus, bulk=True)
+    monkeypatch.setattr(kb.ingest, "BULK_LOAD_QUADS", 3000)  # a load every few texts
+    loads: list[int] = []
+    split = KnowledgeBase.in_memory()
+    original = split.backend.load_nquads_file
+
+    def counted(path: Path) -> None:
+        loads.append(path.stat().st_size)
+        original(path)
+
+    monkeypatch.setattr(split.backend, "load_nquads_file", counted)
+    monkeypatch.setattr(kb.ingest, "HAND_OVER_TEXTS", 7)  # and many index transactions
+    ingest_texts(split, corpus, base_iri=BASE, bulk=True)
+    assert len(loads) > 5 and all(size > 0 for size in loads)
+    assert masked_dump(split) == masked_dump(whole)
+    assert search_index(split) == search_index(whole)
+    assert split.backend.path is not None
+    assert not list(split.backend.path.parent.rglob(".srkb-load-*"))
 
 
 def test_removals_and_a_rebuild_lead_to_the_same_content(corpus: list[InputText]) -> None:

@@ -113,9 +113,10 @@ class _Writer:
         if self.buffer:
             unique = list(dict.fromkeys(self.buffer))
             self.buffer = []
+            data = ox.serialize(unique, format=ox.RdfFormat.N_QUADS) or b""
             self.wait()
-            self._writing = self._thread.submit(self.kb.load_quads, unique)
-            self.state.add_quads(unique)
+            self._writing = self._thread.submit(self.kb.load_nquads, data)
+            self.state.add_serialized(unique, data)
 
     def load(self, data: bytes, graph: str, digest: int, quads: int) -> None:
         """Write quads already serialised (all in ``graph``, of this digest and number)."""
@@ -151,6 +152,7 @@ def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_
     """Empty the derived graphs and indexes, drop the texts being removed, and set the
     marker: one transaction (see the module docstring)."""
     index.clear()
+    index.defer_lookups()
     EntityCounts(index.db).clear()
     index.db.executescript(_JUDGEMENTS)
     index.db.execute("DELETE FROM judgements")
@@ -209,9 +211,12 @@ class Bulk:
             if graph not in derived and TEXT_GRAPH_INFIX not in graph:
                 self.state.add_quads(self.kb.quads(graph))
 
-    def add_texts(self, batch: list[TextRecords]) -> None:
+    def add_texts(
+        self, batch: list[TextRecords], digests: dict[str, tuple[int, int]] | None = None
+    ) -> None:
         """What each text gives on its own: claim index, entity counts, search index,
-        judgements, counts and digests."""
+        judgements, counts and digests (``digests``: (digest, quads) of the texts as their
+        workers built them; the others' are read from the store)."""
         batch = [r for r in batch if r.graph not in self.done]
         if not batch:
             return
@@ -226,7 +231,8 @@ class Bulk:
                 [(j.iri, j.source, j.polarity) for r in batch for j in r.judgements],
             )
         for r in batch:
-            self.state.add(r.graph, *text_graph_digest(self.kb, self.base, r.graph))
+            known = digests.get(r.graph) if digests else None
+            self.state.add(r.graph, *(known or text_graph_digest(self.kb, self.base, r.graph)))
             self.done.add(r.graph)
         self.state.count_texts(batch)
 
@@ -328,6 +334,8 @@ class Bulk:
         writer.close()
         if progress:
             progress(f"described {len(written)} entities")
+
+        self.index.make_lookups()
 
         # done: the journal and the marker cleared, the state written, one transaction
         todo = pending(kb, self.base)

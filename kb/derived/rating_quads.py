@@ -121,6 +121,7 @@ class RatingQuads:
         self.model = N(
             str(mint(f"model/admiralty-beta-{MODEL_VERSION}-{short_hash(params, length=8)}"))
         )
+        self._sources: dict[str, ox.NamedNode] = {}
         self.activity = N(
             str(mint(f"activity/rating/{short_hash(MODEL_VERSION, params, length=16)}"))
         )
@@ -146,7 +147,10 @@ class RatingQuads:
         ]
 
     def source_iri(self, source: str) -> ox.NamedNode:
-        return N(f"{self.base}rating/source/{short_hash(source)}")
+        found = self._sources.get(source)
+        if found is None:  # asked once per claim of the source: each hashed once
+            found = self._sources[source] = N(f"{self.base}rating/source/{short_hash(source)}")
+        return found
 
     def claim_iri(self, claim: str) -> ox.NamedNode:
         return N(f"{self.base}rating/claim/{short_hash(claim)}")

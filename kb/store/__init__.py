@@ -253,6 +253,10 @@ class KnowledgeBase:
         """``load_quads`` of N-Quads bytes (never turned into Python objects here)."""
         self.backend.load_nquads(data)
 
+    def load_nquads_file(self, path: Path) -> None:
+        """``load_nquads`` of an N-Quads file (streamed where the backend can)."""
+        self.backend.load_nquads_file(path)
+
     def _written(self, quads: int) -> None:
         self._unflushed += quads
         if self._unflushed >= FLUSH_EVERY and not self.read_only:

@@ -87,6 +87,10 @@ class StoreBackend(ABC):
         """``load_quads`` of quads given as N-Quads (parsed by the backend if it can)."""
         self.add_quads(list(ox.parse(data, format=ox.RdfFormat.N_QUADS)))
 
+    def load_nquads_file(self, path: Path) -> None:
+        """``load_nquads`` of an N-Quads file (read by the backend if it can)."""
+        self.load_nquads(path.read_bytes())
+
     @abstractmethod
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""

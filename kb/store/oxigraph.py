@@ -122,6 +122,15 @@ class OxigraphBackend(StoreBackend):
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing to the store failed: {exc}") from exc
 
+    def load_nquads_file(self, path: Path) -> None:
+        """``load_nquads`` streaming from a file: the loader reads it in Rust, in batches
+        of a million quads, so a large batch is never held in Python."""
+        self._check_writable()
+        try:
+            self.raw.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"writing to the store failed: {exc}") from exc
+
     def update(self, sparql: str) -> None:
         self._check_writable()
         try:
