@@ -119,7 +119,7 @@ class ContentState:
             found[0] += int.from_bytes(hashlib.sha256(line).digest(), "big")
             found[1] += 1
             if q.predicate == SOFTWARE_VERSION and TEXT_GRAPH_INFIX not in value(q.graph_name):
-                self.count(VERSION_COUNT + value(q.object))
+                self.count(VERSION_COUNT + value(q.object), 1)
         for graph, (digest, count) in totals.items():
             self.add(value(graph), digest % MODULUS, count)
 
