@@ -251,14 +251,18 @@ class ClaimIndex:
         return out
 
     def _term_ids(self, terms: list[str]) -> dict[str, int]:
+        return self._of_terms(terms, "id")
+
+    def _of_terms(self, terms: Iterable[str], column: str) -> dict[str, int]:
+        """One integer column of the terms table (``id`` or ``df``) for the terms it holds."""
         out: dict[str, int] = {}
-        for chunk in _chunks(sorted(terms)):
+        for chunk in _chunks(sorted(set(terms))):
             marks = ",".join("?" * len(chunk))
-            for term, term_id in self.db.execute(
-                f"SELECT term, id FROM terms WHERE term IN ({marks})",  # noqa: S608
+            for term, number in self.db.execute(
+                f"SELECT term, {column} FROM terms WHERE term IN ({marks})",  # noqa: S608
                 chunk,
             ):
-                out[term] = int(term_id)
+                out[term] = int(number)
         return out
 
     def remove(self, iris: Iterable[str]) -> None:
@@ -320,13 +324,7 @@ class ClaimIndex:
 
     def dfs(self, terms: Iterable[str]) -> dict[str, int]:
         out = dict.fromkeys(terms, 0)
-        for chunk in _chunks(sorted(out)):
-            marks = ",".join("?" * len(chunk))
-            for term, df in self.db.execute(
-                f"SELECT term, df FROM terms WHERE term IN ({marks})",  # noqa: S608
-                chunk,
-            ):
-                out[term] = int(df)
+        out.update(self._of_terms(out, "df"))
         return out
 
     def postings(self, term: str) -> list[str]:
