@@ -31,6 +31,7 @@ from typing import Literal
 import pyoxigraph as ox
 
 from .name_matcher import NameMatcher, PackedStrings
+from .sqlite_lookup import held
 from .sqlite_transaction import transaction
 from .store import KnowledgeBase, value
 from .text_records import TextRecords
@@ -515,7 +516,7 @@ class SearchIndexWriter:
             return {}
         self._check_log()
         db = self.db
-        indexed = self._indexed([*added, *removed])
+        indexed = held(self.db, "graphs", "graph", (r.graph for r in [*added, *removed]))
         with transaction(db):
             touched = _remove_graphs(db, [r for r in removed if r.graph in indexed])
             touched |= _add_graphs(db, [r for r in added if r.graph not in indexed])
@@ -529,7 +530,7 @@ class SearchIndexWriter:
         if self.path is None or not added:
             return set()
         self._check_log()
-        indexed = self._indexed(added)
+        indexed = held(self.db, "graphs", "graph", (r.graph for r in added))
         with transaction(self.db):
             return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
 
@@ -540,20 +541,6 @@ class SearchIndexWriter:
         self._check_log()
         with transaction(self.db):
             _refresh_entities(self.db, kb, entities, set(), shared)
-
-    def _indexed(self, records: list[TextRecords]) -> set[str]:
-        """Which of these texts the index holds."""
-        indexed: set[str] = set()
-        for chunk in _chunks(sorted({r.graph for r in records})):
-            marks = ",".join("?" * len(chunk))
-            indexed |= {
-                r[0]
-                for r in self.db.execute(
-                    f"SELECT graph FROM graphs WHERE graph IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            }
-        return indexed
 
     def mentioned_entities(self) -> set[str]:
         """Every entity the texts mention (by the forms they write it in)."""

@@ -29,6 +29,7 @@ from ..reliability import (
     claim_row,
     track_record,
 )
+from ..sqlite_lookup import held as held_values
 from ..sqlite_transaction import transaction
 
 FILENAME = "claims.sqlite"
@@ -186,7 +187,7 @@ class ClaimIndex:
         claims = list(claims)
         rows = [claim_row(c) for c in claims]
         with self.transaction():
-            held = self._held([c.iri for c in claims])
+            held = held_values(self.db, "claims", "iri", (c.iri for c in claims))
             fresh: dict[str, tuple[ClaimEvidence, ClaimRow]] = {}
             for c, row in zip(claims, rows, strict=True):
                 if c.iri not in held and c.iri not in fresh:
@@ -235,20 +236,6 @@ class ClaimIndex:
             for iri, (_c, row) in fresh.items():
                 self._rows[iri] = row
         return rows
-
-    def _held(self, iris: list[str]) -> set[str]:
-        """Which of these claims the index holds."""
-        out: set[str] = set()
-        for chunk in _chunks(sorted(set(iris))):
-            marks = ",".join("?" * len(chunk))
-            out |= {
-                r[0]
-                for r in self.db.execute(
-                    f"SELECT iri FROM claims WHERE iri IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            }
-        return out
 
     def _term_ids(self, terms: list[str]) -> dict[str, int]:
         return self._of_terms(terms, "id")
