@@ -66,6 +66,16 @@ def quads_digest(quads: Iterable[ox.Quad]) -> tuple[int, int]:
     return total % MODULUS, n
 
 
+def serialized_digest(quads: list[ox.Quad]) -> tuple[bytes, int]:
+    """The quads as N-Quads bytes (a line each), and their ``quads_digest`` taken from
+    those lines: Rust formats each quad once, instead of Python formatting it again."""
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    total = sum(
+        int.from_bytes(hashlib.sha256(line).digest(), "big") for line in data.split(b"\n") if line
+    )
+    return data, total % MODULUS
+
+
 def digest_literal(digest: int, count: int) -> ox.Literal:
     return ox.Literal(f"{digest:064x} {count}")
 

@@ -73,6 +73,19 @@ def search_index(kb: KnowledgeBase) -> dict[str, list[tuple[object, ...]]]:
         db.close()
 
 
+def claim_index(kb: KnowledgeBase) -> list[tuple[object, ...]]:
+    """Each claim's row in the claim index: relation counts, record, chain dependence."""
+    directory = derived_dir(kb)
+    assert directory is not None
+    db = sqlite3.connect(directory / "claims.sqlite")
+    try:
+        return db.execute(
+            "SELECT iri, k, m, kp, mp, record, story, chain_dependent FROM claims ORDER BY iri"
+        ).fetchall()
+    finally:
+        db.close()
+
+
 def test_one_run_or_ten_batches_give_identical_dumps(corpus: list[InputText]) -> None:
     one = store(corpus, bulk=True)  # derived once, at the end (kb.derived.bulk)
     ten = store(*(corpus[i : i + 6] for i in range(0, 60, 6)), bulk=False)  # step by step
@@ -93,14 +106,20 @@ def test_one_run_or_ten_batches_give_identical_dumps(corpus: list[InputText]) ->
 def test_claims_related_in_worker_processes_give_the_same_store(
     corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A bulk derivation relates claims in the ingest's worker processes (kb.derived.relate),
-    a range of the claim index each: the same store as relating them here at once."""
+    """A bulk derivation relates claims (kb.derived.relate), rates sources and grades
+    claims (kb.derived.bulk_rating) in the ingest's worker processes, a share each: the
+    same store, content digest and claim index as doing it all here at once."""
     here = store(corpus, bulk=True)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_CLAIMS", 40)  # many ranges, many tasks
+    monkeypatch.setattr(kb.derived.bulk, "CHUNK_SOURCES", 7)
+    monkeypatch.setattr(kb.derived.bulk, "CHUNK_GRADES", 30)
     workers = KnowledgeBase.in_memory()
     ingest_texts(workers, corpus, base_iri=BASE, bulk=True, workers=2)
     assert masked_dump(workers) == masked_dump(here)
     assert search_index(workers) == search_index(here)
+    state = read_state(workers, BASE)
+    assert state is not None and state == compute_state(workers, BASE)  # counted afresh
+    assert claim_index(workers) == claim_index(here)
 
 
 def test_a_bulk_ingest_loaded_from_many_batch_files_gives_the_same_store(

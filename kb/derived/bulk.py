@@ -43,10 +43,7 @@ from ..iri import IriMinter
 from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
 from ..prior_graphs import all_priors
 from ..reliability import (
-    ClaimRating,
-    ClaimRelations,
     SourceCounts,
-    SourceRating,
     counts_for,
     ratings_graph_iri,
     track_counts,
@@ -55,9 +52,10 @@ from ..search import SearchIndexWriter
 from ..sqlite_transaction import transaction
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph
+from .bulk_rating import SourceEvidence, grade_claims, rate_sources
 from .claim_index import SEP, ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
-from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
+from .rating_quads import RatingQuads
 from .relate import claim_ranges, relate_range
 
 logger = logging.getLogger(__name__)
@@ -65,6 +63,9 @@ logger = logging.getLogger(__name__)
 REBUILD = "rebuild"
 CHUNK_TEXTS = 2000  # texts read, claims related, per chunk (bounds memory)
 CHUNK_CLAIMS = 5000
+CHUNK_SOURCES = 5000  # sources rated per task (about 20 MB of N-Quads back)
+CHUNK_GRADES = 20_000  # claims graded per task (each task is sent every source's grade)
+RATE_AHEAD = 2  # rating and grading tasks in flight
 WRITE_QUADS = 100_000  # quads per write transaction
 RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
 
@@ -251,6 +252,7 @@ class Bulk:
     ) -> tuple[int, int]:
         kb, db, rq, writer = self.kb, self.db, self.rq, self.writer
         params = rq.params
+        phase = _Phases()
         rest = [g for g in sorted(_texts(kb)) if g not in self.done]
         for chunk in _chunks(rest, CHUNK_TEXTS):
             self.add_texts([read_text_graph(kb, g) for g in chunk])
@@ -260,11 +262,12 @@ class Bulk:
         # claims: each related once (in the workers when there are some); relation links
         # written, counts kept in the index
         claims = 0
-        source = str(self.index.path) if self.index.path is not None and pool else self.index
-        for related in (pool or WorkerPool(0)).map(
+        index = str(self.index.path) if self.index.path is not None and pool else self.index
+        workers = pool or WorkerPool(0)
+        for related in workers.map(
             relate_range,
             claim_ranges(db, CHUNK_CLAIMS),
-            source,
+            index,
             self.base,
             params,
             window=RELATE_AHEAD,
@@ -275,49 +278,69 @@ class Bulk:
             if progress:
                 progress(f"related {related.claims} claims")
 
-        # sources: counted from the claims' track records and the judgements
+        phase.done("claims related")
+
+        # sources: counted from the claims' track records and the judgements, rated (in
+        # the workers when there are some)
         source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
         track: dict[str, list[tuple[str | None, str, bool]]] = defaultdict(list)
+        used_claims: dict[str, list[str]] = defaultdict(list)
+        used_judgements: dict[str, list[str]] = defaultdict(list)
         for agent, record, story, own, iri in _agent_claims(db):
             source_counts[agent]  # every speaker and relay is rated
             if record is None:
                 continue
             track[agent].append((record, story, own))
             if counts_for(record, own):
-                writer.add([rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(iri))])
+                used_claims[agent].append(iri)
         for agent, entries in track.items():
             source_counts[agent].set_track(track_counts(entries))
+        del track
         for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
             setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
-            writer.add([rq.q(rq.source_iri(source), USED_JUDGEMENT, ox.NamedNode(iri))])
+            used_judgements[source].append(iri)
         assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
         for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments
             assessed[prior.source].append(prior)
             source_counts[prior.source]
+        evidence = (
+            SourceEvidence(
+                source,
+                source_counts[source],
+                tuple(assessed.get(source, ())),
+                tuple(used_claims.pop(source, ())),
+                tuple(used_judgements.pop(source, ())),
+            )
+            for source in sorted(source_counts)
+        )
         grades: dict[str, str] = {}
-        for source in sorted(source_counts):
-            rating = SourceRating(source, source_counts[source], params, priors=assessed[source])
-            grades[source] = rating.grade
-            writer.add(rq.source(rating))
+        for rated in workers.map(
+            rate_sources, _batches(evidence, CHUNK_SOURCES), self.base, params, window=RATE_AHEAD
+        ):
+            grades.update(rated.grades)
+            writer.load(rated.nquads, rq.graph.value, rated.digest, rated.quads)
         del source_counts
+        phase.done("sources rated")
         if progress:
             progress(f"rated {len(grades)} sources")
 
-        # claim ratings, with their chains' grades
-        for chunk in _claim_chunks(db):
-            flags = []
-            facts = self.index.facts(chunk)
-            km = {iri: counted for iri, *counted in _claim_counts(db, chunk)}
-            for claim in chunk:
-                f = facts[claim]
-                chain = [a for a in (f.via, f.speaker) if a and a in grades]
-                counts = ClaimRelations.counted(*km[claim])
-                graded = ClaimRating(f, counts, [grades[a] for a in chain])
-                writer.add(rq.claim(graded, chain))
-                flags.append((int(graded.depends_on_chain), claim))
+        # claim grades, with their chains' grades (in the workers when there are some)
+        for graded in workers.map(
+            grade_claims,
+            claim_ranges(db, CHUNK_GRADES),
+            index,
+            self.base,
+            params,
+            grades,
+            window=RATE_AHEAD,
+        ):
+            writer.load(graded.nquads, rq.graph.value, graded.digest, graded.quads)
             with transaction(db):
-                db.executemany("UPDATE claims SET chain_dependent = ? WHERE iri = ?", flags)
+                db.executemany(
+                    "UPDATE claims SET chain_dependent = ? WHERE iri = ?", graded.chain_dependent
+                )
 
+        phase.done("claims graded")
         if progress:
             progress(f"graded {claims} claims")
 
@@ -332,10 +355,12 @@ class Bulk:
         writer.add(rq.header())
         writer.flush()
         writer.close()
+        phase.done("entities described")
         if progress:
             progress(f"described {len(written)} entities")
 
         self.index.make_lookups()
+        phase.done("index lookups made")
 
         # done: the journal and the marker cleared, the state written, one transaction
         todo = pending(kb, self.base)
@@ -369,17 +394,27 @@ def derive_all(
     return bulk.finish(progress)
 
 
-def _claim_chunks(db: sqlite3.Connection) -> Iterator[list[str]]:
-    """Every claim of the index, CHUNK_CLAIMS at a time (never all in memory)."""
-    last = 0
-    while True:
-        rows = db.execute(
-            "SELECT id, iri FROM claims WHERE id > ? ORDER BY id LIMIT ?", (last, CHUNK_CLAIMS)
-        ).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield [iri for _id, iri in rows]
+class _Phases:
+    """Logs how long each phase of a bulk derivation took (``srkb -vv``)."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        logger.debug("bulk derivation: %s in %.1f s", what, now - self.last)
+        self.last = now
+
+
+def _batches(items: Iterable[SourceEvidence], size: int) -> Iterator[list[SourceEvidence]]:
+    batch: list[SourceEvidence] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, bool, str]]:
@@ -391,17 +426,6 @@ def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, str | None, str
         parties = own.split(SEP) if own else ()
         for agent in sorted({a for a in (speaker, via) if a}):
             yield agent, record, story or "", agent in parties, iri
-
-
-def _claim_counts(db: sqlite3.Connection, iris: list[str]) -> list[tuple[str, int, int, int, int]]:
-    marks = ",".join("?" * len(iris))
-    return [
-        (iri, int(k or 0), int(m or 0), int(kp or 0), int(mp or 0))
-        for iri, k, m, kp, mp in db.execute(
-            f"SELECT iri, k, m, kp, mp FROM claims WHERE iri IN ({marks})",  # noqa: S608
-            iris,
-        )
-    ]
 
 
 __all__ = ["REBUILD", "Bulk", "derive_all", "rebuild_marker", "rebuild_pending", "start"]

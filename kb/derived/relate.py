@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..content import quads_digest
+from ..content import serialized_digest
 from ..reliability import ModelParameters, relations_of, track_record
 from .claim_index import ClaimIndex
 from .rating_quads import RatingQuads
@@ -86,9 +86,8 @@ def _relate(
         out.append(
             (rel.k, rel.m, rel.k_non_party, rel.m_non_party, track_record(rel), rel.story, claim)
         )
-    digest, count = quads_digest(quads)
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
-    return Related(len(chunk), data, digest, count, out)
+    data, digest = serialized_digest(quads)
+    return Related(len(chunk), data, digest, len(quads), out)
 
 
 __all__ = ["Related", "RelationRow", "claim_ranges", "relate_range"]
