@@ -67,6 +67,7 @@ CHUNK_SOURCES = 5000  # sources rated per task (about 20 MB of N-Quads back)
 CHUNK_GRADES = 20_000  # claims graded per task (each task is sent every source's grade)
 RATE_AHEAD = 2  # rating and grading tasks in flight
 WRITE_QUADS = 100_000  # quads per write transaction
+LOAD_QUADS = 400_000  # serialised quads joined into one load
 RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
 
 _JUDGEMENTS = """
@@ -104,6 +105,8 @@ class _Writer:
         self.buffer: list[ox.Quad] = []
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-derived")
         self._writing: Future[None] | None = None
+        self._pending: list[bytes] = []  # serialised quads not yet loaded
+        self._pending_quads = 0
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.buffer.extend(quads)
@@ -111,6 +114,7 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
+        self._load_pending()
         if self.buffer:
             unique = list(dict.fromkeys(self.buffer))
             self.buffer = []
@@ -120,12 +124,24 @@ class _Writer:
             self.state.add_serialized(unique, data)
 
     def load(self, data: bytes, graph: str, digest: int, quads: int) -> None:
-        """Write quads already serialised (all in ``graph``, of this digest and number)."""
+        """Write quads already serialised (all in ``graph``, of this digest and number).
+        They are joined with the next ones up to LOAD_QUADS a load: each load adds its
+        sorted files to RocksDB's first level, and a few hundred small ones at 100,000
+        texts are what made it stall writes during the texts' load (kb.ingest)."""
         if not data:
             return
-        self.wait()
-        self._writing = self._thread.submit(self.kb.load_nquads, data)
         self.state.add(graph, digest, quads)
+        self._pending.append(data)
+        self._pending_quads += quads
+        if self._pending_quads >= LOAD_QUADS:
+            self._load_pending()
+
+    def _load_pending(self) -> None:
+        if self._pending:
+            data = b"\n".join(self._pending)
+            self._pending, self._pending_quads = [], 0
+            self.wait()
+            self._writing = self._thread.submit(self.kb.load_nquads, data)
 
     def wait(self) -> None:
         """Until the last transaction is in the store (its error raised here)."""
@@ -135,6 +151,7 @@ class _Writer:
 
     def close(self) -> None:
         try:
+            self._load_pending()
             self.wait()
         finally:
             self._thread.shutdown(wait=True)
