@@ -65,6 +65,7 @@ _RDFS_LABEL = _N(PREFIXES["rdfs"] + "label")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entities (
   iri TEXT PRIMARY KEY, label TEXT NOT NULL, kinds TEXT NOT NULL, types TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_kinds ON entities (kinds);
 CREATE TABLE IF NOT EXISTS names (
   entity TEXT NOT NULL, surface TEXT NOT NULL, origin TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (entity, surface, origin)) WITHOUT ROWID;

@@ -43,17 +43,14 @@ from ..iri import IriMinter
 from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
 from ..prior_graphs import all_priors
 from ..reliability import (
-    SourceCounts,
-    counts_for,
     ratings_graph_iri,
-    track_counts,
 )
 from ..search import SearchIndexWriter
 from ..sqlite_transaction import transaction
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph
-from .bulk_rating import SourceEvidence, grade_claims, rate_sources
-from .claim_index import SEP, ClaimIndex
+from .bulk_rating import grade_claims, rate_sources
+from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
 from .rating_quads import RatingQuads
 from .relate import claim_ranges, relate_range
@@ -66,6 +63,7 @@ CHUNK_CLAIMS = 5000
 CHUNK_SOURCES = 5000  # sources rated per task (about 20 MB of N-Quads back)
 CHUNK_GRADES = 20_000  # claims graded per task (each task is sent every source's grade)
 RATE_AHEAD = 2  # rating and grading tasks in flight
+CHUNK_ENTITIES = 20_000  # entities described at a time
 WRITE_QUADS = 100_000  # quads per write transaction
 LOAD_QUADS = 400_000  # serialised quads joined into one load
 RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
@@ -74,6 +72,8 @@ _JUDGEMENTS = """
 CREATE TABLE IF NOT EXISTS judgements (
   iri TEXT PRIMARY KEY, source TEXT NOT NULL, polarity TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS judgements_source ON judgements (source);
+CREATE TABLE IF NOT EXISTS source_grades (
+  source TEXT PRIMARY KEY, grade TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -174,6 +174,7 @@ def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_
     EntityCounts(index.db).clear()
     index.db.executescript(_JUDGEMENTS)
     index.db.execute("DELETE FROM judgements")
+    index.db.execute("DELETE FROM source_grades")
     search.clear()
     todo = pending(kb, base_iri)
     gone = list(todo.removed) + list(todo.discarded)
@@ -297,49 +298,31 @@ class Bulk:
 
         phase.done("claims related")
 
-        # sources: counted from the claims' track records and the judgements, rated (in
-        # the workers when there are some)
-        source_counts: dict[str, SourceCounts] = defaultdict(SourceCounts)
-        track: dict[str, list[tuple[str | None, str, bool]]] = defaultdict(list)
-        used_claims: dict[str, list[str]] = defaultdict(list)
-        used_judgements: dict[str, list[str]] = defaultdict(list)
-        for agent, record, story, own, iri in _agent_claims(db):
-            source_counts[agent]  # every speaker and relay is rated
-            if record is None:
-                continue
-            track[agent].append((record, story, own))
-            if counts_for(record, own):
-                used_claims[agent].append(iri)
-        for agent, entries in track.items():
-            source_counts[agent].set_track(track_counts(entries))
-        del track
-        for iri, source, polarity in db.execute("SELECT iri, source, polarity FROM judgements"):
-            setattr(source_counts[source], polarity, getattr(source_counts[source], polarity) + 1)
-            used_judgements[source].append(iri)
+        # sources: every speaker, relay, judged and assessed source, counted from the
+        # index and rated in the workers (when there are some), a share each; here only
+        # their names (at 100,000 texts their evidence held here took 700 MB)
+        self.index.make_lookups()  # what the workers count a source's claims by
+        phase.done("index lookups made")
         assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
         for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments
             assessed[prior.source].append(prior)
-            source_counts[prior.source]
-        evidence = (
-            SourceEvidence(
-                source,
-                source_counts[source],
-                tuple(assessed.get(source, ())),
-                tuple(used_claims.pop(source, ())),
-                tuple(used_judgements.pop(source, ())),
-            )
-            for source in sorted(source_counts)
+        names = _source_names(db) | set(assessed)
+        shares = (
+            [(name, tuple(assessed.get(name, ()))) for name in batch]
+            for batch in _chunks(sorted(names), CHUNK_SOURCES)
         )
-        grades: dict[str, str] = {}
-        for rated in workers.map(
-            rate_sources, _batches(evidence, CHUNK_SOURCES), self.base, params, window=RATE_AHEAD
-        ):
-            grades.update(rated.grades)
+        del names
+        sources = 0
+        for rated in workers.map(rate_sources, shares, index, self.base, params, window=RATE_AHEAD):
+            sources += len(rated.grades)
+            with transaction(db):  # what grading the claims reads (not kept here)
+                db.executemany(
+                    "INSERT INTO source_grades (source, grade) VALUES (?, ?)", rated.grades.items()
+                )
             writer.load(rated.nquads, rq.graph.value, rated.digest, rated.quads)
-        del source_counts
         phase.done("sources rated")
         if progress:
-            progress(f"rated {len(grades)} sources")
+            progress(f"rated {sources} sources")
 
         # claim grades, with their chains' grades (in the workers when there are some)
         for graded in workers.map(
@@ -348,7 +331,6 @@ class Bulk:
             index,
             self.base,
             params,
-            grades,
             window=RATE_AHEAD,
         ):
             writer.load(graded.nquads, rq.graph.value, graded.digest, graded.quads)
@@ -357,6 +339,7 @@ class Bulk:
                     "UPDATE claims SET chain_dependent = ? WHERE iri = ?", graded.chain_dependent
                 )
 
+        db.execute("DELETE FROM source_grades")  # read by the grading only
         phase.done("claims graded")
         if progress:
             progress(f"graded {claims} claims")
@@ -366,18 +349,18 @@ class Bulk:
         self.search.describe(kb, self.named, lambda e: description(entity_counts, e, shared))
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
         named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
-        written = self.search.written_forms(self.search.mentioned_entities() | named)
-        for entity in sorted(written):
-            writer.add(description(self.counts, entity, self.shared, written.get(entity, ())))
+        entities = sorted(self.search.mentioned_entities() | named)
+        del named
+        for chunk in _chunks(entities, CHUNK_ENTITIES):  # their forms: a chunk at a time
+            written = self.search.written_forms(chunk)
+            for entity in chunk:
+                writer.add(description(self.counts, entity, self.shared, written[entity]))
         writer.add(rq.header())
         writer.flush()
         writer.close()
         phase.done("entities described")
         if progress:
-            progress(f"described {len(written)} entities")
-
-        self.index.make_lookups()
-        phase.done("index lookups made")
+            progress(f"described {len(entities)} entities")
 
         # done: the journal and the marker cleared, the state written, one transaction
         todo = pending(kb, self.base)
@@ -389,11 +372,11 @@ class Bulk:
         logger.info(
             "derived %d claims and %d sources of %d texts in %.1f s",
             claims,
-            len(grades),
+            sources,
             len(self.done),
             time.perf_counter() - self.started,
         )
-        return claims, len(grades)
+        return claims, sources
 
 
 def derive_all(
@@ -423,26 +406,12 @@ class _Phases:
         self.last = now
 
 
-def _batches(items: Iterable[SourceEvidence], size: int) -> Iterator[list[SourceEvidence]]:
-    batch: list[SourceEvidence] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _agent_claims(db: sqlite3.Connection) -> Iterator[tuple[str, str | None, str, bool, str]]:
-    """(agent, record, report, own account of the agent, claim) for each claim's speaker
-    and relay (once each): what ClaimIndex.track gives for one agent."""
-    for iri, speaker, via, record, story, own in db.execute(
-        "SELECT iri, speaker, via, record, story, own FROM claims"
-    ):
-        parties = own.split(SEP) if own else ()
-        for agent in sorted({a for a in (speaker, via) if a}):
-            yield agent, record, story or "", agent in parties, iri
+def _source_names(db: sqlite3.Connection) -> set[str]:
+    """Every speaker and relay of a claim, and every judged source (all are rated)."""
+    found = {r[0] for r in db.execute("SELECT DISTINCT speaker FROM claims") if r[0]}
+    found |= {r[0] for r in db.execute("SELECT DISTINCT via FROM claims") if r[0]}
+    found |= {r[0] for r in db.execute("SELECT DISTINCT source FROM judgements")}
+    return found
 
 
 __all__ = ["REBUILD", "Bulk", "derive_all", "rebuild_marker", "rebuild_pending", "start"]

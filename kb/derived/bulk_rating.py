@@ -1,13 +1,14 @@
 """Source ratings and claim grades of a bulk derivation, computed in worker processes.
 
 After the claims are related (kb.derived.relate), a bulk derivation rates every source
-and grades every claim. Both are pure functions of what the main process counted or the
-claim index holds, and at 100,000 texts they took 150 s of one Python thread (341,000
-sources, a million claims: most of it building and serialising quads). Here a task rates
-a share of the sources, or grades an id range of claims, and returns what the writer
-needs: the quads as N-Quads bytes with their digest, and what the main process keeps
-(the sources' grades, the claims' chain-dependence flags). Without a pool the same
-functions run in the main process.
+and grades every claim. Both are pure functions of the claim index (with the judgements
+table a bulk derivation keeps) and the analysts' prior assessments, and at 100,000 texts
+they took 150 s of one Python thread (341,000 sources, a million claims: most of it
+building and serialising quads), the sources' evidence 700 MB of its memory. Here a
+task rates a share of the sources, counting their evidence from the index, or grades an
+id range of claims, and returns what the writer needs: the quads as N-Quads bytes with
+their digest, and what the main process keeps (the sources' grades, the claims'
+chain-dependence flags). Without a pool the same functions run in the main process.
 """
 
 from __future__ import annotations
@@ -18,21 +19,17 @@ import pyoxigraph as ox
 
 from ..content import serialized_digest
 from ..evidence import PriorEvidence
-from ..reliability import ClaimRating, ClaimRelations, ModelParameters, SourceCounts, SourceRating
+from ..reliability import (
+    ClaimRating,
+    ClaimRelations,
+    ModelParameters,
+    SourceCounts,
+    SourceRating,
+    counts_for,
+    track_counts,
+)
 from .claim_index import SEP, ClaimFacts, ClaimIndex
 from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
-
-
-@dataclass(frozen=True)
-class SourceEvidence:
-    """What rating one source needs: its counts, its analysts' prior assessments, and
-    the claims and judgements it is rated on (linked from its rating)."""
-
-    source: str
-    counts: SourceCounts
-    priors: tuple[PriorEvidence, ...]
-    used_claims: tuple[str, ...]
-    used_judgements: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,38 +59,74 @@ def _written(quads: list[ox.Quad]) -> tuple[bytes, int, int]:
 
 
 def rate_sources(
-    sources: list[SourceEvidence], base_iri: str, params: ModelParameters
-) -> RatedSources:
-    """Rate each source and link its rating to the evidence it counts."""
-    rq = RatingQuads(base_iri, params)
-    quads: list[ox.Quad] = []
-    grades: dict[str, str] = {}
-    for found in sources:
-        rating = SourceRating(found.source, found.counts, params, priors=list(found.priors))
-        grades[found.source] = rating.grade
-        quads += rq.source(rating)
-        iri = rq.source_iri(found.source)
-        quads += [rq.q(iri, USED_CLAIM, ox.NamedNode(c)) for c in found.used_claims]
-        quads += [rq.q(iri, USED_JUDGEMENT, ox.NamedNode(j)) for j in found.used_judgements]
-    return RatedSources(*_written(quads), grades=grades)
-
-
-def grade_claims(
-    id_range: tuple[int, int],
+    sources: list[tuple[str, tuple[PriorEvidence, ...]]],
     index: ClaimIndex | str,
     base_iri: str,
     params: ModelParameters,
-    grades: dict[str, str],
+) -> RatedSources:
+    """Rate each source (with its analysts' prior assessments) on its claims' track
+    record and its judgements, read from the index (or the path of one to open
+    read-only), and link its rating to the evidence it counts."""
+    own = isinstance(index, str)
+    claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
+    try:
+        found = [(source, priors, *_evidence(claims, source)) for source, priors in sources]
+    finally:
+        if own:
+            claims.close()
+    rq = RatingQuads(base_iri, params)
+    quads: list[ox.Quad] = []
+    grades: dict[str, str] = {}
+    for source, priors, counts, used_claims, used_judgements in found:
+        rating = SourceRating(source, counts, params, priors=list(priors))
+        grades[source] = rating.grade
+        quads += rq.source(rating)
+        iri = rq.source_iri(source)
+        quads += [rq.q(iri, USED_CLAIM, ox.NamedNode(c)) for c in used_claims]
+        quads += [rq.q(iri, USED_JUDGEMENT, ox.NamedNode(j)) for j in used_judgements]
+    return RatedSources(*_written(quads), grades=grades)
+
+
+def _evidence(index: ClaimIndex, source: str) -> tuple[SourceCounts, list[str], list[str]]:
+    """A source's counts, and the claims and judgements they count (the judgements
+    table a bulk derivation keeps; its claims as ClaimIndex.track reads them)."""
+    counts = SourceCounts()
+    judgements = []
+    for iri, polarity in index.db.execute(
+        "SELECT iri, polarity FROM judgements WHERE source = ? ORDER BY iri", (source,)
+    ):
+        setattr(counts, polarity, getattr(counts, polarity) + 1)
+        judgements.append(iri)
+    track, used = [], []
+    for record, story, parties, iri in index.db.execute(
+        "SELECT record, story, own, iri FROM claims WHERE speaker = ? AND record IS NOT NULL "
+        "UNION ALL SELECT record, story, own, iri FROM claims WHERE via = ? "
+        "AND (speaker IS NULL OR speaker != ?) AND record IS NOT NULL",
+        (source, source, source),
+    ):
+        own_account = source in (parties.split(SEP) if parties else ())
+        track.append((record, story or "", own_account))
+        if counts_for(record, own_account):
+            used.append(iri)
+    counts.set_track(track_counts(track))
+    return counts, used, judgements
+
+
+def grade_claims(
+    id_range: tuple[int, int], index: ClaimIndex | str, base_iri: str, params: ModelParameters
 ) -> GradedClaims:
     """Grade the claims whose ids fall in ``id_range`` (related already: the index holds
-    their counts), given every source's grade (an index, or the path of one to open
-    read-only)."""
+    their counts) with their sources' grades (the source_grades table a bulk derivation
+    fills as it rates them), from an index or the path of one to open read-only."""
     own = isinstance(index, str)
     claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
     try:
         rows = claims.db.execute(
-            "SELECT iri, modality, speaker, via, weak, own, k, m, kp, mp FROM claims "
-            "WHERE id BETWEEN ? AND ? ORDER BY id",
+            "SELECT c.iri, c.modality, c.speaker, c.via, c.weak, c.own, c.k, c.m, c.kp, c.mp, "
+            "gs.grade, gv.grade FROM claims c "
+            "LEFT JOIN source_grades gs ON gs.source = c.speaker "
+            "LEFT JOIN source_grades gv ON gv.source = c.via "
+            "WHERE c.id BETWEEN ? AND ? ORDER BY c.id",
             id_range,
         ).fetchall()
     finally:
@@ -102,22 +135,21 @@ def grade_claims(
     rq = RatingQuads(base_iri, params)
     quads: list[ox.Quad] = []
     flags: list[tuple[int, str]] = []
-    for iri, modality, speaker, via, weak, parties, k, m, kp, mp in rows:
+    for iri, modality, speaker, via, weak, parties, k, m, kp, mp, of_speaker, of_via in rows:
         facts = ClaimFacts(
             iri, modality, speaker, via, bool(weak), tuple(parties.split(SEP)) if parties else ()
         )
-        chain = [a for a in (via, speaker) if a and a in grades]
+        graded = [(a, g) for a, g in ((via, of_via), (speaker, of_speaker)) if a and g]
         counts = ClaimRelations.counted(int(k or 0), int(m or 0), int(kp or 0), int(mp or 0))
-        graded = ClaimRating(facts, counts, [grades[a] for a in chain])
-        quads += rq.claim(graded, chain)
-        flags.append((int(graded.depends_on_chain), iri))
+        rating = ClaimRating(facts, counts, [g for _a, g in graded])
+        quads += rq.claim(rating, [a for a, _g in graded])
+        flags.append((int(rating.depends_on_chain), iri))
     return GradedClaims(*_written(quads), claims=len(rows), chain_dependent=flags)
 
 
 __all__ = [
     "GradedClaims",
     "RatedSources",
-    "SourceEvidence",
     "Written",
     "grade_claims",
     "rate_sources",

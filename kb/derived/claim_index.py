@@ -270,7 +270,7 @@ class ClaimIndex:
                         (claim_id, term),
                     )
                     self.db.execute("UPDATE terms SET df = df - 1 WHERE term = ?", (term,))
-                self.db.execute("DELETE FROM terms WHERE df <= 0")
+                    self.db.execute("DELETE FROM terms WHERE term = ? AND df <= 0", (term,))
                 self.db.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
 
     def forget(self) -> None:

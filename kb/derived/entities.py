@@ -45,6 +45,9 @@ def entities_graph_iri(base_iri: str) -> str:
     return str(IriMinter(base_iri)("graph/entities"))
 
 
+_TABLES = ((True, "entity_names", "name"), (False, "entity_types", "type"))
+
+
 class EntityCounts:
     """How many texts give each entity each name and each class (derived, in SQLite).
 
@@ -83,23 +86,29 @@ class EntityCounts:
         try:
             for sign, records in ((1, added), (-1, removed)):
                 todo = [r for r in records if self._applied(r.graph) == (sign < 0)]
+                counted: Counter[tuple[bool, str, str]] = Counter()
                 for r in todo:
                     for entity, kind, what in r.statements:
-                        table, column = (
-                            ("entity_names", "name") if kind == "name" else ("entity_types", "type")
-                        )
-                        self.db.execute(
-                            f"INSERT INTO {table} (entity, {column}, n) VALUES (?, ?, ?) "  # noqa: S608
-                            f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
-                            (entity, what, sign),
+                        counted[(kind == "name", entity, what)] += sign
+                for is_name, table, column in _TABLES:
+                    rows = [
+                        (e, w, n) for (name, e, w), n in sorted(counted.items()) if name == is_name
+                    ]
+                    self.db.executemany(
+                        f"INSERT INTO {table} (entity, {column}, n) VALUES (?, ?, ?) "  # noqa: S608
+                        f"ON CONFLICT (entity, {column}) DO UPDATE SET n = n + excluded.n",
+                        rows,
+                    )
+                    if sign < 0:  # only what was counted down (a scan of all: 0.5 s at 100k)
+                        self.db.executemany(
+                            f"DELETE FROM {table} WHERE entity = ? AND {column} = ? AND n <= 0",  # noqa: S608
+                            [(e, w) for e, w, _n in rows],
                         )
                 graphs = [(r.graph,) for r in todo]
                 if sign > 0:
                     self.db.executemany("INSERT INTO entity_graphs (graph) VALUES (?)", graphs)
                 else:
                     self.db.executemany("DELETE FROM entity_graphs WHERE graph = ?", graphs)
-            self.db.execute("DELETE FROM entity_names WHERE n <= 0")
-            self.db.execute("DELETE FROM entity_types WHERE n <= 0")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
