@@ -210,9 +210,17 @@ def timed_get(url: str, repeat: int, accept: str) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- steps
-def ingest(docs: int, data: Path, corpus: Path) -> dict[str, object]:
+def ingest(docs: int, data: Path, corpus: Path, log: Path | None = None) -> dict[str, object]:
+    """``srkb ingest`` of the corpus into a fresh store; with ``log``, at debug level
+    (the phases' timings) with its log written there."""
     shutil.rmtree(data, ignore_errors=True)
-    seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(corpus)])
+    if log is None:
+        seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(corpus)])
+    else:
+        with log.open("w", encoding="utf-8") as stderr:
+            seconds, mem, out = run_measured(
+                [*SRKB, "-vv", "--data", str(data), "ingest", str(corpus)], stderr=stderr
+            )
     quads = int(out.split("holds ")[1].split()[0])
     return {
         "documents": docs,
@@ -466,6 +474,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, help="corpus size to measure")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query/page")
+    parser.add_argument(
+        "--ingest-log",
+        type=Path,
+        help="with --ingest-only: run the ingest at debug level, its log to this file",
+    )
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument(
         "--serve-only",
@@ -494,7 +507,10 @@ def main() -> None:
             "docs": args.docs,
             "load_before": os.getloadavg(),
             "ingest": ingest(
-                args.docs, data, write_corpus(args.docs, CACHE / f"corpus-{args.docs}")
+                args.docs,
+                data,
+                write_corpus(args.docs, CACHE / f"corpus-{args.docs}"),
+                args.ingest_log,
             ),
         }
         print(f"  {result['ingest']}", file=sys.stderr)

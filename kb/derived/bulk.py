@@ -65,7 +65,7 @@ CHUNK_GRADES = 20_000  # claims graded per task (each task is sent every source'
 RATE_AHEAD = 2  # rating and grading tasks in flight
 CHUNK_ENTITIES = 20_000  # entities described at a time
 WRITE_QUADS = 100_000  # quads per write transaction
-LOAD_QUADS = 400_000  # serialised quads joined into one load
+LOAD_QUADS = 200_000  # serialised quads joined into one load (its loader holds them, sorted)
 RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
 
 _JUDGEMENTS = """
