@@ -18,6 +18,7 @@ import pytest
 
 import kb.derived.bulk
 import kb.ingest
+import kb.search
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
 from kb.derived import derived_dir, rebuild
@@ -107,12 +108,15 @@ def test_claims_related_in_worker_processes_give_the_same_store(
     corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bulk derivation relates claims (kb.derived.relate), rates sources and grades
-    claims (kb.derived.bulk_rating) in the ingest's worker processes, a share each: the
-    same store, content digest and claim index as doing it all here at once."""
+    claims (kb.derived.bulk_rating) in the ingest's worker processes, a share each, and
+    describes entities a chunk at a time: the same store, content digest, claim index
+    and search index as doing it all here at once."""
     here = store(corpus, bulk=True)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_CLAIMS", 40)  # many ranges, many tasks
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_SOURCES", 7)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_GRADES", 30)
+    monkeypatch.setattr(kb.derived.bulk, "CHUNK_ENTITIES", 11)
+    monkeypatch.setattr(kb.search, "DESCRIBE_CHUNK", 5)  # entities described in many passes
     workers = KnowledgeBase.in_memory()
     ingest_texts(workers, corpus, base_iri=BASE, bulk=True, workers=2)
     assert masked_dump(workers) == masked_dump(here)
