@@ -22,7 +22,7 @@ import tempfile
 import threading
 import unicodedata
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -305,46 +305,22 @@ def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
 
 
 _SHARED_SUFFIX = "/graph/entities"
-DESCRIBE_CHUNK = 100_000  # entities described per pass over the store's type and name quads
 
 
 Shared = Callable[[str], list[ox.Quad]]
 
 
-def _stated_among(kb: KnowledgeBase, entities: set[str]) -> dict[str, list[ox.Quad]]:
-    """What the store states of each of ``entities``: its types and names (``_TYPE`` and
-    ``_LABELS`` quads, all graphs kept), in one pass over each predicate instead of six
-    lookups per entity (2.4 million at 100,000 texts)."""
-    found: dict[str, list[ox.Quad]] = defaultdict(list)
-    for p in (_TYPE, *_LABELS):
-        for q in kb.backend.quads_for_pattern(None, p, None, None):
-            subject = q.subject
-            if isinstance(subject, ox.NamedNode) and subject.value in entities:
-                found[subject.value].append(q)
-    return found
-
-
 def _entity_row(
-    kb: KnowledgeBase,
-    onto: _Ontology,
-    entity: str,
-    leaving: set[str],
-    shared: Shared | None,
-    known: list[ox.Quad] | None = None,
+    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str], shared: Shared | None
 ) -> tuple[str, str, str] | None:
     """(label, kinds, types) of an entity as the store will describe it once this step is
     written: the shared entities graph's part comes from ``shared`` (kb.derived.entities
-    works it out), since that graph is written after the search index. ``known``: what
-    the store states of it, when read already (``_stated_among``)."""
+    works it out), since that graph is written after the search index."""
     node = _N(entity)
     stated = [  # by the gazetteer, or in full by one text (an unnamed source)
         q
         for p in (_PREF, _TYPE)
-        for q in (
-            [k for k in known if k.predicate == p]
-            if known is not None
-            else kb.backend.quads_for_pattern(node, p, None, None)
-        )
+        for q in kb.backend.quads_for_pattern(node, p, None, None)
         if value(q.graph_name) not in leaving
     ]
     if shared is not None:
@@ -502,11 +478,9 @@ def _refresh_entities(
     leaving: set[str],
     shared: Shared | None,
     referenced: set[str] | None = None,
-    stated: dict[str, list[ox.Quad]] | None = None,
 ) -> None:
     """Re-read the label, kinds, types and names of entities; drop those no text names
-    (``referenced``: those some quad refers to, and ``stated``: what the store states of
-    each, when read already)."""
+    (``referenced``: those some quad refers to, when known)."""
     onto = _Ontology(kb)
     for entity in sorted(entities):
         db.execute("DELETE FROM entities WHERE iri = ?", (entity,))
@@ -518,27 +492,22 @@ def _refresh_entities(
         ):
             db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        known = stated.get(entity, []) if stated is not None else None
-        row = _entity_row(kb, onto, entity, leaving, shared, known)
+        row = _entity_row(kb, onto, entity, leaving, shared)
         if row is None:
             continue
         db.execute(
             "INSERT INTO entities (iri, label, kinds, types) VALUES (?, ?, ?, ?)", (entity, *row)
         )
-        labelled = [
+        stated = [
             q
             for p in _LABELS
-            for q in (
-                [k for k in known if k.predicate == p]
-                if known is not None
-                else kb.backend.quads_for_pattern(_N(entity), p, None, None)
-            )
+            for q in kb.backend.quads_for_pattern(_N(entity), p, None, None)
             if value(q.graph_name) not in leaving
         ]
         if shared is not None:  # the shared graph's part as it will be written (above)
-            labelled = [q for q in labelled if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
-            labelled += [q for q in shared(entity) if q.predicate in _LABELS]
-        names = {q.object.value for q in labelled if isinstance(q.object, ox.Literal)}
+            stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
+            stated += [q for q in shared(entity) if q.predicate in _LABELS]
+        names = {q.object.value for q in stated if isinstance(q.object, ox.Literal)}
         db.executemany(
             "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'label', 1)",
             [(entity, n) for n in sorted(names)],
@@ -614,12 +583,8 @@ class SearchIndexWriter:
             return
         self._check_log()
         referenced = _referenced_among(kb, entities)
-        ordered = sorted(entities)
-        for i in range(0, len(ordered), DESCRIBE_CHUNK):  # bounds what is read at once
-            chunk = ordered[i : i + DESCRIBE_CHUNK]
-            stated = _stated_among(kb, set(chunk))
-            with transaction(self.db):
-                _refresh_entities(self.db, kb, chunk, set(), shared, referenced, stated)
+        with transaction(self.db):
+            _refresh_entities(self.db, kb, entities, set(), shared, referenced)
 
     def mentioned_entities(self) -> set[str]:
         """Every entity the texts mention (by the forms they write it in)."""

@@ -18,7 +18,6 @@ import pytest
 
 import kb.derived.bulk
 import kb.ingest
-import kb.search
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
 from kb.derived import derived_dir, rebuild
@@ -109,14 +108,13 @@ def test_claims_related_in_worker_processes_give_the_same_store(
 ) -> None:
     """A bulk derivation relates claims (kb.derived.relate), rates sources and grades
     claims (kb.derived.bulk_rating) in the ingest's worker processes, a share each, and
-    describes entities a chunk at a time: the same store, content digest, claim index
-    and search index as doing it all here at once."""
+    writes the entities' descriptions a chunk at a time: the same store, content
+    digest, claim index and search index as doing it all here at once."""
     here = store(corpus, bulk=True)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_CLAIMS", 40)  # many ranges, many tasks
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_SOURCES", 7)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_GRADES", 30)
     monkeypatch.setattr(kb.derived.bulk, "CHUNK_ENTITIES", 11)
-    monkeypatch.setattr(kb.search, "DESCRIBE_CHUNK", 5)  # entities described in many passes
     workers = KnowledgeBase.in_memory()
     ingest_texts(workers, corpus, base_iri=BASE, bulk=True, workers=2)
     assert masked_dump(workers) == masked_dump(here)

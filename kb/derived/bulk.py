@@ -9,6 +9,10 @@ transaction, into derived graphs emptied first. The result is the same as the
 incremental steps' (tests/test_derived.py compares both), since both apply the same
 model (kb.reliability) to the same content.
 
+With a worker pool, claims are related (kb.derived.relate), sources rated and claims
+graded (kb.derived.bulk_rating) in the workers, a share of the claim index each; the
+main process writes what they return and describes the entities (kb.search).
+
 Crash safety: the first transaction empties the derived graphs and records
 ``<BASE> srkb:pendingChange "rebuild"`` in the bookkeeping graph; the last one clears
 it, with the journal entries, and writes the content state. A process killed in
