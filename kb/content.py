@@ -58,17 +58,10 @@ def quad_digest(quad: ox.Quad) -> int:
     return int.from_bytes(hashlib.sha256(f"{quad} .".encode()).digest(), "big")
 
 
-def quads_digest(quads: Iterable[ox.Quad]) -> tuple[int, int]:
-    total = n = 0
-    for q in quads:
-        total += quad_digest(q)
-        n += 1
-    return total % MODULUS, n
-
-
 def serialized_digest(quads: list[ox.Quad]) -> tuple[bytes, int]:
-    """The quads as N-Quads bytes (a line each), and their ``quads_digest`` taken from
-    those lines: Rust formats each quad once, instead of Python formatting it again."""
+    """The quads as N-Quads bytes (a line each), and their digest (the sum of their
+    ``quad_digest``) taken from those lines: Rust formats each quad once, instead of
+    Python formatting it again."""
     data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
     total = sum(
         int.from_bytes(hashlib.sha256(line).digest(), "big") for line in data.split(b"\n") if line

@@ -263,7 +263,7 @@ def test_quads_counted_from_their_serialisation_as_from_the_quads() -> None:
     """The bulk writer digests derived quads from the N-Quads it loads
     (ContentState.add_serialized): the same state as digesting each quad, escapes,
     several graphs and a software version named outside the text graphs included."""
-    from kb.content import SOFTWARE_VERSION, ContentState
+    from kb.content import MODULUS, SOFTWARE_VERSION, ContentState, quad_digest, serialized_digest
 
     quads = [
         ox.Quad(
@@ -287,3 +287,8 @@ def test_quads_counted_from_their_serialisation_as_from_the_quads() -> None:
     serialised.add_serialized(quads, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     assert serialised == one_by_one
     assert serialised.extractor_versions() == ["9.9"]
+    # what a worker returns (kb.content.serialized_digest): the same digest, and bytes
+    # that load back as the same quads
+    data, digest = serialized_digest(quads)
+    assert digest == sum(quad_digest(q) for q in quads) % MODULUS
+    assert set(ox.parse(data, format=ox.RdfFormat.N_QUADS)) == set(quads)

@@ -32,7 +32,7 @@ class Related:
 
     claims: int
     nquads: bytes  # the claims' links to those on their matter (kb.derived.rating_quads)
-    digest: int  # kb.content.quads_digest of those quads
+    digest: int  # kb.content.serialized_digest of those quads
     quads: int
     rows: list[RelationRow]
 
