@@ -89,7 +89,7 @@ def rate_sources(
 
 def _evidence(index: ClaimIndex, source: str) -> tuple[SourceCounts, list[str], list[str]]:
     """A source's counts, and the claims and judgements they count (the judgements
-    table a bulk derivation keeps; its claims as ClaimIndex.track reads them)."""
+    table a bulk derivation keeps; its claims' track record from the index)."""
     counts = SourceCounts()
     judgements = []
     for iri, polarity in index.db.execute(
@@ -97,17 +97,9 @@ def _evidence(index: ClaimIndex, source: str) -> tuple[SourceCounts, list[str], 
     ):
         setattr(counts, polarity, getattr(counts, polarity) + 1)
         judgements.append(iri)
-    track, used = [], []
-    for record, story, parties, iri in index.db.execute(
-        "SELECT record, story, own, iri FROM claims WHERE speaker = ? AND record IS NOT NULL "
-        "UNION ALL SELECT record, story, own, iri FROM claims WHERE via = ? "
-        "AND (speaker IS NULL OR speaker != ?) AND record IS NOT NULL",
-        (source, source, source),
-    ):
-        own_account = source in (parties.split(SEP) if parties else ())
-        track.append((record, story or "", own_account))
-        if counts_for(record, own_account):
-            used.append(iri)
+    claims = index.track_claims(source)
+    track = [(record, story, own) for record, story, own, _iri in claims]
+    used = [iri for record, _story, own, iri in claims if counts_for(record, own)]
     counts.set_track(track_counts(track))
     return counts, used, judgements
 

@@ -383,14 +383,18 @@ class ClaimIndex:
     def track(self, agent: str) -> list[tuple[str | None, str, bool]]:
         """(record, story, own account of ``agent``) of each of its claims (as speaker or
         relay) that has a track record: what kb.reliability.track_counts counts."""
+        return [(record, story, own) for record, story, own, _iri in self.track_claims(agent)]
+
+    def track_claims(self, agent: str) -> list[tuple[str | None, str, bool, str]]:
+        """``track``, with each claim's IRI."""
         out = []
-        for record, story, own in self.db.execute(
-            "SELECT record, story, own FROM claims WHERE speaker = ? AND record IS NOT NULL "
-            "UNION ALL SELECT record, story, own FROM claims WHERE via = ? "
+        for record, story, own, iri in self.db.execute(
+            "SELECT record, story, own, iri FROM claims WHERE speaker = ? AND record IS NOT NULL "
+            "UNION ALL SELECT record, story, own, iri FROM claims WHERE via = ? "
             "AND (speaker IS NULL OR speaker != ?) AND record IS NOT NULL",
             (agent, agent, agent),
         ):
-            out.append((record, story or "", agent in (own.split(SEP) if own else ())))
+            out.append((record, story or "", agent in (own.split(SEP) if own else ()), iri))
         return out
 
     def chain_dependent_claims(self, agent: str) -> list[str]:

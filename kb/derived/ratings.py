@@ -133,10 +133,10 @@ class _Stored:
 
     def prefetch(
         self,
-        nodes: Iterable[str],
-        links: Iterable[str],
-        scalars: Iterable[str],
-        used: Iterable[ox.Quad],
+        nodes: Iterable[str] = (),
+        links: Iterable[str] = (),
+        scalars: Iterable[str] = (),
+        used: Iterable[ox.Quad] = (),
     ) -> None:
         """Read at once the rating nodes and relation links of these claims, the scalars
         of these sources' ratings, and whether the graph holds these evidence links: the
@@ -176,20 +176,6 @@ class _Stored:
                     self._scalars.update(zip(part, quads_of, strict=True))
             for quads, found_held in zip(checks, held, strict=True):
                 self._held.update({q: q in found_held for q in quads})
-
-    def prefetch_links(self, claims: Iterable[str]) -> None:
-        """Read the stored relation links of these claims at once."""
-        todo = sorted({c for c in claims if c not in self._links})
-        found = self._subjects_quads([ox.NamedNode(c) for c in todo])
-        for claim, quads in zip(todo, found.values(), strict=True):
-            self._links[claim] = [q for q in quads if q.predicate in _RELATION_SET]
-
-    def prefetch_nodes(self, claims: Iterable[str]) -> None:
-        """Read the stored rating nodes of these claims at once."""
-        todo = sorted({c for c in claims if c not in self._nodes})
-        found = self._subjects_quads([self.rq.claim_iri(c) for c in todo])
-        for claim, quads in zip(todo, found.values(), strict=True):
-            self._nodes[claim] = quads
 
     def quads(
         self, subject: ox.NamedNode, predicates: Iterable[ox.NamedNode] | None = None
@@ -277,7 +263,7 @@ def update_ratings(
 
     # 1. who was on a matter with the removed claims (their stored links)
     touched: set[str] = set()
-    stored.prefetch_links(removed)
+    stored.prefetch(links=removed)
     for d in removed:
         touched |= {value(q.object) for q in stored.claim_links(d)}
 
@@ -312,7 +298,7 @@ def update_ratings(
     rest = [rows[i] for i in sorted(afresh) if i not in neighbours and i in rows]
     neighbours.update(index.neighbours(rest, params))
     linked: dict[str, set[str]] = {}
-    stored.prefetch_links(c for c in touched - set(neighbours) if c in rows)
+    stored.prefetch(links=[c for c in touched - set(neighbours) if c in rows])
     for claim in sorted(touched - set(neighbours)):
         if claim in rows:
             links = {value(q.object) for q in stored.claim_links(claim)} - set(removed)
@@ -400,7 +386,7 @@ def update_ratings(
     regrade -= set(relations) | set(removed)
     facts.update(index.facts(regrade))
     chain_dependent: dict[str, bool] = {}
-    stored.prefetch_nodes(regrade)
+    stored.prefetch(nodes=regrade)
     for claim in sorted(set(relations) | regrade):
         f = facts[claim]
         chain = [a for a in (f.via, f.speaker) if a and grade(a) is not None]
