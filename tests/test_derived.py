@@ -259,6 +259,60 @@ def test_a_step_stopped_after_its_indexes_committed_is_redone_whole(
     assert masked_dump(kb) == masked_dump(store(expected))
 
 
+@pytest.mark.parametrize("bulk", [True, False])
+def test_the_claim_index_knows_what_every_stored_rating_was_written_from(
+    corpus: list[InputText], bulk: bool
+) -> None:
+    """After a bulk ingest and after steps, the claim index holds what each claim's and
+    source's rating node was made from (so that the next step need not read them back)
+    and is trusted: its state is the store's."""
+    kb = store(corpus[:30], bulk=bulk)
+    ingest_texts(kb, corpus[30:36], base_iri=BASE, bulk=False)
+    directory = derived_dir(kb)
+    assert directory is not None
+    db = sqlite3.connect(directory / "claims.sqlite")
+    try:
+        state = read_state(kb, BASE)
+        assert state is not None
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["rated_state"] == state.literal().value
+        assert meta["sources_complete"] == ("1" if bulk else "0")
+        assert db.execute("SELECT COUNT(*) FROM claims WHERE rk IS NULL").fetchone() == (0,)
+        rated = db.execute("SELECT COUNT(*) FROM rated_sources").fetchone()[0]
+        assert rated > (20 if bulk else 5)
+    finally:
+        db.close()
+
+
+def test_a_step_stopped_after_its_store_write_leaves_later_steps_right(
+    corpus: list[InputText], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An incremental step works out the rating nodes it replaces from the counts the
+    claim index says they were written from (ClaimIndex.rated), noted after the store's
+    write. A kill between the two leaves the index behind the store: the next steps must
+    see it (the content state differs) and read those nodes from the store instead."""
+    from kb.derived.claim_index import ClaimIndex
+
+    real = ClaimIndex.mark_rated
+    calls = {"n": 0}
+
+    def stopped_before_noting(self, links, sources, state):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        raise KeyboardInterrupt  # as a SIGINT would, after the store transaction
+
+    kb = KnowledgeBase.open(tmp_path / "data")
+    ingest_texts(kb, corpus[:20], base_iri=BASE, bulk=False)
+    monkeypatch.setattr(ClaimIndex, "mark_rated", stopped_before_noting)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_texts(kb, corpus[20:40], base_iri=BASE, bulk=False)
+    assert calls["n"] == 1
+    monkeypatch.setattr(ClaimIndex, "mark_rated", real)
+    ingest_texts(kb, corpus[40:], base_iri=BASE, bulk=False)
+    remove_texts(kb, [t.name for t in corpus[25:35]], base_iri=BASE)
+    expected = corpus[:25] + corpus[35:]
+    assert masked_dump(kb) == masked_dump(store(expected))
+
+
 def test_quads_counted_from_their_serialisation_as_from_the_quads() -> None:
     """The bulk writer digests derived quads from the N-Quads it loads
     (ContentState.add_serialized): the same state as digesting each quad, escapes,

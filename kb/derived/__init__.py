@@ -119,6 +119,9 @@ def _step(
     known: Mapping[str, TextRecords] | None = None,
 ) -> DerivedReport:
     started = time.perf_counter()
+    state = read_state(kb, base_iri)
+    assert state is not None  # finish_pending restarts a store without one
+    index.trust_rated(state.literal().value)  # what the stored rating nodes follow
     # prior assessment files (kb.prior_graphs) are journalled like texts; what they
     # change is the ratings of the sources they assess
     priors_in = [g for g in added if is_prior_graph(g)]
@@ -154,8 +157,6 @@ def _step(
     remove = list(dict.fromkeys(change.remove + ent_remove))
     add = list(dict.fromkeys(change.add + ent_add))
     # the content digest and counts follow every change (kb.content)
-    state = read_state(kb, base_iri)
-    assert state is not None  # finish_pending restarts a store without one
     for graph in added:
         state.add(graph, *text_graph_digest(kb, base_iri, graph))
     for graph in removed:
@@ -173,17 +174,24 @@ def _step(
     dropped = removed + discarded + priors_out
     done = added + priors_in + dropped
     journal = [entry(base_iri, g, c) for g in done for c in (ADDED, REMOVED)]
+    new_state = state_quad(base_iri, state)
     kb.change(
         remove=remove + journal + gone + state_quads(kb, base_iri),
-        add=[*add, state_quad(base_iri, state)],
+        add=[*add, new_state],
         drop_graphs=dropped,
     )
+    index.mark_rated(change.rated, change.rated_sources, state.literal().value)
     logger.debug(
-        "derived step: read %.2f s, ratings %.2f s, entities and search %.2f s, write %.2f s",
+        "derived step: read %.2f s, ratings %.2f s (%d claims, %d sources re-rated), "
+        "entities and search %.2f s, write %.2f s (-%d +%d quads)",
         read - started,
         rated - read,
+        change.claims,
+        change.sources,
         described - rated,
         time.perf_counter() - described,
+        len(remove),
+        len(add),
     )
     return DerivedReport(
         steps=1,

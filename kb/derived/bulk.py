@@ -37,6 +37,7 @@ from ..content import (
     ContentState,
     bookkeeping_graph,
     digest_literal,
+    read_state,
     state_quad,
     state_quads,
     text_graph_digest,
@@ -56,6 +57,7 @@ from ..text_records import TextRecords, read_text_graph
 from .bulk_rating import grade_claims, rate_sources
 from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
+from .phases import Phases
 from .rating_quads import RatingQuads
 from .relate import claim_ranges, relate_range
 
@@ -76,8 +78,6 @@ _JUDGEMENTS = """
 CREATE TABLE IF NOT EXISTS judgements (
   iri TEXT PRIMARY KEY, source TEXT NOT NULL, polarity TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS judgements_source ON judgements (source);
-CREATE TABLE IF NOT EXISTS source_grades (
-  source TEXT PRIMARY KEY, grade TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -178,7 +178,6 @@ def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_
     EntityCounts(index.db).clear()
     index.db.executescript(_JUDGEMENTS)
     index.db.execute("DELETE FROM judgements")
-    index.db.execute("DELETE FROM source_grades")
     search.clear()
     todo = pending(kb, base_iri)
     gone = list(todo.removed) + list(todo.discarded)
@@ -226,8 +225,12 @@ class Bulk:
 
     def start(self) -> None:
         """Empty the derived graphs and indexes, with the marker (one transaction)."""
+        before = read_state(self.kb, self.base)
         start(self.kb, self.index, self.search, self.base)
         self.db.executescript(_JUDGEMENTS)
+        # the reference graphs stay as they were written (kb.ingest.ensure_reference_graphs):
+        # their key too, or the next ingest would compare them all again
+        self.state.reference = before.reference if before is not None else ""
         book = bookkeeping_graph(self.base)
         derived = {str(self.rq.graph), entities_graph_iri(self.base), book}
         for graph in self.kb.named_graphs():  # the reference graphs stay counted
@@ -274,7 +277,7 @@ class Bulk:
     ) -> tuple[int, int]:
         kb, db, rq, writer = self.kb, self.db, self.rq, self.writer
         params = rq.params
-        phase = _Phases()
+        phase = Phases("bulk derivation")
         rest = [g for g in sorted(_texts(kb)) if g not in self.done]
         for chunk in _chunks(rest, CHUNK_TEXTS):
             self.add_texts([read_text_graph(kb, g) for g in chunk])
@@ -296,7 +299,7 @@ class Bulk:
         ):
             claims += related.claims
             writer.load(related.nquads, rq.graph.value, related.digest, related.quads)
-            self.index.set_relation_rows(related.rows)
+            self.index.set_relation_rows(related.rows, bulk=True)
             if progress:
                 progress(f"related {related.claims} claims")
 
@@ -306,6 +309,7 @@ class Bulk:
         # index and rated in the workers (when there are some), a share each; here only
         # their names (at 100,000 texts their evidence held here took 700 MB)
         self.index.make_lookups()  # what the workers count a source's claims by
+        self.index.make_track()  # what an incremental step re-rates a source from
         phase.done("index lookups made")
         assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
         for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments
@@ -318,11 +322,9 @@ class Bulk:
         del names
         sources = 0
         for rated in workers.map(rate_sources, shares, index, self.base, params, window=RATE_AHEAD):
-            sources += len(rated.grades)
-            with transaction(db):  # what grading the claims reads (not kept here)
-                db.executemany(
-                    "INSERT INTO source_grades (source, grade) VALUES (?, ?)", rated.grades.items()
-                )
+            sources += len(rated.rated)
+            with transaction(db):  # what grading the claims reads, and increments
+                self.index.set_rated_sources(rated.rated)
             writer.load(rated.nquads, rq.graph.value, rated.digest, rated.quads)
         phase.done("sources rated")
         if progress:
@@ -343,7 +345,6 @@ class Bulk:
                     "UPDATE claims SET chain_dependent = ? WHERE iri = ?", graded.chain_dependent
                 )
 
-        db.execute("DELETE FROM source_grades")  # read by the grading only
         phase.done("claims graded")
         if progress:
             progress(f"graded {claims} claims")
@@ -369,10 +370,14 @@ class Bulk:
         # done: the journal and the marker cleared, the state written, one transaction
         todo = pending(kb, self.base)
         journal = [entry(self.base, g, c) for g in todo.added for c in (ADDED, REMOVED)]
+        state = state_quad(self.base, self.state)
         kb.change(
             remove=[*journal, rebuild_marker(self.base), *state_quads(kb, self.base)],
-            add=[state_quad(self.base, self.state)],
+            add=[state],
         )
+        # the rating nodes were written from the index's counts (ClaimIndex.rated)
+        self.index.set_meta("rated_state", self.state.literal().value)
+        self.index.set_meta("sources_complete", "1")
         logger.info(
             "derived %d claims and %d sources of %d texts in %.1f s",
             claims,
@@ -396,18 +401,6 @@ def derive_all(
     bulk = Bulk(kb, index, search, rq, base_iri)
     bulk.start()
     return bulk.finish(progress)
-
-
-class _Phases:
-    """Logs how long each phase of a bulk derivation took (``srkb -vv``)."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-
-    def done(self, what: str) -> None:
-        now = time.perf_counter()
-        logger.debug("bulk derivation: %s in %.1f s", what, now - self.last)
-        self.last = now
 
 
 def _source_names(db: sqlite3.Connection) -> set[str]:

@@ -13,7 +13,7 @@ chain-dependence flags). Without a pool the same functions run in the main proce
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import pyoxigraph as ox
 
@@ -28,7 +28,7 @@ from ..reliability import (
     counts_for,
     track_counts,
 )
-from .claim_index import SEP, ClaimFacts, ClaimIndex
+from .claim_index import SEP, ClaimFacts, ClaimIndex, RatedSource
 from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
 
 
@@ -43,7 +43,7 @@ class Written:
 
 @dataclass(frozen=True)
 class RatedSources(Written):
-    grades: dict[str, str]  # each source's letter grade
+    rated: list[tuple[str, RatedSource]]  # what each source's rating was made from
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,15 @@ def rate_sources(
             claims.close()
     rq = RatingQuads(base_iri, params)
     quads: list[ox.Quad] = []
-    grades: dict[str, str] = {}
+    rated: list[tuple[str, RatedSource]] = []
     for source, priors, counts, used_claims, used_judgements in found:
         rating = SourceRating(source, counts, params, priors=list(priors))
-        grades[source] = rating.grade
+        rated.append((source, RatedSource(rating.grade, astuple(counts), len(priors))))
         quads += rq.source(rating)
         iri = rq.source_iri(source)
         quads += [rq.q(iri, USED_CLAIM, ox.NamedNode(c)) for c in used_claims]
         quads += [rq.q(iri, USED_JUDGEMENT, ox.NamedNode(j)) for j in used_judgements]
-    return RatedSources(*_written(quads), grades=grades)
+    return RatedSources(*_written(quads), rated=rated)
 
 
 def _evidence(index: ClaimIndex, source: str) -> tuple[SourceCounts, list[str], list[str]]:
@@ -108,7 +108,7 @@ def grade_claims(
     id_range: tuple[int, int], index: ClaimIndex | str, base_iri: str, params: ModelParameters
 ) -> GradedClaims:
     """Grade the claims whose ids fall in ``id_range`` (related already: the index holds
-    their counts) with their sources' grades (the source_grades table a bulk derivation
+    their counts) with their sources' grades (the rated_sources table a bulk derivation
     fills as it rates them), from an index or the path of one to open read-only."""
     own = isinstance(index, str)
     claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
@@ -116,8 +116,8 @@ def grade_claims(
         rows = claims.db.execute(
             "SELECT c.iri, c.modality, c.speaker, c.via, c.weak, c.own, c.k, c.m, c.kp, c.mp, "
             "gs.grade, gv.grade FROM claims c "
-            "LEFT JOIN source_grades gs ON gs.source = c.speaker "
-            "LEFT JOIN source_grades gv ON gv.source = c.via "
+            "LEFT JOIN rated_sources gs ON gs.source = c.speaker "
+            "LEFT JOIN rated_sources gv ON gv.source = c.via "
             "WHERE c.id BETWEEN ? AND ? ORDER BY c.id",
             id_range,
         ).fetchall()

@@ -57,7 +57,13 @@ CREATE TABLE IF NOT EXISTS claims (
   kp INTEGER,
   mp INTEGER,
   record TEXT,
-  story TEXT
+  story TEXT,
+  rk INTEGER,
+  rm INTEGER,
+  rkp INTEGER,
+  rmp INTEGER,
+  rrecord TEXT,
+  rlinks TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_speaker ON claims (speaker);
 CREATE INDEX IF NOT EXISTS claims_via ON claims (via);
@@ -79,6 +85,145 @@ CREATE TABLE IF NOT EXISTS postings (
   claim INTEGER NOT NULL,
   PRIMARY KEY (term, claim)
 ) WITHOUT ROWID;
+-- each source's track record (kb.reliability.track_counts), kept up to date as claims'
+-- records change, so that re-rating a busy source costs one row, not all its claims:
+-- how many of its claims of each kind each of its reports (story) has ...
+CREATE TABLE IF NOT EXISTS track_stories (
+  agent TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  story TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (agent, kind, story)
+) WITHOUT ROWID;
+-- the source rating nodes in the store: what each was written from (ClaimIndex.rated_sources)
+CREATE TABLE IF NOT EXISTS rated_sources (
+  source TEXT PRIMARY KEY,
+  grade TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  priors INTEGER NOT NULL
+) WITHOUT ROWID;
+-- ... and the sums: claims of each kind, and reports with at least one
+CREATE TABLE IF NOT EXISTS track (
+  agent TEXT PRIMARY KEY,
+  corroborated INTEGER NOT NULL,
+  contradicted INTEGER NOT NULL,
+  corroborated_reports INTEGER NOT NULL,
+  contradicted_reports INTEGER NOT NULL,
+  own_accounts INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+# rk ... rrecord: the counts and record the claim's rating node in the store was last
+# written from (ClaimIndex.rated): an incremental step works out the node it replaces
+# from them instead of reading it back (random reads: about a second at 100,000 texts).
+# rk = -1: the store holds no node for it (a claim just added); NULL: not known (read the
+# store). They are trusted only while the index's "rated_state" is the store's content
+# state: a step writes them after the store's write, with that state.
+_RATED_COLUMNS = (
+    ("rk", "INTEGER"),
+    ("rm", "INTEGER"),
+    ("rkp", "INTEGER"),
+    ("rmp", "INTEGER"),
+    ("rrecord", "TEXT"),
+    ("rlinks", "TEXT"),  # its links to the claims on its matter (links_text)
+)
+NEVER_RATED = -1
+#: (k, m, non-party k, non-party m, record, links) a claim's stored rating was written
+#: from (links: None when not known)
+RatedAs = tuple[int, int, int, int, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class RatedSource:
+    """What a source's stored rating node was written from: its letter grade, its
+    counts (SourceCounts' fields in order) and how many prior assessments it used."""
+
+    grade: str
+    counts: tuple[int, ...]
+    priors: int
+
+
+#: a source the store holds no rating node for
+NOT_RATED = RatedSource("", (), -1)
+
+
+def links_text(rel: ClaimRelations) -> str:
+    """A claim's links to the claims on its matter, as the index keeps them (rlinks):
+    c, x, r (corroborated, contradicted, repeated by) and the other claim's IRI."""
+    return SEP.join(
+        [
+            *("c" + o for o in rel.corroborating),
+            *("x" + o for o in rel.contradicting),
+            *("r" + o for o in rel.repeating),
+        ]
+    )
+
+
+def parse_links(text: str) -> list[tuple[str, str]]:
+    """(kind, claim) of each link in a links_text."""
+    return [(t[0], t[1:]) for t in text.split(SEP)] if text else []
+
+
+# the kinds of track_stories: a corroborated claim that is the source's own account of its
+# operations (not counted for it), a corroborated one, a contradicted one
+_OWN, _CORROBORATED, _CONTRADICTED = 0, 1, 2
+_KIND_OF_RECORD = {"corroborated": _CORROBORATED, "contradicted": _CONTRADICTED}
+# the track table's columns each kind adds to (claims, reports)
+_TRACK_COLUMNS = {
+    _OWN: ("own_accounts", None),
+    _CORROBORATED: ("corroborated", "corroborated_reports"),
+    _CONTRADICTED: ("contradicted", "contradicted_reports"),
+}
+#: claim index columns a relation sets: k, m, kp, mp, record, story, its links
+#: (links_text), then the claim's IRI
+RelationRow = tuple[int, int, int, int, str | None, str, str, str]
+#: (speaker, via, own, record, story) of a claim: what its place in track records follows
+TrackFacts = tuple[str | None, str | None, str, str | None, str | None]
+
+
+def _track_entries(facts: TrackFacts) -> list[tuple[str, int, str]]:
+    """The (agent, kind, story) entries a claim adds to its sources' track records: as
+    ``ClaimIndex.track`` reads them (a relay that is also the speaker counts once)."""
+    speaker, via, own, record, story = facts
+    if record not in _KIND_OF_RECORD:
+        return []
+    owners = own.split(SEP) if own else ()
+    agents = [a for a in (speaker, via if via != speaker else None) if a]
+    out = []
+    for agent in agents:
+        kind = _KIND_OF_RECORD[record]
+        if kind == _CORROBORATED and agent in owners:
+            kind = _OWN
+        out.append((agent, kind, story or ""))
+    return out
+
+
+_MAKE_TRACK = f"""
+DELETE FROM track_stories;
+DELETE FROM track;
+INSERT INTO track_stories (agent, kind, story, n)
+SELECT agent, kind, story, COUNT(*) FROM (
+  SELECT speaker AS agent, COALESCE(story, '') AS story,
+    CASE WHEN record = 'contradicted' THEN {_CONTRADICTED}
+      WHEN instr(char(31) || own || char(31), char(31) || speaker || char(31)) > 0 THEN {_OWN}
+      ELSE {_CORROBORATED} END AS kind
+  FROM claims WHERE record IN ('corroborated', 'contradicted') AND speaker IS NOT NULL
+  UNION ALL
+  SELECT via, COALESCE(story, ''),
+    CASE WHEN record = 'contradicted' THEN {_CONTRADICTED}
+      WHEN instr(char(31) || own || char(31), char(31) || via || char(31)) > 0 THEN {_OWN}
+      ELSE {_CORROBORATED} END
+  FROM claims WHERE record IN ('corroborated', 'contradicted') AND via IS NOT NULL
+    AND (speaker IS NULL OR speaker != via)
+) GROUP BY agent, kind, story;
+INSERT INTO track
+SELECT agent,
+  SUM(CASE WHEN kind = {_CORROBORATED} THEN n ELSE 0 END),
+  SUM(CASE WHEN kind = {_CONTRADICTED} THEN n ELSE 0 END),
+  SUM(kind = {_CORROBORATED}),
+  SUM(kind = {_CONTRADICTED}),
+  SUM(CASE WHEN kind = {_OWN} THEN n ELSE 0 END)
+FROM track_stories GROUP BY agent;
 """
 
 
@@ -122,8 +267,15 @@ class ClaimIndex:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
+        counted = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'track'").fetchone()
         self.db.executescript(_SCHEMA)
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(claims)")}
+        for name, kind in _RATED_COLUMNS:  # an index from before they were kept: not known
+            if name not in columns:
+                self.db.execute(f"ALTER TABLE claims ADD COLUMN {name} {kind}")
         self._rows: dict[str, ClaimRow] = {}
+        if not counted:  # an index from before the track records were kept
+            self.make_track()
 
     @classmethod
     def read_only(cls, path: str) -> ClaimIndex:
@@ -148,7 +300,15 @@ class ClaimIndex:
     def clear(self) -> None:
         """Empty the index, its tables made again (an older srkb's may lack columns)."""
         with self.transaction():
-            for table in ("postings", "terms", "claims", "meta"):
+            for table in (
+                "postings",
+                "terms",
+                "claims",
+                "meta",
+                "track_stories",
+                "track",
+                "rated_sources",
+            ):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
         self.db.executescript(_SCHEMA)
         self._rows.clear()
@@ -197,8 +357,8 @@ class ClaimIndex:
             first = int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM claims").fetchone()[0])
             self.db.executemany(
                 "INSERT INTO claims (id, iri, graph, text, document, origin, negated, terms, "
-                "speaker, via, modality, weak, own) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"speaker, via, modality, weak, own, rk) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {NEVER_RATED})",
                 [
                     (
                         first + i,
@@ -254,7 +414,9 @@ class ClaimIndex:
 
     def remove(self, iris: Iterable[str]) -> None:
         """Forget claims (those it does not hold are ignored)."""
+        iris = list(iris)
         with self.transaction():
+            self._change_track(self._track_facts(iris), {})
             for iri in iris:
                 found = self.db.execute(
                     "SELECT id, terms FROM claims WHERE iri = ?", (iri,)
@@ -281,19 +443,202 @@ class ClaimIndex:
         """Remember each claim's relation counts, track record and report (``story``),
         from which sources' track records are counted (``track``)."""
         self.set_relation_rows(
-            (r.k, r.m, r.k_non_party, r.m_non_party, track_record(r), r.story, iri)
+            (r.k, r.m, r.k_non_party, r.m_non_party, track_record(r), r.story, "", iri)
             for iri, r in results
         )
 
-    def set_relation_rows(
-        self, rows: Iterable[tuple[int, int, int, int, str | None, str, str]]
-    ) -> None:
-        """``set_relations`` given (k, m, kp, mp, record, story, claim) rows."""
+    def set_relation_rows(self, rows: Iterable[RelationRow], bulk: bool = False) -> None:
+        """``set_relations`` given (k, m, kp, mp, record, story, links, claim) rows. In a
+        bulk derivation (``bulk``) the track records are left for ``make_track``, which
+        counts them once at the end, and the rating nodes and links (``links_text``) are
+        written from these rows (ClaimIndex.rated); else ``mark_rated`` notes that."""
+        rows = list(rows)
+        track = not bulk
         with self.transaction():
+            before = self._track_facts([r[7] for r in rows]) if track else {}
+            if bulk:  # (the right-hand sides of an UPDATE read the row as it was)
+                self.db.executemany(
+                    "UPDATE claims SET k = ?, m = ?, kp = ?, mp = ?, record = ?, story = ?, "
+                    "rk = ?, rm = ?, rkp = ?, rmp = ?, rrecord = ?, rlinks = ? WHERE iri = ?",
+                    [(*r[:6], *r[:5], r[6], r[7]) for r in rows],
+                )
+            else:
+                self.db.executemany(
+                    "UPDATE claims SET k = ?, m = ?, kp = ?, mp = ?, record = ?, story = ? "
+                    "WHERE iri = ?",
+                    [(*r[:6], r[7]) for r in rows],
+                )
+            if track:
+                after: dict[str, TrackFacts] = {
+                    r[7]: (*before[r[7]][:3], r[4], r[5]) for r in rows if r[7] in before
+                }
+                self._change_track(before, after)
+
+    def rated(self, iris: Iterable[str]) -> dict[str, RatedAs | None]:
+        """What the stored rating nodes of these claims were written from: None when it
+        is not known, (NEVER_RATED, ...) when the store holds none; claims the index does
+        not hold are left out."""
+        out: dict[str, RatedAs | None] = {}
+        for chunk in _chunks(sorted(set(iris))):
+            marks = ",".join("?" * len(chunk))
+            for iri, rk, rm, rkp, rmp, record, links in self.db.execute(
+                "SELECT iri, rk, rm, rkp, rmp, rrecord, rlinks FROM claims "  # noqa: S608
+                f"WHERE iri IN ({marks})",
+                chunk,
+            ):
+                if rk is None:
+                    out[iri] = None
+                elif rk == NEVER_RATED:
+                    out[iri] = (NEVER_RATED, 0, 0, 0, None, "")
+                else:
+                    out[iri] = (int(rk), int(rm), int(rkp), int(rmp), record, links)
+        return out
+
+    def mark_rated(
+        self,
+        links: dict[str, str | None],
+        sources: dict[str, RatedSource | None],
+        state: str,
+    ) -> None:
+        """The rating nodes of these claims were just written from their current counts,
+        with these links (``links_text``; None: unchanged), and those of these sources
+        from these; the store's content state is now ``state``."""
+        with self.transaction():
+            self.set_rated_sources(sources.items())
             self.db.executemany(
-                "UPDATE claims SET k = ?, m = ?, kp = ?, mp = ?, record = ?, story = ? "
-                "WHERE iri = ?",
-                list(rows),
+                "UPDATE claims SET rk = k, rm = m, rkp = kp, rmp = mp, rrecord = record, "
+                "rlinks = COALESCE(?, rlinks) WHERE iri = ?",
+                [(text, iri) for iri, text in sorted(links.items())],
+            )
+            self.set_meta("rated_state", state)
+
+    def trust_rated(self, state: str) -> None:
+        """Forget what the rating nodes were written from unless the index was last told
+        of this content state (a write of the store the index missed: read them again)."""
+        if self.meta("rated_state") == state:
+            return
+        with self.transaction():
+            self.db.execute(
+                "UPDATE claims SET rk = NULL, rm = NULL, rkp = NULL, rmp = NULL, "
+                "rrecord = NULL, rlinks = NULL WHERE rk IS NOT NULL"
+            )
+            self.db.execute("DELETE FROM rated_sources")
+            self.set_meta("sources_complete", "0")
+            self.set_meta("rated_state", state)
+
+    def rated_sources(self, sources: Iterable[str]) -> dict[str, RatedSource | None]:
+        """What the stored rating nodes of these sources were written from: a RatedSource,
+        NOT_RATED when the store holds none, or None when it is not known (read the store:
+        an index that has not seen every source's rating since it was last trusted)."""
+        sources = sorted(set(sources))
+        complete = self.meta("sources_complete") == "1"
+        out: dict[str, RatedSource | None] = dict.fromkeys(sources, NOT_RATED if complete else None)
+        for chunk in _chunks(sources):
+            marks = ",".join("?" * len(chunk))
+            for source, grade, counts, priors in self.db.execute(
+                "SELECT source, grade, counts, priors FROM rated_sources "  # noqa: S608
+                f"WHERE source IN ({marks})",
+                chunk,
+            ):
+                out[source] = RatedSource(grade, tuple(int(c) for c in counts.split(",")), priors)
+        return out
+
+    def set_rated_sources(self, rated: Iterable[tuple[str, RatedSource | None]]) -> None:
+        """These sources' rating nodes were written from these (None: the store has none)."""
+        rows = list(rated)
+        self.db.executemany(
+            "DELETE FROM rated_sources WHERE source = ?", [(s,) for s, r in rows if r is None]
+        )
+        self.db.executemany(
+            "INSERT INTO rated_sources (source, grade, counts, priors) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (source) DO UPDATE SET grade = excluded.grade, "
+            "counts = excluded.counts, priors = excluded.priors",
+            [
+                (s, r.grade, ",".join(str(c) for c in r.counts), r.priors)
+                for s, r in rows
+                if r is not None
+            ],
+        )
+
+    def make_track(self) -> None:
+        """Count every source's track record afresh from the claims' records."""
+        with self.transaction():
+            for statement in _MAKE_TRACK.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+
+    def _track_facts(self, iris: list[str]) -> dict[str, TrackFacts]:
+        out: dict[str, TrackFacts] = {}
+        for chunk in _chunks(sorted(set(iris))):
+            marks = ",".join("?" * len(chunk))
+            for iri, *facts in self.db.execute(
+                "SELECT iri, speaker, via, own, record, story FROM claims "  # noqa: S608
+                f"WHERE iri IN ({marks})",
+                chunk,
+            ):
+                speaker, via, own, record, story = facts
+                out[iri] = (speaker, via, own, record, story)
+        return out
+
+    def _change_track(self, before: dict[str, TrackFacts], after: dict[str, TrackFacts]) -> None:
+        """Move the track records from the claims' facts ``before`` to ``after`` (a claim
+        missing from ``after`` is gone): only the entries that differ are written."""
+        delta: Counter[tuple[str, int, str]] = Counter()
+        for iri in set(before) | set(after):
+            old = before.get(iri)
+            new = after.get(iri)
+            if old == new:
+                continue
+            delta.update(_track_entries(new) if new else ())
+            delta.subtract(_track_entries(old) if old else ())
+        sums: dict[str, Counter[str]] = {}
+        for (agent, kind, story), change in sorted(delta.items()):
+            if not change:
+                continue
+            found = self.db.execute(
+                "SELECT n FROM track_stories WHERE agent = ? AND kind = ? AND story = ?",
+                (agent, kind, story),
+            ).fetchone()
+            was = int(found[0]) if found else 0
+            now = was + change
+            if now > 0:
+                self.db.execute(
+                    "INSERT INTO track_stories (agent, kind, story, n) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (agent, kind, story) DO UPDATE SET n = excluded.n",
+                    (agent, kind, story, now),
+                )
+            else:
+                self.db.execute(
+                    "DELETE FROM track_stories WHERE agent = ? AND kind = ? AND story = ?",
+                    (agent, kind, story),
+                )
+            claims_column, reports_column = _TRACK_COLUMNS[kind]
+            counted = sums.setdefault(agent, Counter())
+            counted[claims_column] += change
+            if reports_column:
+                counted[reports_column] += (now > 0) - (was > 0)
+        columns = (
+            "corroborated",
+            "contradicted",
+            "corroborated_reports",
+            "contradicted_reports",
+            "own_accounts",
+        )
+        for agent, counted in sorted(sums.items()):
+            self.db.execute(
+                "INSERT INTO track VALUES (?, 0, 0, 0, 0, 0) ON CONFLICT (agent) DO NOTHING",
+                (agent,),
+            )
+            self.db.execute(
+                "UPDATE track SET "
+                + ", ".join(f"{c} = {c} + ?" for c in columns)
+                + " WHERE agent = ?",
+                (*(counted[c] for c in columns), agent),
+            )
+            self.db.execute(
+                "DELETE FROM track WHERE agent = ? AND "
+                + " AND ".join(f"{c} = 0" for c in columns),
+                (agent,),
             )
 
     def set_chain_dependent(self, flags: dict[str, bool]) -> None:
@@ -379,6 +724,17 @@ class ClaimIndex:
             (agent, agent, agent),
         ).fetchone()
         return int(found[0])
+
+    def track_counts(self, agent: str) -> tuple[int, int, int, int, int]:
+        """The source's track record as kb.reliability.track_counts counts it from
+        ``track``: (corroborated claims, contradicted claims, corroborated reports,
+        contradicted reports, own accounts), read from the track table kept up to date."""
+        found = self.db.execute(
+            "SELECT corroborated, contradicted, corroborated_reports, contradicted_reports, "
+            "own_accounts FROM track WHERE agent = ?",
+            (agent,),
+        ).fetchone()
+        return tuple(int(x) for x in found) if found else (0, 0, 0, 0, 0)  # type: ignore[return-value]
 
     def track(self, agent: str) -> list[tuple[str | None, str, bool]]:
         """(record, story, own account of ``agent``) of each of its claims (as speaker or

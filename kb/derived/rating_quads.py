@@ -28,6 +28,7 @@ from ..reliability import (
     SourceRating,
 )
 from ..vocab import PREFIXES
+from .claim_index import parse_links
 
 _S, _RDF, _RDFS, _PROV, _XSD = (
     PREFIXES["srkb"],
@@ -59,6 +60,7 @@ CORROBORATED_BY, CONTRADICTED_BY, REPEATED_BY = (
     N(_S + "repeatedBy"),
 )
 RELATIONS = (CORROBORATED_BY, CONTRADICTED_BY, REPEATED_BY)
+_LINK_PREDICATES = {"c": CORROBORATED_BY, "x": CONTRADICTED_BY, "r": REPEATED_BY}
 COUNTS = {
     "positive": N(_S + "positiveJudgements"),
     "negative": N(_S + "negativeJudgements"),
@@ -196,6 +198,11 @@ class RatingQuads:
         out += [q(iri, USED_RATING, self.source_iri(s)) for s in sorted(set(chain))]
         out += [q(iri, OWN_ACCOUNT_OF, N(p)) for p in cr.claim.own_account]
         return out
+
+    def parsed_relations(self, claim: str, text: str) -> list[ox.Quad]:
+        """The claim's links kept as kb.derived.claim_index.links_text, as quads."""
+        c = N(claim)
+        return [self.q(c, _LINK_PREDICATES[kind], N(other)) for kind, other in parse_links(text)]
 
     def relations(self, claim: str, rel: ClaimRelations) -> list[ox.Quad]:
         """The claim's links to the claims on its matter."""

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 import pyoxigraph as ox
 
@@ -41,11 +41,19 @@ from ..reliability import (
     claim_row,
     counts_for,
     relations_of,
-    track_counts,
     track_record,
 )
 from ..store import KnowledgeBase, value
-from .claim_index import ClaimFacts, ClaimIndex
+from .claim_index import (
+    NEVER_RATED,
+    NOT_RATED,
+    ClaimFacts,
+    ClaimIndex,
+    RatedAs,
+    RatedSource,
+    links_text,
+)
+from .phases import Phases
 from .rating_quads import (
     COUNTS,
     GENERATED,
@@ -68,6 +76,10 @@ class RatingChange:
     add: list[ox.Quad] = field(default_factory=list)
     claims: int = 0  # claims re-rated
     sources: int = 0  # sources re-rated
+    # claims whose rating node was written, with their links (None: unchanged)
+    rated: dict[str, str | None] = field(default_factory=dict)
+    # sources whose rating node was written, with what from (None: it has none now)
+    rated_sources: dict[str, RatedSource | None] = field(default_factory=dict)
 
 
 _RELATION_SET = frozenset(RELATIONS)
@@ -212,6 +224,17 @@ class _Stored:
         found = self.kb.backend.quads_for_pattern(quad.subject, quad.predicate, quad.object, self.g)
         return next(iter(found), None) is not None
 
+    def know_grades(self, rated: dict[str, RatedSource | None]) -> None:
+        """Take the grades the claim index knows the stored ratings have."""
+        for source, was in rated.items():
+            if was is NOT_RATED:
+                self._grades[source] = None
+            elif was is not None:
+                self._grades[source] = was.grade
+
+    def graded(self) -> set[str]:
+        return set(self._grades)
+
     def grade(self, source: str) -> str | None:
         if source not in self._grades:
             if source in self._scalars:
@@ -255,23 +278,31 @@ def update_ratings(
     ``assessed``: sources whose prior assessments were added or removed; ``leaving``: the
     prior graphs being removed (their assessments no longer count)."""
     params: ModelParameters = rq.params
+    phase = Phases("ratings step")
     index.forget()
     stored = _Stored(kb, rq)
     change = RatingChange()
     removed = {c.iri: c for c in removed_claims}
     removed_rows = {c.iri: claim_row(c) for c in removed_claims}
 
+    # what the stored rating nodes and links of the removed claims were written from
+    # (and who said them), before the index forgets them
+    rated_as = index.rated(removed)
+    removed_facts = index.facts(removed)
+
     # 1. who was on a matter with the removed claims (their stored links)
     touched: set[str] = set()
-    stored.prefetch(links=removed)
+    stored.prefetch(links=_links_unknown(removed, rated_as))
     for d in removed:
-        touched |= {value(q.object) for q in stored.claim_links(d)}
+        touched |= {value(q.object) for q in _old_links(d, rated_as, stored)}
+    phase.done("removed claims' links read", 2)
 
     # 2. the index: forget the removed claims, learn the added ones
     index.remove(removed)
     added_rows = {r.iri: r for r in index.add(added_claims)}
     touched |= set(added_rows)
 
+    phase.done("index updated", 2)
     # 3. terms that stopped or started being specific: their claims are related afresh
     plus = Counter(t for r in added_rows.values() for t in r.terms)
     minus = Counter(t for r in removed_rows.values() for t in r.terms)
@@ -283,6 +314,7 @@ def update_ratings(
     touched |= afresh
     touched -= set(removed)
 
+    phase.done("terms checked", 2)
     # 4. relations: the added claims first, since their new neighbours are touched too
     rows: dict[str, ClaimRow] = dict(added_rows)
     rows.update(index.rows(touched - set(rows)))
@@ -298,10 +330,14 @@ def update_ratings(
     rest = [rows[i] for i in sorted(afresh) if i not in neighbours and i in rows]
     neighbours.update(index.neighbours(rest, params))
     linked: dict[str, set[str]] = {}
-    stored.prefetch(links=[c for c in touched - set(neighbours) if c in rows])
+    rated_as.update(index.rated(touched - set(rated_as)))
+    stored.prefetch(
+        links=_links_unknown([c for c in touched - set(neighbours) if c in rows], rated_as)
+    )
     for claim in sorted(touched - set(neighbours)):
         if claim in rows:
-            links = {value(q.object) for q in stored.claim_links(claim)} - set(removed)
+            links = {value(q.object) for q in _old_links(claim, rated_as, stored)}
+            links -= set(removed)
             linked[claim] = links | joined.get(claim, set())
     rows.update(index.rows({i for links in linked.values() for i in links} - set(rows)))
     for claim, links in linked.items():
@@ -314,8 +350,10 @@ def update_ratings(
     }
     facts: dict[str, ClaimFacts] = index.facts(relations)
 
+    phase.done("claims related", 2)
     # 5. sources: the links to the claims they are rated on, and who to re-rate (every
     # speaker and relay of a re-related claim: its record or report may have changed)
+    rated_as.update(index.rated(set(relations) - set(rated_as)))
     index.set_relations(relations.items())
     delta: dict[str, Counter[str]] = defaultdict(Counter)
     links_add: list[ox.Quad] = []
@@ -326,18 +364,24 @@ def update_ratings(
         for claim in set(relations) | set(removed)
     }
     judged = {j.source for j in [*added_judgements, *removed_judgements]}
+    unknown = [c for c in agents_of if rated_as.get(c) is None]  # read from the store
+    sources_as = index.rated_sources(
+        {a for agents in agents_of.values() for a in agents} | judged | set(assessed)
+    )
+    stored.know_grades(sources_as)
     stored.prefetch(
-        nodes=agents_of,
-        links=relations,
-        scalars={a for agents in agents_of.values() for a in agents} | judged | set(assessed),
+        nodes=unknown,
+        links=_links_unknown(relations, rated_as),
+        scalars=[s for s, was in sources_as.items() if _source_unknown(was)],
         used=[
             rq.q(rq.source_iri(a), USED_CLAIM, ox.NamedNode(claim))
-            for claim, agents in agents_of.items()
-            for a in agents
+            for claim in unknown
+            for a in agents_of[claim]
         ],
     )
+    phase.done("old ratings read", 2)
     for claim in sorted(set(relations) | set(removed)):
-        old_nodes[claim] = stored.claim_node(claim)
+        old_nodes[claim] = _old_node(claim, rated_as, stored, facts, removed_facts)
         new = track_record(relations[claim]) if claim in relations else None
         if claim in removed:
             agents, own = removed[claim].agents, removed[claim].own_account
@@ -346,7 +390,7 @@ def update_ratings(
         for agent in agents:
             delta[agent]  # re-rated: its track record is counted again
             link = rq.q(rq.source_iri(agent), USED_CLAIM, ox.NamedNode(claim))
-            was = stored.has(link)
+            was = _held(link, agent in own, rated_as.get(claim), stored)
             if counts_for(new, agent in own) and claim not in removed:
                 if not was:
                     links_add.append(link)
@@ -360,24 +404,31 @@ def update_ratings(
             link = rq.q(rq.source_iri(j.source), USED_JUDGEMENT, ox.NamedNode(j.iri))
             (links_add if sign > 0 else links_remove).append(link)
 
+    phase.done("evidence links", 2)
     # 6. source ratings
     new_grades: dict[str, str | None] = {}
     regrade: set[str] = set()
     for source in sorted(delta):
-        old_scalars = stored.source_scalars(source)
-        counts = _counts_of(old_scalars)
+        old_scalars, counts = _old_source(source, sources_as.get(source), stored)
         for name, change_by in delta[source].items():
             setattr(counts, name, getattr(counts, name) + change_by)
-        counts.set_track(track_counts(index.track(source)))
+        counts.set_track(index.track_counts(source))
         priors = priors_of(kb, source, leaving)
         rated = counts.judgements > 0 or bool(priors) or index.agent_claim_count(source) > 0
         source_rating = SourceRating(source, counts, params, priors=priors) if rated else None
         new_scalars = rq.source(source_rating) if source_rating else []
         new_grades[source] = source_rating.grade if source_rating else None
+        change.rated_sources[source] = (
+            RatedSource(source_rating.grade, astuple(counts), len(priors))
+            if source_rating
+            else None
+        )
         if new_grades[source] != stored.grade(source):
             regrade |= set(index.chain_dependent_claims(source))
         _diff(change, old_scalars, new_scalars)
         change.sources += 1
+
+    phase.done("sources rated", 2)
 
     def grade(source: str) -> str | None:
         return new_grades[source] if source in new_grades else stored.grade(source)
@@ -385,28 +436,106 @@ def update_ratings(
     # 7. claim ratings: the touched claims, and those whose grade follows a changed source
     regrade -= set(relations) | set(removed)
     facts.update(index.facts(regrade))
+    rated_as.update(index.rated(regrade))
+    stored.know_grades(
+        index.rated_sources(
+            {a for c in regrade for a in facts[c].agents} - set(new_grades) - stored.graded()
+        )
+    )
     chain_dependent: dict[str, bool] = {}
-    stored.prefetch(nodes=regrade)
+    stored.prefetch(nodes=[c for c in regrade if rated_as.get(c) is None])
     for claim in sorted(set(relations) | regrade):
         f = facts[claim]
         chain = [a for a in (f.via, f.speaker) if a and grade(a) is not None]
         rel = relations.get(claim, ClaimRelations())  # regraded ones have k = m = 0
         claim_rating = ClaimRating(f, rel, [grade(a) or "F" for a in chain])
         chain_dependent[claim] = claim_rating.depends_on_chain
-        stored_node = old_nodes[claim] if claim in old_nodes else stored.claim_node(claim)
+        if claim in old_nodes:
+            stored_node = old_nodes[claim]
+        else:
+            stored_node = _old_node(claim, rated_as, stored, facts, removed_facts)
         _diff(change, stored_node, rq.claim(claim_rating, chain))
         if claim in relations:
-            _diff(change, stored.claim_links(claim), rq.relations(claim, rel))
+            _diff(change, _old_links(claim, rated_as, stored), rq.relations(claim, rel))
         change.claims += 1
+        change.rated[claim] = links_text(rel) if claim in relations else None
     for claim in sorted(removed):
-        change.remove += old_nodes[claim] + stored.claim_links(claim)
+        change.remove += old_nodes[claim] + _old_links(claim, rated_as, stored)
     index.set_chain_dependent(chain_dependent)
+    phase.done("claims graded", 2)
 
     change.remove += links_remove
     change.add += links_add
     if (change.add or change.remove) and not stored.quads(rq.graph, (GENERATED,)):
         change.add += rq.header()
     return change
+
+
+def _old_node(
+    claim: str,
+    rated_as: dict[str, RatedAs | None],
+    stored: _Stored,
+    facts: dict[str, ClaimFacts],
+    removed_facts: dict[str, ClaimFacts],
+) -> list[ox.Quad]:
+    """The claim's rating node as the store holds it: made again from the counts it was
+    written from (ClaimIndex.rated) and its sources' grades as stored (a change of grade
+    re-grades the claims that follow it in the same step), else read from the store."""
+    was = rated_as.get(claim)
+    if was is None:
+        return stored.claim_node(claim)
+    k, m, kp, mp, _record, _links = was
+    if k == NEVER_RATED:
+        return []
+    f = facts[claim] if claim in facts else removed_facts[claim]
+    chain = [a for a in (f.via, f.speaker) if a and stored.grade(a) is not None]
+    grades = [stored.grade(a) or "F" for a in chain]
+    return stored.rq.claim(ClaimRating(f, ClaimRelations.counted(k, m, kp, mp), grades), chain)
+
+
+def _source_unknown(was: RatedSource | None) -> bool:
+    """Must the source's stored rating node be read from the store? When the index does
+    not know it, or it used prior assessments (their graphs may be leaving)."""
+    return was is None or (was is not NOT_RATED and was.priors > 0)
+
+
+def _old_source(
+    source: str, was: RatedSource | None, stored: _Stored
+) -> tuple[list[ox.Quad], SourceCounts]:
+    """The source's rating node as the store holds it (SOURCE_SCALARS), and its
+    judgement counts: made again from what the index says it was written from, else
+    read from the store."""
+    if _source_unknown(was):
+        scalars = stored.source_scalars(source)
+        return scalars, _counts_of(scalars)
+    assert was is not None
+    if was is NOT_RATED:
+        return [], SourceCounts()
+    old = SourceCounts(*was.counts)
+    scalars = stored.rq.source(SourceRating(source, old, stored.rq.params, priors=[]))
+    return scalars, SourceCounts(positive=old.positive, negative=old.negative, mixed=old.mixed)
+
+
+def _links_unknown(claims: Iterable[str], rated_as: dict[str, RatedAs | None]) -> list[str]:
+    """The claims whose stored links the index does not know (read from the store)."""
+    return [c for c in claims if (rated_as.get(c) or (0, 0, 0, 0, None, None))[5] is None]
+
+
+def _old_links(claim: str, rated_as: dict[str, RatedAs | None], stored: _Stored) -> list[ox.Quad]:
+    """The claim's links to the claims on its matter as the store holds them: from the
+    index (ClaimIndex.rated), else read from the store."""
+    was = rated_as.get(claim)
+    if was is None or was[5] is None:
+        return stored.claim_links(claim)
+    return stored.rq.parsed_relations(claim, was[5])
+
+
+def _held(link: ox.Quad, own: bool, was: RatedAs | None, stored: _Stored) -> bool:
+    """Does the store hold this link from a source's rating to a claim it counted? Yes
+    when the record the claim was last rated with counts for the source."""
+    if was is None:
+        return stored.has(link)
+    return was[0] != NEVER_RATED and counts_for(was[4], own)
 
 
 def _diff(change: RatingChange, old: list[ox.Quad], new: list[ox.Quad]) -> None:

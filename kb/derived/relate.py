@@ -19,11 +19,8 @@ import pyoxigraph as ox
 
 from ..content import serialized_digest
 from ..reliability import ModelParameters, relations_of, track_record
-from .claim_index import ClaimIndex
+from .claim_index import ClaimIndex, RelationRow, links_text
 from .rating_quads import RatingQuads
-
-#: claim index columns a relation sets: k, m, kp, mp, record, story, then the claim's IRI
-RelationRow = tuple[int, int, int, int, str | None, str, str]
 
 
 @dataclass(frozen=True)
@@ -84,7 +81,16 @@ def _relate(
         rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
         quads += rq.relations(claim, rel)
         out.append(
-            (rel.k, rel.m, rel.k_non_party, rel.m_non_party, track_record(rel), rel.story, claim)
+            (
+                rel.k,
+                rel.m,
+                rel.k_non_party,
+                rel.m_non_party,
+                track_record(rel),
+                rel.story,
+                links_text(rel),
+                claim,
+            )
         )
     data, digest = serialized_digest(quads)
     return Related(len(chunk), data, digest, len(quads), out)
