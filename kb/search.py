@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
@@ -36,6 +36,9 @@ from .sqlite_transaction import transaction
 from .store import KnowledgeBase, value
 from .text_records import TextRecords
 from .vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from .derived.claim_index import ClaimIndex
 
 Kind = Literal["actor", "source", "claim", "document"]
 KINDS: tuple[Kind, ...] = ("actor", "source", "claim", "document")
@@ -585,6 +588,27 @@ class SearchIndexWriter:
         referenced = _referenced_among(kb, entities)
         with transaction(self.db):
             _refresh_entities(self.db, kb, entities, set(), shared, referenced)
+
+    def count_claims(self, index: ClaimIndex, agents: set[str], entities: set[str]) -> None:
+        """Count again the claims of these agents and about these entities
+        (kb.derived.claim_counts): what pages read of the claim index."""
+        from .derived.claim_counts import fill_claim_counts, has_claim_counts, update_claim_counts
+
+        if self.path is None:
+            return
+        self._check_log()
+        if not has_claim_counts(self.db) and index.path is not None:
+            fill_claim_counts(self.db, index.path)  # an index from before they were kept
+        else:
+            update_claim_counts(self.db, index, agents, entities)
+
+    def fill_claim_counts(self, index: ClaimIndex) -> None:
+        """Count every agent's and entity's claims afresh (the end of a bulk derivation)."""
+        from .derived.claim_counts import fill_claim_counts
+
+        if self.path is not None and index.path is not None:
+            self._check_log()
+            fill_claim_counts(self.db, index.path)
 
     def mentioned_entities(self) -> set[str]:
         """Every entity the texts mention (by the forms they write it in)."""

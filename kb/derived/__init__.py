@@ -39,7 +39,7 @@ from ..errors import StoreError
 from ..ingest_workers import WorkerPool, default_workers
 from ..journal import ADDED, REMOVED, drop_partial_loads, entry, pending
 from ..prior_graphs import is_prior_graph, read_prior_graph
-from ..reliability import ModelParameters, ratings_graph_iri
+from ..reliability import ModelParameters, claim_row, ratings_graph_iri
 from ..search import SearchIndexWriter
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph, read_text_graphs
@@ -152,6 +152,12 @@ def _step(
     touched = counts.apply(new, old + leaving)
     shared = ox.NamedNode(entities_graph_iri(base_iri))
     written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
+    stepped = [c for r in new + old for c in r.claims]
+    search.count_claims(
+        index,
+        {a for c in stepped for a in (c.speaker, c.via) if a},
+        {t[1:] for c in stepped for t in claim_row(c).terms if t.startswith("@")},
+    )
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
     described = time.perf_counter()
     remove = list(dict.fromkeys(change.remove + ent_remove))

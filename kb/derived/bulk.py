@@ -310,6 +310,7 @@ class Bulk:
         # their names (at 100,000 texts their evidence held here took 700 MB)
         self.index.make_lookups()  # what the workers count a source's claims by
         self.index.make_track()  # what an incremental step re-rates a source from
+        self.search.fill_claim_counts(self.index)  # what the pages read of the index
         phase.done("index lookups made")
         assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
         for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments

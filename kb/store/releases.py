@@ -79,13 +79,15 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
         kb.snapshot(snapshot_store_path(staging))
         if kb.local_dir is not None:
             from ..derived import DERIVED_DIRNAME
-            from ..derived.claim_counts import CLAIMS_FILENAME, FILENAME, write_claim_counts
+            from ..derived.claim_counts import CLAIMS_FILENAME
             from ..search import FILENAME as SEARCH_FILENAME
 
             _copy_derived(
                 kb.local_dir / DERIVED_DIRNAME,
                 snapshot_derived_path(staging),
-                {CLAIMS_FILENAME: lambda src, folder: write_claim_counts(src, folder / FILENAME)},
+                # the claim index is not served: what pages read of it is in the search
+                # index (kb.derived.claim_counts)
+                {CLAIMS_FILENAME: lambda src, folder: None},
                 # the writer links the search index (its next write copies it first);
                 # a read-only publisher (a server, while a writer runs) copies it
                 linked=frozenset() if kb.read_only else frozenset({SEARCH_FILENAME}),

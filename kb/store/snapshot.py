@@ -7,8 +7,8 @@ kb.store.releases)::
     store/      the read-only checkpoint (RocksDB hard links: seconds, whatever the size)
     derived/    the search index of that content (from the writer: a hard link plus a copy
                 of its write-ahead log; from a server publishing beside a writer: a copy
-                by SQLite's backup API) and the claim counts pages read
-                (kb.derived.claim_counts), not the whole claim index
+                by SQLite's backup API), with the claim counts pages read
+                (kb.derived.claim_counts); not the claim index
     release/    its release id, VoID figures and dumps (kb.release)
 """
 
