@@ -236,9 +236,12 @@ def ingest(docs: int, data: Path, corpus: Path, log: Path | None = None) -> dict
     }
 
 
-def increment(docs: int, data: Path, start: int | None = None) -> dict[str, object]:
+def increment(
+    docs: int, data: Path, start: int | None = None, log: Path | None = None
+) -> dict[str, object]:
     """Ingest the INCREMENT synthetic documents from number ``start`` (default: those
-    after the corpus) into the store, timed, and their extraction alone, timed."""
+    after the corpus) into the store, timed, and their extraction alone, timed; with
+    ``log``, at debug level (each step's timings) with its log written there."""
     from synthetic_corpus import documents
 
     first = docs if start is None else start
@@ -248,7 +251,13 @@ def increment(docs: int, data: Path, start: int | None = None) -> dict[str, obje
     new = list(itertools.islice(documents(first + INCREMENT), first, None))
     for i, doc in enumerate(new):
         (extra / f"doc-{first + i:06d}.txt").write_text(json.dumps(doc), encoding="utf-8")
-    seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(extra)])
+    if log is None:
+        seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(extra)])
+    else:
+        with log.open("w", encoding="utf-8") as stderr:
+            seconds, mem, out = run_measured(
+                [*SRKB, "-vv", "--data", str(data), "ingest", str(extra)], stderr=stderr
+            )
     code = (
         "import sys,time,json,pathlib;from kb.extract import extract_document;"
         "docs=[json.loads(p.read_text()) for p in sorted(pathlib.Path(sys.argv[1]).iterdir())];"
@@ -477,7 +486,8 @@ def main() -> None:
     parser.add_argument(
         "--ingest-log",
         type=Path,
-        help="with --ingest-only: run the ingest at debug level, its log to this file",
+        help="with --ingest-only: run the ingest at debug level, its log to this file (and "
+        "the 100 more documents' to the same name with .increment.log)",
     )
     parser.add_argument("--report", action="store_true", help="write docs/benchmarks.md")
     parser.add_argument(
@@ -514,7 +524,8 @@ def main() -> None:
             ),
         }
         print(f"  {result['ingest']}", file=sys.stderr)
-        result["increment"] = increment(args.docs, data)
+        increment_log = args.ingest_log.with_suffix(".increment.log") if args.ingest_log else None
+        result["increment"] = increment(args.docs, data, log=increment_log)
         print(f"  {result['increment']}", file=sys.stderr)
         result["load_after"] = os.getloadavg()
         out = CACHE / f"scale-{args.docs}-ingest.json"
