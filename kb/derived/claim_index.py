@@ -4,12 +4,16 @@ Relating a new claim to the others on its matter needs the claims that share a s
 term with it, and how many claims use each term (kb.reliability). Keeping that in the
 store would add ten quads per claim; in memory it would grow with the store. So it lives
 in ``DATA/derived/claims.sqlite`` (the standard library's sqlite3): one row per claim (what
-relating and re-grading need), its terms, and the number of claims per term.
+relating and re-grading need), its terms, and the number of claims per term; each
+source's track record; and what each stored rating node was written from, so that an
+incremental step need not read the old ones back (kb.derived.ratings).
 
 It is derived data, written only by kb.derived from the store's text graphs: every
 change is idempotent (adding a claim it holds, or removing one it lacks, does nothing),
 so re-running an interrupted derived step leaves it as one run would; ``srkb rebuild``
-makes it again from the store.
+makes it again from the store. What the stored ratings were written from is noted after
+the store's write, with the store's content state: a step that finds another state (a
+write the index missed) forgets it and reads the ratings from the store instead.
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ from ..reliability import (
 )
 from ..sqlite_lookup import held as held_values
 from ..sqlite_transaction import transaction
+from . import track_records
+from .track_records import TrackFacts
 
 FILENAME = "claims.sqlite"
 SEP = "\x1f"
 _CHUNK = 500  # SQLite host parameters per statement
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE IF NOT EXISTS claims (
   id INTEGER PRIMARY KEY,
   iri TEXT NOT NULL UNIQUE,
@@ -85,16 +92,6 @@ CREATE TABLE IF NOT EXISTS postings (
   claim INTEGER NOT NULL,
   PRIMARY KEY (term, claim)
 ) WITHOUT ROWID;
--- each source's track record (kb.reliability.track_counts), kept up to date as claims'
--- records change, so that re-rating a busy source costs one row, not all its claims:
--- how many of its claims of each kind each of its reports (story) has ...
-CREATE TABLE IF NOT EXISTS track_stories (
-  agent TEXT NOT NULL,
-  kind INTEGER NOT NULL,
-  story TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  PRIMARY KEY (agent, kind, story)
-) WITHOUT ROWID;
 -- the source rating nodes in the store: what each was written from (ClaimIndex.rated_sources)
 CREATE TABLE IF NOT EXISTS rated_sources (
   source TEXT PRIMARY KEY,
@@ -102,16 +99,9 @@ CREATE TABLE IF NOT EXISTS rated_sources (
   counts TEXT NOT NULL,
   priors INTEGER NOT NULL
 ) WITHOUT ROWID;
--- ... and the sums: claims of each kind, and reports with at least one
-CREATE TABLE IF NOT EXISTS track (
-  agent TEXT PRIMARY KEY,
-  corroborated INTEGER NOT NULL,
-  contradicted INTEGER NOT NULL,
-  corroborated_reports INTEGER NOT NULL,
-  contradicted_reports INTEGER NOT NULL,
-  own_accounts INTEGER NOT NULL
-) WITHOUT ROWID;
 """
+    + track_records.SCHEMA
+)
 
 # rk ... rrecord: the counts and record the claim's rating node in the store was last
 # written from (ClaimIndex.rated): an incremental step works out the node it replaces
@@ -128,6 +118,9 @@ _RATED_COLUMNS = (
     ("rlinks", "TEXT"),  # its links to the claims on its matter (links_text)
 )
 NEVER_RATED = -1
+#: claim index columns a relation sets: k, m, kp, mp, record, story, its links
+#: (links_text), then the claim's IRI
+RelationRow = tuple[int, int, int, int, str | None, str, str, str]
 #: (k, m, non-party k, non-party m, record, links) a claim's stored rating was written
 #: from (links: None when not known)
 RatedAs = tuple[int, int, int, int, str | None, str | None]
@@ -162,69 +155,6 @@ def links_text(rel: ClaimRelations) -> str:
 def parse_links(text: str) -> list[tuple[str, str]]:
     """(kind, claim) of each link in a links_text."""
     return [(t[0], t[1:]) for t in text.split(SEP)] if text else []
-
-
-# the kinds of track_stories: a corroborated claim that is the source's own account of its
-# operations (not counted for it), a corroborated one, a contradicted one
-_OWN, _CORROBORATED, _CONTRADICTED = 0, 1, 2
-_KIND_OF_RECORD = {"corroborated": _CORROBORATED, "contradicted": _CONTRADICTED}
-# the track table's columns each kind adds to (claims, reports)
-_TRACK_COLUMNS = {
-    _OWN: ("own_accounts", None),
-    _CORROBORATED: ("corroborated", "corroborated_reports"),
-    _CONTRADICTED: ("contradicted", "contradicted_reports"),
-}
-#: claim index columns a relation sets: k, m, kp, mp, record, story, its links
-#: (links_text), then the claim's IRI
-RelationRow = tuple[int, int, int, int, str | None, str, str, str]
-#: (speaker, via, own, record, story) of a claim: what its place in track records follows
-TrackFacts = tuple[str | None, str | None, str, str | None, str | None]
-
-
-def _track_entries(facts: TrackFacts) -> list[tuple[str, int, str]]:
-    """The (agent, kind, story) entries a claim adds to its sources' track records: as
-    ``ClaimIndex.track`` reads them (a relay that is also the speaker counts once)."""
-    speaker, via, own, record, story = facts
-    if record not in _KIND_OF_RECORD:
-        return []
-    owners = own.split(SEP) if own else ()
-    agents = [a for a in (speaker, via if via != speaker else None) if a]
-    out = []
-    for agent in agents:
-        kind = _KIND_OF_RECORD[record]
-        if kind == _CORROBORATED and agent in owners:
-            kind = _OWN
-        out.append((agent, kind, story or ""))
-    return out
-
-
-_MAKE_TRACK = f"""
-DELETE FROM track_stories;
-DELETE FROM track;
-INSERT INTO track_stories (agent, kind, story, n)
-SELECT agent, kind, story, COUNT(*) FROM (
-  SELECT speaker AS agent, COALESCE(story, '') AS story,
-    CASE WHEN record = 'contradicted' THEN {_CONTRADICTED}
-      WHEN instr(char(31) || own || char(31), char(31) || speaker || char(31)) > 0 THEN {_OWN}
-      ELSE {_CORROBORATED} END AS kind
-  FROM claims WHERE record IN ('corroborated', 'contradicted') AND speaker IS NOT NULL
-  UNION ALL
-  SELECT via, COALESCE(story, ''),
-    CASE WHEN record = 'contradicted' THEN {_CONTRADICTED}
-      WHEN instr(char(31) || own || char(31), char(31) || via || char(31)) > 0 THEN {_OWN}
-      ELSE {_CORROBORATED} END
-  FROM claims WHERE record IN ('corroborated', 'contradicted') AND via IS NOT NULL
-    AND (speaker IS NULL OR speaker != via)
-) GROUP BY agent, kind, story;
-INSERT INTO track
-SELECT agent,
-  SUM(CASE WHEN kind = {_CORROBORATED} THEN n ELSE 0 END),
-  SUM(CASE WHEN kind = {_CONTRADICTED} THEN n ELSE 0 END),
-  SUM(kind = {_CORROBORATED}),
-  SUM(kind = {_CONTRADICTED}),
-  SUM(CASE WHEN kind = {_OWN} THEN n ELSE 0 END)
-FROM track_stories GROUP BY agent;
-"""
 
 
 #: the indexes a bulk derivation makes at its end (ClaimIndex.defer_lookups)
@@ -305,8 +235,7 @@ class ClaimIndex:
                 "terms",
                 "claims",
                 "meta",
-                "track_stories",
-                "track",
+                *track_records.TABLES,
                 "rated_sources",
             ):
                 self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed names
@@ -416,7 +345,7 @@ class ClaimIndex:
         """Forget claims (those it does not hold are ignored)."""
         iris = list(iris)
         with self.transaction():
-            self._change_track(self._track_facts(iris), {})
+            track_records.change_track(self.db, self._track_facts(iris), {})
             for iri in iris:
                 found = self.db.execute(
                     "SELECT id, terms FROM claims WHERE iri = ?", (iri,)
@@ -472,7 +401,7 @@ class ClaimIndex:
                 after: dict[str, TrackFacts] = {
                     r[7]: (*before[r[7]][:3], r[4], r[5]) for r in rows if r[7] in before
                 }
-                self._change_track(before, after)
+                track_records.change_track(self.db, before, after)
 
     def rated(self, iris: Iterable[str]) -> dict[str, RatedAs | None]:
         """What the stored rating nodes of these claims were written from: None when it
@@ -560,13 +489,6 @@ class ClaimIndex:
             ],
         )
 
-    def make_track(self) -> None:
-        """Count every source's track record afresh from the claims' records."""
-        with self.transaction():
-            for statement in _MAKE_TRACK.split(";"):
-                if statement.strip():
-                    self.db.execute(statement)
-
     def _track_facts(self, iris: list[str]) -> dict[str, TrackFacts]:
         out: dict[str, TrackFacts] = {}
         for chunk in _chunks(sorted(set(iris))):
@@ -579,67 +501,6 @@ class ClaimIndex:
                 speaker, via, own, record, story = facts
                 out[iri] = (speaker, via, own, record, story)
         return out
-
-    def _change_track(self, before: dict[str, TrackFacts], after: dict[str, TrackFacts]) -> None:
-        """Move the track records from the claims' facts ``before`` to ``after`` (a claim
-        missing from ``after`` is gone): only the entries that differ are written."""
-        delta: Counter[tuple[str, int, str]] = Counter()
-        for iri in set(before) | set(after):
-            old = before.get(iri)
-            new = after.get(iri)
-            if old == new:
-                continue
-            delta.update(_track_entries(new) if new else ())
-            delta.subtract(_track_entries(old) if old else ())
-        sums: dict[str, Counter[str]] = {}
-        for (agent, kind, story), change in sorted(delta.items()):
-            if not change:
-                continue
-            found = self.db.execute(
-                "SELECT n FROM track_stories WHERE agent = ? AND kind = ? AND story = ?",
-                (agent, kind, story),
-            ).fetchone()
-            was = int(found[0]) if found else 0
-            now = was + change
-            if now > 0:
-                self.db.execute(
-                    "INSERT INTO track_stories (agent, kind, story, n) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (agent, kind, story) DO UPDATE SET n = excluded.n",
-                    (agent, kind, story, now),
-                )
-            else:
-                self.db.execute(
-                    "DELETE FROM track_stories WHERE agent = ? AND kind = ? AND story = ?",
-                    (agent, kind, story),
-                )
-            claims_column, reports_column = _TRACK_COLUMNS[kind]
-            counted = sums.setdefault(agent, Counter())
-            counted[claims_column] += change
-            if reports_column:
-                counted[reports_column] += (now > 0) - (was > 0)
-        columns = (
-            "corroborated",
-            "contradicted",
-            "corroborated_reports",
-            "contradicted_reports",
-            "own_accounts",
-        )
-        for agent, counted in sorted(sums.items()):
-            self.db.execute(
-                "INSERT INTO track VALUES (?, 0, 0, 0, 0, 0) ON CONFLICT (agent) DO NOTHING",
-                (agent,),
-            )
-            self.db.execute(
-                "UPDATE track SET "
-                + ", ".join(f"{c} = {c} + ?" for c in columns)
-                + " WHERE agent = ?",
-                (*(counted[c] for c in columns), agent),
-            )
-            self.db.execute(
-                "DELETE FROM track WHERE agent = ? AND "
-                + " AND ".join(f"{c} = 0" for c in columns),
-                (agent,),
-            )
 
     def set_chain_dependent(self, flags: dict[str, bool]) -> None:
         """Remember which claims' grades follow their sources' grades."""
@@ -725,16 +586,15 @@ class ClaimIndex:
         ).fetchone()
         return int(found[0])
 
+    def make_track(self) -> None:
+        """Count every source's track record afresh (kb.derived.track_records)."""
+        with self.transaction():
+            track_records.make_track(self.db)
+
     def track_counts(self, agent: str) -> tuple[int, int, int, int, int]:
-        """The source's track record as kb.reliability.track_counts counts it from
-        ``track``: (corroborated claims, contradicted claims, corroborated reports,
-        contradicted reports, own accounts), read from the track table kept up to date."""
-        found = self.db.execute(
-            "SELECT corroborated, contradicted, corroborated_reports, contradicted_reports, "
-            "own_accounts FROM track WHERE agent = ?",
-            (agent,),
-        ).fetchone()
-        return tuple(int(x) for x in found) if found else (0, 0, 0, 0, 0)  # type: ignore[return-value]
+        """The source's track record, as kept (kb.derived.track_records): what
+        kb.reliability.track_counts counts from ``track``."""
+        return track_records.track_counts(self.db, agent)
 
     def track(self, agent: str) -> list[tuple[str | None, str, bool]]:
         """(record, story, own account of ``agent``) of each of its claims (as speaker or
