@@ -1,8 +1,9 @@
 """The claim index keeps each source's track record up to date as claims change.
 
 An incremental step re-rates a source from its track record (kb.derived.ratings); the
-index keeps it in a table, moved by each change of a claim's record and by each claim
-removed, instead of counting all the source's claims again. Whatever the claims and the
+index keeps it in two tables (kb.derived.track_records), moved by each change of a
+claim's record and by each claim removed, instead of counting all the source's claims
+again. Whatever the claims and the
 order of the changes, the table must hold what counting the claims gives
 (``kb.reliability.track_counts`` over ``ClaimIndex.track``), and counting it afresh
 (``make_track``, what a bulk derivation does) must give the same table.
