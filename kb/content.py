@@ -271,8 +271,15 @@ def ensure_version_counts(kb: KnowledgeBase, base_iri: str) -> None:
     state = read_state(kb, base_iri)
     if state is None or state.extractor_versions() is not None:
         return
+    from .derived import derived_dir
+    from .derived.claim_index import carry_rated_state
+
+    before = state_quads(kb, base_iri)
     state.set_extractor_versions(version_counts(kb))
-    kb.change(remove=state_quads(kb, base_iri), add=[state_quad(base_iri, state)])
+    after = state_quad(base_iri, state)
+    kb.change(remove=before, add=[after])
+    if len(before) == 1:  # no rating changed: the claim index still knows them
+        carry_rated_state(derived_dir(kb), value(before[0].object), state.literal().value)
 
 
 def current_state(kb: KnowledgeBase, base_iri: str | None) -> ContentState:

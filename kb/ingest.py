@@ -46,8 +46,9 @@ from .content import (
     state_quads,
 )
 from .corpus import InputText
-from .derived import DerivedReport, Deriver, finish_pending
+from .derived import DerivedReport, Deriver, derived_dir, finish_pending
 from .derived.bulk import Bulk
+from .derived.claim_index import carry_rated_state
 from .derived.entities import name_key
 from .errors import ExtractionError, InputError, StoreError
 from .gazetteer import gazetteer_turtle_for_base
@@ -63,7 +64,7 @@ from .ingest_workers import (
 )
 from .iri import IriMinter
 from .journal import ADDED, LOADING, entry, mark_removed
-from .store import KnowledgeBase, rdflib_to_quads
+from .store import KnowledgeBase, rdflib_to_quads, value
 from .text_records import TextRecords
 from .version import software_version
 from .vocab import SRKB, VOID
@@ -180,7 +181,10 @@ def ensure_reference_graphs(kb: KnowledgeBase, base_iri: str) -> None:
         state.add_quads(removed, -1)
         state.add_quads(added)
         state.reference = key
-        kb.change(remove=removed + old_state, add=[*added, state_quad(base_iri, state)])
+        new_state = state_quad(base_iri, state)
+        kb.change(remove=removed + old_state, add=[*added, new_state])
+        if len(old_state) == 1:  # the ratings did not change: the claim index knows them
+            carry_rated_state(derived_dir(kb), value(old_state[0].object), state.literal().value)
 
 
 def _held_version(kb: KnowledgeBase, mint: IriMinter, text_id: str, version: str) -> str:

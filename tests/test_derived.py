@@ -18,6 +18,7 @@ import pytest
 
 import kb.derived.bulk
 import kb.ingest
+import kb.ingest as kb_ingest
 from kb.content import compute_state, read_state
 from kb.corpus import InputText
 from kb.derived import derived_dir, rebuild
@@ -282,6 +283,29 @@ def test_the_claim_index_knows_what_every_stored_rating_was_written_from(
         assert rated > (20 if bulk else 5)
     finally:
         db.close()
+
+
+def test_new_reference_graphs_leave_the_claim_index_trusted(
+    corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another srkb's ontology or gazetteer is written before its first ingest: the
+    store's content state changes, the ratings do not, and the claim index's note of
+    what they were written from must follow (or every later step reads them back)."""
+    kb = store(corpus[:30], bulk=True)
+    monkeypatch.setattr(kb_ingest, "reference_key", lambda base: "another srkb's files")
+    ingest_texts(kb, corpus[30:36], base_iri=BASE, bulk=False)
+    directory = derived_dir(kb)
+    assert directory is not None
+    db = sqlite3.connect(directory / "claims.sqlite")
+    try:
+        state = read_state(kb, BASE)
+        assert state is not None and state.reference == "another srkb's files"
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["rated_state"] == state.literal().value
+        assert meta["sources_complete"] == "1"  # never forgotten
+    finally:
+        db.close()
+    assert masked_dump(kb) == masked_dump(store(corpus[:36]))
 
 
 def test_a_step_stopped_after_its_store_write_leaves_later_steps_right(

@@ -186,6 +186,24 @@ class ClaimFacts:
         return tuple(sorted({a for a in (self.via, self.speaker) if a}))
 
 
+def carry_rated_state(derived: Path | None, before: str, after: str) -> None:
+    """The store's content state went from ``before`` to ``after`` by a write that changes
+    no rating (the reference graphs, the version counts kept in the state): what the claim
+    index in ``derived`` says the ratings were written from stays true, if it was."""
+    path = derived / FILENAME if derived is not None else None
+    if path is None or not path.is_file():
+        return
+    db = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'rated_state' AND value = ?", (after, before)
+        )
+    except sqlite3.OperationalError:  # an index from before the note was kept
+        pass
+    finally:
+        db.close()
+
+
 class ClaimIndex:
     """The claim index of one store (see the module docstring)."""
 
