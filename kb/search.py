@@ -72,8 +72,11 @@ CREATE INDEX IF NOT EXISTS entities_kinds ON entities (kinds);
 CREATE TABLE IF NOT EXISTS names (
   entity TEXT NOT NULL, surface TEXT NOT NULL, origin TEXT NOT NULL, n INTEGER NOT NULL,
   PRIMARY KEY (entity, surface, origin)) WITHOUT ROWID;
+-- items are found by id (search, item_entities) and dropped by graph (a graph is indexed
+-- once: the graphs table), never looked up by IRI: no index on it, which took a quarter
+-- of the log a step writes (one random page per new item)
 CREATE TABLE IF NOT EXISTS items (
-  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL UNIQUE, label TEXT NOT NULL,
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, iri TEXT NOT NULL, label TEXT NOT NULL,
   graph TEXT NOT NULL, text TEXT NOT NULL, words TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS items_graph ON items (graph);
 CREATE TABLE IF NOT EXISTS item_entities (
