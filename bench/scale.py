@@ -210,17 +210,22 @@ def timed_get(url: str, repeat: int, accept: str) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- steps
+def run_ingest(data: Path, inputs: Path, log: Path | None) -> tuple[float, Sampler, str]:
+    """``srkb ingest`` measured; with ``log``, at debug level (each phase's timings) with
+    its log written there."""
+    if log is None:
+        return run_measured([*SRKB, "--data", str(data), "ingest", str(inputs)])
+    with log.open("w", encoding="utf-8") as stderr:
+        return run_measured(
+            [*SRKB, "-vv", "--data", str(data), "ingest", str(inputs)], stderr=stderr
+        )
+
+
 def ingest(docs: int, data: Path, corpus: Path, log: Path | None = None) -> dict[str, object]:
     """``srkb ingest`` of the corpus into a fresh store; with ``log``, at debug level
     (the phases' timings) with its log written there."""
     shutil.rmtree(data, ignore_errors=True)
-    if log is None:
-        seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(corpus)])
-    else:
-        with log.open("w", encoding="utf-8") as stderr:
-            seconds, mem, out = run_measured(
-                [*SRKB, "-vv", "--data", str(data), "ingest", str(corpus)], stderr=stderr
-            )
+    seconds, mem, out = run_ingest(data, corpus, log)
     quads = int(out.split("holds ")[1].split()[0])
     return {
         "documents": docs,
@@ -251,13 +256,7 @@ def increment(
     new = list(itertools.islice(documents(first + INCREMENT), first, None))
     for i, doc in enumerate(new):
         (extra / f"doc-{first + i:06d}.txt").write_text(json.dumps(doc), encoding="utf-8")
-    if log is None:
-        seconds, mem, out = run_measured([*SRKB, "--data", str(data), "ingest", str(extra)])
-    else:
-        with log.open("w", encoding="utf-8") as stderr:
-            seconds, mem, out = run_measured(
-                [*SRKB, "-vv", "--data", str(data), "ingest", str(extra)], stderr=stderr
-            )
+    seconds, mem, out = run_ingest(data, extra, log)
     code = (
         "import sys,time,json,pathlib;from kb.extract import extract_document;"
         "docs=[json.loads(p.read_text()) for p in sorted(pathlib.Path(sys.argv[1]).iterdir())];"

@@ -260,6 +260,18 @@ def test_a_step_stopped_after_its_indexes_committed_is_redone_whole(
     assert masked_dump(kb) == masked_dump(store(expected))
 
 
+def index_notes(kb: KnowledgeBase) -> tuple[dict[str, str], sqlite3.Connection]:
+    """The claim index's meta (checked to note the store's content state as the one its
+    ratings were written from) and a connection to it."""
+    directory = derived_dir(kb)
+    assert directory is not None
+    db = sqlite3.connect(directory / "claims.sqlite")
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    state = read_state(kb, BASE)
+    assert state is not None and meta["rated_state"] == state.literal().value
+    return meta, db
+
+
 @pytest.mark.parametrize("bulk", [True, False])
 def test_the_claim_index_knows_what_every_stored_rating_was_written_from(
     corpus: list[InputText], bulk: bool
@@ -269,14 +281,8 @@ def test_the_claim_index_knows_what_every_stored_rating_was_written_from(
     and is trusted: its state is the store's."""
     kb = store(corpus[:30], bulk=bulk)
     ingest_texts(kb, corpus[30:36], base_iri=BASE, bulk=False)
-    directory = derived_dir(kb)
-    assert directory is not None
-    db = sqlite3.connect(directory / "claims.sqlite")
+    meta, db = index_notes(kb)
     try:
-        state = read_state(kb, BASE)
-        assert state is not None
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        assert meta["rated_state"] == state.literal().value
         assert meta["sources_complete"] == ("1" if bulk else "0")
         assert db.execute("SELECT COUNT(*) FROM claims WHERE rk IS NULL").fetchone() == (0,)
         rated = db.execute("SELECT COUNT(*) FROM rated_sources").fetchone()[0]
@@ -294,17 +300,11 @@ def test_new_reference_graphs_leave_the_claim_index_trusted(
     kb = store(corpus[:30], bulk=True)
     monkeypatch.setattr(kb_ingest, "reference_key", lambda base: "another srkb's files")
     ingest_texts(kb, corpus[30:36], base_iri=BASE, bulk=False)
-    directory = derived_dir(kb)
-    assert directory is not None
-    db = sqlite3.connect(directory / "claims.sqlite")
-    try:
-        state = read_state(kb, BASE)
-        assert state is not None and state.reference == "another srkb's files"
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        assert meta["rated_state"] == state.literal().value
-        assert meta["sources_complete"] == "1"  # never forgotten
-    finally:
-        db.close()
+    meta, db = index_notes(kb)
+    db.close()
+    state = read_state(kb, BASE)
+    assert state is not None and state.reference == "another srkb's files"
+    assert meta["sources_complete"] == "1"  # never forgotten
     assert masked_dump(kb) == masked_dump(store(corpus[:36]))
 
 

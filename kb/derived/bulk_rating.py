@@ -67,13 +67,8 @@ def rate_sources(
     """Rate each source (with its analysts' prior assessments) on its claims' track
     record and its judgements, read from the index (or the path of one to open
     read-only), and link its rating to the evidence it counts."""
-    own = isinstance(index, str)
-    claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
-    try:
+    with ClaimIndex.given(index) as claims:
         found = [(source, priors, *_evidence(claims, source)) for source, priors in sources]
-    finally:
-        if own:
-            claims.close()
     rq = RatingQuads(base_iri, params)
     quads: list[ox.Quad] = []
     rated: list[tuple[str, RatedSource]] = []
@@ -110,9 +105,7 @@ def grade_claims(
     """Grade the claims whose ids fall in ``id_range`` (related already: the index holds
     their counts) with their sources' grades (the rated_sources table a bulk derivation
     fills as it rates them), from an index or the path of one to open read-only."""
-    own = isinstance(index, str)
-    claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
-    try:
+    with ClaimIndex.given(index) as claims:
         rows = claims.db.execute(
             "SELECT c.iri, c.modality, c.speaker, c.via, c.weak, c.own, c.k, c.m, c.kp, c.mp, "
             "gs.grade, gv.grade FROM claims c "
@@ -121,9 +114,7 @@ def grade_claims(
             "WHERE c.id BETWEEN ? AND ? ORDER BY c.id",
             id_range,
         ).fetchall()
-    finally:
-        if own:
-            claims.close()
+
     rq = RatingQuads(base_iri, params)
     quads: list[ox.Quad] = []
     flags: list[tuple[int, str]] = []

@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,6 +234,20 @@ class ClaimIndex:
         index.db.execute("PRAGMA cache_size=-65536")
         index._rows = {}
         return index
+
+    @classmethod
+    @contextmanager
+    def given(cls, index: ClaimIndex | str) -> Iterator[ClaimIndex]:
+        """An index, or the one at a path opened read-only for the time being (a worker
+        process's task is handed the path)."""
+        if not isinstance(index, str):
+            yield index
+            return
+        opened = cls.read_only(index)
+        try:
+            yield opened
+        finally:
+            opened.close()
 
     @classmethod
     def open(cls, derived_dir: Path | None) -> ClaimIndex:

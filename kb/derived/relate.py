@@ -53,13 +53,8 @@ def relate_range(
 ) -> Related:
     """Relate the claims whose ids fall in ``id_range`` (an index, or the path of one to
     open read-only)."""
-    own = isinstance(index, str)
-    claims = ClaimIndex.read_only(index) if isinstance(index, str) else index
-    try:
+    with ClaimIndex.given(index) as claims:
         return _relate(claims, id_range, RatingQuads(base_iri, params), params)
-    finally:
-        if own:
-            claims.close()
 
 
 def _relate(
