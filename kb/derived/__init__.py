@@ -121,7 +121,8 @@ def _step(
     started = time.perf_counter()
     state = read_state(kb, base_iri)
     assert state is not None  # finish_pending restarts a store without one
-    index.trust_rated(state.literal().value)  # what the stored rating nodes follow
+    # what the stored rating nodes follow (all known on a store with none yet)
+    index.trust_rated(state.literal().value, no_ratings=not kb.has_graph(rq.graph.value))
     # prior assessment files (kb.prior_graphs) are journalled like texts; what they
     # change is the ratings of the sources they assess
     priors_in = [g for g in added if is_prior_graph(g)]

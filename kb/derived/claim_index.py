@@ -473,9 +473,10 @@ class ClaimIndex:
             )
             self.set_meta("rated_state", state)
 
-    def trust_rated(self, state: str) -> None:
+    def trust_rated(self, state: str, *, no_ratings: bool = False) -> None:
         """Forget what the rating nodes were written from unless the index was last told
-        of this content state (a write of the store the index missed: read them again)."""
+        of this content state (a write of the store the index missed: read them again).
+        ``no_ratings``: the store holds no rating yet, so the index knows them all."""
         if self.meta("rated_state") == state:
             return
         with self.transaction():
@@ -484,7 +485,7 @@ class ClaimIndex:
                 "rrecord = NULL, rlinks = NULL WHERE rk IS NOT NULL"
             )
             self.db.execute("DELETE FROM rated_sources")
-            self.set_meta("sources_complete", "0")
+            self.set_meta("sources_complete", "1" if no_ratings else "0")
             self.set_meta("rated_state", state)
 
     def rated_sources(self, sources: Iterable[str]) -> dict[str, RatedSource | None]:
