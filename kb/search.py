@@ -597,11 +597,11 @@ class SearchIndexWriter:
         (kb.derived.claim_counts): what pages read of the claim index."""
         from .derived.claim_counts import fill_claim_counts, has_claim_counts, update_claim_counts
 
-        if self.path is None:
+        if self.path is None or index.path is None:
             return
         self._check_log()
-        if not has_claim_counts(self.db) and index.path is not None:
-            fill_claim_counts(self.db, index.path)  # an index from before they were kept
+        if not has_claim_counts(self.db):  # a new index, or one from before they were kept
+            fill_claim_counts(self.db, index.path)
         else:
             update_claim_counts(self.db, index, agents, entities)
 

@@ -39,9 +39,9 @@ from ..errors import StoreError
 from ..ingest_workers import WorkerPool, default_workers
 from ..journal import ADDED, REMOVED, drop_partial_loads, entry, pending
 from ..prior_graphs import is_prior_graph, read_prior_graph
-from ..reliability import ModelParameters, claim_row, ratings_graph_iri
+from ..reliability import ModelParameters, ratings_graph_iri
 from ..search import SearchIndexWriter
-from ..store import KnowledgeBase
+from ..store import KnowledgeBase, value
 from ..text_records import TextRecords, read_text_graph, read_text_graphs
 from ..vocab import VOID
 from . import bulk
@@ -154,11 +154,7 @@ def _step(
     shared = ox.NamedNode(entities_graph_iri(base_iri))
     written = search.update(kb, new, old + leaving, lambda e: description(counts, e, shared))
     stepped = [c for r in new + old for c in r.claims]
-    search.count_claims(
-        index,
-        {a for c in stepped for a in (c.speaker, c.via) if a},
-        {t[1:] for c in stepped for t in claim_row(c).terms if t.startswith("@")},
-    )
+    search.count_claims(index, {a for c in stepped for a in (c.speaker, c.via) if a}, change.named)
     ent_remove, ent_add = update_entities(kb, base_iri, counts, touched, written)
     described = time.perf_counter()
     remove = list(dict.fromkeys(change.remove + ent_remove))
@@ -187,7 +183,7 @@ def _step(
         add=[*add, new_state],
         drop_graphs=dropped,
     )
-    index.mark_rated(change.rated, change.rated_sources, state.literal().value)
+    index.mark_rated(change.rated, change.rated_sources, value(new_state.object))
     logger.debug(
         "derived step: read %.2f s, ratings %.2f s (%d claims, %d sources re-rated), "
         "entities and search %.2f s, write %.2f s (-%d +%d quads)",

@@ -66,11 +66,11 @@ def update_claim_counts(
     db: sqlite3.Connection, index: ClaimIndex, agents: Iterable[str], entities: Iterable[str]
 ) -> None:
     """Count again the claims of these agents and about these entities (the claim index
-    already holds the step's claims) into the search index ``db``."""
+    already holds the step's claims) into the search index ``db``, which has the tables
+    (``fill_claim_counts`` made them)."""
     agents, entities = sorted(set(agents)), sorted(set(entities))
     if not agents and not entities:
         return
-    db.executescript(SCHEMA)
     rows = []
     for agent in agents:
         for role in _ROLES:

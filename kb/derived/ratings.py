@@ -83,6 +83,8 @@ class RatingChange:
     rated: dict[str, str | None] = field(default_factory=dict)
     # sources whose rating node was written, with what from (None: it has none now)
     rated_sources: dict[str, RatedSource | None] = field(default_factory=dict)
+    # the entities the added and removed claims name (their claim counts changed)
+    named: set[str] = field(default_factory=set)
 
 
 _RELATION_SET = frozenset(RELATIONS)
@@ -303,6 +305,12 @@ def update_ratings(
     # 2. the index: forget the removed claims, learn the added ones
     index.remove(removed)
     added_rows = {r.iri: r for r in index.add(added_claims)}
+    change.named = {
+        t[1:]
+        for r in [*added_rows.values(), *removed_rows.values()]
+        for t in r.terms
+        if t.startswith("@")
+    }
     touched |= set(added_rows)
 
     phase.done("index updated", 2)
