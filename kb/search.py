@@ -30,6 +30,14 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
+from .linked_sqlite import (
+    is_shared,
+    log_limit,
+    log_size,
+    own_file_for_writer,
+    remove_copies,
+    unshare_soon,
+)
 from .name_matcher import NameMatcher, PackedStrings
 from .sqlite_lookup import held
 from .sqlite_transaction import transaction
@@ -132,95 +140,8 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + _CHUNK]
 
 
-# --------------------------------------------------------------------------- sharing
-# A published release holds a hard link to the search index it was published with, plus
-# a copy of its write-ahead log (kb.store.snapshot): no 2 GB copy at every publish. So the
-# linked file must never change. SQLite writes a WAL-mode database's changes to its log
-# and folds them into the file only at a checkpoint; while a release links the file, the
-# writer turns automatic checkpoints off and keeps a read-only connection open (a
-# "keeper") so that closing the writer, which is then not the last connection, does not
-# checkpoint either, and a read-only connection never can. Each release reads the file
-# plus its copy of the log. Once the log outgrows ``_log_limit`` (reading a long log
-# costs, and so does copying it at each publish), the writer gives the live index an
-# inode of its own (copy, then rename over it; the log applies to the copy unchanged) and
-# checkpoints as usual. That copy starts in the background when a derivation begins
-# (``unshare_soon``), and a write connection waits for it.
-LOG_MIN_LIMIT = 64 * 2**20  # bytes of log kept unfolded, at least
-LOG_LIMIT_FRACTION = 8  # ... or this fraction of the index's size
-_unsharing: dict[str, threading.Thread] = {}
-_unsharing_lock = threading.Lock()
-
-
-def log_path(path: Path) -> Path:
-    """The write-ahead log of the SQLite file ``path``."""
-    return path.with_name(path.name + "-wal")
-
-
-def _shared(path: Path) -> bool:
-    try:
-        return path.stat().st_nlink > 1
-    except FileNotFoundError:
-        return False
-
-
-def _log_size(path: Path) -> int:
-    try:
-        return log_path(path).stat().st_size
-    except FileNotFoundError:
-        return 0
-
-
-def _log_limit(path: Path) -> int:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        size = 0
-    return max(LOG_MIN_LIMIT, size // LOG_LIMIT_FRACTION)
-
-
-def _needs_own_file(path: Path) -> bool:
-    """Shared with a release, and its log too long to keep unfolded."""
-    return _shared(path) and _log_size(path) > _log_limit(path)
-
-
-def _unshare(path: Path) -> None:
-    """Give ``path`` an inode no release shares (nothing to do when none does)."""
-    if not _shared(path):
-        return
-    private = path.with_name(path.name + ".unshared")
-    shutil.copyfile(path, private)
-    private.replace(path)
-
-
-def unshare_soon(path: Path) -> None:
-    """Start giving ``path`` a file of its own in the background, if it will need one."""
-    with _unsharing_lock:
-        key = str(path)
-        if key in _unsharing and _unsharing[key].is_alive():
-            return
-        if not _needs_own_file(path):
-            return
-        thread = threading.Thread(target=_unshare, args=(path,), name="srkb-unshare")
-        _unsharing[key] = thread
-        thread.start()
-
-
-def _wait_for_copy(path: Path) -> None:
-    """Wait for the background copy, if one was started; raises what it raised (OSError)
-    by copying again."""
-    with _unsharing_lock:
-        thread = _unsharing.pop(str(path), None)
-    if thread is not None:
-        thread.join()
-        if _needs_own_file(path):  # the background copy failed
-            _unshare(path)
-
-
-def unshare_now(path: Path) -> None:
-    """Give ``path`` a file of its own now, whatever its log (waiting for a background
-    copy if one was started). Raises what the copy raised (OSError)."""
-    _wait_for_copy(path)
-    _unshare(path)
+# --------------------------------------------------------------------------- files
+# The live index is a file releases hard-link: kb.linked_sqlite says how it is written.
 
 
 def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connection:
@@ -228,7 +149,7 @@ def _connect(path: Path | None, *, read_only: bool = False) -> sqlite3.Connectio
         db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
     elif read_only:
         # a release's copy of the log must be read; a file without one is read as it is
-        uri = f"file:{path}?mode=ro" + ("" if _log_size(path) else "&immutable=1")
+        uri = f"file:{path}?mode=ro" + ("" if log_size(path) else "&immutable=1")
         return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -247,11 +168,9 @@ class _WriteConnection:
     the file (see above)."""
 
     def __init__(self, path: Path) -> None:
-        _wait_for_copy(path)
-        if _needs_own_file(path):
-            _unshare(path)
+        own_file_for_writer(path)
         self.keeper: sqlite3.Connection | None = None
-        if _shared(path):
+        if is_shared(path):
             self.keeper = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
             # a connection takes its shared lock on first reading, and keeps it
             self.keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -316,29 +235,14 @@ _SHARED_SUFFIX = "/graph/entities"
 Shared = Callable[[str], list[ox.Quad]]
 
 
-def _entity_row(
-    kb: KnowledgeBase, onto: _Ontology, entity: str, leaving: set[str], shared: Shared | None
-) -> tuple[str, str, str] | None:
-    """(label, kinds, types) of an entity as the store will describe it once this step is
-    written: the shared entities graph's part comes from ``shared`` (kb.derived.entities
-    works it out), since that graph is written after the search index."""
-    node = _N(entity)
-    stated = [  # by the gazetteer, or in full by one text (an unnamed source)
-        q
-        for p in (_PREF, _TYPE)
-        for q in kb.backend.quads_for_pattern(node, p, None, None)
-        if value(q.graph_name) not in leaving
-    ]
-    if shared is not None:
-        stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
-        stated += shared(entity)
-    quads = stated
-    labels = sorted(value(q.object) for q in quads if q.predicate == _PREF)
+def _entity_row(onto: _Ontology, stated: list[ox.Quad]) -> tuple[str, str, str] | None:
+    """(label, kinds, types) of an entity from what is stated of it (``_stated``)."""
+    labels = sorted(value(q.object) for q in stated if q.predicate == _PREF)
     if not labels:
         return None
     kinds: set[str] = set()
     types: set[str] = set()
-    for q in quads:
+    for q in stated:
         cls = value(q.object)
         if q.predicate != _TYPE or not cls.startswith(_S):
             continue
@@ -352,6 +256,31 @@ def _entity_row(
     if not kinds:
         return None
     return labels[0], " ".join(sorted(kinds)), "\x1f".join(sorted(types))
+
+
+_DESCRIBING = tuple(dict.fromkeys((_PREF, _TYPE, *_LABELS)))  # prefLabel once
+
+
+def _stated(
+    kb: KnowledgeBase, entity: str, leaving: set[str], shared: Shared | None
+) -> list[ox.Quad]:
+    """The types and names stated of an entity, as the store will state them once this
+    step is written (by the gazetteer, in full by one text for an unnamed source, and in
+    the shared entities graph): that graph's part comes from ``shared``
+    (kb.derived.entities works it out), since it is written after the search index. A
+    lookup per predicate: a scan of all the entity's quads reads what every text says of
+    a much-named one (hundreds of quads)."""
+    node = _N(entity)
+    stated = [
+        q
+        for p in _DESCRIBING
+        for q in kb.backend.quads_for_pattern(node, p, None, None)
+        if value(q.graph_name) not in leaving
+    ]
+    if shared is not None:
+        stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
+        stated += [q for q in shared(entity) if q.predicate in _DESCRIBING]
+    return stated
 
 
 def _surfaces(records: list[TextRecords]) -> Counter[tuple[str, str]]:
@@ -471,36 +400,37 @@ def _refresh_entities(
     leaving: set[str],
     shared: Shared | None,
     referenced: set[str] | None = None,
+    *,
+    fresh: bool = False,
 ) -> None:
     """Re-read the label, kinds, types and names of entities; drop those no text names
-    (``referenced``: those some quad refers to, when known)."""
+    (``referenced``: those some quad refers to, when known). ``fresh``: the index holds
+    none of them yet (a bulk derivation's, emptied first), so there is nothing to drop."""
     onto = _Ontology(kb)
     for entity in sorted(entities):
-        db.execute("DELETE FROM entities WHERE iri = ?", (entity,))
-        db.execute("DELETE FROM names WHERE entity = ? AND origin = 'label'", (entity,))
+        if not fresh:
+            db.execute("DELETE FROM entities WHERE iri = ?", (entity,))
+            db.execute("DELETE FROM names WHERE entity = ? AND origin = 'label'", (entity,))
         if (
             entity not in referenced
             if referenced is not None
             else not _referenced(kb, entity, leaving)
         ):
-            db.execute("DELETE FROM names WHERE entity = ?", (entity,))
+            if not fresh:
+                db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        row = _entity_row(kb, onto, entity, leaving, shared)
+        stated = _stated(kb, entity, leaving, shared)
+        row = _entity_row(onto, stated)
         if row is None:
             continue
         db.execute(
             "INSERT INTO entities (iri, label, kinds, types) VALUES (?, ?, ?, ?)", (entity, *row)
         )
-        stated = [
-            q
-            for p in _LABELS
-            for q in kb.backend.quads_for_pattern(_N(entity), p, None, None)
-            if value(q.graph_name) not in leaving
-        ]
-        if shared is not None:  # the shared graph's part as it will be written (above)
-            stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
-            stated += [q for q in shared(entity) if q.predicate in _LABELS]
-        names = {q.object.value for q in stated if isinstance(q.object, ox.Literal)}
+        names = {
+            q.object.value
+            for q in stated
+            if q.predicate in _LABELS and isinstance(q.object, ox.Literal)
+        }
         db.executemany(
             "INSERT INTO names (entity, surface, origin, n) VALUES (?, ?, 'label', 1)",
             [(entity, n) for n in sorted(names)],
@@ -535,7 +465,7 @@ class SearchIndexWriter:
         """Between transactions: reopen (on a file of its own) once the log kept for a
         release has grown too long."""
         if self._conn is not None and self._conn.keeper is not None and self.path is not None:
-            if _log_size(self.path) > _log_limit(self.path):
+            if log_size(self.path) > log_limit(self.path):
                 self.close()
 
     def update(
@@ -570,16 +500,16 @@ class SearchIndexWriter:
         with transaction(self.db):
             return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
 
-    def describe(self, kb: KnowledgeBase, entities: set[str], shared: Shared | None) -> None:
-        """Read the label, kinds, types and names of entities again from the store: entities
-        the texts in the store name (a bulk derivation's), so none is dropped as unnamed
-        (finding which some quad refers to was one pass over all the texts' references:
-        7 s at 10,000 texts)."""
+    def describe(self, kb: KnowledgeBase, entities: Iterable[str], shared: Shared | None) -> None:
+        """Describe entities the texts in the store name, in an index emptied since (a bulk
+        derivation's): none is dropped as unnamed (finding which some quad refers to was
+        one pass over all the texts' references: 7 s at 10,000 texts), none deleted."""
+        entities = set(entities)
         if self.path is None or not entities:
             return
         self._check_log()
         with transaction(self.db):
-            _refresh_entities(self.db, kb, entities, set(), shared, entities)
+            _refresh_entities(self.db, kb, entities, set(), shared, entities, fresh=True)
 
     def count_claims(self, index: ClaimIndex, agents: set[str], entities: set[str]) -> None:
         """Count again the claims of these agents and about these entities
@@ -627,6 +557,7 @@ class SearchIndexWriter:
         if self.path is not None:
             for suffix in ("", "-wal", "-shm"):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            remove_copies(self.path)
 
     def close(self) -> None:
         if self._conn is not None:

@@ -27,7 +27,7 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import pyoxigraph as ox
 
@@ -221,7 +221,6 @@ class Bulk:
         self.shared = ox.NamedNode(entities_graph_iri(base_iri))
         self.done: set[str] = set()
         self.named: set[str] = set()  # the entities the texts name
-        self._describing: Future[None] | None = None
         self.started = time.perf_counter()
 
     def start(self) -> None:
@@ -271,11 +270,7 @@ class Bulk:
         try:
             return self._finish(progress, pool)
         finally:
-            try:
-                if self._describing is not None and not self._describing.done():
-                    wait([self._describing])  # before anything closes what it writes
-            finally:
-                self.writer.close()
+            self.writer.close()
 
     def _finish(
         self, progress: Callable[[str], None] | None, pool: WorkerPool | None
@@ -317,7 +312,6 @@ class Bulk:
         self.index.make_track()  # what an incremental step re-rates a source from
         self.search.fill_claim_counts(self.index)  # what the pages read of the index
         phase.done("index lookups made")
-        describing = self._describing = self._describe_aside()  # while workers rate, grade
         assessed: dict[str, list[PriorEvidence]] = defaultdict(list)
         for prior in sorted(all_priors(kb), key=lambda p: p.iri):  # analysts' assessments
             assessed[prior.source].append(prior)
@@ -356,18 +350,22 @@ class Bulk:
         if progress:
             progress(f"graded {claims} claims")
 
-        # the entities the texts name: in the search index (described aside), in the shared
-        # entities graph
-        describing.result()
-        phase.done("search index's entities awaited")
+        # the entities the texts name, in the search index, a run at a time (their counts
+        # read ahead); the shared entities graph
+        counts, shared = self.counts, self.shared
+        for chunk in _chunks(sorted(self.named), CHUNK_ENTITIES):
+            counts.prefetch(chunk)
+            self.search.describe(kb, chunk, lambda e: description(counts, e, shared))
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
         named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
         entities = sorted(self.search.mentioned_entities() | named)
         del named
         for chunk in _chunks(entities, CHUNK_ENTITIES):  # their forms: a chunk at a time
             written = self.search.written_forms(chunk)
+            counts.prefetch(chunk)
             for entity in chunk:
-                writer.add(description(self.counts, entity, self.shared, written[entity]))
+                writer.add(description(counts, entity, shared, written[entity]))
+        counts.prefetch([])
         writer.add(rq.header())
         writer.flush()
         writer.close()
@@ -386,6 +384,10 @@ class Bulk:
         # the rating nodes were written from the index's counts (ClaimIndex.rated)
         self.index.set_meta("rated_state", self.state.literal().value)
         self.index.set_meta("sources_complete", "1")
+        # the store merges what was loaded before it is closed: the next command would
+        # start the merge again otherwise (kb.store.compaction)
+        kb.settle(lambda: progress("letting the store merge what was loaded") if progress else None)
+        phase.done("store settled")
         logger.info(
             "derived %d claims and %d sources of %d texts in %.1f s",
             claims,
@@ -394,32 +396,6 @@ class Bulk:
             time.perf_counter() - self.started,
         )
         return claims, sources
-
-    def _describe_aside(self) -> Future[None]:
-        """Describe the entities the texts name in the search index, in a thread of its own
-        when the claim index is a file (the thread reads the entity counts through a
-        connection of its own): it reads the store and the counts, which rating and grading
-        do not change, and it is one Python thread's work (about a minute at 100,000 texts)
-        that would otherwise wait for them."""
-        kb, search, named, shared = self.kb, self.search, self.named, self.shared
-        if self.index.path is None:
-            done: Future[None] = Future()
-            search.describe(kb, named, lambda e: description(self.counts, e, shared))
-            done.set_result(None)
-            return done
-
-        path = str(self.index.path)
-
-        def describe() -> None:
-            with ClaimIndex.given(path) as index:
-                counts = EntityCounts(index.db)
-                search.describe(kb, named, lambda e: description(counts, e, shared))
-
-        aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-describe")
-        try:
-            return aside.submit(describe)
-        finally:
-            aside.shutdown(wait=False)
 
 
 def derive_all(

@@ -68,8 +68,30 @@ class EntityCounts:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(self.SCHEMA)
+        # read ahead for a run of entities (``prefetch``): entity -> names, types
+        self._ahead: dict[str, tuple[Counter[str], set[str]]] = {}
+
+    def prefetch(self, entities: list[str]) -> None:
+        """Read the counts of these entities (sorted) with one range scan of each table,
+        for ``names`` and ``types`` to answer from: a bulk derivation describes 341,000
+        entities at 100,000 texts, two lookups each otherwise. Replaces the last run."""
+        self._ahead = {e: (Counter(), set()) for e in entities}
+        if not entities:
+            return
+        span = (entities[0], entities[-1])
+        for entity, name, n in self.db.execute(
+            "SELECT entity, name, n FROM entity_names WHERE entity BETWEEN ? AND ?", span
+        ):
+            if entity in self._ahead:
+                self._ahead[entity][0][name] = int(n)
+        for entity, type_ in self.db.execute(
+            "SELECT entity, type FROM entity_types WHERE entity BETWEEN ? AND ?", span
+        ):
+            if entity in self._ahead:
+                self._ahead[entity][1].add(type_)
 
     def clear(self) -> None:
+        self._ahead = {}
         for table in ("entity_graphs", "entity_names", "entity_types"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
@@ -81,6 +103,7 @@ class EntityCounts:
         commit but before its store transaction is done again on resume, and its
         entities' descriptions must then be written although their counts are current.
         """
+        self._ahead = {}  # read before these counts
         touched = {entity for r in [*added, *removed] for entity, _kind, _what in r.statements}
         self.db.execute("BEGIN")
         try:
@@ -122,6 +145,9 @@ class EntityCounts:
         )
 
     def names(self, entity: str) -> Counter[str]:
+        ahead = self._ahead.get(entity)
+        if ahead is not None:
+            return Counter(ahead[0])
         return Counter(
             {
                 n: int(c)
@@ -132,6 +158,9 @@ class EntityCounts:
         )
 
     def types(self, entity: str) -> set[str]:
+        ahead = self._ahead.get(entity)
+        if ahead is not None:
+            return set(ahead[1])
         return {
             t
             for (t,) in self.db.execute("SELECT type FROM entity_types WHERE entity = ?", (entity,))

@@ -16,7 +16,7 @@ Layout of the data directory (embedded backend)::
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -252,6 +252,11 @@ class KnowledgeBase:
     def load_nquads(self, data: bytes) -> None:
         """``load_quads`` of N-Quads bytes (never turned into Python objects here)."""
         self.backend.load_nquads(data)
+
+    def settle(self, on_wait: Callable[[], None] | None = None) -> float:
+        """After bulk loads: wait for the backend's background work on them (merging
+        sorted files, kb.store.compaction); the seconds waited."""
+        return self.backend.settle(on_wait)
 
     def load_nquads_file(self, path: Path) -> None:
         """``load_nquads`` of an N-Quads file (streamed where the backend can)."""

@@ -15,7 +15,7 @@ quads, atomically) and ``update`` (a SPARQL update, atomically).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
@@ -97,6 +97,11 @@ class StoreBackend(ABC):
 
     def flush(self) -> None:  # noqa: B027 - optional: backends that buffer writes
         """Make the writes so far durable."""
+
+    def settle(self, on_wait: Callable[[], None] | None = None) -> float:
+        """After a bulk load: wait for the backend's own background work on it to end
+        (kb.store.compaction); returns the seconds waited. Nothing to wait for here."""
+        return 0.0
 
     def snapshot(self, target: Path) -> None:
         """Write a read-only copy that a server can open (embedded backends only)."""

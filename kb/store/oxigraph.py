@@ -19,7 +19,7 @@ import logging
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,6 +27,9 @@ import pyoxigraph as ox
 
 from ..errors import StoreBusyError, StoreError
 from .base import StoreBackend, Term
+from .compaction import wait_for_compactions
+
+SETTLE_MAX_S = 1800.0  # a bound on waiting for merges (about 70 s at 100,000 texts)
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +153,13 @@ class OxigraphBackend(StoreBackend):
             self.raw.backup(str(target))
         except OSError as exc:
             raise StoreError(f"cannot write a snapshot to {target}: {exc}") from exc
+
+    def settle(self, on_wait: Callable[[], None] | None = None) -> float:
+        """Wait for RocksDB to finish merging what bulk loads gave it (kb.store.compaction):
+        closing the store would abandon the merge, for the next command to start again."""
+        if self.read_only:
+            return 0.0
+        return wait_for_compactions(SETTLE_MAX_S, on_wait)
 
     def close(self) -> None:
         if not self.read_only:

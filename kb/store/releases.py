@@ -103,6 +103,12 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
     pointer.replace(folder / CURRENT)
     logger.info("published release %s (%s)", release.id, name)
     collect_garbage(data_dir)
+    if kb.local_dir is not None and not kb.read_only:  # it linked the live search index
+        from ..derived import DERIVED_DIRNAME
+        from ..linked_sqlite import copy_ahead
+        from ..search import FILENAME as SEARCH_FILENAME
+
+        copy_ahead(kb.local_dir / DERIVED_DIRNAME / SEARCH_FILENAME)
     return target
 
 

@@ -63,7 +63,8 @@ def _copy_derived(
         return
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.iterdir()):
-        if path.name.endswith(("-wal", "-shm", "-journal", ".unshared")) or not path.is_file():
+        skipped = ("-wal", "-shm", "-journal", ".unshared", "-copying")  # kb.linked_sqlite
+        if path.name.endswith(skipped) or not path.is_file():
             continue
         if summaries and path.name in summaries:
             summaries[path.name](path, target)
