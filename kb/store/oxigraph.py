@@ -159,6 +159,7 @@ class OxigraphBackend(StoreBackend):
         closing the store would abandon the merge, for the next command to start again."""
         if self.read_only:
             return 0.0
+        self.flush()  # what is still in memory: its merge is waited for too
         return wait_for_compactions(SETTLE_MAX_S, on_wait)
 
     def close(self) -> None:
