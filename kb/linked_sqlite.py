@@ -230,14 +230,6 @@ def own_file_for_writer(path: Path) -> None:
         _unshare(path)
 
 
-def unshare_now(path: Path) -> None:
-    """Give ``path`` a file of its own now, whatever its log (waiting for a copy being
-    made). Raises what the copy raised (OSError)."""
-    _wait_for_copy(path)
-    adopt_copy(path, wait=True)
-    _unshare(path)
-
-
 def wait_for_copier(path: Path) -> None:
     """Until no copier is copying ``path`` (its copy, if it made one, is then ready)."""
     _unlock(_lock(path, wait=True))  # type: ignore[arg-type]  # waiting: always a lock
