@@ -321,6 +321,15 @@ def _int(value: str | None, default: int = 0) -> int:
         return default
 
 
+def _rating_model(r: _Reader, rating: str, source: str) -> str | None:
+    """The model that computed a rating: stated once for its graph (the graph
+    ``prov:wasGeneratedBy`` an activity that ``prov:used`` the model)."""
+    graph = r.graph_of(rating, _S + "ratedSource", source)
+    if graph is None:
+        return None
+    return r.value(r.value(graph.value, _PROV + "wasGeneratedBy"), _PROV + "used")
+
+
 def _prior(r: _Reader, node: Any) -> PriorView:
     iri = node.value
     grade = r.value(iri, _S + "assessedGrade")
@@ -479,7 +488,7 @@ def entity_view(
             expected=number("expectedReliability"),
             profile=r.value(rating, _S + "evidenceProfile") or "none",
             explanation=r.value(rating, _S + "explanation") or "",
-            formula=r.value(r.value(rating, _S + "ratingModel"), _S + "formula") or "",
+            formula=r.value(_rating_model(r, rating, iri), _S + "formula") or "",
             iri=rating,
             pieces=pieces,
             display=grade_text(letter, pieces),

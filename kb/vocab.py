@@ -124,7 +124,6 @@ class SRKB(DefinedNamespace):
     priorWeight: URIRef  # noqa: N815 - RDF term
     ratedClaim: URIRef  # noqa: N815 - RDF term
     ratedSource: URIRef  # noqa: N815 - RDF term
-    ratingModel: URIRef  # noqa: N815 - RDF term
     reliabilityA: URIRef  # noqa: N815 - RDF term
     reliabilityB: URIRef  # noqa: N815 - RDF term
     reliabilityC: URIRef  # noqa: N815 - RDF term

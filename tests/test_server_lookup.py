@@ -175,6 +175,8 @@ def test_source_page_shows_its_computed_grade_and_judgements(
         assert f"<mark>{cue}</mark>" in page and before.split()[-1] in page
     assert '<svg class="opinion-bar"' in page and "uncertainty 40%" in page
     assert 'class="provenance"' in page  # the provenance drawing, inline
+    # the model's formula, which the ratings graph states once for all its ratings
+    assert '<p class="formula">' in page and "E = b + a*u" in page
 
 
 def test_actor_page_lists_aliases_claims_and_documents(client: FlaskClient) -> None:

@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 
 STEP_TEXTS = 2000  # texts per derived step: bounds its memory
 POOL_TEXTS = 2000  # a rebuild of at least this many texts relates claims in worker processes
-DERIVED_FORMAT = "5"  # what the derived indexes hold; another value means: rebuild them
+DERIVED_FORMAT = "6"  # what the derived indexes hold; another value means: rebuild them
 DERIVED_DIRNAME = "derived"
 
 __all__ = [
