@@ -13,17 +13,13 @@ from functools import lru_cache
 
 from . import ministries
 from .gazetteer_index import _is_acronym
-from .lexicon import (
-    UPPER,
-    load_lexicon,
-    trie_regex,
-)
+from .lexicon import UPPER, load_lexicon
 from .model import SOURCE_TYPES
 from .name_rules import _MEDIA_KINDS, _ORG_NOUN_SET, _ORG_NOUNS, _acronym_like, _nationality_set
 from .names_base import NameReader
 from .starts import ROLES
 from .web_names import _DOMAIN_EVIDENCE, _HANDLE_EVIDENCE
-from .words import _find_word, _find_word_at
+from .words import _find_word, _find_word_at, _find_words
 
 _NAME_AFTER = re.compile(rf"[ ]+{UPPER}")
 
@@ -102,10 +98,9 @@ class NameLinks(NameReader):
         by_low: dict[str, list[str]] = {}
         for form in valid:
             by_low.setdefault(form.lower(), []).append(form)
-        rx = re.compile(rf"(?<![\w-])(?:{trie_regex(set(by_low))})(?![\w'-])")
-        for m in rx.finditer(low):
-            start, end = m.span()
-            for form in by_low[m.group(0)]:
+        # (?<![\w-])(?:<forms>)(?![\w'-]), without compiling a regex for every document
+        for start, end in _find_words(low, by_low, "-", "'-"):
+            for form in by_low[low[start:end]]:
                 key, lowered = valid[form]
                 if norm.startswith(form, start):
                     if not doc.is_masked(start, end):
@@ -188,9 +183,9 @@ class NameLinks(NameReader):
                     doc.merge_entity(alone, keys[0])
                     self.by_name[surname.casefold()] = keys[0]
         if owner:  # every surname in one scan, not one scan of the text per surname
-            rx = re.compile(rf"(?<![\w'-])(?:{trie_regex(set(owner))})(?![\w-])")
-            for hit in rx.finditer(masked):
-                doc.add_mention(owner[hit.group(0)], hit.start(), hit.end())
+            # (?<![\w'-])(?:<surnames>)(?![\w-]), without compiling a regex per document
+            for start, end in _find_words(masked, owner, "'-", "-"):
+                doc.add_mention(owner[masked[start:end]], start, end)
 
     def titled_known_persons(self) -> None:
         """Title words before gazetteer persons, so role nouns can refer back to them."""
