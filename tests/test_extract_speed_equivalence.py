@@ -45,3 +45,14 @@ def test_find_words_is_the_trie_regex_scan(
         rf"(?<![\w{re.escape(before)}])(?:{trie_regex(words)})(?![\w{re.escape(after)}])"
     )
     assert _find_words(text, words, before, after) == [m.span() for m in rx.finditer(text)]
+
+
+def test_media_name_guards_hold_what_every_match_holds() -> None:
+    from kb.extract import media_names as mn
+
+    nouns = re.search(r"\(\?P<noun>(.*?)\)\(\?!", mn._NAME_BEFORE_NOUN.pattern, re.S)
+    assert nouns is not None and not mn._NAME_BEFORE_NOUN.flags & re.IGNORECASE
+    assert sorted(nouns.group(1).split("|")) == sorted(mn._NOUNS_AFTER_NAME)
+    assert "[ ]+[\\u201c\\\"\\u2018']" in mn._QUOTED_AFTER_NOUN.pattern
+    assert {q[1] for q in mn._QUOTE_AFTER_SPACE} == {"\u201c", '"', "\u2018", "'"}
+    assert mn._OVER_AT.pattern.startswith(r"(?<![\w-])over at")
