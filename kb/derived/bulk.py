@@ -13,11 +13,12 @@ With a worker pool, claims are related (kb.derived.relate), sources rated and cl
 graded (kb.derived.bulk_rating) in the workers, a share of the claim index each; the
 main process writes what they return and describes the entities (kb.search).
 
-Crash safety: the first transaction empties the derived graphs and records
-``<BASE> srkb:pendingChange "rebuild"`` in the bookkeeping graph; the last one clears
-it, with the journal entries, and writes the content state. A process killed in
-between leaves the marker, and the next command that writes starts the whole derivation
-again (kb.derived.finish_pending).
+Crash safety: the first transaction records ``<BASE> srkb:pendingChange "rebuild"`` in
+the bookkeeping graph; then the derived graphs are emptied (in parts where the store
+holds a transaction in memory: kb.store.base ``empty_graph``); the last transaction
+clears the marker, with the journal entries, and writes the content state. A process
+killed in between leaves the marker, and the next command that writes starts the whole
+derivation again (kb.derived.finish_pending).
 """
 
 from __future__ import annotations
@@ -171,8 +172,8 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_iri: str) -> None:
-    """Empty the derived graphs and indexes, drop the texts being removed, and set the
-    marker: one transaction (see the module docstring)."""
+    """Set the marker and drop the texts being removed (one transaction), then empty the
+    derived graphs and indexes (see the module docstring)."""
     index.clear()
     index.defer_lookups()
     EntityCounts(index.db).clear()
@@ -191,14 +192,12 @@ def start(kb: KnowledgeBase, index: ClaimIndex, search: SearchIndexWriter, base_
             found = [ox.Quad(ox.NamedNode(g), DIGEST, value_, book)]
         digests += found
     kb.change(
-        drop_graphs=[
-            ratings_graph_iri(base_iri),
-            entities_graph_iri(base_iri),
-            journal_graph(base_iri),
-            *gone,
-        ],
+        drop_graphs=[journal_graph(base_iri), *gone],
         add=[*(entry(base_iri, g, ADDED) for g in texts), *digests, rebuild_marker(base_iri)],
     )
+    # behind the marker: a ratings graph of millions of quads does not fit one transaction
+    for graph in (ratings_graph_iri(base_iri), entities_graph_iri(base_iri)):
+        kb.empty_graph(graph)
 
 
 class Bulk:
@@ -224,7 +223,7 @@ class Bulk:
         self.started = time.perf_counter()
 
     def start(self) -> None:
-        """Empty the derived graphs and indexes, with the marker (one transaction)."""
+        """Set the marker, then empty the derived graphs and indexes (kb.derived.bulk.start)."""
         before = read_state(self.kb, self.base)
         start(self.kb, self.index, self.search, self.base)
         self.db.executescript(_JUDGEMENTS)

@@ -305,6 +305,11 @@ class KnowledgeBase:
     def remove_graph(self, graph_iri: str) -> None:
         self.change(drop_graphs=[graph_iri])
 
+    def empty_graph(self, graph_iri: str) -> None:
+        """Remove a graph however large, not necessarily in one transaction (see
+        kb.store.base): for derived graphs rebuilt behind a marker."""
+        self.backend.empty_graph(graph_iri)
+
     def flush(self) -> None:
         self.backend.flush()
 

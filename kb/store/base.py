@@ -95,6 +95,12 @@ class StoreBackend(ABC):
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction."""
 
+    def empty_graph(self, graph_iri: str) -> None:
+        """Remove every quad of a graph that may be too large for one transaction. Here
+        one ``DROP`` (a server holds its own transactions); an embedded store that holds
+        a transaction in memory removes it in parts, each its own transaction."""
+        self.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
     def flush(self) -> None:  # noqa: B027 - optional: backends that buffer writes
         """Make the writes so far durable."""
 

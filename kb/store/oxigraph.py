@@ -29,6 +29,8 @@ from ..errors import StoreBusyError, StoreError
 from .base import StoreBackend, Term
 from .compaction import wait_for_compactions
 
+EMPTY_PART = 50_000  # quads removed per transaction when a graph is emptied
+EMPTY_FLUSH_PARTS = 10
 SETTLE_MAX_S = 1800.0  # a bound on waiting for merges (about 70 s at 100,000 texts)
 
 logger = logging.getLogger(__name__)
@@ -140,6 +142,25 @@ class OxigraphBackend(StoreBackend):
             self.raw.update(sparql)
         except OSError as exc:
             raise StoreError(f"updating the store failed: {exc}") from exc
+
+    def empty_graph(self, graph_iri: str) -> None:
+        """In parts of EMPTY_PART quads, each one transaction: Oxigraph holds a
+        transaction's changes in memory (a ``DROP`` of a 264,000-quad ratings graph took
+        200 MB more, so a 17-million-quad one would not fit), and a part is removed as
+        fast per quad as the ``DROP``. A flush every EMPTY_FLUSH_PARTS parts keeps the
+        removals' write buffers small."""
+        part = (
+            f"DELETE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }} WHERE {{ "
+            f"{{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }} "
+            f"LIMIT {EMPTY_PART} }} }}"
+        )
+        graph = ox.NamedNode(graph_iri)
+        parts = 0
+        while next(iter(self.raw.quads_for_pattern(None, None, None, graph)), None):
+            self.update(part)
+            parts += 1
+            if parts % EMPTY_FLUSH_PARTS == 0:
+                self.flush()
 
     def flush(self) -> None:
         if not self.read_only:
