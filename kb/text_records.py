@@ -70,6 +70,11 @@ class TextRecords:
         return f"article: {name}"
 
 
+def _first(values: dict[str, list[str]], prop: str) -> str | None:
+    found = values.get(prop)
+    return found[0] if found else None
+
+
 def _int(text: str | None) -> int:
     try:
         return int(text) if text is not None else 0
@@ -107,16 +112,17 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
     """Sort one text graph's quads (from the store, or as an extraction worker built them)
     into records."""
     props: dict[str, dict[str, list[str]]] = {}
-    for q in quads:
-        subject = q.subject.value  # type: ignore[union-attr]
+    for q in quads:  # each attribute read makes a new Python object: read each once
+        subject, predicate, object_ = q.subject.value, q.predicate.value, q.object.value  # type: ignore[union-attr]
         found = props.get(subject)
         if found is None:
-            found = props[subject] = {}
-        objects = found.get(q.predicate.value)
+            props[subject] = {predicate: [object_]}
+            continue
+        objects = found.get(predicate)
         if objects is None:
-            found[q.predicate.value] = [q.object.value]  # type: ignore[union-attr]
+            found[predicate] = [object_]
         else:
-            objects.append(q.object.value)  # type: ignore[union-attr]
+            objects.append(object_)
     out = TextRecords(graph)
 
     def one(subject: str, prop: str) -> str | None:
@@ -159,23 +165,23 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
     article = next((d for d in out.documents.values() if d.kind == "article"), None)
     for subject, p in props.items():
         types = p.get(_RDF_TYPE, ())
-        doc = one(subject, _S + "inDocument")
-        span = one(subject, _S + "evidence")
+        doc = _first(p, _S + "inDocument")
+        span = _first(p, _S + "evidence")
         anchor = one(span, _NIF + "anchorOf") if span else None
-        refers = one(subject, _S + "refersTo")
+        refers = _first(p, _S + "refersTo")
         if refers and doc:
             out.mentions.append((refers, anchor or "", doc))
         document = out.documents.get(doc) if doc else None
         date = (document.date if document else None) or (article.date if article else None)
         if _S + "Claim" in types and doc:
-            speaker, via = one(subject, _S + "speaker"), one(subject, _S + "relayedBy")
-            modality = one(subject, _S + "modality") or _S + "asserted"
+            speaker, via = _first(p, _S + "speaker"), _first(p, _S + "relayedBy")
+            modality = _first(p, _S + "modality") or _S + "asserted"
             out.claims.append(
                 ClaimEvidence(
                     iri=subject,
                     text=out.text,
                     document=doc,
-                    content=one(subject, _S + "content") or "",
+                    content=_first(p, _S + "content") or "",
                     modality=modality.rsplit("#", 1)[-1],
                     cue=" ".join(sorted(p.get(_S + "cue", ()))),
                     speaker=speaker,
@@ -189,11 +195,11 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
                 )
             )
         if _S + "SourceJudgement" in types and doc:
-            polarity = one(subject, _S + "polarity") or _S + "mixed"
+            polarity = _first(p, _S + "polarity") or _S + "mixed"
             out.judgements.append(
                 JudgementEvidence(
                     subject,
-                    one(subject, _S + "judgedSource") or "",
+                    _first(p, _S + "judgedSource") or "",
                     polarity.rsplit("#", 1)[-1],
                     " ".join(sorted(p.get(_S + "cue", ()))),
                     anchor or "",
