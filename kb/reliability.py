@@ -363,6 +363,10 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _iri(row: ClaimRow) -> str:
+    return row.iri
+
+
 def relations_of(
     c: ClaimRow,
     neighbours: list[ClaimRow],
@@ -373,30 +377,45 @@ def relations_of(
     claims on its matter), with the independent origins of each side: origins of
     near-identical wordings within the neighbourhood count as one. ``duplicates``
     memoises the pairwise test across calls (neighbourhoods overlap)."""
-    members = sorted(neighbours, key=lambda r: r.iri)
+    members = sorted(neighbours, key=_iri)
     origins = _UnionFind()
     group = [c, *members]
     memo = duplicates if duplicates is not None else {}
     near = params.duplicate
+    merged = False  # any two origins merged (else each origin is its own root)
     for i, x in enumerate(group):
-        nx = len(x.terms)
+        x_terms, x_iri, x_origin, x_negated = x.terms, x.iri, x.origin, x.negated
+        nx = len(x_terms)
         for y in group[i + 1 :]:
             # cheap necessary conditions first: a reprint has the same polarity, another
             # origin to merge, and nearly as many terms (Jaccard <= smaller / larger)
-            ny = len(y.terms)
-            if x.negated != y.negated or x.origin == y.origin or min(nx, ny) < near * max(nx, ny):
+            y_terms = y.terms
+            ny = len(y_terms)
+            if (
+                x_negated != y.negated
+                or x_origin == y.origin
+                or (nx < near * ny if nx <= ny else ny < near * nx)
+            ):
                 continue
-            key = (x.iri, y.iri) if x.iri < y.iri else (y.iri, x.iri)
+            y_iri = y.iri
+            key = (x_iri, y_iri) if x_iri < y_iri else (y_iri, x_iri)
             same = memo.get(key)
             if same is None:
-                same = memo[key] = _duplicates(x, y, params)
+                # _duplicates, inlined (the polarities are the same): |a | b| = |a| + |b| - s
+                s = len(x_terms & y_terms)
+                same = memo[key] = (
+                    not (x.text == y.text and x.document == y.document)
+                    and s >= 2
+                    and s / (nx + ny - s) >= near
+                )
             if same:
-                origins.union(x.origin, y.origin)
-    own = origins.find(c.origin)
+                origins.union(x_origin, y.origin)
+                merged = True
+    own = origins.find(c.origin) if merged else c.origin
     rel = ClaimRelations()
     stories = [c.text]
     for x in members:
-        root = origins.find(x.origin)
+        root = origins.find(x.origin) if merged else x.origin
         if x.negated != c.negated:
             rel.contradicting.append(x.iri)
             if root != own:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..reliability import (
     ClaimEvidence,
@@ -41,6 +42,7 @@ from .track_records import TrackFacts
 FILENAME = "claims.sqlite"
 SEP = "\x1f"
 _CHUNK = 500  # SQLite host parameters per statement
+T = TypeVar("T")
 
 _SCHEMA = (
     """
@@ -161,7 +163,29 @@ def parse_links(text: str) -> list[tuple[str, str]]:
 _LOOKUPS = ("claims_speaker", "claims_via", "claims_speaker_track", "claims_via_track")
 
 
-def _chunks(items: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
+def _least_shared(n: int, widest: int, similarity: float) -> list[int]:
+    """For a claim of ``n`` terms, the least number of terms it must share with one of
+    ``m`` terms (the list's index, up to ``widest``) to be on its matter, by the test of
+    kb.reliability.related (at least two, and ``similarity`` of their union), evaluated
+    exactly as there; more than either has when no number does. The test's right side
+    falls as the shared number grows, so the first number that passes is the least."""
+    out = []
+    for m in range(widest + 1):
+        top = min(n, m)
+        need = top + 1
+        for s in range(2, top + 1):
+            if s >= similarity * (n + m - s):
+                need = s
+                break
+        out.append(need)
+    return out
+
+
+def _iri(row: ClaimRow) -> str:
+    return row.iri
+
+
+def _chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -661,49 +685,112 @@ class ClaimIndex:
     def neighbours(
         self, rows: list[ClaimRow], params: ModelParameters
     ) -> dict[str, list[ClaimRow]]:
-        """For each row, the claims on its matter (kb.reliability.related), by IRI."""
+        """For each row, the claims on its matter (kb.reliability.related), by IRI.
+
+        Every claim sharing a specific term with a row is a candidate: tens to hundreds
+        per row, a few of them related. So the candidates are read once for all the rows
+        (by id: each term's postings, then the claims), each one's terms made a set once,
+        and a pair costs one set intersection, its size checked against the least that
+        could pass kb.reliability.related for the two term counts (``_least_shared``);
+        a row object is made only for a related claim."""
         terms = {t for r in rows for t in r.terms}
-        df = self.dfs(terms)
-        specific = sorted(t for t in terms if 0 < df[t] <= params.max_postings)
-        postings: dict[str, list[str]] = {t: [] for t in specific}
-        for chunk in _chunks(specific):
+        df: dict[str, int] = dict.fromkeys(terms, 0)
+        term_ids: dict[int, str] = {}
+        most = params.max_postings
+        for chunk in _chunks(sorted(terms)):
             marks = ",".join("?" * len(chunk))
-            for term, iri in self.db.execute(
-                "SELECT t.term, c.iri FROM terms t JOIN postings p ON p.term = t.id "  # noqa: S608
-                f"JOIN claims c ON c.id = p.claim WHERE t.term IN ({marks})",
+            for term, term_id, count in self.db.execute(
+                f"SELECT term, id, df FROM terms WHERE term IN ({marks})",  # noqa: S608
                 chunk,
             ):
-                postings[term].append(iri)
-        candidates = {i for ids in postings.values() for i in ids}
-        known = self.rows(candidates)  # shared terms are the row's own: df holds them
-        out: dict[str, list[ClaimRow]] = {}
-        memo: dict[tuple[str, str], bool] = {}  # related() is symmetric: test each pair once
-        similarity, most = params.similarity, params.max_postings
+                df[term] = int(count)
+                if 0 < count <= most:
+                    term_ids[int(term_id)] = term
+        postings: dict[str, list[int]] = {t: [] for t in term_ids.values()}
+        for ids in _chunks(sorted(term_ids)):
+            marks = ",".join("?" * len(ids))
+            for term_id, claim in self.db.execute(
+                f"SELECT term, claim FROM postings WHERE term IN ({marks})",  # noqa: S608
+                ids,
+            ):
+                postings[term_ids[term_id]].append(claim)
 
+        # the candidates' terms, a set each (claims of one wording share it)
+        their_terms: dict[int, frozenset[str]] = {}
+        sets: dict[str, frozenset[str]] = {"": frozenset()}
+        candidates = sorted({i for ids in postings.values() for i in ids})
+        for ids in _chunks(candidates):
+            marks = ",".join("?" * len(ids))
+            for claim_id, text in self.db.execute(
+                f"SELECT id, terms FROM claims WHERE id IN ({marks})",  # noqa: S608
+                ids,
+            ):
+                found = sets.get(text)
+                if found is None:
+                    found = sets[text] = frozenset(text.split(SEP))
+                their_terms[claim_id] = found
+        if any(i not in their_terms for ids in postings.values() for i in ids):
+            postings = {t: [i for i in ids if i in their_terms] for t, ids in postings.items()}
+        widest = max(map(len, sets.values()))
+        least: dict[int, list[int]] = {}
+        # each row's candidates that share enough terms with it: (candidate, shared); the
+        # same for rows of one wording (reprints), so worked out once for each
+        enough: list[list[tuple[int, frozenset[str]]]] = []
+        of_terms: dict[frozenset[str], list[tuple[int, frozenset[str]]]] = {}
         for row in rows:
-            found: set[str] = set()
-            for t in row.terms:
-                found.update(postings.get(t, ()))
-            near = []
-            mine, n = row.terms, len(row.terms)
-            for i in sorted(found):
-                other = known.get(i)
-                if other is None or i == row.iri:
+            mine = row.terms
+            picked = of_terms.get(mine)
+            if picked is not None:
+                enough.append(picked)
+                continue
+            picked = of_terms[mine] = []
+            enough.append(picked)
+            lists = [postings[t] for t in mine if t in postings]
+            if not lists:
+                continue
+            n = len(mine)
+            need = least.get(n)
+            if need is None:
+                need = least[n] = _least_shared(n, widest, params.similarity)
+            for i in set().union(*lists):
+                other = their_terms[i]
+                shared = mine & other
+                if len(shared) >= need[len(other)]:
+                    picked.append((i, shared))
+
+        # the rows of those candidates, then the rest of kb.reliability.related: not two
+        # claims of one document (nor the row itself), a specific term among those shared
+        read: dict[int, tuple[str, str, str, str, int, str]] = {}
+        for ids in _chunks(sorted({i for picked in enough for i, _ in picked})):
+            marks = ",".join("?" * len(ids))
+            for claim_id, iri, text, document, origin, neg, own in self.db.execute(
+                "SELECT id, iri, text, document, origin, negated, own "  # noqa: S608
+                f"FROM claims WHERE id IN ({marks})",
+                ids,
+            ):
+                read[claim_id] = (iri, text, document, origin, neg, own)
+        rare = frozenset(t for t, count in df.items() if count <= most)
+        known = self._rows
+        out: dict[str, list[ClaimRow]] = {}
+        for row, picked in zip(rows, enough, strict=True):
+            near: list[ClaimRow] = []
+            for i, shared in picked:
+                facts = read.get(i)
+                if facts is None:  # gone since its terms were read
                     continue
-                key = (row.iri, i) if row.iri < i else (i, row.iri)
-                is_near = memo.get(key)
-                if is_near is None:
-                    # kb.reliability.related, inlined: this runs for every candidate pair
-                    shared = mine & other.terms
-                    s = len(shared)
-                    is_near = (
-                        s >= 2
-                        and s >= similarity * (n + len(other.terms) - s)
-                        and not (row.text == other.text and row.document == other.document)
-                        and any(df.get(t, 0) <= most for t in shared)
+                iri, text, document, origin, neg, own = facts
+                if (
+                    (text == row.text and document == row.document)
+                    or iri == row.iri
+                    or shared.isdisjoint(rare)
+                ):
+                    continue
+                near_row = known.get(iri)
+                if near_row is None:
+                    near_row = known[iri] = ClaimRow(
+                        iri, text, document, origin, bool(neg), their_terms[i], bool(own)
                     )
-                    memo[key] = is_near
-                if is_near:
-                    near.append(other)
+                near.append(near_row)
+            near.sort(key=_iri)
             out[row.iri] = near
         return out
