@@ -609,6 +609,30 @@ class ClaimIndex:
                 )
         return {i: self._rows[i] for i in iris if i in self._rows}
 
+    def rows_between(self, first: int, last: int) -> list[ClaimRow]:
+        """The index rows of the claims whose ids fall in [first, last], in id order (one
+        range scan; memoised as ``rows`` are)."""
+        out = []
+        known = self._rows
+        for iri, text, document, origin, neg, terms, own in self.db.execute(
+            "SELECT iri, text, document, origin, negated, terms, own FROM claims "
+            "WHERE id BETWEEN ? AND ? ORDER BY id",
+            (first, last),
+        ):
+            row = known.get(iri)
+            if row is None:
+                row = known[iri] = ClaimRow(
+                    iri,
+                    text,
+                    document,
+                    origin,
+                    bool(neg),
+                    frozenset(terms.split(SEP)) if terms else frozenset(),
+                    bool(own),
+                )
+            out.append(row)
+        return out
+
     def facts(self, iris: Iterable[str]) -> dict[str, ClaimFacts]:
         out: dict[str, ClaimFacts] = {}
         for chunk in _chunks(sorted(set(iris))):

@@ -60,20 +60,15 @@ def relate_range(
 def _relate(
     index: ClaimIndex, id_range: tuple[int, int], rq: RatingQuads, params: ModelParameters
 ) -> Related:
-    chunk = [
-        r[0]
-        for r in index.db.execute(
-            "SELECT iri FROM claims WHERE id BETWEEN ? AND ? ORDER BY id", id_range
-        )
-    ]
     index.forget()
-    rows = index.rows(chunk)
-    neighbours = index.neighbours([rows[i] for i in chunk], params)
+    rows = index.rows_between(*id_range)
+    neighbours = index.neighbours(rows, params)
     duplicates: dict[tuple[str, str], bool] = {}
     quads: list[ox.Quad] = []
     out: list[RelationRow] = []
-    for claim in chunk:
-        rel = relations_of(rows[claim], neighbours[claim], params, duplicates)
+    for row in rows:
+        claim = row.iri
+        rel = relations_of(row, neighbours[claim], params, duplicates)
         quads += rq.relations(claim, rel)
         out.append(
             (
@@ -88,7 +83,7 @@ def _relate(
             )
         )
     data, digest = serialized_digest(quads)
-    return Related(len(chunk), data, digest, len(quads), out)
+    return Related(len(rows), data, digest, len(quads), out)
 
 
 __all__ = ["Related", "RelationRow", "claim_ranges", "relate_range"]
