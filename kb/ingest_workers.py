@@ -132,21 +132,6 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
     )
 
 
-#: How much lower the workers' scheduling priority is than the writer's (``nice``). The
-#: writer process is the ingest's critical path: its Python thread hands the texts over
-#: and writes, and RocksDB merges there in one background thread; at 100,000 texts the
-#: merging still due when the last claims were graded kept one core busy and the other
-#: idle for 88 s. Workers at a lower priority fill what the writer leaves.
-WORKER_NICENESS = 10
-
-
-def _lower_priority() -> None:
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:  # not allowed here: same priority as before
-        pass
-
-
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
@@ -160,9 +145,7 @@ class WorkerPool:
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self._pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn")
             )
 
     def map(
