@@ -181,6 +181,24 @@ def _least_shared(n: int, widest: int, similarity: float) -> list[int]:
     return out
 
 
+_ROW_COLUMNS = "iri, text, document, origin, negated, terms, own"  # a ClaimRow's
+
+
+def _claim_row(
+    iri: str, text: str, document: str, origin: str, neg: int, terms: str, own: int
+) -> ClaimRow:
+    """A claim's row from its _ROW_COLUMNS."""
+    return ClaimRow(
+        iri,
+        text,
+        document,
+        origin,
+        bool(neg),
+        frozenset(terms.split(SEP)) if terms else frozenset(),
+        bool(own),
+    )
+
+
 def _iri(row: ClaimRow) -> str:
     return row.iri
 
@@ -593,20 +611,11 @@ class ClaimIndex:
         wanted = sorted({i for i in iris if i not in self._rows})
         for chunk in _chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            for iri, text, document, origin, neg, terms, own in self.db.execute(
-                "SELECT iri, text, document, origin, negated, terms, own "  # noqa: S608
-                f"FROM claims WHERE iri IN ({marks})",
+            for found in self.db.execute(
+                f"SELECT {_ROW_COLUMNS} FROM claims WHERE iri IN ({marks})",  # noqa: S608
                 chunk,
             ):
-                self._rows[iri] = ClaimRow(
-                    iri,
-                    text,
-                    document,
-                    origin,
-                    bool(neg),
-                    frozenset(terms.split(SEP)) if terms else frozenset(),
-                    bool(own),
-                )
+                self._rows[found[0]] = _claim_row(*found)
         return {i: self._rows[i] for i in iris if i in self._rows}
 
     def rows_between(self, first: int, last: int) -> list[ClaimRow]:
@@ -614,22 +623,13 @@ class ClaimIndex:
         range scan; memoised as ``rows`` are)."""
         out = []
         known = self._rows
-        for iri, text, document, origin, neg, terms, own in self.db.execute(
-            "SELECT iri, text, document, origin, negated, terms, own FROM claims "
-            "WHERE id BETWEEN ? AND ? ORDER BY id",
+        for found in self.db.execute(
+            f"SELECT {_ROW_COLUMNS} FROM claims WHERE id BETWEEN ? AND ? ORDER BY id",  # noqa: S608
             (first, last),
         ):
-            row = known.get(iri)
+            row = known.get(found[0])
             if row is None:
-                row = known[iri] = ClaimRow(
-                    iri,
-                    text,
-                    document,
-                    origin,
-                    bool(neg),
-                    frozenset(terms.split(SEP)) if terms else frozenset(),
-                    bool(own),
-                )
+                row = known[found[0]] = _claim_row(*found)
             out.append(row)
         return out
 
