@@ -5,8 +5,10 @@ came from (nanopublication-like): the text itself, its article and comments, eve
 mention, claim and judgement with its character span, and the extraction activity with
 the software version and time. Removing a text is dropping its graph.
 
-Quads are built directly as pyoxigraph objects (no intermediate rdflib graph: at volume
-that cost more than the extraction), and each fact is stated once:
+Quads are written straight as N-Quads lines (kb.nquads_text: no intermediate rdflib
+graph or pyoxigraph objects, which at volume cost more than the extraction), with each
+quad's terms kept by subject for the records the derived steps read (kb.text_records);
+each fact is stated once:
 
 * provenance is stated per graph: the graph ``prov:wasGeneratedBy`` its extraction
   activity, and every fact in it was read by that activity (a fact reaches it through
@@ -31,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import PurePath
 
 import pyoxigraph as ox
@@ -40,6 +42,8 @@ from rdflib import Dataset, Graph
 from .extract.model import SOURCE_TYPES, Extraction, Span
 from .gazetteer import GazetteerEntry, load_gazetteer
 from .iri import IriMinter, content_hash, short_hash, slugify
+from .nquads_text import Term, integer, line, literal, trusted_iri
+from .nquads_text import iri as checked_iri
 from .vocab import PREFIXES
 
 _S = PREFIXES["srkb"]
@@ -49,8 +53,8 @@ _SKOS = PREFIXES["skos"]
 _NIF = PREFIXES["nif"]
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def _n(iri: str) -> Term:
+    return trusted_iri(iri)
 
 
 # Predicates and classes, made once.
@@ -97,26 +101,30 @@ BUNDLE, AGENT = _n(_PROV + "Bundle"), _n(_PROV + "Agent")
 
 _MODALITY = {m: _n(_S + m) for m in ("asserted", "possible", "planned", "doubted")}
 _POLARITY = {p: _n(_S + p) for p in ("positive", "negative", "mixed")}
-_XSD_DATE_TIME = _n(_XSD + "dateTime")
-_XSD_DATES = {k: _n(_XSD + k) for k in ("date", "gMonthDay", "gYearMonth", "gYear")}
+_XSD_DATE_TIME = _XSD + "dateTime"
+_XSD_DATES = {k: _XSD + k for k in ("date", "gMonthDay", "gYearMonth", "gYear")}
 
 
 @dataclass(frozen=True)
 class TextGraph:
-    """The named graph built for one source text."""
+    """The named graph built for one source text: its N-Quads, and its quads' terms by
+    subject (what kb.text_records sorts into records)."""
 
     text_id: str
     text_hash: str
     graph_iri: str
     source_text_iri: str
     activity_iri: str
-    quads: list[ox.Quad]
+    lines: list[str]  # a line of N-Quads per quad, each once
+    props: dict[str, dict[str, list[str]]]  # subject -> predicate -> object values
 
     def nquads(self) -> bytes:
-        """The graph as N-Quads (what extraction workers send to the writer)."""
-        out = ox.serialize(self.quads, format=ox.RdfFormat.N_QUADS)
-        assert out is not None
-        return out
+        """The graph as N-Quads, as pyoxigraph serialises it (what workers send)."""
+        return ("\n".join(self.lines) + "\n").encode() if self.lines else b""
+
+    @cached_property
+    def quads(self) -> list[ox.Quad]:
+        return list(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
 
     def rdflib_graph(self) -> Graph:
         """The graph as an rdflib Graph (for tests and SHACL on one text)."""
@@ -128,7 +136,7 @@ class TextGraph:
         return out
 
 
-def _date_literal(value: str) -> ox.Literal:
+def _date_literal(value: str) -> Term:
     """'2018-04-04' -> xsd:date; '--04-04' -> xsd:gMonthDay; '2018-04' -> xsd:gYearMonth."""
     if value.startswith("--"):
         kind = "gMonthDay"
@@ -138,7 +146,7 @@ def _date_literal(value: str) -> ox.Literal:
         kind = "gYear"
     else:
         kind = "date"
-    return ox.Literal(value, datatype=_XSD_DATES[kind])
+    return literal(value, _XSD_DATES[kind])
 
 
 def canonical_datetime(dt: datetime) -> str:
@@ -158,15 +166,15 @@ def canonical_datetime(dt: datetime) -> str:
     return f"{text}{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _timestamp_literal(value: str) -> ox.Literal:
+def _timestamp_literal(value: str) -> Term:
     """An ISO date or date-time as written in a JSON document: typed when it parses."""
     try:
         if "T" in value:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return ox.Literal(canonical_datetime(parsed), datatype=_XSD_DATE_TIME)
-        return ox.Literal(date.fromisoformat(value).isoformat(), datatype=_XSD_DATES["date"])
+            return literal(canonical_datetime(parsed), _XSD_DATE_TIME)
+        return literal(date.fromisoformat(value).isoformat(), _XSD_DATES["date"])
     except ValueError:
-        return ox.Literal(value)
+        return literal(value)
 
 
 @lru_cache(maxsize=1)
@@ -194,108 +202,124 @@ class _Builder:
         self.text = f"{self.base}text/{self.text_id}"
         self.graph = f"{self.base}graph/text/{self.text_id}"
         self.activity = f"{self.base}activity/{short_hash(self.text_id, version)}"
-        self.g = _n(self.graph)
-        self.t = _n(self.text)
-        self.quads: list[ox.Quad] = []
+        self.g = checked_iri(self.graph)
+        self.t = checked_iri(self.text)
+        self.lines: list[str] = []
+        self._seen: set[str] = set()
+        self.props: dict[str, dict[str, list[str]]] = {}
         self._spans: set[tuple[int, int]] = set()
-        self._nodes: dict[str, ox.NamedNode] = {}
+        self._nodes: dict[str, Term] = {}
 
     # --- helpers -----------------------------------------------------------------
-    def node(self, iri: str) -> ox.NamedNode:
+    def node(self, iri: str) -> Term:
         found = self._nodes.get(iri)
         if found is None:
-            found = self._nodes[iri] = _n(iri)
+            found = self._nodes[iri] = checked_iri(iri)
         return found
 
-    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.quads.append(ox.Quad(s, p, o, self.g))
+    def add(self, s: Term, p: Term, o: Term) -> None:
+        """A quad of the text's graph, once (a commenter's type and label come up again)."""
+        quad = line(s, p, o, self.g)
+        if quad in self._seen:
+            return
+        self._seen.add(quad)
+        self.lines.append(quad)
+        found = self.props.get(s.value)
+        if found is None:
+            self.props[s.value] = {p.value: [o.value]}
+            return
+        objects = found.get(p.value)
+        if objects is None:
+            found[p.value] = [o.value]
+        else:
+            objects.append(o.value)
 
-    def span(self, span: Span) -> ox.NamedNode:
+    def span(self, span: Span) -> Term:
         iri = self.node(f"{self.text}#char={span.start},{span.end}")
         if (span.start, span.end) not in self._spans:
             self._spans.add((span.start, span.end))
             self.add(iri, CONTEXT, self.t)
-            self.add(iri, BEGIN, ox.Literal(span.start))
-            self.add(iri, END, ox.Literal(span.end))
-            self.add(iri, ANCHOR, ox.Literal(span.text))
+            self.add(iri, BEGIN, integer(span.start))
+            self.add(iri, END, integer(span.end))
+            self.add(iri, ANCHOR, literal(span.text))
         return iri
 
-    def segment_iri(self, index: int) -> ox.NamedNode:
+    def segment_iri(self, index: int) -> Term:
         if index == 0:
             return self.node(f"{self.text}/article")
         return self.node(f"{self.text}/comment/{index}")
 
-    def entity_iri(self, key: str) -> ox.NamedNode:
+    def entity_iri(self, key: str) -> Term:
         if key.startswith("unnamed/"):
             return self.node(f"{self.text}/{key}")
         return self.node(f"{self.base}entity/{key}")
 
-    def commenter(self, index: int, name: str | None) -> ox.NamedNode:
+    def commenter(self, index: int, name: str | None) -> Term:
         if name:
             return self.node(f"{self.text}/commenter/{slugify(name)}")
         return self.node(f"{self.text}/comment/{index}/author")
 
-    def fact(self, iri: ox.NamedNode, segment: int, evidence: Span) -> None:
+    def fact(self, iri: Term, segment: int, evidence: Span) -> None:
         self.add(iri, IN_DOC, self.segment_iri(segment))
         self.add(iri, EVIDENCE, self.span(evidence))
 
     # --- parts ---------------------------------------------------------------------
     def provenance(self) -> None:
-        activity = _n(self.activity)
-        software = _n(f"{self.base}software/srkb-{self.version}")
-        when = ox.Literal(canonical_datetime(self.when), datatype=_XSD_DATE_TIME)
+        activity = checked_iri(self.activity)
+        software = checked_iri(f"{self.base}software/srkb-{self.version}")
+        when = literal(canonical_datetime(self.when), _XSD_DATE_TIME)
         self.add(self.g, A, BUNDLE)
-        self.add(self.g, LABEL, ox.Literal(f"facts extracted from {self.source_name}"))
+        self.add(self.g, LABEL, literal(f"facts extracted from {self.source_name}"))
         self.add(self.g, DERIVED, self.t)
         self.add(self.g, GENERATED, activity)
         self.add(activity, A, ACTIVITY)
-        self.add(activity, LABEL, ox.Literal(f"srkb {self.version} extraction"))
+        self.add(activity, LABEL, literal(f"srkb {self.version} extraction"))
         self.add(activity, USED, self.t)
         self.add(activity, ASSOCIATED, software)
         self.add(activity, STARTED, when)
         self.add(activity, ENDED, when)
         self.add(software, A, SOFTWARE)
-        self.add(software, LABEL, ox.Literal(f"srkb extractor {self.version}"))
-        self.add(software, VERSION, ox.Literal(self.version))
+        self.add(software, LABEL, literal(f"srkb extractor {self.version}"))
+        self.add(software, VERSION, literal(self.version))
 
     def source_text(self) -> None:
         t = self.t
         self.add(t, A, SOURCE_TEXT)
-        self.add(t, LABEL, ox.Literal(self.source_name))
-        self.add(t, SOURCE, ox.Literal(self.file_name))
-        self.add(t, CONTENT_HASH, ox.Literal(self.text_hash))
-        self.add(t, IS_STRING, ox.Literal(self.ex.text))
-        self.add(t, BEGIN, ox.Literal(0))
-        self.add(t, END, ox.Literal(len(self.ex.text)))
+        self.add(t, LABEL, literal(self.source_name))
+        self.add(t, SOURCE, literal(self.file_name))
+        self.add(t, CONTENT_HASH, literal(self.text_hash))
+        self.add(t, IS_STRING, literal(self.ex.text))
+        self.add(t, BEGIN, integer(0))
+        self.add(t, END, integer(len(self.ex.text)))
 
     def documents(self) -> None:
         for seg in self.ex.segments:
             d = self.segment_iri(seg.index)
             self.add(d, A, ARTICLE if seg.kind == "article" else COMMENT)
             self.add(d, IN_TEXT, self.t)
-            self.add(d, BEGIN, ox.Literal(seg.span.start))
-            self.add(d, END, ox.Literal(seg.span.end))
+            self.add(d, BEGIN, integer(seg.span.start))
+            self.add(d, END, integer(seg.span.end))
             if seg.date:
                 self.add(d, DATE, _timestamp_literal(seg.date))
             if seg.kind == "article":
-                self.add(d, LABEL, ox.Literal(f"article: {self.source_name}"))
+                self.add(d, LABEL, literal(f"article: {self.source_name}"))
                 meta = self.ex.metadata
                 if meta.get("url"):
-                    self.add(d, URL, ox.Literal(meta["url"]))
+                    self.add(d, URL, literal(meta["url"]))
                 if meta.get("published") and not seg.date:
                     self.add(d, DATE, _timestamp_literal(meta["published"]))
                 if self.ex.publisher:
                     self.add(d, PUBLISHER, self.entity_iri(self.ex.publisher))
                 continue
-            self.add(d, LABEL, ox.Literal(f"comment {seg.index} on {self.source_name}"))
-            self.add(d, POSITION, ox.Literal(seg.index))
+            self.add(d, LABEL, literal(f"comment {seg.index} on {self.source_name}"))
+            self.add(d, POSITION, integer(seg.index))
             parent = seg.reply_to if seg.reply_to is not None else 0
             self.add(d, PARENT, self.segment_iri(parent))
             author = self.commenter(seg.index, seg.author)
             self.add(d, AUTHOR, author)
             self.add(author, A, COMMENTER)
             label = seg.author or f"anonymous commenter of comment {seg.index}"
-            self.add(author, LABEL, ox.Literal(label))
+            self.add(author, LABEL, literal(label))
 
     def entities(self) -> None:
         # whatever relays a claim or is judged is a source, whatever the extractor's roles say
@@ -313,20 +337,20 @@ class _Builder:
                 types.add("Source")
             if known is not None:
                 for t in sorted(types - known.types):  # beyond what the gazetteer says
-                    self.add(iri, TYPE_IN_TEXT, _n(_S + t))
+                    self.add(iri, TYPE_IN_TEXT, checked_iri(_S + t))
             elif ent.unnamed:  # local to this text: described in full here
                 for t in sorted(types):
-                    self.add(iri, A, _n(_S + t))
-                self.add(iri, PREF, ox.Literal(ent.name))
+                    self.add(iri, A, checked_iri(_S + t))
+                self.add(iri, PREF, literal(ent.name))
                 for alias in ent.aliases:
                     if alias != ent.name:
-                        self.add(iri, ALT, ox.Literal(alias))
+                        self.add(iri, ALT, literal(alias))
             else:  # named, outside the gazetteer: what this text says of it
-                self.add(iri, NAME_IN_TEXT, ox.Literal(ent.name))
+                self.add(iri, NAME_IN_TEXT, literal(ent.name))
                 for t in sorted(types):
-                    self.add(iri, TYPE_IN_TEXT, _n(_S + t))
+                    self.add(iri, TYPE_IN_TEXT, checked_iri(_S + t))
             if known is None and ent.type_evidence:
-                self.add(iri, TYPE_EVIDENCE, ox.Literal(ent.type_evidence))
+                self.add(iri, TYPE_EVIDENCE, literal(ent.type_evidence))
 
     def mentions(self) -> None:
         for m in self.ex.mentions:
@@ -337,18 +361,18 @@ class _Builder:
     def claims(self) -> None:
         for c in self.ex.claims:
             key = short_hash(self.text_id, c.span.start, c.span.end, c.cue.start)
-            iri = _n(f"{self.base}claim/{key}")
+            iri = checked_iri(f"{self.base}claim/{key}")
             self.add(iri, A, CLAIM)
             self.fact(iri, c.segment, c.span)
-            self.add(iri, CONTENT, ox.Literal(c.content.text))
-            self.add(iri, CUE, ox.Literal(c.cue.text))
+            self.add(iri, CONTENT, literal(c.content.text))
+            self.add(iri, CUE, literal(c.cue.text))
             self.add(iri, MODALITY, _MODALITY[c.modality])
             if c.speaker:
                 self.add(iri, SPEAKER, self.entity_iri(c.speaker))
             if c.via and c.via != c.speaker:  # a statement it issues itself: it is the speaker
                 self.add(iri, RELAY, self.entity_iri(c.via))
             if c.date is not None:
-                self.add(iri, DATE_TEXT, ox.Literal(c.date.text))
+                self.add(iri, DATE_TEXT, literal(c.date.text))
             if c.date_value:
                 self.add(iri, STATEMENT_DATE, _date_literal(c.date_value))
             for key in c.about:
@@ -358,12 +382,12 @@ class _Builder:
         kinds = {s.index: s for s in self.ex.segments}
         for j in self.ex.judgements:
             key = short_hash(self.text_id, j.span.start, j.span.end, j.source)
-            iri = _n(f"{self.base}judgement/{key}")
+            iri = checked_iri(f"{self.base}judgement/{key}")
             self.add(iri, A, JUDGEMENT)
             self.fact(iri, j.segment, j.span)
             self.add(iri, JUDGED, self.entity_iri(j.source))
             self.add(iri, POLARITY, _POLARITY[j.polarity])
-            self.add(iri, CUE, ox.Literal(j.cue.text))
+            self.add(iri, CUE, literal(j.cue.text))
             seg = kinds.get(j.segment)
             if seg is not None and seg.kind == "comment":
                 assessor = self.commenter(seg.index, seg.author)
@@ -371,7 +395,7 @@ class _Builder:
                 assessor = self.node(f"{self.text}/article/author")
                 self.add(assessor, A, AGENT)
                 label = f"author of the article of {self.source_name}"
-                self.add(assessor, LABEL, ox.Literal(label))
+                self.add(assessor, LABEL, literal(label))
             self.add(iri, ASSESSOR, assessor)
 
     def build(self) -> TextGraph:
@@ -382,14 +406,14 @@ class _Builder:
         self.mentions()
         self.claims()
         self.judgements()
-        unique = list(dict.fromkeys(self.quads))  # a commenter's type and label, once
         return TextGraph(
             text_id=self.text_id,
             text_hash=self.text_hash,
             graph_iri=self.graph,
             source_text_iri=self.text,
             activity_iri=self.activity,
-            quads=unique,
+            lines=self.lines,
+            props=self.props,
         )
 
 

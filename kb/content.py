@@ -54,6 +54,14 @@ def lines_digest(lines: Iterable[bytes]) -> tuple[int, int]:
     return int.from_bytes(digest, "big"), len(ordered)
 
 
+def text_lines_digest(lines: Iterable[str]) -> tuple[int, int]:
+    """``lines_digest`` of N-Quads lines still as text: sorting by code point is sorting
+    their UTF-8 bytes, so the digest is the same."""
+    ordered = sorted(line for line in lines if line)
+    digest = hashlib.sha256("\n".join(ordered).encode()).digest()
+    return int.from_bytes(digest, "big"), len(ordered)
+
+
 def quad_digest(quad: ox.Quad) -> int:
     return int.from_bytes(hashlib.sha256(f"{quad} .".encode()).digest(), "big")
 

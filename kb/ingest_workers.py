@@ -25,14 +25,15 @@ from typing import TypeVar
 
 from .build import build_text_graph
 from .config import Settings
-from .content import lines_digest
+from .content import text_lines_digest
 from .corpus import InputLimits, InputText, read_input
 from .errors import ExtractionError, SRKBError
 from .extract import extract_document, extract_strict
 from .extract.jsondoc import assembled_text
 from .extract.model import Extraction
 from .iri import IriMinter, content_hash
-from .text_records import TextRecords, records_of
+from .reliability import claim_row
+from .text_records import TextRecords, records_from_props
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -117,15 +118,15 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
         version=version,
         when=datetime.now(UTC).replace(microsecond=0),
     )
-    nquads = built.nquads()
-    digest, count = lines_digest(nquads.split(b"\n"))
-    records = records_of(built.graph_iri, built.quads)
+    digest, count = text_lines_digest(built.lines)
+    records = records_from_props(built.graph_iri, built.props)
+    records.claim_rows = [claim_row(c) for c in records.claims]
     return Built(
         item.name,
         built.text_id,
         built.graph_iri,
         built.activity_iri,
-        nquads,
+        built.nquads(),
         count,
         digest,
         records,

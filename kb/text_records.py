@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .evidence import ClaimEvidence, JudgementEvidence
 from .own_accounts import own_account
+from .reliability import ClaimRow
 from .store import KnowledgeBase
 from .vocab import PREFIXES
 
@@ -62,6 +63,9 @@ class TextRecords:
     statements: list[tuple[str, str, str]] = field(default_factory=list)
     # the versions of the extractor software the graph names (one, normally)
     versions: list[str] = field(default_factory=list)
+    # the claims' rows for the claim index, in ``claims``' order, when an extraction
+    # worker made them (kb.ingest_workers): the writer's process has less to do
+    claim_rows: list[ClaimRow] | None = field(default=None, compare=False)
 
     def document_label(self, doc: Document) -> str:
         name = self.label or self.name
@@ -109,8 +113,12 @@ def read_text_graph(kb: KnowledgeBase, graph: str) -> TextRecords:
 
 
 def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
-    """Sort one text graph's quads (from the store, or as an extraction worker built them)
-    into records."""
+    """Sort one text graph's quads (as the store gives them back) into records."""
+    return records_from_props(graph, props_of(quads))
+
+
+def props_of(quads: Iterable[ox.Quad]) -> dict[str, dict[str, list[str]]]:
+    """subject -> predicate -> the objects' values (IRIs, literals' lexical forms)."""
     props: dict[str, dict[str, list[str]]] = {}
     for q in quads:  # each attribute read makes a new Python object: read each once
         subject, predicate, object_ = q.subject.value, q.predicate.value, q.object.value  # type: ignore[union-attr]
@@ -123,6 +131,12 @@ def records_of(graph: str, quads: Iterable[ox.Quad]) -> TextRecords:
             found[predicate] = [object_]
         else:
             objects.append(object_)
+    return props
+
+
+def records_from_props(graph: str, props: dict[str, dict[str, list[str]]]) -> TextRecords:
+    """Sort a text graph's terms by subject (``props_of``, or as an extraction worker
+    built them: kb.build) into records."""
     out = TextRecords(graph)
 
     def one(subject: str, prop: str) -> str | None:

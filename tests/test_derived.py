@@ -222,10 +222,16 @@ def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
     from kb.text_records import read_text_graph
     from kb.version import software_version
 
+    from kb.reliability import claim_row
+
     kb = store(corpus[:8])
     for item in corpus[:8]:
         built = build_one(item, BASE, software_version())
-        assert built.records == read_text_graph(kb, built.graph_iri)
+        stored = read_text_graph(kb, built.graph_iri)
+        assert built.records == stored
+        # the claim index's rows the worker made are those the writer would make
+        assert built.records is not None and built.records.claim_rows
+        assert built.records.claim_rows == [claim_row(c) for c in stored.claims]
 
 
 @pytest.mark.parametrize("where", ["adding", "removing"])

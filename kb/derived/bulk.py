@@ -246,7 +246,11 @@ class Bulk:
         if not batch:
             return
         db = self.db
-        self.index.add(c for r in batch for c in r.claims)
+        if all(r.claim_rows is not None for r in batch):  # made by the workers
+            rows = [row for r in batch for row in r.claim_rows or ()]
+            self.index.add((c for r in batch for c in r.claims), rows)
+        else:
+            self.index.add(c for r in batch for c in r.claims)
         self.index.forget()  # rows memoised by add: all claims of the corpus otherwise
         self.counts.apply(batch, [])
         self.named |= self.search.add_texts(batch)  # described once, at the end
