@@ -33,6 +33,7 @@ from .extract.jsondoc import assembled_text
 from .extract.model import Extraction
 from .iri import IriMinter, content_hash
 from .reliability import claim_row
+from .search import index_words
 from .text_records import TextRecords, records_from_props
 
 T = TypeVar("T")
@@ -121,6 +122,7 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
     digest, count = text_lines_digest(built.lines)
     records = records_from_props(built.graph_iri, built.props)
     records.claim_rows = [claim_row(c) for c in records.claims]
+    records.index_words = index_words(records)
     return Built(
         item.name,
         built.text_id,

@@ -304,11 +304,12 @@ class _Items:
         label: str,
         graph: str,
         text: str,
-        words_of: str,
+        words: str,
         entities: Iterable[str],
     ) -> None:
+        """An item; ``words``: what the full-text index holds of it (``normalise``d)."""
         at = len(self.rows)  # the item's place in the batch: its id less the first
-        self.rows.append((kind, iri, label, graph, text, normalise(words_of)))
+        self.rows.append((kind, iri, label, graph, text, words))
         self.entities += [(e, kind, at) for e in sorted(set(entities))]
 
     def write(self, db: sqlite3.Connection) -> None:
@@ -330,24 +331,40 @@ class _Items:
         )
 
 
+def _text_items(r: TextRecords) -> Iterator[tuple[str, str, str, str, str, set[str]]]:
+    """A text's items: (kind, IRI, label, text, words to index, entities named)."""
+    for c in r.claims:
+        who = {a for a in (c.speaker, c.via) if a} | c.about
+        yield "claim", c.iri, c.content, c.content, f"{c.content} {c.cue}", who
+    named: dict[str, set[str]] = {d: set() for d in r.documents}
+    for entity, _anchor, in_doc in r.mentions:
+        if in_doc in named:
+            named[in_doc].add(entity)
+    for iri, document in sorted(r.documents.items()):
+        text = r.string[document.begin : document.end]
+        yield "document", iri, r.document_label(document), text, text, named[iri]
+
+
+def index_words(r: TextRecords) -> list[str]:
+    """What the full-text index holds of each of a text's items, in order: an extraction
+    worker works it out (kb.ingest_workers), for the writer's process to have less to do."""
+    return [normalise(words_of) for _k, _i, _l, _t, words_of, _e in _text_items(r)]
+
+
 def _add_graphs(db: sqlite3.Connection, records: list[TextRecords]) -> set[str]:
     """Index the claims, documents and surface forms of texts; the entities they name."""
     touched: set[str] = set()
     items = _Items()
     for r in records:
-        for c in r.claims:
-            who = {a for a in (c.speaker, c.via) if a} | c.about
-            items.put("claim", c.iri, c.content, r.graph, c.content, f"{c.content} {c.cue}", who)
-            touched |= who
-        named: dict[str, set[str]] = {d: set() for d in r.documents}
-        for entity, _anchor, in_doc in r.mentions:
-            if in_doc in named:
-                named[in_doc].add(entity)
-        for iri, document in sorted(r.documents.items()):
-            text = r.string[document.begin : document.end]
-            label = r.document_label(document)
-            items.put("document", iri, label, r.graph, text, text, named[iri])
-            touched |= named[iri]
+        parts = list(_text_items(r))
+        words = r.index_words  # from the worker that extracted it, else worked out here
+        if words is None:
+            words = [normalise(part[4]) for part in parts]
+        for (kind, iri, label, text, _words_of, entities), indexed in zip(
+            parts, words, strict=True
+        ):
+            items.put(kind, iri, label, r.graph, text, indexed, entities)
+            touched |= entities
     items.write(db)
     surfaces = _surfaces(records)
     db.executemany(

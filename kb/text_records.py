@@ -66,6 +66,8 @@ class TextRecords:
     # the claims' rows for the claim index, in ``claims``' order, when an extraction
     # worker made them (kb.ingest_workers): the writer's process has less to do
     claim_rows: list[ClaimRow] | None = field(default=None, compare=False)
+    # and what the search index holds of its items (kb.search ``index_words``)
+    index_words: list[str] | None = field(default=None, compare=False)
 
     def document_label(self, doc: Document) -> str:
         name = self.label or self.name

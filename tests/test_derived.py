@@ -219,10 +219,10 @@ def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
     corpus: list[InputText],
 ) -> None:
     from kb.ingest_workers import build_one
+    from kb.reliability import claim_row
+    from kb.search import index_words
     from kb.text_records import read_text_graph
     from kb.version import software_version
-
-    from kb.reliability import claim_row
 
     kb = store(corpus[:8])
     for item in corpus[:8]:
@@ -232,6 +232,9 @@ def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
         # the claim index's rows the worker made are those the writer would make
         assert built.records is not None and built.records.claim_rows
         assert built.records.claim_rows == [claim_row(c) for c in stored.claims]
+        # and the search index's words
+        assert built.records.index_words == index_words(stored)
+        assert len(built.records.index_words) == len(stored.claims) + len(stored.documents)
 
 
 @pytest.mark.parametrize("where", ["adding", "removing"])
