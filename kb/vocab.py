@@ -155,7 +155,6 @@ class SRKB(DefinedNamespace):
     sourceName: URIRef  # noqa: N815 - RDF term
     trustValue: URIRef  # noqa: N815 - RDF term
     usedJudgement: URIRef  # noqa: N815 - RDF term
-    usedRating: URIRef  # noqa: N815 - RDF term
 
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

@@ -2,10 +2,10 @@
 
 Every data IRI is minted under ``SRKB_BASE_IRI`` (kb.iri): ``entity/KEY``, ``text/ID``,
 ``text/ID/article``, ``text/ID/comment/N``, ``claim/H``, ``judgement/H``,
-``rating/source/H``, ``rating/claim/H``, ``activity/...``, ``software/...``,
-``model/...`` and the named graphs ``graph/...``. A GET of such a path answers with a
-description of the resource: RDF by Accept (Turtle by default, JSON-LD, N-Triples,
-RDF/XML) or an HTML page for browsers; ``?format=`` overrides Accept.
+``rating/source/H``, ``rating/credibility/H``, ``rating/reliability/H``, ``activity/...``,
+``software/...``, ``model/...`` and the named graphs ``graph/...``. A GET of such a path
+answers with a description of the resource: RDF by Accept (Turtle by default, JSON-LD,
+N-Triples, RDF/XML) or an HTML page for browsers; ``?format=`` overrides Accept.
 
 The description is a concise bounded description plus what makes it readable:
 

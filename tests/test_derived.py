@@ -379,3 +379,39 @@ def test_quads_counted_from_their_serialisation_as_from_the_quads() -> None:
     data, digest = serialized_digest(quads)
     assert digest == sum(quad_digest(q) for q in quads) % MODULUS
     assert set(ox.parse(data, format=ox.RdfFormat.N_QUADS)) == set(quads)
+
+
+_RATING_NODES = """PREFIX srkb: <https://w3id.org/srkb/ontology#>
+SELECT ?kind ?node (COUNT(?item) AS ?items) WHERE { GRAPH ?g {
+  VALUES (?kind ?link) { (srkb:ClaimCredibilityRating srkb:ratedClaim)
+                         (srkb:SourceReliabilityRating srkb:ratedSource) }
+  ?node a ?kind . OPTIONAL { ?node ?link ?item } } } GROUP BY ?kind ?node"""
+
+
+def test_claims_and_sources_rated_alike_share_one_rating_node(corpus: list[InputText]) -> None:
+    """A claim rating links nothing of its own, nor does the rating of a source without
+    evidence: the claims or sources rated alike share one node (kb.derived.rating_quads).
+    Every claim and source has one rating, every node rates something, also after texts
+    are removed (the last claim of a node gone, the node goes) and in the bulk path."""
+    kb = store(*(corpus[i : i + 12] for i in range(0, 60, 12)), bulk=False)
+    remove_texts(kb, [t.name for t in corpus[5:30]], base_iri=BASE)
+    expected = store(corpus[:5] + corpus[30:], bulk=True)
+    assert masked_dump(kb) == masked_dump(expected)
+    for found in (kb, expected):
+        nodes = [
+            (r["kind"].value, r["node"].value, int(r["items"].value))
+            for r in found.query(_RATING_NODES)
+        ]
+        assert nodes and all(items >= 1 for _kind, _node, items in nodes)  # none orphaned
+        claims = [n for n in nodes if n[0].endswith("ClaimCredibilityRating")]
+        rated = sum(items for _k, _n, items in claims)
+        per_claim = found.query(
+            "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { GRAPH ?g { ?c a "
+            "<https://w3id.org/srkb/ontology#Claim> } }"
+        )
+        assert rated == int(next(iter(per_claim))["n"].value)  # one rating per claim
+        assert len(claims) * 3 < rated  # shared: far fewer nodes than claims
+        shared = [n for n in nodes if "/rating/reliability/" in n[1]]
+        assert len(shared) == 1 and shared[0][2] > 5  # one node for the sources without evidence
+        own = [n for n in nodes if "/rating/source/" in n[1]]
+        assert own and all(items == 1 for _k, _n, items in own)

@@ -55,7 +55,7 @@ from ..search import SearchIndexWriter
 from ..sqlite_transaction import transaction
 from ..store import KnowledgeBase
 from ..text_records import TextRecords, read_text_graph
-from .bulk_rating import grade_claims, rate_sources
+from .bulk_rating import Written, grade_claims, rate_sources
 from .claim_index import ClaimIndex
 from .entities import EntityCounts, description, entities_graph_iri
 from .phases import Phases
@@ -112,6 +112,7 @@ class _Writer:
         self._writing: Future[None] | None = None
         self._pending: list[bytes] = []  # serialised quads not yet loaded
         self._pending_quads = 0
+        self._shared: set[str] = set()  # shared rating nodes written (kb.derived.rating_quads)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         self.buffer.extend(quads)
@@ -140,6 +141,14 @@ class _Writer:
         self._pending_quads += quads
         if self._pending_quads >= LOAD_QUADS:
             self._load_pending()
+
+    def load_written(self, written: Written, graph: str) -> None:
+        """A rating task's quads, and the shared rating nodes not written yet."""
+        self.load(written.nquads, graph, written.digest, written.quads)
+        for iri, node in written.shared.items():
+            if iri not in self._shared:
+                self._shared.add(iri)
+                self.load(node[0], graph, *node[1:])
 
     def _load_pending(self) -> None:
         if self._pending:
@@ -329,7 +338,7 @@ class Bulk:
             sources += len(rated.rated)
             with transaction(db):  # what grading the claims reads, and increments
                 self.index.set_rated_sources(rated.rated)
-            writer.load(rated.nquads, rq.graph.value, rated.digest, rated.quads)
+            writer.load_written(rated, rq.graph.value)
         phase.done("sources rated")
         if progress:
             progress(f"rated {sources} sources")
@@ -343,7 +352,7 @@ class Bulk:
             params,
             window=RATE_AHEAD,
         ):
-            writer.load(graded.nquads, rq.graph.value, graded.digest, graded.quads)
+            writer.load_written(graded, rq.graph.value)
             with transaction(db):
                 db.executemany(
                     "UPDATE claims SET chain_dependent = ? WHERE iri = ?", graded.chain_dependent

@@ -29,16 +29,19 @@ from ..reliability import (
     track_counts,
 )
 from .claim_index import SEP, ClaimFacts, ClaimIndex, RatedSource
-from .rating_quads import USED_CLAIM, USED_JUDGEMENT, RatingQuads
+from .rating_quads import RATED, USED_CLAIM, USED_JUDGEMENT, RatingQuads
 
 
 @dataclass(frozen=True)
 class Written:
-    """Quads a task made, serialised: N-Quads bytes, their digest and number."""
+    """Quads a task made, serialised: N-Quads bytes, their digest and number; the shared
+    rating nodes apart (kb.derived.rating_quads), by IRI, since other tasks make them
+    too and each is written once."""
 
     nquads: bytes
     digest: int
     quads: int
+    shared: dict[str, tuple[bytes, int, int]]
 
 
 @dataclass(frozen=True)
@@ -52,10 +55,25 @@ class GradedClaims(Written):
     chain_dependent: list[tuple[int, str]]  # (1 if its grade follows its sources', claim)
 
 
-def _written(quads: list[ox.Quad]) -> tuple[bytes, int, int]:
+def _serialized(quads: list[ox.Quad]) -> tuple[bytes, int, int]:
     unique = list(dict.fromkeys(quads))
     data, digest = serialized_digest(unique)
     return data, digest, len(unique)
+
+
+def _written(
+    rq: RatingQuads, quads: list[ox.Quad]
+) -> tuple[bytes, int, int, dict[str, tuple[bytes, int, int]]]:
+    """The quads serialised, the shared nodes' apart (their links to claims and sources
+    stay with the others)."""
+    own: list[ox.Quad] = []
+    shared: dict[str, list[ox.Quad]] = {}
+    for q in quads:
+        if rq.shared(q.subject) and q.predicate not in RATED:
+            shared.setdefault(str(q.subject), []).append(q)
+        else:
+            own.append(q)
+    return (*_serialized(own), {iri: _serialized(node) for iri, node in shared.items()})
 
 
 def rate_sources(
@@ -79,7 +97,7 @@ def rate_sources(
         iri = rq.source_iri(source)
         quads += [rq.q(iri, USED_CLAIM, ox.NamedNode(c)) for c in used_claims]
         quads += [rq.q(iri, USED_JUDGEMENT, ox.NamedNode(j)) for j in used_judgements]
-    return RatedSources(*_written(quads), rated=rated)
+    return RatedSources(*_written(rq, quads), rated=rated)
 
 
 def _evidence(index: ClaimIndex, source: str) -> tuple[SourceCounts, list[str], list[str]]:
@@ -125,9 +143,9 @@ def grade_claims(
         graded = [(a, g) for a, g in ((via, of_via), (speaker, of_speaker)) if a and g]
         counts = ClaimRelations.counted(int(k or 0), int(m or 0), int(kp or 0), int(mp or 0))
         rating = ClaimRating(facts, counts, [g for _a, g in graded])
-        quads += rq.claim(rating, [a for a, _g in graded])
+        quads += rq.claim(rating)
         flags.append((int(rating.depends_on_chain), iri))
-    return GradedClaims(*_written(quads), claims=len(rows), chain_dependent=flags)
+    return GradedClaims(*_written(rq, quads), claims=len(rows), chain_dependent=flags)
 
 
 __all__ = [

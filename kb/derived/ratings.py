@@ -47,6 +47,7 @@ from ..reliability import (
     track_record,
 )
 from ..store import KnowledgeBase, value
+from ..store.base import Term
 from .claim_index import (
     NEVER_RATED,
     NOT_RATED,
@@ -58,13 +59,18 @@ from .claim_index import (
 )
 from .phases import Phases
 from .rating_quads import (
+    CLAIM_SCALARS,
     COUNTS,
     GENERATED,
+    RATED,
+    RATED_CLAIM,
+    RATED_SOURCE,
     RELATIONS,
     RELIABILITY,
     SOURCE_SCALARS,
     USED_CLAIM,
     USED_JUDGEMENT,
+    A,
     RatingQuads,
 )
 
@@ -130,6 +136,54 @@ class _Stored:
                 found[s].append(ox.Quad(s, row["p"], row["o"], self.g))
         return found
 
+    def _rating_nodes(
+        self, items: list[str], link: ox.NamedNode, predicates: tuple[ox.NamedNode, ...]
+    ) -> dict[str, list[ox.Quad]]:
+        """Each claim's or source's rating node as the graph holds it: the item's link to
+        it and the node's ``predicates`` (not its other links: a shared node's are the
+        claims or sources rated alike, tens of thousands)."""
+        found: dict[str, list[ox.Quad]] = {i: [] for i in items}
+        union = " UNION ".join(
+            f"{{ ?s {p} ?o BIND({p} AS ?p) }}" for p in predicates if p not in RATED
+        )
+        for i in range(0, len(items), _PREFETCH):
+            chunk = " ".join(f"<{item}>" for item in items[i : i + _PREFETCH])
+            rows = self.kb.query(
+                f"SELECT ?i ?s ?p ?o WHERE {{ GRAPH {self.g} {{ "
+                f"VALUES ?i {{ {chunk} }} ?s {link} ?i . {union} }} }}"
+            )
+            for row in rows:
+                item, s = row["i"], row["s"]
+                quads = found[item.value]
+                if not quads:
+                    quads.append(ox.Quad(s, link, item, self.g))
+                quads.append(ox.Quad(s, row["p"], row["o"], self.g))
+        return found
+
+    def rating_node(
+        self, item: str, link: ox.NamedNode, predicates: tuple[ox.NamedNode, ...]
+    ) -> list[ox.Quad]:
+        """One claim's or source's rating node (as ``_rating_nodes``), by patterns."""
+        found = self.kb.backend.quads_for_pattern(None, link, ox.NamedNode(item), self.g)
+        linked = next(iter(found), None)
+        if linked is None:
+            return []
+        node = linked.subject
+        assert isinstance(node, ox.NamedNode)
+        return [linked] + self.quads(node, [p for p in predicates if p not in RATED])
+
+    def links_left(self, node: ox.NamedNode, link: ox.NamedNode, leaving: set[Term]) -> bool:
+        """Does the shared node keep a link other than ``leaving`` (read: at most one more
+        than those)?"""
+        rows = self.kb.query(
+            f"SELECT ?i WHERE {{ GRAPH {self.g} {{ {node} {link} ?i }} }} LIMIT {len(leaving) + 1}"
+        )
+        return any(row["i"] not in leaving for row in rows)
+
+    def held_node(self, node: ox.NamedNode) -> bool:
+        found = self.kb.backend.quads_for_pattern(node, A, None, self.g)
+        return next(iter(found), None) is not None
+
     def _pairs_held(self, quads: list[ox.Quad]) -> set[ox.Quad]:
         """Which of these quads (all of one predicate) the graph holds."""
         chunk = " ".join(f"({q.subject} {q.object})" for q in quads)
@@ -140,13 +194,14 @@ class _Stored:
         held = {(row["s"], row["o"]) for row in rows}
         return {q for q in quads if (q.subject, q.object) in held}
 
-    def _read(self, kind: str, part: list[str]) -> dict[ox.NamedNode, list[ox.Quad]]:
+    def _read(self, kind: str, part: list[str]) -> dict[str, list[ox.Quad]]:
         """One prefetch query: rating nodes of claims, links of claims, scalars of sources."""
         if kind == "nodes":
-            return self._subjects_quads([self.rq.claim_iri(c) for c in part])
+            return self._rating_nodes(part, RATED_CLAIM, CLAIM_SCALARS)
         if kind == "links":
-            return self._subjects_quads([ox.NamedNode(c) for c in part])
-        return self._subjects_quads([self.rq.source_iri(s) for s in part], SOURCE_SCALARS)
+            links = self._subjects_quads([ox.NamedNode(c) for c in part])
+            return {s.value: quads for s, quads in links.items()}
+        return self._rating_nodes(part, RATED_SOURCE, SOURCE_SCALARS)
 
     def prefetch(
         self,
@@ -206,7 +261,7 @@ class _Stored:
 
     def claim_node(self, claim: str) -> list[ox.Quad]:
         if claim not in self._nodes:
-            self._nodes[claim] = self.quads(self.rq.claim_iri(claim))
+            self._nodes[claim] = self.rating_node(claim, RATED_CLAIM, CLAIM_SCALARS)
         return self._nodes[claim]
 
     def claim_links(self, claim: str) -> list[ox.Quad]:
@@ -220,7 +275,7 @@ class _Stored:
         thousands for a busy source, are not read. (A SPARQL query with ``VALUES ?p`` is
         evaluated as a scan of the whole graph by Oxigraph: 63 s at 10,000 documents.)"""
         if source not in self._scalars:
-            self._scalars[source] = self.quads(self.rq.source_iri(source), SOURCE_SCALARS)
+            self._scalars[source] = self.rating_node(source, RATED_SOURCE, SOURCE_SCALARS)
         return self._scalars[source]
 
     def has(self, quad: ox.Quad) -> bool:
@@ -242,10 +297,10 @@ class _Stored:
 
     def grade(self, source: str) -> str | None:
         if source not in self._grades:
-            if source in self._scalars:
-                found = [q for q in self._scalars[source] if q.predicate == RELIABILITY]
-            else:
-                found = self.quads(self.rq.source_iri(source), (RELIABILITY,))
+            node = self._scalars.get(source)
+            if node is None:
+                node = self.rating_node(source, RATED_SOURCE, (RELIABILITY,))
+            found = [q for q in node if q.predicate == RELIABILITY]
             grade = value(found[0].object) if found else ""
             self._grades[source] = grade.rsplit(_GRADE_PREFIX, 1)[-1] if grade else None
         return self._grades[source]
@@ -465,7 +520,7 @@ def update_ratings(
             stored_node = old_nodes[claim]
         else:
             stored_node = _old_node(claim, rated_as, stored, facts, removed_facts)
-        _diff(change, stored_node, rq.claim(claim_rating, chain))
+        _diff(change, stored_node, rq.claim(claim_rating))
         if claim in relations:
             _diff(change, _old_links(claim, rated_as, stored), rq.relations(claim, rel))
         change.claims += 1
@@ -477,9 +532,45 @@ def update_ratings(
 
     change.remove += links_remove
     change.add += links_add
+    settle_shared(change, stored)
     if (change.add or change.remove) and not stored.quads(rq.graph, (GENERATED,)):
         change.add += rq.header()
     return change
+
+
+def settle_shared(change: RatingChange, stored: _Stored) -> None:
+    """Write the shared rating nodes (kb.derived.rating_quads) as the links to them
+    leave them: one made for a claim or a source is added unless the graph holds it, one
+    whose last link goes is removed, and the others stay as they are (the nodes' own
+    quads in ``change`` came from each claim's or source's old and new rating)."""
+    rq = stored.rq
+
+    def node_part(q: ox.Quad) -> bool:
+        return rq.shared(q.subject) and q.predicate not in RATED
+
+    linked: dict[ox.NamedNode, set[Term]] = defaultdict(set)  # nodes gaining links
+    unlinked: dict[ox.NamedNode, set[Term]] = defaultdict(set)  # links going, by node
+    for quads, by_node in ((change.add, linked), (change.remove, unlinked)):
+        for q in quads:
+            if rq.shared(q.subject) and q.predicate in RATED:
+                by_node[q.subject].add(q.object)  # type: ignore[index]
+    link_of = {q.subject: q.predicate for q in change.remove if q.predicate in RATED}
+    added = {q for q in change.add if node_part(q)}
+    removed = {q for q in change.remove if node_part(q)}
+    new_nodes = {q.subject for q in added if not stored.held_node(q.subject)}  # type: ignore[arg-type]
+    gone = {
+        node
+        for node in {q.subject for q in removed}
+        if node in unlinked
+        and node not in linked
+        and not stored.links_left(node, link_of[node], unlinked[node])  # type: ignore[index, arg-type]
+    }
+    change.add = [q for q in change.add if not node_part(q)] + sorted(
+        (q for q in added if q.subject in new_nodes), key=str
+    )
+    change.remove = [q for q in change.remove if not node_part(q)] + sorted(
+        (q for q in removed if q.subject in gone), key=str
+    )
 
 
 def _old_node(
@@ -501,7 +592,7 @@ def _old_node(
     f = facts[claim] if claim in facts else removed_facts[claim]
     chain = [a for a in (f.via, f.speaker) if a and stored.grade(a) is not None]
     grades = [stored.grade(a) or "F" for a in chain]
-    return stored.rq.claim(ClaimRating(f, ClaimRelations.counted(k, m, kp, mp), grades), chain)
+    return stored.rq.claim(ClaimRating(f, ClaimRelations.counted(k, m, kp, mp), grades))
 
 
 def _source_unknown(was: RatedSource | None) -> bool:
