@@ -87,9 +87,6 @@ class IriMinter:
     def unnamed(self, text_id: str, key: str) -> URIRef:
         return self(f"text/{text_id}/{key}")
 
-    def mention(self, text_id: str, start: int, end: int) -> URIRef:
-        return self(f"text/{text_id}/mention/{start}-{end}")
-
     def claim(self, text_id: str, start: int, end: int, cue_start: int) -> URIRef:
         return self(f"claim/{short_hash(text_id, start, end, cue_start)}")
 

@@ -182,11 +182,9 @@ def records_from_props(graph: str, props: dict[str, dict[str, list[str]]]) -> Te
     for subject, p in props.items():
         types = p.get(_RDF_TYPE, ())
         doc = _first(p, _S + "inDocument")
-        span = _first(p, _S + "evidence")
-        anchor = one(span, _NIF + "anchorOf") if span else None
         refers = _first(p, _S + "refersTo")
-        if refers and doc:
-            out.mentions.append((refers, anchor or "", doc))
+        if refers and doc:  # a mention is its span (kb.build)
+            out.mentions.append((refers, _first(p, _NIF + "anchorOf") or "", doc))
         document = out.documents.get(doc) if doc else None
         date = (document.date if document else None) or (article.date if article else None)
         if _S + "Claim" in types and doc:
@@ -218,7 +216,7 @@ def records_from_props(graph: str, props: dict[str, dict[str, list[str]]]) -> Te
                     _first(p, _S + "judgedSource") or "",
                     polarity.rsplit("#", 1)[-1],
                     " ".join(sorted(p.get(_S + "cue", ()))),
-                    anchor or "",
+                    one(_first(p, _S + "evidence") or "", _NIF + "anchorOf") or "",
                     date,
                     graph,
                 )

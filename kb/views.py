@@ -711,11 +711,10 @@ def document_view(kb: KnowledgeBase, iri: str) -> DocumentView | None:
     mentions = []
     for m in items:
         entity = r.value(m, _S + "refersTo")
-        span = r.value(m, _S + "evidence")
-        if entity is None or span is None:
+        if entity is None:
             continue
-        mb = _int(r.value(span, _NIF + "beginIndex"))
-        me = _int(r.value(span, _NIF + "endIndex"))
+        mb = _int(r.value(m, _NIF + "beginIndex"))  # a mention is its span (kb.build)
+        me = _int(r.value(m, _NIF + "endIndex"))
         mentions.append((mb, -me, entity))
     pieces, cursor = [], b
     for mb, neg_me, entity in sorted(mentions):

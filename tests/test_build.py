@@ -177,6 +177,28 @@ def test_judgement_links_commenter_source_and_polarity() -> None:
     assert g.value(comment, SCHEMA.author) == assessor
 
 
+def test_a_mention_is_its_span_with_what_it_refers_to_and_its_document() -> None:
+    """As in NIF, a mention is the name's character span itself: no mention node linked
+    to a span (kb.build), and the shapes hold it to a span's promises."""
+    g = build()
+    text_id = next(str(s) for s in g.subjects(RDF.type, SRKB.SourceText)).rsplit("/", 1)[-1]
+    at = TEXT.index("Reuters", TEXT.index("\n"))  # the comment's "Reuters"
+    mention = URIRef(f"{BASE}text/{text_id}#char={at},{at + 7}")
+    assert g.value(mention, SRKB.refersTo) == URIRef(BASE + "entity/reuters")
+    assert g.value(mention, SRKB.inDocument) == URIRef(f"{BASE}text/{text_id}/comment/1")
+    assert g.value(mention, NIF.anchorOf) == Literal("Reuters")
+    assert (g.value(mention, NIF.beginIndex), g.value(mention, NIF.endIndex)) == (
+        Literal(at),
+        Literal(at + 7),
+    )
+    mentions = set(g.subjects(SRKB.refersTo, None))
+    assert len(mentions) == 3 and all("#char=" in str(m) for m in mentions)
+    assert not any((m, SRKB.evidence, None) in g for m in mentions)
+    g.set((mention, NIF.anchorOf, Literal("Reuter")))  # no longer the text's characters
+    result = validate_graph(full_graph(g))
+    assert not result.conforms and "anchorOf" in result.text
+
+
 def test_build_is_deterministic() -> None:
     assert isomorphic(build(), build())
     assert sorted(build()) == sorted(build())  # no blank nodes: identical triples
