@@ -80,3 +80,22 @@ def test_parts_read_at_most_their_limit(kb: KnowledgeBase) -> None:
 
     with pytest.raises(QueryError, match="limit must be"):
         bind(get_named_query("who-said-what"), {"limit": "100000"})
+
+
+def test_triple_provenance_gives_the_span_of_a_claim_and_of_a_mention(kb: KnowledgeBase) -> None:
+    """A claim points to its span (srkb:evidence); a mention is its span (kb.build): the
+    query gives both the document, offsets and characters they were read from."""
+    first = kb.query(
+        "SELECT ?c ?m WHERE { GRAPH ?g { ?c a <https://w3id.org/srkb/ontology#Claim> . "
+        "?m <https://w3id.org/srkb/ontology#refersTo> ?e } } LIMIT 1"
+    )
+    row = next(iter(first))
+    for subject in (row["c"].value, row["m"].value):
+        result = run_named(kb, "triple-provenance", {"subject": subject})
+        names = [v.value for v in result.variables]
+        every = [dict(zip(names, r, strict=True)) for r in rows(result)]
+        found = [r for r in every if "/graph/text/" in (r["graph"] or "")]  # its text's
+        assert found and all(r["document"] and r["evidence"] for r in found), subject
+        begin, end = int(found[0]["begin"]), int(found[0]["end"])
+        assert 0 <= begin < end and len(found[0]["evidence"]) == end - begin
+    assert "#char=" in row["m"].value
