@@ -20,9 +20,10 @@ source"); half of the sources have no evidence at all, and their ratings are ide
 but for the source. Such a rating is one node for all the claims or sources rated alike
 (``BASE/rating/credibility/H``, ``BASE/rating/reliability/H``, H a hash of its content),
 each linked to it by ``srkb:ratedClaim`` / ``srkb:ratedSource``: one quad per claim
-instead of eight, per source without evidence instead of twenty-one (11 % of the quads
-of a 10,000-text store). ``shared`` tells such nodes by their IRI; a node is in the graph
-while some claim or source links to it (kb.derived.ratings ``settle_shared``).
+instead of eight, per source without evidence instead of twenty-one (18 % of the quads
+of a 10,000-text store: 6.83 M -> 5.61 M). ``shared`` tells such nodes by their IRI; a
+node is in the graph while some claim or source links to it (kb.derived.ratings
+``settle_shared``).
 """
 
 from __future__ import annotations
