@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,10 +76,18 @@ def test_releases_no_live_process_leases_are_collected(tmp_path: Path) -> None:
         for _ in range(4):
             published.append(publish(kb, data, BASE))
     folder = releases_dir(data)
-    # publish() already collected: the two newest are kept (a server may be switching).
-    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [
+    # publish() already collected: the two newest are kept (a server may be switching);
+    # the others are in the trash at once, and gone once its process is done.
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir() and p.name[0] != ".") == [
         p.name for p in published[-2:]
     ]
+    assert not any(p.is_dir() for p in published[:2])
+    _wait_for(
+        lambda: (
+            sorted(p.name for p in folder.iterdir() if p.is_dir())
+            == [p.name for p in published[-2:]]
+        )
+    )
     leased = published[-2]
     lease(leased)
     with KnowledgeBase.open(data) as kb:
@@ -88,6 +97,31 @@ def test_releases_no_live_process_leases_are_collected(tmp_path: Path) -> None:
     unlease(leased)
     collect_garbage(data)
     assert not leased.is_dir() and current_release(data) == published[-1]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.05)
+
+
+def test_trash_a_deleting_process_left_is_emptied_by_the_next_collection(
+    tmp_path: Path,
+) -> None:
+    """A release moved to the trash whose deleting process died (or never ran) is not
+    served, kept or counted as a release, and the next collection removes it."""
+    data = tmp_path / "data"
+    with KnowledgeBase.open(data) as kb:
+        first = publish(kb, data, BASE)
+        for _ in range(2):
+            publish(kb, data, BASE)
+    _wait_for(lambda: not any(p.name.startswith(".trash.") for p in releases_dir(data).iterdir()))
+    assert not first.exists()
+    left = releases_dir(data) / f".trash.{first.name}"
+    shutil.copytree(current_release(data) or first, left)  # as if its deleter had died
+    assert collect_garbage(data) == []  # no release removed: only the trash emptied
+    assert not left.exists() and current_release(data) is not None
 
 
 def test_a_lease_of_a_dead_process_does_not_keep_a_release(tmp_path: Path) -> None:
