@@ -28,7 +28,6 @@ docs/benchmarks-latency.png.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import platform
@@ -247,13 +246,13 @@ def increment(
     """Ingest the INCREMENT synthetic documents from number ``start`` (default: those
     after the corpus) into the store, timed, and their extraction alone, timed; with
     ``log``, at debug level (each step's timings) with its log written there."""
-    from synthetic_corpus import documents
+    from synthetic_corpus import resume
 
     first = docs if start is None else start
     extra = CACHE / f"increment-{docs}"
     shutil.rmtree(extra, ignore_errors=True)
     extra.mkdir(parents=True)
-    new = list(itertools.islice(documents(first + INCREMENT), first, None))
+    new = resume(CACHE / f"corpus-{docs}", first, INCREMENT)
     for i, doc in enumerate(new):
         (extra / f"doc-{first + i:06d}.txt").write_text(json.dumps(doc), encoding="utf-8")
     seconds, mem, out = run_ingest(data, extra, log)
