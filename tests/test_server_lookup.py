@@ -31,7 +31,7 @@ from kb.store import KnowledgeBase
 from kb.views import as_json, claim_view, document_view, entity_view
 from kb.vocab import PREFIXES
 from server import create_app, lookup
-from server.context import SERVED_KEY
+from server.context import SERVED_KEY, app_cache
 from server.lookup import SEARCH_INDEX_KEY
 
 from .helpers import PROJECT_ROOT, SEED_PATH
@@ -489,3 +489,18 @@ def test_pages_meet_the_accessibility_basics(
         for tag, attrs in audit.controls:
             assert attrs.get("id") in audit.labels, (url, tag, attrs)
         assert audit.th_without_scope == 0, url
+
+
+def test_the_home_page_examples_do_not_load_the_search_names(kb: KnowledgeBase) -> None:
+    """The example of an IRI parameter is Reuters, found by its name key in the store:
+    neither the home page nor the editor loads the search index's names for it (10 s per
+    server worker at 100,000 documents, on the first home page each served)."""
+    fresh = create_app(Settings.from_env(environ={}, base_iri=BASE), kb=kb)
+    client = fresh.test_client()
+    assert "entity/reuters" in html(client, "/")  # in the examples' links
+    examples = client.get("/editor.json").get_json()["examples"]
+    example = next(e for e in examples if e["name"] == "triple-provenance")
+    assert f"<{BASE}entity/reuters>" in example["sparql"]
+    with fresh.test_request_context():
+        index = app_cache().get(SEARCH_INDEX_KEY)
+    assert index is None or not index._loaded
