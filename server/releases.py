@@ -32,6 +32,7 @@ from kb.store import KnowledgeBase, snapshot_release_path, snapshot_store_path
 from kb.store.releases import current_release, lease, unlease
 
 from .context import SERVED_KEY, Served
+from .lookup import warm_search_index
 from .pool import InlineRunner, QueryPool, QueryRunner
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class ReleaseFollower:
         self.app.extensions[SERVED_KEY] = new
         self.switches += 1
         logger.info("switched from release %s to %s", old.name, new.name)
+        warm_search_index(self.app)
         timer = threading.Timer(self.settings.query_timeout_s + GRACE_S, self._retire, args=(old,))
         timer.daemon = True
         timer.start()

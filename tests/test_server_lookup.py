@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -504,3 +505,24 @@ def test_the_home_page_examples_do_not_load_the_search_names(kb: KnowledgeBase) 
     with fresh.test_request_context():
         index = app_cache().get(SEARCH_INDEX_KEY)
     assert index is None or not index._loaded
+
+
+def test_a_served_store_reads_its_search_names_before_the_first_search(tmp_path: Path) -> None:
+    """A server worker reads the search index's names in the background as it starts (10 s
+    at 100,000 documents), so the first search does not wait for them."""
+    data = tmp_path / "data"
+    with KnowledgeBase.open(data) as store:
+        ingest_texts(
+            store, [InputText("seed.txt", SEED_PATH.read_text(encoding="utf-8"))], base_iri=BASE
+        )
+    app = create_app(Settings.from_env(environ={}, base_iri=BASE, data_dir=data, query_processes=0))
+    deadline = time.monotonic() + 30
+    while True:  # no request made
+        with app.test_request_context():
+            index = app_cache().get(SEARCH_INDEX_KEY)
+        if index is not None and index._loaded:
+            break
+        assert time.monotonic() < deadline, "the names were not read within 30 s"
+        time.sleep(0.05)
+    hits = app.test_client().get("/search?q=Reuters", headers=BROWSER)
+    assert hits.status_code == 200 and "entity/reuters" in hits.data.decode()
