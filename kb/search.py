@@ -735,18 +735,14 @@ class SearchIndex:
 
     # --- names in memory ------------------------------------------------------------------
     def load_names(self) -> None:
-        """Read every name into memory now rather than at the first search (a served
+        """Read every name into memory, once: at the first search, or before it (a served
         store's workers do it in the background as they start: 10 s at 100,000 texts)."""
-        self._load_names()
-
-    def _load_names(self) -> None:
         with self._lock:
             if self._loaded:
                 return
             self._matcher, self._entities = load_names(self.db)
             self._loaded = True
 
-    # --- items on disk --------------------------------------------------------------------
     # --- items on disk --------------------------------------------------------------------
     @staticmethod
     def _match(words: list[str]) -> str:
@@ -816,7 +812,7 @@ class SearchIndex:
         words = normalise(query).split()
         if not words:
             return out, totals
-        self._load_names()
+        self.load_names()
         matcher, entities = self._matcher, self._entities
         entity_scores = matcher.scores_by_entity(normalise(query), query)
         ranked: dict[Kind, list[tuple[float, int, int, str]]] = {k: [] for k in KINDS[:2]}
