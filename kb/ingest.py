@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
@@ -66,6 +66,7 @@ from .iri import IriMinter
 from .journal import ADDED, LOADING, entry, mark_removed
 from .store import KnowledgeBase, rdflib_to_quads, value
 from .text_records import TextRecords
+from .text_refs import resolve_text_refs
 from .version import software_version
 from .vocab import SRKB, VOID
 
@@ -83,7 +84,6 @@ __all__ = [
     "check_base_iri",
     "ensure_reference_graphs",
     "extract_input",
-    "find_text_graphs",
     "ingest_texts",
     "remove_texts",
     "stored_text",
@@ -584,30 +584,6 @@ def _ensure_ratings_graph(kb: KnowledgeBase, base_iri: str) -> None:
         kb.add_quads(RatingQuads(base_iri, ModelParameters()).header())
 
 
-def find_text_graphs(kb: KnowledgeBase, ref: str, base_iri: str) -> list[tuple[str, str]]:
-    """Resolve a user's reference to ingested texts: (graph IRI, source name) pairs.
-
-    ``ref`` may be a text id (or a prefix of at least 6 hex digits), the text's IRI, its
-    graph's IRI, or the file name it was ingested from.
-    """
-    mint = IriMinter(base_iri)
-    rows = kb.query(
-        f"""SELECT ?g ?text ?name WHERE {{ GRAPH ?g {{
-              ?text a <{SRKB.SourceText}> ; <{DCTERMS.source}> ?name }} }}"""
-    )
-    found = []
-    for r in rows:
-        graph, text, name = r["g"].value, r["text"].value, r["name"].value
-        text_id = text.rsplit("/", 1)[-1]
-        if (
-            ref in (graph, text, name)
-            or (len(ref) >= 6 and text_id.startswith(ref))
-            or (not ref.startswith(mint.base) and PurePath(ref).name == name)
-        ):
-            found.append((graph, name))
-    return sorted(set(found))
-
-
 def remove_texts(
     kb: KnowledgeBase, refs: Iterable[str], *, base_iri: str, data_dir: Path | None = None
 ) -> list[str]:
@@ -621,8 +597,7 @@ def remove_texts(
         InputError: a reference matches no ingested text.
     """
     graphs: dict[str, str] = {}
-    for ref in refs:
-        matches = find_text_graphs(kb, ref, base_iri)
+    for ref, matches in resolve_text_refs(kb, refs, base_iri).items():
         if not matches:
             raise InputError(
                 f"{ref}: no ingested text has this id, IRI or file name "
