@@ -72,7 +72,6 @@ __all__ = [
     "grade_counts",
     "ratings_graph_iri",
     "relations_of",
-    "resolve_agent",
     "source_names",
 ]
 
@@ -878,20 +877,3 @@ def grade_counts(ratings: Ratings) -> dict[str, int]:
     for sr in ratings.sources.values():
         counts[sr.grade] += 1
     return dict(sorted(counts.items()))
-
-
-def resolve_agent(kb: KnowledgeBase, name: str) -> list[tuple[str, str]]:
-    """(IRI, preferred label) of the agents a name, alias or domain (or subdomain) names."""
-    literal = str(ox.Literal(name.strip()))
-    rows = kb.query(
-        sparql_prefixes()
-        + f"""SELECT DISTINCT ?a ?label WHERE {{
-          GRAPH ?g {{ ?a skos:prefLabel|skos:altLabel|skos:hiddenLabel|srkb:domainName ?n }}
-          FILTER(LCASE(STR(?n)) = LCASE({literal})
-                 || STRENDS(LCASE({literal}), CONCAT(".", LCASE(STR(?n)))))
-          GRAPH ?gl {{ ?a skos:prefLabel ?label }} }} ORDER BY ?a"""
-    )
-    seen: dict[str, str] = {}
-    for r in rows:
-        seen.setdefault(r["a"].value, r["label"].value)
-    return sorted(seen.items())

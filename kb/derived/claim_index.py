@@ -271,7 +271,7 @@ class ClaimIndex:
     def read_only(cls, path: str) -> ClaimIndex:
         """The index at ``path`` for reading only (a worker process's, kb.derived.relate)."""
         index = cls.__new__(cls)
-        index.path = Path(path)
+        index.path = Path(path).resolve()  # a file URI names an absolute path
         index.db = sqlite3.connect(f"{index.path.as_uri()}?mode=ro", uri=True, isolation_level=None)
         index.db.execute("PRAGMA cache_size=-65536")
         index._rows = {}

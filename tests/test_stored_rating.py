@@ -1,0 +1,97 @@
+"""`srkb rating` reads the stored rating for the one source asked about: the same rating,
+evidence and explanation as computing every rating afresh, without reading every text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.agent_names import resolve_agent
+from kb.corpus import InputText
+from kb.ingest import ingest_texts
+from kb.reliability import compute_ratings, ratings_graph_iri
+from kb.store import KnowledgeBase
+from kb.stored_rating import claim_index_of, stored_source_rating
+
+from .conftest import run_srkb
+from .helpers import PROJECT_ROOT, SEED_PATH
+
+BASE = "http://127.0.0.1:8000/"
+TEXTS = PROJECT_ROOT / "tests" / "reliability_texts"
+PRIORS = """source,grade,trust,assessor,assessed,weight,note
+Reuters,B,,Test desk,2024-01-15,,checked wire
+Rudaw,,0.3,Test desk,2024-02-01,4,
+"""
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("stored-rating")
+    kb = KnowledgeBase.open(folder / "data")
+    inputs = [InputText("seed.txt", SEED_PATH.read_text(encoding="utf-8"))]
+    inputs += [InputText(p.name, p.read_text(encoding="utf-8")) for p in sorted(TEXTS.glob("*"))]
+    ingest_texts(kb, inputs, base_iri=BASE, data_dir=folder / "data")
+    kb.close()
+    priors = folder / "desk.csv"
+    priors.write_text(PRIORS, encoding="utf-8")
+    loaded = run_srkb("priors", "load", str(priors), data=folder / "data")
+    assert loaded.returncode == 0, loaded.stderr
+    return folder / "data"
+
+
+def test_every_stored_rating_reads_back_as_computed(data: Path) -> None:
+    kb = KnowledgeBase.open(data, read_only=True)
+    try:
+        computed = compute_ratings(kb).sources
+        index = claim_index_of(kb)
+        assert index is not None and len(computed) > 10
+        for source, fresh in computed.items():
+            stored = stored_source_rating(kb, index, source, ratings_graph_iri(BASE))
+            assert stored is not None, source
+            assert stored.counts == fresh.counts, source
+            assert stored.judgements == fresh.judgements, source
+            assert stored.supporting_claims == fresh.supporting_claims, source
+            assert stored.undermining_claims == fresh.undermining_claims, source
+            assert stored.priors == fresh.priors, source
+            assert (stored.grade, stored.label) == (fresh.grade, fresh.label), source
+            assert stored.explanation("X") == fresh.explanation("X"), source
+        assert any(r.judgements for r in computed.values())
+        assert any(r.supporting_claims for r in computed.values())
+        assert any(r.priors for r in computed.values())
+    finally:
+        kb.close()
+
+
+def test_a_name_alias_or_subdomain_finds_the_source(data: Path) -> None:
+    kb = KnowledgeBase.open(data, read_only=True)
+    try:
+        amn = [(BASE + "entity/al-masdar-news", "Al-Masdar News")]
+        assert resolve_agent(kb, "almasdar") == amn
+        assert resolve_agent(kb, "  AL-MASDAR   news ") == amn
+        assert resolve_agent(kb, "www.almasdarnews.com") == amn
+        assert resolve_agent(kb, "nobody at all") == []
+    finally:
+        kb.close()
+
+
+def test_the_cli_lists_a_page_of_each_kind_of_evidence(data: Path) -> None:
+    whole = run_srkb("rating", "AMN", "--limit", "0", data=data)
+    assert whole.returncode == 0, whole.stderr
+    judgements = [line for line in whole.stdout.splitlines() if line.startswith("  - ")]
+    assert len(judgements) >= 2 and "more judgement" not in whole.stdout
+    one = run_srkb("rating", "AMN", "--limit", "1", data=data)
+    assert one.returncode == 0, one.stderr
+    shown = [line for line in one.stdout.splitlines() if line.startswith("  - ")]
+    assert shown == judgements[:1]
+    assert f"... and {len(judgements) - 1} more judgement(s) (--limit 0 lists them all)" in (
+        one.stdout
+    )
+    bad = run_srkb("rating", "AMN", "--limit", "-1", data=data)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_a_relative_data_directory_works(data: Path) -> None:
+    out = run_srkb("rating", "Reuters", data=Path(data.name), cwd=data.parent)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Reuters: B: usually reliable")
