@@ -327,29 +327,12 @@ def texts(ctx: click.Context) -> None:
     """List the ingested texts: id, file name, claims, judgements, extractor version."""
     from .query import format_table
     from .store import KnowledgeBase
-    from .vocab import sparql_prefixes
+    from .text_list import list_texts
 
     settings = settings_from(ctx)
-    q = (
-        sparql_prefixes()
-        + """
-    SELECT ?text ?name ?version (COUNT(DISTINCT ?c) AS ?claims) (COUNT(DISTINCT ?j) AS ?judgements)
-    WHERE { GRAPH ?g {
-      ?text a srkb:SourceText ; dcterms:source ?name .
-      ?act prov:used ?text ; prov:wasAssociatedWith/schema:softwareVersion ?version .
-      OPTIONAL { ?c a srkb:Claim } OPTIONAL { ?j a srkb:SourceJudgement } } }
-    GROUP BY ?text ?name ?version ORDER BY ?name"""
-    )
     with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         rows = [
-            [
-                r["text"].value.rsplit("/", 1)[-1],
-                r["name"].value,
-                r["claims"].value,
-                r["judgements"].value,
-                r["version"].value,
-            ]
-            for r in kb.query(q)
+            [t.text_id, t.name, str(t.claims), str(t.judgements), t.version] for t in list_texts(kb)
         ]
     click.echo(format_table(["id", "file", "claims", "judgements", "extractor"], rows), nl=False)
 
