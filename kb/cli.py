@@ -342,13 +342,20 @@ def texts(ctx: click.Context) -> None:
 @click.pass_context
 @handle_errors
 def validate(ctx: click.Context) -> None:
-    """Check the store against the SHACL shapes in ontology/shapes.ttl (exit 1 if not)."""
+    """Check the store against the SHACL shapes in ontology/shapes.ttl (exit 1 if not).
+
+    The store is validated a few texts at a time, in worker processes: its memory stays
+    bounded whatever the store's size (docs/benchmarks.md gives the time it takes).
+    """
+    from .progress import Progress
     from .store import KnowledgeBase
-    from .validate import validate_kb
+    from .validate import Parts, validate_kb
 
     settings = settings_from(ctx)
     with KnowledgeBase.from_settings(settings, read_only=True) as kb:
-        result = validate_kb(kb)
+        parts = Parts.of(kb)
+        with Progress(len(parts), "validating parts", enabled=len(parts) > 2) as progress:
+            result = validate_kb(kb, parts=parts, on_part=progress.step)
     if result.conforms:
         click.echo("the knowledge base conforms to the srkb shapes")
         return
