@@ -20,6 +20,7 @@ from .derived import derived_dir
 from .derived.claim_index import FILENAME as CLAIM_INDEX
 from .derived.claim_index import ClaimIndex
 from .derived.rating_quads import COUNTS, RATED_SOURCE, USED_JUDGEMENT, USED_PRIOR
+from .errors import StoreError
 from .evidence import JudgementEvidence
 from .prior_graphs import all_priors
 from .reliability import ModelParameters, SourceCounts, SourceRating, counts_for
@@ -82,19 +83,19 @@ def stored_source_rating(
 
 def _track_record(index_path: Path, source: str) -> tuple[list[str], list[str]]:
     """The claims counted for and against the source, by IRI."""
-    index = ClaimIndex.read_only(str(index_path))
     try:
-        claims = index.track_claims(source)
-    except sqlite3.Error:
-        claims = []
-    finally:
-        index.close()
-    supporting = sorted(
-        i for record, _s, own, i in claims if counts_for(record, own) and record == "corroborated"
-    )
-    undermining = sorted(
-        i for record, _s, own, i in claims if counts_for(record, own) and record != "corroborated"
-    )
+        index = ClaimIndex.read_only(str(index_path))
+        try:
+            claims = index.track_claims(source)
+        finally:
+            index.close()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"the claim index {index_path} cannot be read ({exc}): `srkb rebuild` makes it again"
+        ) from exc
+    counted = [(record, iri) for record, _story, own, iri in claims if counts_for(record, own)]
+    supporting = sorted(iri for record, iri in counted if record == "corroborated")
+    undermining = sorted(iri for record, iri in counted if record != "corroborated")
     return supporting, undermining
 
 

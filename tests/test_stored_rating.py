@@ -95,3 +95,16 @@ def test_a_relative_data_directory_works(data: Path) -> None:
     out = run_srkb("rating", "Reuters", data=Path(data.name), cwd=data.parent)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("Reuters: B: usually reliable")
+
+
+def test_an_unreadable_claim_index_is_a_clear_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_srkb("ingest", str(TEXTS / "wire-reprint-1.txt"), data=data).returncode == 0
+    index = data / "derived" / "claims.sqlite"
+    assert index.is_file()
+    for extra in index.parent.glob("claims.sqlite-*"):
+        extra.unlink()
+    index.write_bytes(b"not a database at all" * 100)
+    out = run_srkb("rating", "Reuters", data=data)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "cannot be read" in out.stderr and "srkb rebuild" in out.stderr
