@@ -3,7 +3,7 @@
 Three queries, each a scan of one pattern (the texts with their file and extractor; the
 claims per graph; the judgements per graph), joined here by graph. One query that
 counted both kinds of fact under OPTIONALs paired every claim of a text with every
-judgement of it: 2 minutes 40 s at 100,000 texts.
+judgement of it (at 100,000 texts: 25.6 s and 924 MB, against 16.0 s and 369 MB).
 """
 
 from __future__ import annotations
