@@ -392,9 +392,10 @@ def rating(
 ) -> None:
     """A source's Admiralty reliability grade and the evidence behind it.
 
-    Without options this is the stored rating, read for this source alone; --topic,
-    --about and --as-of compute it on demand from part of the evidence, which reads every
-    text (minutes in a store of 100,000 texts).
+    Without options this is the stored rating, read for this source alone. --topic and
+    --about count only part of that source's evidence; --as-of computes the ratings afresh
+    from the evidence dated by then, which reads every text (minutes in a store of
+    100,000 texts).
     """
     from datetime import date
 
@@ -428,12 +429,12 @@ def rating(
         index = claim_index_of(kb)
         base = stored_base_iri(kb)
         rated: dict[str, SourceRating | None] = {}
-        if scope is None and index is not None and base is not None:
+        if not as_of and index is not None and base is not None:
             for iri, _label in agents:
                 rated[iri] = stored_source_rating(
-                    kb, index, iri, ratings_graph_iri(base), judgements_shown=shown
+                    kb, index, iri, ratings_graph_iri(base), judgements_shown=shown, scope=scope
                 )
-        else:  # computed afresh: scoped, or a store without a claim index of its own
+        else:  # computed afresh: as of a date, or a store without a claim index of its own
             sources = compute_ratings(kb, scope=scope).sources
             rated = {iri: sources.get(iri) for iri, _label in agents}
     described = scope.describe() if scope else "all evidence"

@@ -167,10 +167,14 @@ class Scope:
         )
 
     def keeps_claim(self, c: ClaimEvidence) -> bool:
+        return self.keeps_statement(c.content, c.about, c.date)
+
+    def keeps_statement(self, content: str, about: Iterable[str], date: str | None) -> bool:
+        """A claim's words, the actors it is about and its date in the scope?"""
         return (
-            self._date_ok(c.date)
-            and self._topic_ok(c.content)
-            and (not self.about or self.about in c.about)
+            self._date_ok(date)
+            and self._topic_ok(content)
+            and (not self.about or self.about in set(about))
         )
 
 

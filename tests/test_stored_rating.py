@@ -10,7 +10,7 @@ import pytest
 from kb.agent_names import resolve_agent
 from kb.corpus import InputText
 from kb.ingest import ingest_texts
-from kb.reliability import compute_ratings, ratings_graph_iri
+from kb.reliability import Scope, SourceRating, compute_ratings, ratings_graph_iri
 from kb.store import KnowledgeBase
 from kb.stored_rating import claim_index_of, stored_source_rating
 
@@ -18,6 +18,7 @@ from .conftest import run_srkb
 from .helpers import PROJECT_ROOT, SEED_PATH
 
 BASE = "http://127.0.0.1:8000/"
+S = "https://w3id.org/srkb/ontology#"
 TEXTS = PROJECT_ROOT / "tests" / "reliability_texts"
 PRIORS = """source,grade,trust,assessor,assessed,weight,note
 Reuters,B,,Test desk,2024-01-15,,checked wire
@@ -59,6 +60,48 @@ def test_every_stored_rating_reads_back_as_computed(data: Path) -> None:
         assert any(r.judgements for r in computed.values())
         assert any(r.supporting_claims for r in computed.values())
         assert any(r.priors for r in computed.values())
+    finally:
+        kb.close()
+
+
+def _same(stored: SourceRating | None, fresh: SourceRating | None, why: str) -> None:
+    if fresh is None:
+        assert stored is None, why
+        return
+    assert stored is not None, why
+    assert stored.counts == fresh.counts, why
+    assert stored.judgements == fresh.judgements, why
+    assert stored.supporting_claims == fresh.supporting_claims, why
+    assert stored.undermining_claims == fresh.undermining_claims, why
+    assert stored.priors == fresh.priors, why
+    assert stored.explanation("X") == fresh.explanation("X"), why
+
+
+def test_a_scoped_rating_from_the_stored_evidence_is_the_computed_one(data: Path) -> None:
+    kb = KnowledgeBase.open(data, read_only=True)
+    try:
+        index = claim_index_of(kb)
+        assert index is not None
+        rows = kb.query(
+            "SELECT ?a (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c <" + S + "mentionsActor> ?a } } "
+            "GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 3"
+        )
+        actors = [r["a"].value for r in rows]
+        scopes = [Scope(topic=t) for t in ("bridge", "fighting", "reliable", "no such word")]
+        scopes += [Scope(about=a) for a in actors]
+        scopes += [Scope(topic="Hajin", about=actors[0])]
+        kept = narrowed = 0
+        everything = compute_ratings(kb).sources
+        for scope in scopes:
+            computed = compute_ratings(kb, scope=scope).sources
+            kept += len(computed)
+            narrowed += sum(1 for s, r in computed.items() if r.counts != everything[s].counts)
+            for source in sorted(set(computed) | set(everything)):
+                stored = stored_source_rating(
+                    kb, index, source, ratings_graph_iri(BASE), scope=scope
+                )
+                _same(stored, computed.get(source), f"{source} {scope}")
+        assert kept > 10 and narrowed > 3  # the scopes keep part of the evidence
     finally:
         kb.close()
 

@@ -685,13 +685,17 @@ class ClaimIndex:
         relay) that has a track record: what kb.reliability.track_counts counts."""
         return [(record, story, own) for record, story, own, _iri in self.track_claims(agent)]
 
-    def track_claims(self, agent: str) -> list[tuple[str | None, str, bool, str]]:
-        """``track``, with each claim's IRI."""
+    def track_claims(
+        self, agent: str, *, unrecorded: bool = False
+    ) -> list[tuple[str | None, str, bool, str]]:
+        """``track``, with each claim's IRI (and with ``unrecorded``, the agent's claims
+        that neither count for nor against it too)."""
+        recorded = "" if unrecorded else " AND record IS NOT NULL"
         out = []
         for record, story, own, iri in self.db.execute(
-            "SELECT record, story, own, iri FROM claims WHERE speaker = ? AND record IS NOT NULL "
+            f"SELECT record, story, own, iri FROM claims WHERE speaker = ?{recorded} "
             "UNION ALL SELECT record, story, own, iri FROM claims WHERE via = ? "
-            "AND (speaker IS NULL OR speaker != ?) AND record IS NOT NULL",
+            f"AND (speaker IS NULL OR speaker != ?){recorded}",
             (agent, agent, agent),
         ):
             out.append((record, story or "", agent in (own.split(SEP) if own else ()), iri))
