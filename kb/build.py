@@ -16,6 +16,11 @@ each fact is stated once:
 * types that the ontology entails are not repeated: a span is a ``srkb:TextSpan`` as the
   range of ``srkb:evidence``, a mention a ``srkb:Mention`` as the domain of
   ``srkb:refersTo``;
+* a span is its IRI, an RFC 5147 fragment of its text's (``text/ID#char=B,E``), and its
+  characters (``nif:anchorOf``): the text and the offsets are read from the IRI
+  (kb.iri.span_offsets; in SPARQL with STRBEFORE/STRAFTER), not stated again as
+  ``nif:referenceContext``, ``nif:beginIndex`` and ``nif:endIndex``, three quads of each
+  of the 40 spans of an average text, a quarter of its quads (docs/benchmarks.md);
 * a mention is its span, as in NIF (the name's characters ``text/ID#char=B,E``, with
   what it refers to and its document): a mention node linked to its span was one more
   IRI and one more quad for each of the 23 mentions of an average text;
@@ -66,7 +71,7 @@ LABEL = _n(_RDFS + "label")
 PREF = _n(_SKOS + "prefLabel")
 ALT = _n(_SKOS + "altLabel")
 BEGIN, END, ANCHOR = _n(_NIF + "beginIndex"), _n(_NIF + "endIndex"), _n(_NIF + "anchorOf")
-CONTEXT, IS_STRING = _n(_NIF + "referenceContext"), _n(_NIF + "isString")
+IS_STRING = _n(_NIF + "isString")
 IN_DOC, IN_TEXT, EVIDENCE = _n(_S + "inDocument"), _n(_S + "inSourceText"), _n(_S + "evidence")
 REFERS = _n(_S + "refersTo")
 SPEAKER, RELAY, ABOUT = _n(_S + "speaker"), _n(_S + "relayedBy"), _n(_S + "mentionsActor")
@@ -241,9 +246,6 @@ class _Builder:
         iri = self.node(f"{self.text}#char={span.start},{span.end}")
         if (span.start, span.end) not in self._spans:
             self._spans.add((span.start, span.end))
-            self.add(iri, CONTEXT, self.t)
-            self.add(iri, BEGIN, integer(span.start))
-            self.add(iri, END, integer(span.end))
             self.add(iri, ANCHOR, literal(span.text))
         return iri
 

@@ -25,6 +25,19 @@ def short_hash(*parts: object, length: int = 16) -> str:
     return hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
+_SPAN_FRAGMENT = re.compile(r"#char=(\d+),(\d+)$")
+
+
+def span_offsets(iri: str) -> tuple[str, int, int] | None:
+    """A span's text IRI and its offsets, read from its RFC 5147 fragment
+    (``…/text/ID#char=B,E``): the store states only the span's characters (kb.build).
+    None for an IRI that is not a span's."""
+    found = _SPAN_FRAGMENT.search(iri)
+    if found is None:
+        return None
+    return iri[: found.start()], int(found.group(1)), int(found.group(2))
+
+
 def slugify(name: str, max_length: int = 60) -> str:
     """'Aldar Xelil' -> 'aldar-xelil'; accents folded; never empty."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

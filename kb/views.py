@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from ontology import NAMESPACE as NAMESPACE_SRKB
 
 from .derived.claim_counts import ClaimCounts
+from .iri import span_offsets
 from .reliability import grade_text
 from .store import KnowledgeBase
 from .vocab import PREFIXES, sparql_prefixes
@@ -639,12 +640,11 @@ def claim_view(kb: KnowledgeBase, iri: str, limit: int = LIST_LIMIT) -> ClaimVie
         return None
     summary = _claim(r, iri)
     span_iri = r.value(iri, _S + "evidence")
-    text_iri = r.value(span_iri, _NIF + "referenceContext")
-    if summary is None or span_iri is None or text_iri is None:
+    offsets = span_offsets(span_iri) if span_iri is not None else None
+    if summary is None or span_iri is None or offsets is None:
         return None
+    text_iri, b, e = offsets  # a span is its IRI (kb.build)
     string = r.value(text_iri, _NIF + "isString") or ""
-    b = _int(r.value(span_iri, _NIF + "beginIndex"))
-    e = _int(r.value(span_iri, _NIF + "endIndex"))
     doc_b = _int(r.value(summary.document.iri, _NIF + "beginIndex"), 0)
     doc_e = _int(r.value(summary.document.iri, _NIF + "endIndex"), len(string))
     before_start, after_end = _context(string, b, e, max(0, doc_b), min(len(string), doc_e))
@@ -713,9 +713,10 @@ def document_view(kb: KnowledgeBase, iri: str) -> DocumentView | None:
         entity = r.value(m, _S + "refersTo")
         if entity is None:
             continue
-        mb = _int(r.value(m, _NIF + "beginIndex"))  # a mention is its span (kb.build)
-        me = _int(r.value(m, _NIF + "endIndex"))
-        mentions.append((mb, -me, entity))
+        offsets = span_offsets(m)  # a mention is its span, a span its IRI (kb.build)
+        if offsets is None:
+            continue
+        mentions.append((offsets[1], -offsets[2], entity))
     pieces, cursor = [], b
     for mb, neg_me, entity in sorted(mentions):
         me = -neg_me

@@ -16,6 +16,7 @@ from kb.derived.entities import entities_graph_iri
 from kb.extract.model import Claim, Entity, Extraction, Judgement, Mention, Segment, Span
 from kb.gazetteer import gazetteer_turtle_for_base
 from kb.ingest import ensure_reference_graphs
+from kb.iri import span_offsets
 from kb.journal import ADDED, entry
 from kb.store import KnowledgeBase
 from kb.validate import validate_graph
@@ -140,11 +141,13 @@ def test_claim_triples_carry_speaker_relay_date_modality_and_span() -> None:
     assert g.value(c, SRKB.modality) == SRKB.possible
     span = g.value(c, SRKB.evidence)
     assert str(span).endswith(f"#char=0,{TEXT.index(chr(10))}")
-    begin, end = int(g.value(span, NIF.beginIndex)), int(g.value(span, NIF.endIndex))
+    text_iri, begin, end = span_offsets(str(span)) or ("", -1, -1)
     assert str(g.value(span, NIF.anchorOf)) == TEXT[begin:end]
-    assert g.value(c, SRKB.inDocument) == URIRef(
-        str(g.value(span, NIF.referenceContext)) + "/article"
-    )
+    assert g.value(c, SRKB.inDocument) == URIRef(text_iri + "/article")
+    assert (URIRef(text_iri), RDF.type, SRKB.SourceText) in g
+    # the text and the offsets are the span's IRI, not stated again (kb.build)
+    for offset in (NIF.referenceContext, NIF.beginIndex, NIF.endIndex):
+        assert (span, offset, None) not in g
     # provenance is stated once per text: the activity that used the claim's source text
     text = g.value(g.value(c, SRKB.inDocument), SRKB.inSourceText)
     activity = g.value(None, PROV.used, text)
@@ -187,10 +190,8 @@ def test_a_mention_is_its_span_with_what_it_refers_to_and_its_document() -> None
     assert g.value(mention, SRKB.refersTo) == URIRef(BASE + "entity/reuters")
     assert g.value(mention, SRKB.inDocument) == URIRef(f"{BASE}text/{text_id}/comment/1")
     assert g.value(mention, NIF.anchorOf) == Literal("Reuters")
-    assert (g.value(mention, NIF.beginIndex), g.value(mention, NIF.endIndex)) == (
-        Literal(at),
-        Literal(at + 7),
-    )
+    assert span_offsets(str(mention)) == (f"{BASE}text/{text_id}", at, at + 7)
+    assert (mention, NIF.beginIndex, None) not in g and (mention, NIF.endIndex, None) not in g
     mentions = set(g.subjects(SRKB.refersTo, None))
     assert len(mentions) == 3 and all("#char=" in str(m) for m in mentions)
     assert not any((m, SRKB.evidence, None) in g for m in mentions)

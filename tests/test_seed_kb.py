@@ -33,7 +33,10 @@ CLAIMS = """
 SELECT ?claim ?speakerName ?viaName ?doc ?b ?e ?anchor ?dateText ?date WHERE {
   GRAPH ?g {
     ?claim a srkb:Claim ; srkb:inDocument ?doc ; srkb:evidence ?span .
-    ?span nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?anchor .
+    ?span nif:anchorOf ?anchor .
+    BIND (STRAFTER(STR(?span), "#char=") AS ?chars)
+    BIND (xsd:integer(STRBEFORE(?chars, ",")) AS ?b)
+    BIND (xsd:integer(STRAFTER(?chars, ",")) AS ?e)
     OPTIONAL { ?claim srkb:dateText ?dateText }
     OPTIONAL { ?claim srkb:statementDate ?date }
   }

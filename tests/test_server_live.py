@@ -30,6 +30,7 @@ PREFIX srkb: <https://w3id.org/srkb/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX nif:  <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 PREFIX rdf:  <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
 """
 
 # Speaker and relay labels come from the gazetteer graph or from the text's own graph,
@@ -42,9 +43,12 @@ WHERE {
   GRAPH ?g {
     ?claim a srkb:Claim ; srkb:inDocument ?doc ; srkb:evidence ?span .
     ?doc a ?docType . FILTER (?docType IN (srkb:Article, srkb:ReaderComment))
-    ?span nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?anchor ;
-          nif:referenceContext ?source .
-    ?source nif:isString ?text .
+    ?span nif:anchorOf ?anchor .
+    ?doc srkb:inSourceText ?source . ?source nif:isString ?text .
+    BIND (STRAFTER(STR(?span), "#char=") AS ?chars)  # a span is its text#char=B,E
+    BIND (xsd:integer(STRBEFORE(?chars, ",")) AS ?begin)
+    BIND (xsd:integer(STRAFTER(?chars, ",")) AS ?end)
+    FILTER (IRI(STRBEFORE(STR(?span), "#char=")) = ?source)
     OPTIONAL { ?claim srkb:dateText ?dateText }
     OPTIONAL { ?claim srkb:statementDate ?date }
   }
