@@ -9,6 +9,8 @@ aside) and the ratings are the same every way, and the same as a full computatio
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -102,6 +104,27 @@ def test_one_run_or_ten_batches_give_identical_dumps(corpus: list[InputText]) ->
         "<https://w3id.org/srkb/ontology#corroboratedBy> ?o } }"
     )
     assert int(next(iter(rows))["n"].value) > 0
+
+
+def test_sources_whose_counts_did_not_move_keep_their_rating_unmade(
+    corpus: list[InputText], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A step re-rates every speaker and relay of a re-related claim; a source whose
+    counts came out as before keeps its stored rating without it being made again
+    (kb.derived.ratings), and the store is still the one a bulk derivation gives."""
+    caplog.set_level(logging.DEBUG, logger="kb.derived")
+    ten = store(*(corpus[i : i + 6] for i in range(0, 60, 6)), bulk=False)
+    kept = [
+        int(found.group(1))
+        for record in caplog.records
+        if (
+            found := re.search(
+                r"sources rated \((\d+) of \d+ with the same counts", record.getMessage()
+            )
+        )
+    ]
+    assert len(kept) == 10 and sum(kept) > 0  # the shortcut was taken
+    assert masked_dump(ten) == masked_dump(store(corpus, bulk=True))
 
 
 def test_claims_related_in_worker_processes_give_the_same_store(

@@ -474,13 +474,30 @@ def update_ratings(
     # 6. source ratings
     new_grades: dict[str, str | None] = {}
     regrade: set[str] = set()
+    unchanged = 0
     for source in sorted(delta):
-        old_scalars, counts = _old_source(source, sources_as.get(source), stored)
+        held_as = sources_as.get(source)
+        # rated before from the counts the index keeps, without prior assessments (and
+        # none added or removed now): its rating is made again only if its counts moved
+        known = not _source_unknown(held_as) and held_as is not NOT_RATED and source not in assessed
+        if known and held_as is not None:
+            old_scalars: list[ox.Quad] = []  # made below if the rating changed
+            counts = _judgement_counts(SourceCounts(*held_as.counts))
+        else:
+            old_scalars, counts = _old_source(source, held_as, stored)
         for name, change_by in delta[source].items():
             setattr(counts, name, getattr(counts, name) + change_by)
         counts.set_track(index.track_counts(source))
-        priors = priors_of(kb, source, leaving)
+        priors = [] if known else priors_of(kb, source, leaving)
         rated = counts.judgements > 0 or bool(priors) or index.agent_claim_count(source) > 0
+        if known and held_as is not None and rated and astuple(counts) == held_as.counts:
+            new_grades[source] = held_as.grade
+            change.rated_sources[source] = held_as
+            change.sources += 1
+            unchanged += 1
+            continue
+        if known:
+            old_scalars = _old_source(source, held_as, stored)[0]
         source_rating = SourceRating(source, counts, params, priors=priors) if rated else None
         new_scalars = rq.source(source_rating) if source_rating else []
         new_grades[source] = source_rating.grade if source_rating else None
@@ -494,7 +511,7 @@ def update_ratings(
         _diff(change, old_scalars, new_scalars)
         change.sources += 1
 
-    phase.done("sources rated", 2)
+    phase.done(f"sources rated ({unchanged} of {len(delta)} with the same counts)", 2)
 
     def grade(source: str) -> str | None:
         return new_grades[source] if source in new_grades else stored.grade(source)
@@ -615,7 +632,12 @@ def _old_source(
         return [], SourceCounts()
     old = SourceCounts(*was.counts)
     scalars = stored.rq.source(SourceRating(source, old, stored.rq.params, priors=[]))
-    return scalars, SourceCounts(positive=old.positive, negative=old.negative, mixed=old.mixed)
+    return scalars, _judgement_counts(old)
+
+
+def _judgement_counts(counts: SourceCounts) -> SourceCounts:
+    """A source's judgement counts alone (its track record is counted afresh)."""
+    return SourceCounts(positive=counts.positive, negative=counts.negative, mixed=counts.mixed)
 
 
 def _links_unknown(claims: Iterable[str], rated_as: dict[str, RatedAs | None]) -> list[str]:
