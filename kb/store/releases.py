@@ -82,8 +82,10 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
     target = folder / name
     staging = folder / f".{name}.part"
     staging.mkdir()
+    started = time.perf_counter()
     try:
         kb.snapshot(snapshot_store_path(staging))
+        snapshot_s = time.perf_counter() - started
         if kb.local_dir is not None:
             from ..derived import DERIVED_DIRNAME
             from ..derived.claim_counts import CLAIMS_FILENAME
@@ -99,9 +101,16 @@ def publish(kb: object, data_dir: Path, base_iri: str) -> Path:
                 # a read-only publisher (a server, while a writer runs) copies it
                 linked=frozenset() if kb.read_only else frozenset({SEARCH_FILENAME}),
             )
+        copied_s = time.perf_counter() - started - snapshot_s
         with KnowledgeBase.open_path(snapshot_store_path(staging), read_only=True) as copy:
             release = write_release(copy, snapshot_release_path(staging), dump=False)
         staging.rename(target)
+        logger.debug(
+            "release: store checkpoint %.2f s, derived indexes %.2f s, description %.2f s",
+            snapshot_s,
+            copied_s,
+            time.perf_counter() - started - snapshot_s - copied_s,
+        )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
