@@ -75,6 +75,19 @@ def pending(kb: KnowledgeBase, base_iri: str) -> Pending:
     )
 
 
+def clear_added(base_iri: str) -> str:
+    """A SPARQL update removing the entries of every text ``pending`` lists as added: the
+    end of a bulk derivation, for all texts at once. Spelt as quads (``entry``) those
+    were a 200,000-quad ``DELETE DATA`` at 100,000 texts, which the store parsed into
+    390 MB more memory (and 5.8 s); matched by a pattern, 18 MB and 0.9 s."""
+    journal, pending_change = journal_graph(base_iri), PENDING.value
+    return (
+        f"DELETE {{ GRAPH <{journal}> {{ ?g <{pending_change}> {ox.Literal(ADDED)} }} }} "
+        f"WHERE {{ GRAPH <{journal}> {{ ?g <{pending_change}> {ox.Literal(ADDED)} "
+        f"FILTER NOT EXISTS {{ ?g <{pending_change}> {ox.Literal(REMOVED)} }} }} }}"
+    )
+
+
 def mark_removed(kb: KnowledgeBase, base_iri: str, graphs: Iterable[str]) -> None:
     """Record, in one transaction, that these text graphs are to be removed."""
     kb.add_quads([entry(base_iri, g, REMOVED) for g in graphs])

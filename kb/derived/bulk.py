@@ -46,7 +46,7 @@ from ..content import (
 from ..evidence import PriorEvidence
 from ..ingest_workers import WorkerPool
 from ..iri import IriMinter
-from ..journal import ADDED, PENDING, REMOVED, entry, journal_graph, pending
+from ..journal import ADDED, PENDING, clear_added, entry, journal_graph, pending
 from ..prior_graphs import all_priors
 from ..reliability import (
     ratings_graph_iri,
@@ -386,11 +386,10 @@ class Bulk:
             progress(f"described {len(entities)} entities")
 
         # done: the journal and the marker cleared, the state written, one transaction
-        todo = pending(kb, self.base)
-        journal = [entry(self.base, g, c) for g in todo.added for c in (ADDED, REMOVED)]
         state = state_quad(self.base, self.state)
         kb.change(
-            remove=[*journal, rebuild_marker(self.base), *state_quads(kb, self.base)],
+            updates=[clear_added(self.base)],
+            remove=[rebuild_marker(self.base), *state_quads(kb, self.base)],
             add=[state],
         )
         # the rating nodes were written from the index's counts (ClaimIndex.rated)

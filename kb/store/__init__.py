@@ -278,9 +278,12 @@ class KnowledgeBase:
         remove: Iterable[ox.Quad] = (),
         add: Iterable[ox.Quad] = (),
         drop_graphs: Iterable[str] = (),
+        updates: Iterable[str] = (),
     ) -> None:
-        """Remove quads, add quads and drop graphs, all in one transaction."""
-        parts = [f"DROP SILENT GRAPH <{g}>" for g in drop_graphs]
+        """Remove quads, add quads and drop graphs, all in one transaction; ``updates``
+        are SPARQL update operations run first in it (a ``DELETE ... WHERE`` clears
+        many quads without spelling each one: kb.journal ``clear_added``)."""
+        parts = [*updates, *(f"DROP SILENT GRAPH <{g}>" for g in drop_graphs)]
         removed = list(remove)
         added = list(add)
         if removed:
