@@ -27,14 +27,19 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from ..errors import StoreBusyError, StoreError
+from . import background_merge
 from .base import StoreBackend, Term
-from .compaction import wait_for_compactions
+from .compaction import background_ticks, wait_for_compactions
 
 EMPTY_PART = 50_000  # quads removed per transaction when a graph is emptied
 EMPTY_FLUSH_PARTS = 10
 SETTLE_MAX_S = 1800.0  # a bound on waiting for merges (about 70 s at 100,000 texts)
 
 logger = logging.getLogger(__name__)
+
+
+def _is_locked(exc: OSError) -> bool:
+    return "lock" in str(exc).lower()
 
 
 class OxigraphBackend(StoreBackend):
@@ -49,14 +54,22 @@ class OxigraphBackend(StoreBackend):
         self.path = path
         self.read_only = read_only
         self._temporary: Path | None = None
+        # RocksDB's threads' CPU so far: a merge running when the store is closed is
+        # handed over to a detached process (kb.store.background_merge)
+        self._ticks_at_open = None if read_only else background_ticks()
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool) -> OxigraphBackend:
         try:
-            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+            if read_only:
+                store = ox.Store.read_only(str(path))
+            else:  # a background merge of the store is stopped, and the store taken over
+                store = background_merge.open_taking_over(
+                    path, lambda: ox.Store(str(path)), _is_locked
+                )
         except OSError as exc:
             text = str(exc)
-            if "lock" in text.lower():
+            if _is_locked(exc):
                 raise StoreBusyError(
                     f"the store in {path} is in use by another srkb process "
                     "(an ingest or an open shell); try again when it has finished"
@@ -192,7 +205,17 @@ class OxigraphBackend(StoreBackend):
             except OSError:  # pragma: no cover - nothing more we can do on close
                 logger.warning("flush failed on close of %s", self.path)
         flushed = time.perf_counter()
-        del self.raw  # RocksDB waits here for a merge it runs in the background
+        hand_over = (
+            not self.read_only
+            and self._temporary is None
+            and self.path is not None
+            and background_merge.enabled()
+            and background_merge.merging_now(self._ticks_at_open)
+        )
+        del self.raw  # RocksDB abandons a merge it runs in the background
+        if hand_over and self.path is not None:
+            background_merge.hand_over(self.path)
+            logger.debug("the store's merge goes on in a background process")
         logger.debug(
             "store closed in %.2f s (flush %.2f s)",
             time.perf_counter() - started,
