@@ -34,6 +34,7 @@ from types import FrameType
 from typing import TypeVar
 
 from .compaction import background_ticks, wait_for_compactions
+from .snapshot import _pid_alive
 
 MERGE_MAX_S = 900.0  # a bound on the detached process's life
 BUSY_SAMPLE_S = 0.1  # how long a closing command watches RocksDB's threads for a merge
@@ -89,16 +90,6 @@ def _merger_pid(store: Path) -> int | None:
         return None
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def open_taking_over(
     store: Path, open_store: Callable[[], T], is_locked: Callable[[OSError], bool]
 ) -> T:
@@ -115,7 +106,7 @@ def open_taking_over(
                 raise
             waited = time.monotonic() - started
             pid = _merger_pid(store)
-            if pid is not None and _alive(pid):
+            if pid is not None and _pid_alive(pid):
                 if pid not in signalled:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.kill(pid, signal.SIGTERM)
