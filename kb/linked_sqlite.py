@@ -26,10 +26,11 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
+
+from .detached import spawn_detached
 
 LOG_MIN_LIMIT = 64 * 2**20  # bytes of log kept unfolded, at least
 LOG_LIMIT_FRACTION = 8  # ... or this fraction of the file's size
@@ -122,14 +123,7 @@ def copy_ahead(path: Path) -> bool:
         return False
     if ready_copy(path) is not None:
         return False
-    subprocess.Popen(  # noqa: S603 - this interpreter, this module, a path we own
-        [sys.executable, "-m", __name__, str(path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # not stopped with the command's process group
-        close_fds=True,
-    )
+    spawn_detached("-m", __name__, str(path))
     return True
 
 

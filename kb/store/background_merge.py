@@ -33,6 +33,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TypeVar
 
+from ..detached import spawn_detached
 from .compaction import background_ticks, wait_for_compactions
 from .snapshot import _pid_alive
 
@@ -73,14 +74,7 @@ def merging_now(ticks_at_open: int | None) -> bool:
 
 def hand_over(store: Path) -> subprocess.Popen[bytes]:
     """Start the detached process that finishes the merge (the store must be closed)."""
-    return subprocess.Popen(  # noqa: S603 - our own module, by the running interpreter
-        [sys.executable, "-m", "kb.store.background_merge", str(store)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        close_fds=True,
-    )
+    return spawn_detached("-m", "kb.store.background_merge", str(store))
 
 
 def _merger_pid(store: Path) -> int | None:

@@ -214,8 +214,11 @@ class OxigraphBackend(StoreBackend):
         )
         del self.raw  # RocksDB abandons a merge it runs in the background
         if hand_over and self.path is not None:
-            background_merge.hand_over(self.path)
-            logger.debug("the store's merge goes on in a background process")
+            try:
+                background_merge.hand_over(self.path)
+                logger.debug("the store's merge goes on in a background process")
+            except OSError as exc:  # the next command merges instead
+                logger.debug("no background process for the store's merge: %s", exc)
         logger.debug(
             "store closed in %.2f s (flush %.2f s)",
             time.perf_counter() - started,

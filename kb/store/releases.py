@@ -30,11 +30,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
+from ..detached import spawn_detached
 from ..errors import StoreBusyError, StoreError
 from .snapshot import (
     _copy_derived,
@@ -269,13 +268,7 @@ def _delete_detached(paths: list[Path]) -> None:
     """Unlink these trees in a process of its own that outlives this one (its own
     session: a Ctrl-C of the command does not stop it); if it cannot start, here."""
     try:
-        subprocess.Popen(  # noqa: S603 - this interpreter, fixed code, our own paths
-            [sys.executable, "-c", _DELETE, *map(str, paths)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        spawn_detached("-c", _DELETE, *map(str, paths))
     except OSError as exc:
         logger.warning("deleting old releases here (no process for it: %s)", exc)
         for path in paths:
