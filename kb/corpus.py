@@ -15,9 +15,12 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .extract.jsondoc import Assembled
 
 TEXT_SUFFIXES = (".txt", ".text")
 JSON_SUFFIX = ".json"
@@ -53,6 +56,17 @@ class InputText:
     name: str  # file path as given, or "<stdin>"
     text: str
     document: dict[str, Any] | None = field(default=None, compare=False)
+    # the document laid out as plain text (kb.extract.jsondoc.Assembled), made once
+    assembled: Assembled | None = field(default=None, compare=False)
+
+    @classmethod
+    def of_document(
+        cls, name: str, text: str, limits: InputLimits, json_text: str | None = None
+    ) -> InputText:
+        """A JSON document input (``json_text``: ``text`` without what surrounds the
+        object), parsed, checked and laid out (``parse_document``)."""
+        data, assembled = _parse_document(name, text if json_text is None else json_text, limits)
+        return cls(name, text, data, assembled)
 
 
 def _is_document(data: object) -> bool:
@@ -82,20 +96,25 @@ def check_characters(name: str, text: str) -> None:
 
 def parse_document(name: str, text: str, limits: InputLimits = DEFAULT_LIMITS) -> dict[str, Any]:
     """Parse the JSON document form, or raise a one-line InputError."""
+    return _parse_document(name, text, limits)[0]
+
+
+def _parse_document(name: str, text: str, limits: InputLimits) -> tuple[dict[str, Any], Assembled]:
     data = load_json(name, text)
     if not _is_document(data):
         raise InputError(
             f"{name}: a JSON input must be an object with a 'body' or 'comments' field "
             "(see the README's JSON document form)"
         )
-    from .extract.jsondoc import assembled_text  # the extractor owns the document form
+    from .extract.jsondoc import assemble  # the extractor owns the document form
 
     try:
-        assembled = assembled_text(data)  # validates every field now, before anything is written
+        layout = assemble(data)  # validates every field now, before anything is written
     except InputError as exc:
         raise InputError(f"{name}: {exc.message}") from exc
     except RecursionError:
         raise InputError(f"{name}: a field is nested too deeply") from None
+    assembled = layout.text
     check_characters(name, assembled)
     lines = assembled.count("\n") + 1
     if lines > limits.max_lines:
@@ -104,7 +123,7 @@ def parse_document(name: str, text: str, limits: InputLimits = DEFAULT_LIMITS) -
             f"{limits.max_lines}-line limit (SRKB_MAX_INPUT_LINES); split the document or "
             "raise the limit"
         )
-    return data
+    return data, layout
 
 
 def _describe_decode_error(name: str, data: bytes, exc: UnicodeDecodeError) -> str:
@@ -199,7 +218,7 @@ def _sniff(name: str, text: str, limits: InputLimits) -> InputText:
         except (ValueError, RecursionError):
             return InputText(name, text)
         if _is_document(data):
-            return InputText(name, text, parse_document(name, stripped, limits))
+            return InputText.of_document(name, text, limits, stripped)
     return InputText(name, text)
 
 
@@ -229,7 +248,7 @@ def read_input(name: str, limits: InputLimits = DEFAULT_LIMITS) -> InputText:
         raise InputError(f"{name}: cannot be read ({exc.strerror})") from exc
     text = decode_text(name, data, limits)
     if path.suffix.lower() == JSON_SUFFIX:
-        return InputText(name, text, parse_document(name, text, limits))
+        return InputText.of_document(name, text, limits)
     return _sniff(name, text, limits)
 
 

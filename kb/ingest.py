@@ -78,6 +78,8 @@ BATCH_QUADS = 150_000  # or fewer, when texts are long
 BULK_LOAD_QUADS = 1_000_000  # quads per load in a bulk ingest (see _Writer)
 HAND_OVER_TEXTS = 1000  # texts per transaction of the derived indexes in a bulk ingest
 POOL_THRESHOLD = 500  # fewer inputs are extracted in this process (starting 2 workers: ~3 s)
+PLAN_CHUNK = 32  # inputs read and named per worker task
+BUILD_CHUNK = 4  # inputs extracted per worker task (a few hundred KB back)
 
 __all__ = [
     "IngestReport",
@@ -445,7 +447,7 @@ def plan_texts(sources: list[InputText | str], base_iri: str, pool: WorkerPool) 
     Raises:
         InputError: an input is missing, empty, binary or not UTF-8 (one line).
     """
-    return list(pool.map(plan_one, sources, base_iri))
+    return list(pool.map(plan_one, sources, base_iri, chunk=PLAN_CHUNK))
 
 
 def _ingest_planned(
@@ -464,7 +466,7 @@ def _ingest_planned(
     version = software_version()
     wanted = _to_write(kb, plans, base_iri, report, progress, data_dir)
     todo = [source for source, keep in zip(sources, wanted, strict=True) if keep]
-    built = pool.map(build_one, todo, base_iri, version)
+    built = pool.map(build_one, todo, base_iri, version, chunk=BUILD_CHUNK)
     _store_built(
         kb, built, len(todo), base_iri, report, progress, data_dir, batch_texts, bulk, phase, pool
     )

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from .build import build_text_graph
 from .config import Settings
@@ -67,6 +67,8 @@ def stored_text(item: InputText) -> str:
     (computed without extracting, so an unchanged document is skipped cheaply)."""
     if item.document is None:
         return item.text
+    if item.assembled is not None:
+        return item.assembled.text
     return assembled_text(item.document)
 
 
@@ -78,7 +80,7 @@ def extract_input(item: InputText) -> Extraction:
     """Extract from a plain text or a JSON document; a pipeline failure is an ExtractionError."""
     try:
         if item.document is not None:
-            extraction = extract_document(item.document)
+            extraction = extract_document(item.document, item.assembled)
         else:
             extraction = extract_strict(item.text)
     except SRKBError:
@@ -139,6 +141,32 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _run_chunk(
+    items: list[T], func: Callable[..., R], *args: object
+) -> list[tuple[bool, R | BaseException]]:
+    """``func`` over a chunk in a worker: each result, or the error that stopped it (the
+    items after an error are not run, as they would not be one at a time)."""
+    out: list[tuple[bool, R | BaseException]] = []
+    for item in items:
+        try:
+            out.append((False, func(item, *args)))
+        except Exception as exc:  # handed back to be raised in order (WorkerPool.map)
+            out.append((True, exc))
+            break
+    return out
+
+
 class WorkerPool:
     """Runs a function over inputs in order, in spawned processes (or inline with 0)."""
 
@@ -152,19 +180,42 @@ class WorkerPool:
             )
 
     def map(
-        self, func: Callable[..., R], items: Iterable[T], *args: object, window: int = 0
+        self,
+        func: Callable[..., R],
+        items: Iterable[T],
+        *args: object,
+        window: int = 0,
+        chunk: int = 1,
     ) -> Iterator[R]:
         """``func(item, *args)`` for each item, in order; errors surface in order. At most
         ``window`` tasks (default: the pool's) are in flight or done and not yet taken:
-        fewer for tasks with large results."""
+        fewer for tasks with large results. ``chunk`` items go to a worker as one task:
+        for many small tasks, where handing each over costs more than running it (the
+        executor's pickling and wake-ups took a sixth of the writer's process in an
+        ingest at one text a task)."""
         if self._pool is None:
             for item in items:
                 yield func(item, *args)
             return
         ahead = max(window, self.workers) if window else self.window
+        if chunk > 1:
+            ahead = max(1, ahead // chunk)
+            tasks = _chunked(items, chunk)
+            for outcomes in self._map_tasks(_run_chunk, tasks, (func, *args), ahead):
+                for failed, result in outcomes:
+                    if failed:
+                        raise cast(BaseException, result)
+                    yield cast(R, result)
+            return
+        yield from self._map_tasks(func, iter(items), args, ahead)
+
+    def _map_tasks(
+        self, func: Callable[..., R], tasks: Iterator[T], args: tuple[object, ...], ahead: int
+    ) -> Iterator[R]:
+        assert self._pool is not None
         pending: deque[Future[R]] = deque()
-        for item in items:
-            pending.append(self._pool.submit(func, item, *args))
+        for task in tasks:
+            pending.append(self._pool.submit(func, task, *args))
             if len(pending) >= ahead:
                 yield pending.popleft().result()
         while pending:

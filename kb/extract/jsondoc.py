@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -153,13 +153,24 @@ def _publisher_key(doc: Doc, publisher: str | None, url: str | None) -> str | No
     return key
 
 
-def _assemble(
-    data: Any,
-) -> tuple[dict[str, Any], str, int, list[tuple[int, dict[str, Any]]]]:
+@dataclass(frozen=True)
+class Assembled:
+    """A validated document laid out as plain text: the data, the text, where the
+    comments begin, and the kept comments with their 1-based position among all comments.
+    Reading an input makes it (kb.corpus), and naming and extracting the text reuse it:
+    laying a document out took a tenth of an ingest worker's time when done four times."""
+
+    data: dict[str, Any]
+    text: str
+    article_end: int
+    kept: list[tuple[int, dict[str, Any]]]
+
+
+def assemble(data: Any) -> Assembled:
     """Validate, then lay out the plain text: title and body, then one line per comment.
 
-    Returns the validated data, the text, where the comments begin, and the kept comments
-    with their 1-based position among all comments.
+    Raises:
+        InputError: the structure is not the documented one.
     """
     data, comments = _validate(data)
     head = [p for p in (data.get("title"), data.get("body")) if p]
@@ -175,7 +186,7 @@ def _assemble(
     article_end = len(article) + 1 if article else 0
     if not kept:
         article_end = len(text)
-    return data, text, article_end, kept
+    return Assembled(data, text, article_end, kept)
 
 
 def assembled_text(data: Any) -> str:
@@ -184,16 +195,18 @@ def assembled_text(data: Any) -> str:
     Raises:
         InputError: the structure is not the documented one.
     """
-    return _assemble(data)[1]
+    return assemble(data).text
 
 
-def extract_document(data: dict[str, Any]) -> Extraction:
-    """Extract from the JSON document form (see the module docstring).
+def extract_document(data: dict[str, Any], assembled: Assembled | None = None) -> Extraction:
+    """Extract from the JSON document form (see the module docstring); ``assembled``:
+    ``assemble(data)``, when the caller has it already.
 
     Raises:
         InputError: the structure is not the documented one (one-line message).
     """
-    data, text, article_end, kept = _assemble(data)
+    layout = assembled if assembled is not None else assemble(data)
+    data, text, article_end, kept = layout.data, layout.text, layout.article_end, layout.kept
     doc_date = _published(data.get("published"))
     try:
         doc = Doc(text, doc_date, article_end)

@@ -137,3 +137,23 @@ def test_any_json_document_gives_valid_spans(doc: dict[str, Any]) -> None:
     assert all("\n" not in s.span.text for s in comments)
     for s in comments:
         assert s.reply_to is None or 1 <= s.reply_to <= len(comments)
+
+
+def test_a_read_document_carries_its_layout_and_extracts_the_same(tmp_path: Any) -> None:
+    """Reading an input lays the document out once; naming and extracting the text reuse
+    that layout and give what the document alone gives."""
+    from kb.corpus import read_input
+    from kb.extract.jsondoc import assembled_text
+    from kb.ingest_workers import extract_input, stored_text
+
+    path = tmp_path / "thread.json"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    item = read_input(str(path))
+    assert item.document is not None and item.assembled is not None
+    assert stored_text(item) == assembled_text(item.document) == item.assembled.text
+    assert extract_input(item) == extract_document(json.loads(EXAMPLE.read_text()))
+    # a plain text that has the document's shape is read as one, the text kept as given
+    padded = tmp_path / "thread.txt"
+    padded.write_text("\n  " + EXAMPLE.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    sniffed = read_input(str(padded))
+    assert sniffed.text.startswith("\n  ") and sniffed.assembled == item.assembled
