@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar, cast
 
+import pyoxigraph as ox
+
 from .build import build_text_graph
 from .config import Settings
 from .content import text_lines_digest
@@ -34,7 +36,7 @@ from .extract.model import Extraction
 from .iri import IriMinter, content_hash
 from .reliability import claim_row
 from .search import index_words
-from .text_records import TextRecords, records_from_props
+from .text_records import TextRecords, records_from_props, records_of
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -122,9 +124,7 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
         when=datetime.now(UTC).replace(microsecond=0),
     )
     digest, count = text_lines_digest(built.lines)
-    records = records_from_props(built.graph_iri, built.props)
-    records.claim_rows = [claim_row(c) for c in records.claims]
-    records.index_words = index_words(records)
+    records = _with_rows(records_from_props(built.graph_iri, built.props))
     return Built(
         item.name,
         built.text_id,
@@ -135,6 +135,20 @@ def build_one(source: InputText | str, base_iri: str, version: str) -> Built:
         digest,
         records,
     )
+
+
+def stored_records(item: tuple[str, bytes]) -> TextRecords:
+    """A stored text graph's records, from its triples (``KnowledgeBase.graph_ntriples``):
+    the texts a bulk derivation reads back from the store (kb.derived.bulk)."""
+    graph, data = item
+    return _with_rows(records_of(graph, ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _with_rows(records: TextRecords) -> TextRecords:
+    """What the main process would otherwise compute of them: claim rows, index words."""
+    records.claim_rows = [claim_row(c) for c in records.claims]
+    records.index_words = index_words(records)
+    return records
 
 
 def default_workers() -> int:

@@ -23,13 +23,17 @@ import threading
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
+from .entity_statements import LABELS as _LABELS
+from .entity_statements import PREF as _PREF
+from .entity_statements import TYPE as _TYPE
+from .entity_statements import Preloaded, Shared, stated
 from .linked_sqlite import (
     is_shared,
     log_limit,
@@ -59,17 +63,6 @@ _CHUNK = 500
 _S = PREFIXES["srkb"]
 _N = ox.NamedNode
 _REFERRING = tuple(_N(_S + p) for p in ("refersTo", "speaker", "relayedBy", "judgedSource"))
-_LABELS = tuple(
-    _N(p)
-    for p in (
-        PREFIXES["skos"] + "prefLabel",
-        PREFIXES["skos"] + "altLabel",
-        PREFIXES["skos"] + "hiddenLabel",
-        _S + "domainName",
-    )
-)
-_PREF = _LABELS[0]
-_TYPE = _N(PREFIXES["rdf"] + "type")
 _SUBCLASS = _N(PREFIXES["rdfs"] + "subClassOf")
 _RDFS_LABEL = _N(PREFIXES["rdfs"] + "label")
 
@@ -229,14 +222,9 @@ def _referenced(kb: KnowledgeBase, entity: str, leaving: set[str]) -> bool:
     return False
 
 
-_SHARED_SUFFIX = "/graph/entities"
-
-
-Shared = Callable[[str], list[ox.Quad]]
-
-
 def _entity_row(onto: _Ontology, stated: list[ox.Quad]) -> tuple[str, str, str] | None:
-    """(label, kinds, types) of an entity from what is stated of it (``_stated``)."""
+    """(label, kinds, types) of an entity from what is stated of it
+    (kb.entity_statements)."""
     labels = sorted(value(q.object) for q in stated if q.predicate == _PREF)
     if not labels:
         return None
@@ -256,31 +244,6 @@ def _entity_row(onto: _Ontology, stated: list[ox.Quad]) -> tuple[str, str, str] 
     if not kinds:
         return None
     return labels[0], " ".join(sorted(kinds)), "\x1f".join(sorted(types))
-
-
-_DESCRIBING = tuple(dict.fromkeys((_PREF, _TYPE, *_LABELS)))  # prefLabel once
-
-
-def _stated(
-    kb: KnowledgeBase, entity: str, leaving: set[str], shared: Shared | None
-) -> list[ox.Quad]:
-    """The types and names stated of an entity, as the store will state them once this
-    step is written (by the gazetteer, in full by one text for an unnamed source, and in
-    the shared entities graph): that graph's part comes from ``shared``
-    (kb.derived.entities works it out), since it is written after the search index. A
-    lookup per predicate: a scan of all the entity's quads reads what every text says of
-    a much-named one (hundreds of quads)."""
-    node = _N(entity)
-    stated = [
-        q
-        for p in _DESCRIBING
-        for q in kb.backend.quads_for_pattern(node, p, None, None)
-        if value(q.graph_name) not in leaving
-    ]
-    if shared is not None:
-        stated = [q for q in stated if not value(q.graph_name).endswith(_SHARED_SUFFIX)]
-        stated += [q for q in shared(entity) if q.predicate in _DESCRIBING]
-    return stated
 
 
 def _surfaces(records: list[TextRecords]) -> Counter[tuple[str, str]]:
@@ -419,10 +382,13 @@ def _refresh_entities(
     referenced: set[str] | None = None,
     *,
     fresh: bool = False,
+    statements: Shared | None = None,
 ) -> None:
     """Re-read the label, kinds, types and names of entities; drop those no text names
     (``referenced``: those some quad refers to, when known). ``fresh``: the index holds
-    none of them yet (a bulk derivation's, emptied first), so there is nothing to drop."""
+    none of them yet (a bulk derivation's, emptied first), so there is nothing to drop.
+    ``statements``: what is stated of an entity, when read otherwise than one lookup per
+    predicate (kb.entity_statements)."""
     onto = _Ontology(kb)
     for entity in sorted(entities):
         if not fresh:
@@ -436,8 +402,8 @@ def _refresh_entities(
             if not fresh:
                 db.execute("DELETE FROM names WHERE entity = ?", (entity,))
             continue
-        stated = _stated(kb, entity, leaving, shared)
-        row = _entity_row(onto, stated)
+        found = statements(entity) if statements else stated(kb, entity, leaving, shared)
+        row = _entity_row(onto, found)
         if row is None:
             continue
         db.execute(
@@ -445,7 +411,7 @@ def _refresh_entities(
         )
         names = {
             q.object.value
-            for q in stated
+            for q in found
             if q.predicate in _LABELS and isinstance(q.object, ox.Literal)
         }
         db.executemany(
@@ -517,16 +483,19 @@ class SearchIndexWriter:
         with transaction(self.db):
             return _add_graphs(self.db, [r for r in added if r.graph not in indexed])
 
-    def describe(self, kb: KnowledgeBase, entities: Iterable[str], shared: Shared | None) -> None:
+    def describe(self, kb: KnowledgeBase, entities: Iterable[str], statements: Preloaded) -> None:
         """Describe entities the texts in the store name, in an index emptied since (a bulk
-        derivation's): none is dropped as unnamed (finding which some quad refers to was
-        one pass over all the texts' references: 7 s at 10,000 texts), none deleted."""
+        derivation's), from ``statements`` (read once for them all): none is dropped as
+        unnamed (finding which some quad refers to was one pass over all the texts'
+        references: 7 s at 10,000 texts), none deleted."""
         entities = set(entities)
         if self.path is None or not entities:
             return
         self._check_log()
         with transaction(self.db):
-            _refresh_entities(self.db, kb, entities, set(), shared, entities, fresh=True)
+            _refresh_entities(
+                self.db, kb, entities, set(), None, entities, fresh=True, statements=statements
+            )
 
     def count_claims(self, index: ClaimIndex, agents: set[str], entities: set[str]) -> None:
         """Count again the claims of these agents and about these entities

@@ -187,6 +187,28 @@ def test_removals_and_a_rebuild_lead_to_the_same_content(corpus: list[InputText]
     assert read_state(churned, BASE) == compute_state(churned, BASE, recorded=False)
 
 
+def test_a_rebuild_reading_the_texts_in_worker_processes_gives_the_same_store(
+    corpus: list[InputText], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild of a large store reads its texts back in worker processes, from each
+    graph's triples (kb.derived.bulk ``_stored_records``): the same store, search index
+    and claim index as reading them here."""
+    here = store(corpus[:40])
+    rebuild(here, base_iri=BASE)
+    monkeypatch.setattr(kb.derived, "POOL_TEXTS", 1)  # workers for any store
+    monkeypatch.setattr(kb.derived.bulk, "CHUNK_TEXTS", 7)
+
+    def not_here(*_args: object) -> None:
+        raise AssertionError("a text was read in the main process")
+
+    monkeypatch.setattr(kb.derived.bulk, "read_text_graph", not_here)
+    there = store(corpus[:40])
+    rebuild(there, base_iri=BASE)
+    assert masked_dump(there) == masked_dump(here)
+    assert search_index(there) == search_index(here)
+    assert claim_index(there) == claim_index(here)
+
+
 def test_stored_ratings_are_those_a_full_computation_gives(corpus: list[InputText]) -> None:
     kb = store(*(corpus[i : i + 15] for i in range(0, 60, 15)))
     full = compute_ratings(kb)
@@ -241,7 +263,7 @@ def test_a_shared_description_goes_with_the_last_text_naming_it(
 def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
     corpus: list[InputText],
 ) -> None:
-    from kb.ingest_workers import build_one
+    from kb.ingest_workers import build_one, stored_records
     from kb.reliability import claim_row
     from kb.search import index_words
     from kb.text_records import read_text_graph
@@ -258,6 +280,9 @@ def test_what_workers_read_of_a_text_is_what_the_store_gives_back(
         # and the search index's words
         assert built.records.index_words == index_words(stored)
         assert len(built.records.index_words) == len(stored.claims) + len(stored.documents)
+        # what a rebuild's workers read back from the graph's triples (kb.derived.bulk)
+        read_back = stored_records((built.graph_iri, kb.graph_ntriples(built.graph_iri)))
+        assert read_back == built.records
 
 
 @pytest.mark.parametrize("where", ["adding", "removing"])

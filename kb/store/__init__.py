@@ -210,6 +210,10 @@ class KnowledgeBase:
         graph = ox.NamedNode(graph_iri) if graph_iri else None
         return self.backend.quads_for_pattern(None, None, None, graph)
 
+    def graph_ntriples(self, graph_iri: str) -> bytes:
+        """One graph's triples as N-Triples bytes (kb.store.base)."""
+        return self.backend.graph_ntriples(ox.NamedNode(graph_iri))
+
     def pattern(
         self,
         s: Any = None,

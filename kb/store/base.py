@@ -72,6 +72,15 @@ class StoreBackend(ABC):
     def dump_nquads(self, output: BinaryIO) -> None:
         """Write every quad as N-Quads to ``output``, streaming (never all in memory)."""
 
+    def graph_ntriples(self, graph: ox.NamedNode) -> bytes:
+        """One graph's triples as N-Triples: bytes that cross to a worker process at
+        little cost (kb.derived.bulk reads the texts' records there)."""
+        triples = (
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in self.quads_for_pattern(None, None, None, graph)
+        )
+        return ox.serialize(triples, format=ox.RdfFormat.N_QUADS) or b""
+
     # --- writing ---------------------------------------------------------------------
     @abstractmethod
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
