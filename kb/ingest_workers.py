@@ -155,7 +155,8 @@ def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
-def _chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), read as they come."""
     batch: list[T] = []
     for item in items:
         batch.append(item)
@@ -214,7 +215,7 @@ class WorkerPool:
         ahead = max(window, self.workers) if window else self.window
         if chunk > 1:
             ahead = max(1, ahead // chunk)
-            tasks = _chunked(items, chunk)
+            tasks = chunked(items, chunk)
             for outcomes in self._map_tasks(_run_chunk, tasks, (func, *args), ahead):
                 for failed, result in outcomes:
                     if failed:

@@ -47,7 +47,7 @@ from ..content import (
 )
 from ..entity_statements import Preloaded
 from ..evidence import PriorEvidence
-from ..ingest_workers import WorkerPool, stored_records
+from ..ingest_workers import WorkerPool, chunked, stored_records
 from ..iri import IriMinter
 from ..journal import ADDED, PENDING, clear_added, entry, journal_graph, pending
 from ..prior_graphs import all_priors
@@ -290,14 +290,7 @@ class Bulk:
                 yield [read_text_graph(self.kb, g) for g in chunk]
             return
         triples = ((g, self.kb.graph_ntriples(g)) for g in graphs)
-        batch: list[TextRecords] = []
-        for records in workers.map(stored_records, triples, chunk=READ_CHUNK):
-            batch.append(records)
-            if len(batch) >= CHUNK_TEXTS:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        yield from chunked(workers.map(stored_records, triples, chunk=READ_CHUNK), CHUNK_TEXTS)
 
     def finish(
         self, progress: Callable[[str], None] | None = None, pool: WorkerPool | None = None
