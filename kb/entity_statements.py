@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
+from .content import TEXT_GRAPH_INFIX
 from .store import KnowledgeBase, value
 from .vocab import PREFIXES
 
@@ -43,7 +44,7 @@ PREF = LABELS[0]
 TYPE = _N(PREFIXES["rdf"] + "type")
 DESCRIBING = tuple(dict.fromkeys((PREF, TYPE, *LABELS)))  # prefLabel once
 SHARED_SUFFIX = "/graph/entities"
-_TEXT_GRAPH_INFIX = "/graph/text/"
+
 # rating nodes only (kb.derived.rating_quads types them, never an entity): over a million
 # typed nodes at 100,000 texts, not read for entities
 _RATINGS_SUFFIX = "/graph/ratings"
@@ -86,7 +87,7 @@ class Preloaded:
         self._others: dict[str, list[ox.Quad]] = defaultdict(list)
         for graph in kb.named_graphs():
             if (
-                _TEXT_GRAPH_INFIX in graph
+                TEXT_GRAPH_INFIX in graph
                 or graph.endswith(SHARED_SUFFIX)
                 or graph.endswith(_RATINGS_SUFFIX)
             ):
