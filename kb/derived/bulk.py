@@ -27,13 +27,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
@@ -79,8 +76,7 @@ CHUNK_GRADES = 20_000  # claims graded per task
 RATE_AHEAD = 2  # rating and grading tasks in flight
 CHUNK_ENTITIES = 20_000  # entities described at a time
 WRITE_QUADS = 100_000  # quads per write transaction
-LOAD_QUADS = 200_000  # serialised quads joined into one load held in memory
-SPILLED_LOAD_QUADS = 1_000_000  # quads joined into one load kept in a file beside the store
+LOAD_QUADS = 200_000  # serialised quads joined into one load (its loader holds them, sorted)
 RELATE_AHEAD = 4  # ranges related ahead of the writer (each result is tens of MB at 100k)
 
 _JUDGEMENTS = """
@@ -108,14 +104,9 @@ class _Writer:
     where the store can (kb.store.base): until the marker is cleared, a crash means
     deriving everything again, from graphs emptied first, so no write needs to be atomic.
 
-    Each load is written in a thread (the store writes without the GIL) while this
-    thread computes the next quads: one load at a time, in order; ``wait`` before
-    anything relies on them being in the store.
-
-    A store on disk gets the quads in a file beside it, a million a load (streamed by the
-    loader, never held here): RocksDB's merging follows the number of loads more than
-    their quads (bench/loader_commits.py), and the 4.7 million derived quads of a
-    100,000-text store took 24 loads of 200,000, merged into the largest the store gets.
+    Each transaction is written in a thread (the store writes without the GIL) while
+    this thread computes the next quads: one transaction at a time, in order, as when
+    written here; ``wait`` before anything relies on them being in the store.
     """
 
     def __init__(self, kb: KnowledgeBase, state: ContentState) -> None:
@@ -123,11 +114,7 @@ class _Writer:
         self.buffer: list[ox.Quad] = []
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="srkb-derived")
         self._writing: Future[None] | None = None
-        path = kb.backend.path if kb.bulk_loads else None
-        self._spill_dir: Path | None = path.parent if path is not None else None
-        self._load_quads = SPILLED_LOAD_QUADS if self._spill_dir is not None else LOAD_QUADS
-        self._pending: list[bytes] = []  # serialised quads not yet loaded (in memory)
-        self._file: IO[bytes] | None = None  # or in a file beside the store
+        self._pending: list[bytes] = []  # serialised quads not yet loaded
         self._pending_quads = 0
         self._shared: set[str] = set()  # shared rating nodes written (kb.derived.rating_quads)
 
@@ -137,39 +124,26 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        """Serialise the quads added, to be loaded with the next ones (``close`` loads)."""
+        self._load_pending()
         if self.buffer:
             unique = list(dict.fromkeys(self.buffer))
             self.buffer = []
             data = ox.serialize(unique, format=ox.RdfFormat.N_QUADS) or b""
+            self.wait()
+            self._writing = self._thread.submit(self.kb.load_nquads, data)
             self.state.add_serialized(unique, data)
-            self._append(data, len(unique))
 
     def load(self, data: bytes, graph: str, digest: int, quads: int) -> None:
         """Write quads already serialised (all in ``graph``, of this digest and number).
-        They are joined with the next ones into one load (see the class docstring): each
-        load adds its sorted files to RocksDB's first level, and a few hundred small ones
-        at 100,000 texts are what made it stall writes during the texts' load (kb.ingest)."""
+        They are joined with the next ones up to LOAD_QUADS a load: each load adds its
+        sorted files to RocksDB's first level, and a few hundred small ones at 100,000
+        texts are what made it stall writes during the texts' load (kb.ingest)."""
         if not data:
             return
         self.state.add(graph, digest, quads)
-        self._append(data, quads)
-
-    def _append(self, data: bytes, quads: int) -> None:
-        if not data:
-            return
-        if self._spill_dir is not None:
-            if self._file is None:
-                self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed on load
-                    dir=self._spill_dir, prefix=".srkb-derived-", suffix=".nq", delete=False
-                )
-            self._file.write(data)
-            if not data.endswith(b"\n"):
-                self._file.write(b"\n")
-        else:
-            self._pending.append(data)
+        self._pending.append(data)
         self._pending_quads += quads
-        if self._pending_quads >= self._load_quads:
+        if self._pending_quads >= LOAD_QUADS:
             self._load_pending()
 
     def load_written(self, written: Written, graph: str) -> None:
@@ -181,42 +155,24 @@ class _Writer:
                 self.load(node[0], graph, *node[1:])
 
     def _load_pending(self) -> None:
-        self._pending_quads = 0
-        if self._file is not None:
-            self._file.close()
-            spilled, self._file = Path(self._file.name), None
-            self.wait()
-            self._writing = self._thread.submit(self._load_file, spilled)
-        elif self._pending:
+        if self._pending:
             data = b"\n".join(self._pending)
-            self._pending = []
+            self._pending, self._pending_quads = [], 0
             self.wait()
             self._writing = self._thread.submit(self.kb.load_nquads, data)
 
-    def _load_file(self, spilled: Path) -> None:
-        try:
-            self.kb.load_nquads_file(spilled)
-        finally:
-            spilled.unlink(missing_ok=True)
-
     def wait(self) -> None:
-        """Until the last load is in the store (its error raised here)."""
+        """Until the last transaction is in the store (its error raised here)."""
         writing, self._writing = self._writing, None
         if writing is not None:
             writing.result()
 
     def close(self) -> None:
-        """Load what is left and wait for it; a file not loaded (an error) is removed."""
         try:
-            self.flush()
             self._load_pending()
             self.wait()
         finally:
             self._thread.shutdown(wait=True)
-            if self._file is not None:
-                self._file.close()
-                Path(self._file.name).unlink(missing_ok=True)
-                self._file = None
 
 
 def _texts(kb: KnowledgeBase) -> list[str]:
