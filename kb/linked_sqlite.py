@@ -16,7 +16,8 @@ it; the log applies to the copy unchanged) and checkpoints as usual. Copying 2.1
 once a publish leaves a log past half its limit, a process of its own (``copy_ahead``)
 copies the file, which cannot change while it is shared, to a name that says which
 file it copied (inode, size, modification time); the writer that next opens the file
-renames that copy over it (``adopt_copy``), at no cost. A copy of a file that changed
+renames that copy over it (``adopt_copy``), at no cost: every copy is synced to disk
+before it is renamed (``_durable_copy``). A copy of a file that changed
 meanwhile matches nothing and is removed. The writer copies the file itself only when
 no copy was made (``unshare_soon`` starts that in a thread when a derivation begins).
 """
@@ -127,6 +128,19 @@ def copy_ahead(path: Path) -> bool:
     return True
 
 
+def _durable_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` and wait until the copy is on disk. A copy is renamed over the live
+    file: written back first, it cannot be left half-written by a crash, and the rename
+    costs nothing (ext4 writes a file's data back when it is renamed over another, which
+    made the step that adopted a 2 GB copy made ahead wait 1.1 s for it)."""
+    shutil.copyfile(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def make_copy(path: Path) -> Path | None:
     """Copy ``path`` to the name of what it is now (``copy_ahead``'s process); nothing if
     another copier runs, the copy exists, or the file changed while it was copied."""
@@ -142,7 +156,7 @@ def make_copy(path: Path) -> Path | None:
         if target.exists():
             return target
         part = path.with_name(f"{path.name}.{os.getpid()}.part{SUFFIX}")
-        shutil.copyfile(path, part)
+        _durable_copy(path, part)
         if _identity(path) != identity:  # written meanwhile: this copy is of no file
             return None
         part.replace(target)
@@ -180,7 +194,7 @@ def _unshare(path: Path) -> None:
     if not is_shared(path):
         return
     private = path.with_name(path.name + SUFFIX)
-    shutil.copyfile(path, private)
+    _durable_copy(path, private)
     private.replace(path)
 
 

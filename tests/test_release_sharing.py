@@ -201,3 +201,41 @@ def test_one_copier_at_a_time(tmp_path: Path) -> None:
     assert make_copy(path) is not None
     assert adopt_copy(path, wait=False)
     assert path.stat().st_nlink == 1 and copies(path) == []
+
+
+def test_a_copy_is_on_disk_before_it_is_renamed_over_the_live_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever process copies the index (made ahead, or the writer itself), the copy is
+    synced before any rename: a crash cannot leave a half-written index under the live
+    name, and the writer's rename has no write-back left to wait for."""
+    path = tmp_path / "index.sqlite"
+    path.write_bytes(b"x" * 8192)
+    os.link(path, tmp_path / "release.sqlite")
+    events: list[str] = []
+    real_fsync, real_replace = os.fsync, Path.replace
+
+    def fsync(fd: int) -> None:
+        events.append("fsync " + Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        real_fsync(fd)
+
+    def replace(self: Path, target: str | os.PathLike[str]) -> Path:
+        events.append(f"replace {self.name} -> {Path(target).name}")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(Path, "replace", replace)
+    made = make_copy(path)
+    assert made is not None and made.read_bytes() == path.read_bytes()
+    part = next(e.split()[1] for e in events if e.startswith("replace"))
+    assert events[:2] == [f"fsync {part}", f"replace {part} -> {made.name}"]
+    events.clear()
+    assert adopt_copy(path, wait=False)
+    assert events == [f"replace {made.name} -> {path.name}"]  # synced already: only renamed
+
+    events.clear()
+    os.link(path, tmp_path / "second-release.sqlite")
+    kb.linked_sqlite._unshare(path)  # the writer's own copy, when none was made ahead
+    private = f"{path.name}{kb.linked_sqlite.SUFFIX}"
+    assert events == [f"fsync {private}", f"replace {private} -> {path.name}"]
+    assert path.stat().st_nlink == 1 and path.read_bytes() == b"x" * 8192
