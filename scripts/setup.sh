@@ -47,3 +47,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >&2
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".${SRKB_EXTRAS:-}" >&2
+# An editable install leaves srkb's modules uncompiled (pip compiles a regular install's):
+# compiled here, every command skips compiling its ~150 modules at start (0.3 s of a
+# 0.75 s command that finds nothing to do), even where PYTHONDONTWRITEBYTECODE is set.
+.venv/bin/python -m compileall -q -j 0 kb server >&2
