@@ -415,8 +415,9 @@ class Bulk:
         # the rating nodes were written from the index's counts (ClaimIndex.rated)
         self.index.set_meta("rated_state", self.state.literal().value)
         self.index.set_meta("sources_complete", "1")
-        # the store merges what was loaded before it is closed: the next command would
-        # start the merge again otherwise (kb.store.compaction)
+        # the store merges what was loaded before it is closed, here or in a detached
+        # process that closing hands it to: the next command would start the merge
+        # again otherwise (kb.store.compaction, kb.store.background_merge)
         kb.settle(lambda: progress("letting the store merge what was loaded") if progress else None)
         phase.done("store settled")
         logger.info(
