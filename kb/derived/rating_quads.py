@@ -28,7 +28,9 @@ node is in the graph while some claim or source links to it (kb.derived.ratings
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -136,6 +138,17 @@ def _dec(x: float) -> ox.Literal:
     return ox.Literal("0" if text in ("-0", "") else text, datatype=DECIMAL)
 
 
+NODES_REMEMBERED = 10_000  # a bound on each memo of RatingQuads (cleared when passed)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _remember(memo: dict[_K, _V], key: _K, value: _V) -> None:
+    if len(memo) >= NODES_REMEMBERED:
+        memo.clear()
+    memo[key] = value
+
+
 class RatingQuads:
     """Mints the ratings graph's IRIs and turns ratings into its quads."""
 
@@ -152,6 +165,11 @@ class RatingQuads:
         self.activity = N(
             str(mint(f"activity/rating/{short_hash(MODEL_VERSION, params, length=16)}"))
         )
+        # what a rating node says, by what it is made from: a million claims have a few
+        # hundred distinct contents, and most sources none of their own (grading and
+        # rating in bulk spent most of their time making the same nodes again)
+        self._source_scalars: dict[tuple[int, ...], list[tuple[ox.NamedNode, _Object]]] = {}
+        self._nodes: dict[tuple[object, ...], tuple[ox.NamedNode, list[ox.Quad]]] = {}
 
     def q(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> ox.Quad:
         return ox.Quad(s, p, o, self.graph)
@@ -191,6 +209,32 @@ class RatingQuads:
         """A source rating node, without its links to the evidence (SOURCE_SCALARS), and
         the source's link to it: a shared node when the source has no evidence at all
         (nothing counted, no prior assessment: it links nothing)."""
+        link, _iri, node = self.source_parts(sr)
+        return [link, *node]
+
+    def source_parts(self, sr: SourceRating) -> tuple[ox.Quad, ox.NamedNode, list[ox.Quad]]:
+        """``source`` apart: the source's link, its rating node and the node's quads."""
+        counted = tuple(getattr(sr.counts, name) for name in COUNTS)
+        if sr.priors or any(counted):
+            iri = self.source_iri(sr.source)
+            node = [self.q(iri, p, o) for p, o in self._scalars_of(sr, counted)]
+        else:
+            iri, node = self._shared_node(
+                ("reliability", counted),
+                "rating/reliability/",
+                lambda: self._scalars_of(sr, counted),
+            )
+        return self.q(iri, RATED_SOURCE, N(sr.source)), iri, node
+
+    def _scalars_of(
+        self, sr: SourceRating, counted: tuple[int, ...]
+    ) -> list[tuple[ox.NamedNode, _Object]]:
+        """A source rating's scalars: a function of its counts (and the model) when it
+        has no prior assessments, so made once per distinct counts."""
+        if not sr.priors:
+            found = self._source_scalars.get(counted)
+            if found is not None:
+                return found
         scalars: list[tuple[ox.NamedNode, _Object]] = [
             (A, N(_S + "SourceReliabilityRating")),
             (LABEL, ox.Literal(sr.label if sr.grade == "F" else f"reliability {sr.label}")),
@@ -199,7 +243,6 @@ class RatingQuads:
             (PIECES, ox.Literal(sr.pieces)),
             (EXPLANATION, ox.Literal(sr.explanation())),
         ]
-        counted = [getattr(sr.counts, name) for name in COUNTS]
         scalars += [(prop, ox.Literal(n)) for prop, n in zip(COUNTS.values(), counted, strict=True)]
         scalars += [(prop, _dec(getattr(sr, name))) for name, prop in OPINION.items()]
         if sr.priors:
@@ -207,27 +250,53 @@ class RatingQuads:
             scalars.append((PRIORS["r"], _dec(float(sr.prior_r))))
             scalars.append((PRIORS["s"], _dec(float(sr.prior_s))))
             scalars += [(USED_PRIOR, N(p.iri)) for p in sr.priors]
-        if sr.priors or any(counted):
-            iri = self.source_iri(sr.source)
         else:
-            iri = self._node("rating/reliability/", scalars)
-        return [self.q(iri, RATED_SOURCE, N(sr.source)), *(self.q(iri, p, o) for p, o in scalars)]
+            _remember(self._source_scalars, counted, scalars)
+        return scalars
+
+    def _shared_node(
+        self,
+        key: tuple[object, ...],
+        prefix: str,
+        scalars: Callable[[], list[tuple[ox.NamedNode, _Object]]],
+    ) -> tuple[ox.NamedNode, list[ox.Quad]]:
+        """The shared node made of ``scalars()`` and its quads, made once per ``key``
+        (what determines the scalars)."""
+        found = self._nodes.get(key)
+        if found is None:
+            made = scalars()
+            iri = self._node(prefix, made)
+            found = (iri, [self.q(iri, p, o) for p, o in made])
+            _remember(self._nodes, key, found)
+        return found
 
     def claim(self, cr: ClaimRating) -> list[ox.Quad]:
         """The claim's link to its rating node, and the node (shared by the claims rated
         alike)."""
+        link, _iri, node = self.claim_parts(cr)
+        return [link, *node]
+
+    def claim_parts(self, cr: ClaimRating) -> tuple[ox.Quad, ox.NamedNode, list[ox.Quad]]:
+        """``claim`` apart: the claim's link, the shared node and the node's quads."""
         grade, reason = cr.grade_and_reason
-        scalars: list[tuple[ox.NamedNode, _Object]] = [
-            (A, N(_S + "ClaimCredibilityRating")),
-            (CREDIBILITY, N(_S + f"credibility{grade}")),
-            (CORROBORATIONS, ox.Literal(cr.corroborations)),
-            (NON_PARTY, ox.Literal(cr.relations.k_non_party)),
-            (CONTRADICTIONS, ox.Literal(cr.contradictions)),
-            (EXPLANATION, ox.Literal(f"credibility {grade}: {reason}.")),
-        ]
-        scalars += [(OWN_ACCOUNT_OF, N(p)) for p in sorted(set(cr.claim.own_account))]
-        iri = self._node("rating/credibility/", scalars)
-        return [self.q(iri, RATED_CLAIM, N(cr.claim.iri)), *(self.q(iri, p, o) for p, o in scalars)]
+        own = tuple(sorted(set(cr.claim.own_account)))
+        corroborations, contradictions = cr.corroborations, cr.contradictions
+        non_party = cr.relations.k_non_party
+
+        def scalars() -> list[tuple[ox.NamedNode, _Object]]:
+            made: list[tuple[ox.NamedNode, _Object]] = [
+                (A, N(_S + "ClaimCredibilityRating")),
+                (CREDIBILITY, N(_S + f"credibility{grade}")),
+                (CORROBORATIONS, ox.Literal(corroborations)),
+                (NON_PARTY, ox.Literal(non_party)),
+                (CONTRADICTIONS, ox.Literal(contradictions)),
+                (EXPLANATION, ox.Literal(f"credibility {grade}: {reason}.")),
+            ]
+            return made + [(OWN_ACCOUNT_OF, N(p)) for p in own]
+
+        key = ("credibility", grade, reason, corroborations, non_party, contradictions, own)
+        iri, node = self._shared_node(key, "rating/credibility/", scalars)
+        return self.q(iri, RATED_CLAIM, N(cr.claim.iri)), iri, node
 
     def parsed_relations(self, claim: str, text: str) -> list[ox.Quad]:
         """The claim's links kept as kb.derived.claim_index.links_text, as quads."""
