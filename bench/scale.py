@@ -10,7 +10,8 @@ For one corpus size (bench/synthetic_corpus.py writes the documents, cached unde
    and, for comparison, the time to extract those 100 documents alone;
 3. ``srkb dump --format nquads``: wall time, peak memory, size;
 4. ``srkb serve``: seconds until ``/healthz`` answers, memory at rest (after steps 5 and 6
-   and concurrent searches on every worker; RSS and PSS, summed and per process);
+   and concurrent searches on every worker, once the release's dump writer has ended;
+   RSS and PSS, summed and per process; the sums before it ended too);
 5. every named query with its documented example parameters, over HTTP with the default
    limits (``GET /queries/NAME``, JSON) and through the CLI's query path (the store
    opened once, ``kb.query.run_local`` then the table the CLI prints): median and 95th
@@ -142,6 +143,17 @@ def memory_at_rest(root: int) -> dict[str, object]:
         "pss_mb": sum(p["pss"] for p in processes),
         "processes": processes,
     }
+
+
+def wait_for_dump_writer(root: int, limit_s: float = 1800.0) -> float:
+    """Wait until no dump writer runs in the process tree (at most ``limit_s``); returns
+    the seconds waited (0.0 when none ran)."""
+    started = time.perf_counter()
+    while any(_role(pid) == "dump writer" for pid in _tree(root)):
+        if time.perf_counter() - started > limit_s:
+            raise SystemExit(f"the release's dump writer ran for more than {limit_s:.0f} s")
+        time.sleep(1)
+    return time.perf_counter() - started
 
 
 @dataclass
@@ -436,7 +448,9 @@ def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
         }
         search_on_every_worker(url)
         time.sleep(1)
-        at_rest = memory_at_rest(proc.pid)
+        busy = memory_at_rest(proc.pid)  # the release's dump may still be being written
+        dump_wait_s = wait_for_dump_writer(proc.pid)
+        at_rest = memory_at_rest(proc.pid) if dump_wait_s else busy
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -445,6 +459,11 @@ def serve_and_time(data: Path, repeat: int) -> dict[str, object]:
         "rest_rss_mb": at_rest["rss_mb"],  # shared pages counted once per process
         "rest_pss_mb": at_rest["pss_mb"],  # each page counted once: what the machine gives
         "rest_processes": at_rest["processes"],
+        # the same before the release's dump writer (a low-priority process the server
+        # starts for a new release) had ended, and how long after that reading it ended
+        "busy_rss_mb": busy["rss_mb"],
+        "busy_pss_mb": busy["pss_mb"],
+        "dump_writer_ended_after_s": dump_wait_s,
         "pages": page_times,
         "pages_distinct": first_times,
         "named_http": query_times,

@@ -30,6 +30,12 @@ def table(serve: dict) -> str:  # type: ignore[type-arg]
             f"{p['pss_anon']:>12.0f}"
         )
     rows.append(f"{'sum':>8}  {'':<16} {serve['rest_rss_mb']:>8.0f} {serve['rest_pss_mb']:>8.0f}")
+    if serve.get("dump_writer_ended_after_s"):
+        rows.append(
+            f"{'before':>8}  {'dump written':<16} {serve['busy_rss_mb']:>8.0f} "
+            f"{serve['busy_pss_mb']:>8.0f}  (the dump writer ended "
+            f"{serve['dump_writer_ended_after_s']:.0f} s later)"
+        )
     return "\n".join(rows)
 
 
