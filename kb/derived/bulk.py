@@ -380,31 +380,26 @@ class Bulk:
         if progress:
             progress(f"graded {claims} claims")
 
-        # the entities the texts name: the shared entities graph (the last quads loaded)
-        # and the search index (SQLite), a run of entities at a time (their counts read
-        # ahead), each entity's description made once for both
+        # the entities the texts name: the shared entities graph (the last quads loaded),
+        # a run of entities at a time (their counts read ahead), then the search index
+        # (SQLite), made while RocksDB merges what was loaded (``settle`` below)
         counts, shared = self.counts, self.shared
         named = {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_names")}
         named |= {row[0] for row in db.execute("SELECT DISTINCT entity FROM entity_types")}
         entities = sorted(self.search.mentioned_entities() | named)
         del named
-        described: dict[str, list[ox.Quad]] = {}  # the run's
-        statements = Preloaded(kb, lambda e: described.get(e) or description(counts, e, shared))
         for chunk in _chunks(entities, CHUNK_ENTITIES):  # their forms: a chunk at a time
             written = self.search.written_forms(chunk)
             counts.prefetch(chunk)
-            described.clear()
             for entity in chunk:
-                described[entity] = description(counts, entity, shared, written[entity])
-                writer.add(described[entity])
-            self.search.describe(kb, [e for e in chunk if e in self.named], statements)
-        described.clear()
-        for chunk in _chunks(sorted(self.named.difference(entities)), CHUNK_ENTITIES):
-            counts.prefetch(chunk)
-            self.search.describe(kb, chunk, statements)
+                writer.add(description(counts, entity, shared, written[entity]))
         writer.add(rq.header())
         writer.flush()
         writer.close()
+        statements = Preloaded(kb, lambda e: description(counts, e, shared))
+        for chunk in _chunks(sorted(self.named), CHUNK_ENTITIES):
+            counts.prefetch(chunk)
+            self.search.describe(kb, chunk, statements)
         counts.prefetch([])
         phase.done("entities described")
         if progress:
