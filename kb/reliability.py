@@ -521,6 +521,20 @@ class SourceCounts:
     def judgements(self) -> int:
         return self.positive + self.negative + self.mixed
 
+    def values(self) -> tuple[int, ...]:
+        """Every count, in field order (``dataclasses.astuple`` without its deep copies:
+        48 microseconds a source in a bulk derivation)."""
+        return (
+            self.positive,
+            self.negative,
+            self.mixed,
+            self.corroborated,
+            self.contradicted,
+            self.corroborated_reports,
+            self.contradicted_reports,
+            self.own_accounts,
+        )
+
     def set_track(self, counted: tuple[int, ...]) -> None:
         """Its track record, as kb.reliability.track_counts gives it."""
         (

@@ -214,7 +214,7 @@ class RatingQuads:
 
     def source_parts(self, sr: SourceRating) -> tuple[ox.Quad, ox.NamedNode, list[ox.Quad]]:
         """``source`` apart: the source's link, its rating node and the node's quads."""
-        counted = tuple(getattr(sr.counts, name) for name in COUNTS)
+        counted = sr.counts.values()  # in the order of COUNTS
         if sr.priors or any(counted):
             iri = self.source_iri(sr.source)
             node = [self.q(iri, p, o) for p, o in self._scalars_of(sr, counted)]
