@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from ..errors import StoreBusyError, StoreError
 from . import background_merge
 from .base import StoreBackend, Term
-from .compaction import background_ticks, wait_for_compactions
+from .compaction import background_ticks, lower_merge_priority, wait_for_compactions
 
 EMPTY_PART = 50_000  # quads removed per transaction when a graph is emptied
 EMPTY_FLUSH_PARTS = 10
@@ -151,8 +151,11 @@ class OxigraphBackend(StoreBackend):
 
     def load_nquads_file(self, path: Path) -> None:
         """``load_nquads`` streaming from a file: the loader reads it in Rust, in batches
-        of a million quads, so a large batch is never held in Python."""
+        of a million quads, so a large batch is never held in Python. A bulk ingest loads
+        this way, and RocksDB's merging of what it loads yields the CPU to the ingest's
+        extraction from then on (kb.store.compaction.lower_merge_priority)."""
         self._check_writable()
+        lower_merge_priority()
         try:
             self.raw.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
         except (OSError, SyntaxError) as exc:
