@@ -36,8 +36,8 @@ POLL_S = 0.25
 BUSY_TICKS = 2  # CPU ticks in a quiet window that still count as idle
 
 
-def _threads(prefix: str) -> Iterator[tuple[Path, str]]:
-    """(task directory, name) of this process's threads whose name starts with ``prefix``."""
+def _threads(prefix: str) -> Iterator[Path]:
+    """The /proc task directories of this process's threads whose name starts with ``prefix``."""
     try:
         tasks = list(_TASKS.iterdir())
     except OSError:
@@ -48,7 +48,7 @@ def _threads(prefix: str) -> Iterator[tuple[Path, str]]:
         except (OSError, UnicodeDecodeError):
             continue  # the thread ended
         if name.startswith(prefix):
-            yield task, name
+            yield task
 
 
 def lower_merge_priority(niceness: int = MERGE_NICENESS) -> int:
@@ -57,16 +57,16 @@ def lower_merge_priority(niceness: int = MERGE_NICENESS) -> int:
     needs privileges). Returns how many threads it changed.
 
     Why: in a bulk ingest on two cores the merging of what was loaded competes with
-    extraction for the CPU, and it is work that can wait: queries are right before it
-    ends, and what is left when the ingest ends goes on in a detached process
+    extraction for the CPU, and it is work that can wait: no answer depends on it, and
+    what is left when the ingest ends goes on in a detached process
     (kb.store.background_merge). At normal priority RocksDB's threads took half a core
     of a 100,000-text ingest's 746 s of texts (482 CPU-s in all); yielding, they took a
-    fifth of a core, the texts 618 s and the ingest 762 s instead of 900-918 s, and the
-    merge left over ended a minute later (docs/benchmarks.md). Only compaction yields:
+    fifth of a core, the texts 618-630 s and the ingest 762-775 s instead of 900-918 s,
+    and the merge left over ran 49 s after it (docs/benchmarks.md). Only compaction yields:
     the flush threads (``rocksdb:high``) keep their priority, as writes wait for them.
     """
     changed = 0
-    for task, _name in _threads(_MERGE_THREADS):
+    for task in _threads(_MERGE_THREADS):
         try:
             tid = int(task.name)
             if os.getpriority(os.PRIO_PROCESS, tid) < niceness:
@@ -81,7 +81,7 @@ def background_ticks() -> int | None:
     """CPU ticks used so far by this process's RocksDB background threads; None when
     /proc names none (another system, or no store open)."""
     total, found = 0, False
-    for task, _name in _threads(_PREFIX):
+    for task in _threads(_PREFIX):
         try:
             stat = (task / "stat").read_text(encoding="ascii")
         except (OSError, UnicodeDecodeError):
