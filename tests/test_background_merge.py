@@ -1,10 +1,12 @@
 """A merge RocksDB has not finished when a write command closes the store goes on in a
-detached process (kb.store.background_merge); the next command that writes stops that
-process and takes the store over, whenever it comes."""
+detached process (kb.store.background_merge); the next command that opens the store stops
+that process, whenever it comes: a writer takes the store over, a reader reads a store
+nothing rewrites underneath it."""
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -35,9 +37,24 @@ def a_store(tmp_path: Path) -> Path:
     return data / "store"
 
 
-def wait_for_marker(store: Path, proc: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
+def holds_store(pid: int, store: Path) -> bool:
+    """Whether process ``pid`` has the store open (RocksDB's LOCK file among its files)."""
+    lock = str(store / "LOCK")
+    try:
+        return any(os.readlink(fd) == lock for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def names(store: Path, proc: subprocess.Popen[bytes]) -> bool:
+    """Whether the store's marker names ``proc`` as its merge process."""
+    marker = bm.marker_path(store)
+    return marker.exists() and marker.read_text(encoding="ascii") == str(proc.pid)
+
+
+def wait_until_held(store: Path, proc: subprocess.Popen[bytes], seconds: float = 10.0) -> None:
     end = time.monotonic() + seconds
-    while not bm.marker_path(store).exists():
+    while not holds_store(proc.pid, store):
         assert proc.poll() is None, "the merge process ended before holding the store"
         assert time.monotonic() < end, "the merge process never held the store"
         time.sleep(0.01)
@@ -50,7 +67,7 @@ def test_a_writer_stops_the_background_merge_and_takes_the_store(
     store = a_store(tmp_path)
     proc = bm.hand_over(store)
     if delay is None:  # the merge process surely holds the store
-        wait_for_marker(store, proc)
+        wait_until_held(store, proc)
     else:
         time.sleep(delay)
     started = time.monotonic()
@@ -64,8 +81,60 @@ def test_a_writer_stops_the_background_merge_and_takes_the_store(
     status = proc.wait(timeout=10)
     # stopped, or (started after the writer took the store) found it in use
     assert status == bm.STOPPED if delay is None else status in (0, bm.STOPPED)
-    assert not bm.marker_path(store).exists()
+    assert not names(store, proc)  # (the writer's own close may have started another)
     assert took < bm.TAKE_OVER_S
+
+
+def test_the_merge_process_is_named_before_the_command_returns(tmp_path: Path) -> None:
+    store = a_store(tmp_path)
+    proc = bm.hand_over(store)
+    try:
+        assert bm.marker_path(store).read_text(encoding="ascii") == str(proc.pid)
+    finally:
+        proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, None])
+def test_a_reader_stops_the_background_merge_before_it_reads(
+    tmp_path: Path, delay: float | None
+) -> None:
+    """A store opened read-only is read with no merge process rewriting its files."""
+    store = a_store(tmp_path)
+    proc = bm.hand_over(store)
+    if delay is None:
+        wait_until_held(store, proc)
+    else:
+        time.sleep(delay)
+    with KnowledgeBase.open(store.parent, read_only=True) as kb:
+        assert not holds_store(proc.pid, store)  # it let go of the store before the reading
+        assert len(list(kb.quads(G.value))) == len(QUADS)
+    # stopped, found the store in use, or signalled before Python set its handler
+    assert proc.wait(timeout=10) in (0, bm.STOPPED, -signal.SIGTERM)
+    assert not names(store, proc)
+
+
+def test_a_marker_naming_another_process_is_left_alone(tmp_path: Path) -> None:
+    """A marker left by a killed merge process may name a process id reused since by
+    anything, or (a copied directory) the merge process of another store: neither is
+    signalled, and the store opens at once."""
+    store = a_store(tmp_path)
+    other = a_store(tmp_path / "elsewhere")
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    merger = bm.hand_over(other)
+    try:
+        wait_until_held(other, merger)
+        for pid in (bystander.pid, merger.pid):
+            bm.marker_path(store).write_text(str(pid), encoding="ascii")
+            assert not bm.stop(store)
+            with KnowledgeBase.open(store.parent, read_only=True) as kb:
+                assert len(list(kb.quads(G.value))) == len(QUADS)
+            KnowledgeBase.open(store.parent, create=False).close()
+            assert bystander.poll() is None and merger.poll() is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+        merger.terminate()
+        merger.wait(timeout=10)
 
 
 def test_the_background_merge_ends_by_itself_when_nothing_is_left(tmp_path: Path) -> None:

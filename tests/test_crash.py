@@ -18,7 +18,7 @@ import pytest
 
 from kb.ingest_workers import build_one
 from kb.journal import LOADING, entry, pending
-from kb.store import KnowledgeBase
+from kb.store import STORE_DIRNAME, KnowledgeBase, background_merge
 from kb.version import software_version
 
 from .conftest import SRKB_COMMAND, run_srkb
@@ -102,6 +102,7 @@ def test_killed_removals_resume_to_the_uninterrupted_store(
     full = tmp_path / "full"
     run_srkb("ingest", "--batch", "8", *corpus, data=full, check=True, timeout=600)
     gone = [Path(p).name for p in corpus[::4]]
+    background_merge.stop(full / STORE_DIRNAME)  # a store is copied with nothing writing it
     reference = tmp_path / "reference"
     shutil.copytree(full, reference)
     started = time.perf_counter()

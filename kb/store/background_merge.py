@@ -12,10 +12,13 @@ for a whole merge (13.2 s instead of about 4.5). The whole merge, left to run, t
 So a command that closes the store while RocksDB is merging hands the merge over to a
 detached process (``python -m kb.store.background_merge STORE``): it opens the store,
 waits until RocksDB's threads are idle (kb.store.compaction) and closes it; a file beside
-the store (``STORE.merging``) holds its process id meanwhile. The next command that opens
-the store for writing stops it (SIGTERM: it closes the store at once, as a command would
-have) and takes the store over: what was merged by then is kept. A server reads releases,
-never the store, so it does not notice.
+the store (``STORE.merging``) holds its process id meanwhile, written by the command that
+starts it before that command returns. The next command that opens the store stops it
+(SIGTERM: it closes the store at once, as a command would have): a writer to take the
+store over, a reader because a store opened read-only must not be rewritten underneath
+it (RocksDB deletes the files a merge replaces; pyoxigraph calls reading beside a writer
+undefined behaviour, and `srkb dump` right after `srkb remove` once failed so). What was
+merged by then is kept. A server reads releases, never the store, so it does not notice.
 
 SRKB_BACKGROUND_MERGE=0 turns this off: the merge then runs inside the write commands.
 """
@@ -34,6 +37,7 @@ from types import FrameType
 from typing import TypeVar
 
 from ..detached import spawn_detached
+from ..errors import StoreBusyError
 from .compaction import background_ticks, wait_for_compactions
 from .snapshot import _pid_alive
 
@@ -42,6 +46,8 @@ BUSY_SAMPLE_S = 0.1  # how long a closing command watches RocksDB's threads for 
 TAKE_OVER_S = 10.0  # how long a command waits for a stopped merge process to let go
 GRACE_S = 0.5  # a store locked with no merge process named: wait this long, then busy
 POLL_S = 0.05
+MODULE = "kb.store.background_merge"
+_PROC = Path("/proc")
 STOPPED = 128 + signal.SIGTERM  # the merge process's exit status when a command stopped it
 
 T = TypeVar("T")
@@ -73,15 +79,64 @@ def merging_now(ticks_at_open: int | None) -> bool:
 
 
 def hand_over(store: Path) -> subprocess.Popen[bytes]:
-    """Start the detached process that finishes the merge (the store must be closed)."""
-    return spawn_detached("-m", "kb.store.background_merge", str(store))
+    """Start the detached process that finishes the merge (the store must be closed),
+    and name it in the marker before returning: a command that comes next finds it even
+    if it has not opened the store yet."""
+    store = store.absolute()
+    proc = spawn_detached("-m", MODULE, str(store))
+    marker_path(store).write_text(str(proc.pid), encoding="ascii")
+    return proc
+
+
+def _is_merger(pid: int, store: Path) -> bool:
+    """Whether process ``pid`` is the merge process of ``store``: a marker left by a
+    merge process that was killed may name a process id reused since by anything.
+    Where /proc does not exist, a live process is taken for it."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return not _PROC.is_dir() and _pid_alive(pid)
+    try:
+        where = args.index(MODULE.encode()) + 1
+    except ValueError:
+        return False  # another program, or a process that has ended (no command line)
+    return where < len(args) and Path(os.fsdecode(args[where])) == store.absolute()
 
 
 def _merger_pid(store: Path) -> int | None:
+    """The process merging ``store`` in the background, if one runs."""
     try:
-        return int(marker_path(store).read_text(encoding="ascii").strip())
+        pid = int(marker_path(store).read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
+    return pid if _is_merger(pid, store) else None
+
+
+def stop(store: Path, max_seconds: float = TAKE_OVER_S) -> bool:
+    """Stop the background merge of ``store`` and wait until it has closed the store
+    (what it merged is kept). Returns whether one ran.
+
+    Raises:
+        StoreBusyError: it did not let go within ``max_seconds``.
+    """
+    pid = _merger_pid(store)
+    if pid is None:
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
+    end = time.monotonic() + max_seconds
+    while _merger_pid(store) == pid:
+        if time.monotonic() > end:
+            raise StoreBusyError(
+                f"the background merge of the store in {store} (process {pid}) did not "
+                f"stop within {max_seconds:.0f} s; try again"
+            )
+        time.sleep(POLL_S)
+    # stopped before it could clean up after itself (before Python set its handler)
+    with contextlib.suppress(OSError, ValueError):
+        if int(marker_path(store).read_text(encoding="ascii")) == pid:
+            marker_path(store).unlink()
+    return True
 
 
 def open_taking_over(
@@ -100,7 +155,7 @@ def open_taking_over(
                 raise
             waited = time.monotonic() - started
             pid = _merger_pid(store)
-            if pid is not None and _pid_alive(pid):
+            if pid is not None:
                 if pid not in signalled:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         os.kill(pid, signal.SIGTERM)
@@ -130,8 +185,10 @@ def run(store: Path, max_seconds: float = MERGE_MAX_S) -> int:
     marker = marker_path(store)
     try:
         held = ox.Store(str(store))
-    except (OSError, _StopError):
-        return 0  # a command has it (or wants it) already
+    except (OSError, _StopError) as exc:  # a command has it, or wants it
+        if _merger_pid(store) == os.getpid():
+            marker.unlink(missing_ok=True)
+        return STOPPED if isinstance(exc, _StopError) else 0
     status = 0
     try:
         marker.write_text(str(os.getpid()), encoding="ascii")

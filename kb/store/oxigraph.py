@@ -61,7 +61,8 @@ class OxigraphBackend(StoreBackend):
     @classmethod
     def open(cls, path: Path, *, read_only: bool) -> OxigraphBackend:
         try:
-            if read_only:
+            if read_only:  # nothing may rewrite the files underneath: no background merge
+                background_merge.stop(path)
                 store = ox.Store.read_only(str(path))
             else:  # a background merge of the store is stopped, and the store taken over
                 store = background_merge.open_taking_over(
