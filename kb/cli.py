@@ -45,8 +45,22 @@ def handle_errors(func: F) -> F:
             _fail(str(exc))
         except KeyboardInterrupt:
             _fail("interrupted")
+        except OSError as exc:  # reading the store beside a writer; a full disk
+            _fail(_os_error_message(exc))
 
     return wrapper  # type: ignore[return-value]  # functools.wraps keeps the signature
+
+
+def _os_error_message(exc: OSError) -> str:
+    """One line for an input/output error no srkb error wrapped (RocksDB's among them)."""
+    from .store.oxigraph import files_replaced
+
+    if files_replaced(exc) and "IO error" in str(exc):
+        return (
+            f"[E300] the store changed while it was read ({exc}): another srkb process "
+            "is writing it; run the command again"
+        )
+    return f"[E300] input/output failed: {exc}"
 
 
 def _remember(key: str) -> Any:

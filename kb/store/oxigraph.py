@@ -33,6 +33,7 @@ from .compaction import background_ticks, lower_merge_priority, wait_for_compact
 
 EMPTY_PART = 50_000  # quads removed per transaction when a graph is emptied
 EMPTY_FLUSH_PARTS = 10
+READ_ONLY_TRIES = 8  # opening read-only beside a writer that replaces files meanwhile
 SETTLE_MAX_S = 1800.0  # a bound on waiting for merges (about 70 s at 100,000 texts)
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,25 @@ logger = logging.getLogger(__name__)
 
 def _is_locked(exc: OSError) -> bool:
     return "lock" in str(exc).lower()
+
+
+def files_replaced(exc: BaseException) -> bool:
+    """Whether RocksDB failed because a file it listed was gone: a process writing the
+    store replaced it (a merge, or a write-ahead log folded into a sorted file)."""
+    return "No such file or directory" in str(exc)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """``Store.read_only``, again when a writer replaced a file between RocksDB's reading
+    of the file list and its opening of the file (reading beside a writer: an ingest)."""
+    for attempt in range(READ_ONLY_TRIES):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if attempt == READ_ONLY_TRIES - 1 or not files_replaced(exc):
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class OxigraphBackend(StoreBackend):
@@ -63,14 +83,14 @@ class OxigraphBackend(StoreBackend):
         try:
             if read_only:  # nothing may rewrite the files underneath: no background merge
                 background_merge.stop(path)
-                store = ox.Store.read_only(str(path))
+                store = _open_read_only(path)
             else:  # a background merge of the store is stopped, and the store taken over
                 store = background_merge.open_taking_over(
                     path, lambda: ox.Store(str(path)), _is_locked
                 )
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB's "Corruption" is a RuntimeError
             text = str(exc)
-            if _is_locked(exc):
+            if isinstance(exc, OSError) and _is_locked(exc):
                 raise StoreBusyError(
                     f"the store in {path} is in use by another srkb process "
                     "(an ingest or an open shell); try again when it has finished"

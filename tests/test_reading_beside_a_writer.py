@@ -1,0 +1,119 @@
+"""Reading the embedded store while another process rewrites its files.
+
+RocksDB replaces files as it merges and folds its write-ahead log into sorted files; a
+store opened read-only (``srkb dump``, ``query``, ``texts`` during an ingest) may list a
+file that is gone by the time it opens it. The open is tried again; a read that meets a
+replaced file later stops with one line that says to run the command again; a store
+that lacks a file for good is refused in one line. Never a traceback.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from .conftest import run_srkb
+
+TEXT = "Reuters said on Monday that the convoy reached Kobani.\nI do not trust Reuters.\n"
+
+# A writer that keeps RocksDB replacing files: graphs dropped and written again, each write
+# flushed to a file of its own (the store stays about 20,000 quads).
+WRITER = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+p = ox.NamedNode("http://example.org/p")
+print("writing", flush=True)
+i = 0
+while True:
+    g = ox.NamedNode(f"http://example.org/g{i % 10}")
+    store.remove_graph(g)
+    store.extend(
+        ox.Quad(ox.NamedNode(f"http://example.org/s{j}"), p, ox.Literal(i), g)
+        for j in range(2000)
+    )
+    store.flush()
+    i += 1
+"""
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    text = tmp_path / "note.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    data = tmp_path / "data"
+    run_srkb("ingest", str(text), data=data, check=True)
+    return data
+
+
+def one_line_error(done: subprocess.CompletedProcess[str], starts: str) -> bool:
+    lines = done.stderr.strip().splitlines()
+    return done.returncode == 1 and len(lines) == 1 and lines[0].startswith(starts)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("dump", "--format", "nquads"),
+        ("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        ("texts",),
+        ("rating", "Reuters"),
+        ("ingest", "NOTE"),
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_store_missing_a_file_is_refused_in_one_line(
+    data: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """RocksDB calls it corruption (a RuntimeError in pyoxigraph): one line, exit 1."""
+    sorted_files = sorted((data / "store").glob("*.sst"))
+    assert sorted_files
+    sorted_files[0].unlink()
+    note = tmp_path / "other.txt"
+    note.write_text("AMN said the bridge fell.\n", encoding="utf-8")
+    done = run_srkb(*(str(note) if a == "NOTE" else a for a in args), data=data)
+    assert one_line_error(done, "srkb: error: [E300] cannot open the store in "), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.fixture
+def writer(data: Path) -> Iterator[Path]:
+    """A process that holds the store and rewrites its files until the test ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(data / "store")], stdout=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == b"writing"
+        yield data
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.mark.slow
+def test_read_commands_beside_a_writer_answer_or_say_to_run_again(writer: Path) -> None:
+    """Reading while RocksDB replaces files: each run answers in full, or stops with one
+    line saying the store changed (never a traceback, never a partial answer kept)."""
+    answered = 0
+    for _ in range(10):
+        for args in (
+            ("dump", "--format", "nquads"),
+            ("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        ):
+            done = run_srkb(*args, data=writer)
+            if done.returncode == 0:
+                answered += 1
+                if args[0] == "dump":  # a whole N-Quads document
+                    assert len(list(ox.parse(done.stdout.encode(), format=ox.RdfFormat.N_QUADS)))
+                else:
+                    assert done.stdout.strip()
+            else:
+                assert one_line_error(
+                    done, "srkb: error: [E300] the store changed while it was read"
+                ), done.stderr
+                assert "run the command again" in done.stderr
+    assert answered >= 10
