@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROGRESS_THRESHOLD = 5
+DUMP_TRIES = 3  # a dump to a file that met a store file replaced by a writer beside it
 
 
 def _fail(message: str) -> None:
@@ -53,14 +54,10 @@ def handle_errors(func: F) -> F:
 
 def _os_error_message(exc: OSError) -> str:
     """One line for an input/output error no srkb error wrapped (RocksDB's among them)."""
-    from .store.oxigraph import files_replaced
+    from .store.oxigraph import store_changed
 
-    if files_replaced(exc) and "IO error" in str(exc):
-        return (
-            f"[E300] the store changed while it was read ({exc}): another srkb process "
-            "is writing it; run the command again"
-        )
-    return f"[E300] input/output failed: {exc}"
+    changed = store_changed(exc)
+    return str(changed) if changed is not None else f"[E300] input/output failed: {exc}"
 
 
 def _remember(key: str) -> Any:
@@ -748,11 +745,30 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
     description of this content as a release (its id is the SHA-256 of
     `srkb dump --format nquads`).
     """
+    from .errors import StoreChangedError
+
+    settings = settings_from(ctx)
+    # A dump to a file is written aside: one that met a file an ingest beside it replaced
+    # is written again from a fresh open; a dump to stdout cannot take back what it wrote.
+    tries = DUMP_TRIES if output is not None else 1
+    for attempt in range(tries):
+        try:
+            what = _dump_once(settings, fmt, void, output)
+            break
+        except StoreChangedError:
+            if attempt == tries - 1:
+                raise
+    if output is not None:
+        size = output.stat().st_size
+        click.echo(f"wrote {size} bytes of {what} to {output}", err=True)
+
+
+def _dump_once(settings: Settings, fmt: str, void: bool, output: Path | None) -> str:
+    """Write the dump (or its VoID description) once; returns what was written."""
     from .dump import write_dump
     from .release import describe_release, void_turtle
     from .store import KnowledgeBase
 
-    settings = settings_from(ctx)
     with KnowledgeBase.from_settings(settings, read_only=True) as kb:
         if void:
             release = describe_release(kb)
@@ -761,22 +777,21 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
             if output is None:
                 sys.stdout.buffer.write(data)
                 sys.stdout.buffer.flush()
-                return
-            _write_output(output, lambda out: out.write(data))
-        elif output is None:
+            else:
+                _write_output(output, lambda out: out.write(data))
+            return what
+        if output is None:
             write_dump(kb, fmt, sys.stdout.buffer)
             sys.stdout.buffer.flush()
-            return
         else:
-            what = fmt
             _write_output(output, lambda out: write_dump(kb, fmt, out))
-    size = output.stat().st_size
-    click.echo(f"wrote {size} bytes of {what} to {output}", err=True)
+        return fmt
 
 
 def _write_output(output: Path, write: Callable[[Any], object]) -> None:
     """Write a file aside and rename it into place, or a one-line error."""
     from .errors import InputError
+    from .store.oxigraph import store_changed
 
     tmp = output.with_name(output.name + ".part")
     try:
@@ -785,6 +800,9 @@ def _write_output(output: Path, write: Callable[[Any], object]) -> None:
         tmp.replace(output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
+        changed = store_changed(exc)  # reading the store failed, not writing the file
+        if changed is not None:
+            raise changed from exc
         raise InputError(f"{output}: cannot write the dump ({exc.strerror})") from exc
 
 

@@ -48,6 +48,10 @@ class StoreBusyError(StoreError):
     code = "E301"
 
 
+class StoreChangedError(StoreError):
+    """A read met a file of the store that a process writing it replaced meanwhile."""
+
+
 class QueryError(SRKBError):
     """A SPARQL query is malformed or not allowed."""
 

@@ -3,8 +3,9 @@
 RocksDB replaces files as it merges and folds its write-ahead log into sorted files; a
 store opened read-only (``srkb dump``, ``query``, ``texts`` during an ingest) may list a
 file that is gone by the time it opens it. The open is tried again; a read that meets a
-replaced file later stops with one line that says to run the command again; a store
-that lacks a file for good is refused in one line. Never a traceback.
+replaced file later stops with one line that says to run the command again (a dump to a
+file first starts again from a fresh open); a store that lacks a file for good is
+refused in one line. Never a traceback.
 """
 
 from __future__ import annotations
@@ -95,25 +96,61 @@ def writer(data: Path) -> Iterator[Path]:
 
 
 @pytest.mark.slow
-def test_read_commands_beside_a_writer_answer_or_say_to_run_again(writer: Path) -> None:
+def test_read_commands_beside_a_writer_answer_or_say_to_run_again(
+    writer: Path, tmp_path: Path
+) -> None:
     """Reading while RocksDB replaces files: each run answers in full, or stops with one
-    line saying the store changed (never a traceback, never a partial answer kept)."""
+    line saying the store changed (never a traceback; a dump to a file is written again
+    from a fresh open before it gives up, and leaves no partial file)."""
+    changed = "srkb: error: [E300] the store changed while it was read"
+    target = tmp_path / "dump.nq"
     answered = 0
     for _ in range(10):
         for args in (
             ("dump", "--format", "nquads"),
             ("query", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+            ("dump", "--format", "nquads", "--output", str(target)),
         ):
+            target.unlink(missing_ok=True)
             done = run_srkb(*args, data=writer)
-            if done.returncode == 0:
-                answered += 1
-                if args[0] == "dump":  # a whole N-Quads document
-                    assert len(list(ox.parse(done.stdout.encode(), format=ox.RdfFormat.N_QUADS)))
-                else:
-                    assert done.stdout.strip()
-            else:
-                assert one_line_error(
-                    done, "srkb: error: [E300] the store changed while it was read"
-                ), done.stderr
+            if done.returncode != 0:
+                assert one_line_error(done, changed), done.stderr
                 assert "run the command again" in done.stderr
+                assert not target.exists()
+                continue
+            answered += 1
+            if "--output" in args:
+                assert done.stderr.startswith("wrote "), done.stderr
+                body = target.read_bytes()
+            else:
+                body = done.stdout.encode()
+            if args[0] == "dump":  # a whole N-Quads document
+                assert len(list(ox.parse(body, format=ox.RdfFormat.N_QUADS)))
+            else:
+                assert body.strip()
+            assert not target.with_name(target.name + ".part").exists()
     assert answered >= 10
+
+
+def test_a_dump_file_that_met_a_replaced_store_file_says_so(tmp_path: Path) -> None:
+    """The error of a dump to a file tells a store read from a file write: a store file a
+    writer replaced is StoreChangedError (the dump is then written again), not "cannot
+    write the dump"."""
+    from kb.cli import _write_output
+    from kb.errors import InputError, StoreChangedError
+
+    def store_read_fails(_out: object) -> None:
+        raise FileNotFoundError(
+            "IO error: No such file or directory: While open a file for random read: "
+            f"{tmp_path}/store/000042.sst: No such file or directory"
+        )
+
+    def disk_fails(_out: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    target = tmp_path / "dump.nq"
+    with pytest.raises(StoreChangedError, match="run the command again"):
+        _write_output(target, store_read_fails)
+    with pytest.raises(InputError, match="cannot write the dump"):
+        _write_output(target, disk_fails)
+    assert not target.exists() and not target.with_name("dump.nq.part").exists()

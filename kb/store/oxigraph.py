@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from ..errors import StoreBusyError, StoreError
+from ..errors import StoreBusyError, StoreChangedError, StoreError
 from . import background_merge
 from .base import StoreBackend, Term
 from .compaction import background_ticks, lower_merge_priority, wait_for_compactions
@@ -47,6 +47,17 @@ def files_replaced(exc: BaseException) -> bool:
     """Whether RocksDB failed because a file it listed was gone: a process writing the
     store replaced it (a merge, or a write-ahead log folded into a sorted file)."""
     return "No such file or directory" in str(exc)
+
+
+def store_changed(exc: OSError) -> StoreChangedError | None:
+    """The srkb error for RocksDB's I/O error on a file a writer replaced after this read
+    began (an ingest beside it); None for any other error."""
+    if not (files_replaced(exc) and "IO error" in str(exc)):
+        return None
+    return StoreChangedError(
+        f"the store changed while it was read ({exc}): another srkb process is writing "
+        "it; run the command again"
+    )
 
 
 def _open_read_only(path: Path) -> ox.Store:
