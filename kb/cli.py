@@ -24,6 +24,7 @@ from .errors import SRKBError
 if TYPE_CHECKING:
     from .evidence import JudgementEvidence
     from .reliability import SourceRating
+    from .store import KnowledgeBase
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROGRESS_THRESHOLD = 5
@@ -337,14 +338,15 @@ def remove(ctx: click.Context, refs: tuple[str, ...]) -> None:
 def texts(ctx: click.Context) -> None:
     """List the ingested texts: id, file name, claims, judgements, extractor version."""
     from .query import format_table
-    from .store import KnowledgeBase
+    from .store.reading import read_store
     from .text_list import list_texts
 
-    settings = settings_from(ctx)
-    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
-        rows = [
+    rows = read_store(
+        settings_from(ctx),
+        lambda kb: [
             [t.text_id, t.name, str(t.claims), str(t.judgements), t.version] for t in list_texts(kb)
-        ]
+        ],
+    )
     click.echo(format_table(["id", "file", "claims", "judgements", "extractor"], rows), nl=False)
 
 
@@ -414,7 +416,7 @@ def rating(
     from .derived import stored_base_iri
     from .errors import InputError
     from .reliability import Scope, compute_ratings, ratings_graph_iri
-    from .store import KnowledgeBase
+    from .store.reading import read_store
     from .stored_rating import claim_index_of, stored_source_rating
 
     if as_of:
@@ -424,9 +426,9 @@ def rating(
             raise click.BadParameter(
                 "use an ISO date, e.g. 2018-04-30", param_hint="--as-of"
             ) from None
-    settings = settings_from(ctx)
     shown = limit or None
-    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
+
+    def read(kb: KnowledgeBase) -> tuple[list[tuple[str, str]], Scope | None, dict[str, Any]]:
         agents = resolve_agent(kb, source)
         if not agents:
             raise InputError(f"{source}: no actor or source has this name, alias or domain")
@@ -448,6 +450,9 @@ def rating(
         else:  # computed afresh: as of a date, or a store without a claim index of its own
             sources = compute_ratings(kb, scope=scope).sources
             rated = {iri: sources.get(iri) for iri, _label in agents}
+        return agents, scope, rated
+
+    agents, scope, rated = read_store(settings_from(ctx), read)
     described = scope.describe() if scope else "all evidence"
     for iri, label in agents:
         _echo_rating(label, rated[iri], described, bool(as_of), shown)
@@ -745,47 +750,41 @@ def dump(ctx: click.Context, fmt: str, void: bool, output: Path | None) -> None:
     description of this content as a release (its id is the SHA-256 of
     `srkb dump --format nquads`).
     """
-    from .errors import StoreChangedError
+    from .store.reading import read_store
 
     settings = settings_from(ctx)
     # A dump to a file is written aside: one that met a file an ingest beside it replaced
     # is written again from a fresh open; a dump to stdout cannot take back what it wrote.
     tries = DUMP_TRIES if output is not None else 1
-    for attempt in range(tries):
-        try:
-            what = _dump_once(settings, fmt, void, output)
-            break
-        except StoreChangedError:
-            if attempt == tries - 1:
-                raise
+    what = read_store(settings, lambda kb: _dump_once(kb, settings, fmt, void, output), tries)
     if output is not None:
         size = output.stat().st_size
         click.echo(f"wrote {size} bytes of {what} to {output}", err=True)
 
 
-def _dump_once(settings: Settings, fmt: str, void: bool, output: Path | None) -> str:
+def _dump_once(
+    kb: KnowledgeBase, settings: Settings, fmt: str, void: bool, output: Path | None
+) -> str:
     """Write the dump (or its VoID description) once; returns what was written."""
     from .dump import write_dump
     from .release import describe_release, void_turtle
-    from .store import KnowledgeBase
 
-    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
-        if void:
-            release = describe_release(kb)
-            data = void_turtle(release, settings.base_iri)
-            what = f"the VoID description of release {release.id}"
-            if output is None:
-                sys.stdout.buffer.write(data)
-                sys.stdout.buffer.flush()
-            else:
-                _write_output(output, lambda out: out.write(data))
-            return what
+    if void:
+        release = describe_release(kb)
+        data = void_turtle(release, settings.base_iri)
+        what = f"the VoID description of release {release.id}"
         if output is None:
-            write_dump(kb, fmt, sys.stdout.buffer)
+            sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
-            _write_output(output, lambda out: write_dump(kb, fmt, out))
-        return fmt
+            _write_output(output, lambda out: out.write(data))
+        return what
+    if output is None:
+        write_dump(kb, fmt, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        _write_output(output, lambda out: write_dump(kb, fmt, out))
+    return fmt
 
 
 def _write_output(output: Path, write: Callable[[Any], object]) -> None:

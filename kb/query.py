@@ -15,6 +15,7 @@ from .config import Settings
 from .errors import QueryError
 from .sparql_guard import check_query, syntax_error
 from .store import KnowledgeBase
+from .store.reading import read_store
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -113,8 +114,11 @@ def render_result(result: Any, fmt: str, columns: list[str] | None = None) -> st
 
 
 def query_local(settings: Settings, sparql: str, fmt: str, columns: list[str] | None = None) -> str:
-    with KnowledgeBase.from_settings(settings, read_only=True) as kb:
-        return render_result(run_local(kb, sparql, settings), fmt, columns)
+    """The answer, rendered whole (run again if a writer beside it replaced a file it
+    read: kb.store.reading)."""
+    return read_store(
+        settings, lambda kb: render_result(run_local(kb, sparql, settings), fmt, columns)
+    )
 
 
 def query_endpoint(url: str, sparql: str, fmt: str) -> str:
